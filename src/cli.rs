@@ -1,0 +1,157 @@
+//! Command-line definitions (clap derive types only). Values stay raw strings here where the
+//! contract fixes a format; [`crate::app`] validates them into settings with messages that
+//! name the flag.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "studyplan",
+    version,
+    about = "Plan a learning path into study sessions and a calendar, optimally",
+    long_about = "Plan a learning path into study sessions and a calendar, optimally.\n\n\
+        A learning path is a YAML file of sections with week windows, holding required, \
+        optional and reference items with minute estimates. `studyplan plan` places required \
+        work inside its windows first, then optional and reference work, with an exact \
+        optimizer, and writes an .ics calendar you can import into any calendar app.",
+    after_help = "Examples:\n  \
+        studyplan plan backend-engineer --start 2026-12-01 --hours 1\n  \
+        studyplan plan my-path.yaml --start 2026-12-01 --hours 1 --weekend-hours 3 --off 2026-12-24..2026-12-26\n  \
+        studyplan show --week 2\n  \
+        studyplan validate my-path.yaml"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Plan a learning path from a start date and write the calendar and state file
+    #[command(after_help = "Examples:\n  \
+        studyplan plan backend-engineer --start 2026-12-01 --hours 1\n  \
+        studyplan plan backend-engineer --start 2026-12-01 --hours 0.5 --weekend-hours 2 --days mon-fri,sun\n  \
+        studyplan plan path.yaml --start 2026-12-01 --hours 1.5 --tz Europe/Berlin --at 07:30 --format json")]
+    Plan(PlanArgs),
+    /// Print the saved plan again
+    #[command(after_help = "Examples:\n  studyplan show\n  studyplan show --week 3 --format md")]
+    Show(ShowArgs),
+    /// Check a path file and print a short summary
+    #[command(after_help = "Example:\n  studyplan validate paths/backend-engineer.yaml")]
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Csv,
+    Md,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Path file (YAML), or the id of a bundled path such as `backend-engineer`
+    pub path: String,
+    /// First day of the plan (day 0 of week 1), YYYY-MM-DD
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub start: String,
+    #[command(flatten)]
+    pub availability: AvailabilityArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Availability flags, shared by `plan` and `replan`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AvailabilityArgs {
+    /// Study hours per day, decimal (e.g. 1.5)
+    #[arg(long, value_name = "H")]
+    pub hours: Option<String>,
+    /// Study hours on Saturday and Sunday (default: --hours)
+    #[arg(long, value_name = "H")]
+    pub weekend_hours: Option<String>,
+    /// Study weekdays, e.g. mon,tue,thu or mon-fri (default: all seven)
+    #[arg(long, value_name = "DAYS")]
+    pub days: Option<String>,
+    /// A day or an inclusive range with no study at all (repeatable)
+    #[arg(long, value_name = "YYYY-MM-DD[..YYYY-MM-DD]")]
+    pub off: Vec<String>,
+    /// Local time the first session of a day starts [default: 19:00]
+    #[arg(long, value_name = "HH:MM")]
+    pub at: Option<String>,
+    /// IANA time zone, e.g. Europe/Berlin [default: the system's zone, UTC if unknown]
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Longest single session in minutes [default: 90]
+    #[arg(long, value_name = "MIN")]
+    pub max_session: Option<u32>,
+    /// Shortest part of a split item in minutes; shorter parts get a warning [default: 15]
+    #[arg(long, value_name = "MIN")]
+    pub min_session: Option<u32>,
+    /// Seconds the optimizer may take before it returns its best plan [default: 10]
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+}
+
+/// Output flags shared by commands that write a plan.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Where to write the calendar [default: <path-id>.ics next to the state file]
+    #[arg(long, value_name = "FILE")]
+    pub ics: Option<PathBuf>,
+    /// Do not write a calendar
+    #[arg(long, conflicts_with = "ics")]
+    pub no_ics: bool,
+    /// What goes to stdout
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Where the plan and progress live
+    #[arg(long, value_name = "FILE", default_value = "studyplan.yaml", env = "STUDYPLAN_STATE")]
+    pub state: PathBuf,
+    /// Pin the generation time (RFC 3339) so outputs are byte-identical; also SOURCE_DATE_EPOCH
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// Exit with code 3 when some required item had to be placed after its window
+    #[arg(long)]
+    pub strict: bool,
+    /// Add a reminder to every calendar event, e.g. 10m or 1h
+    #[arg(long, value_name = "DURATION")]
+    pub remind: Option<String>,
+    /// Add an all-day checkpoint event at the end of each section's window
+    #[arg(long)]
+    pub milestones: bool,
+    /// When to colour the tables (NO_COLOR and a non-terminal stdout turn colour off)
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Where the plan and progress live
+    #[arg(long, value_name = "FILE", default_value = "studyplan.yaml", env = "STUDYPLAN_STATE")]
+    pub state: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Only week N of the plan (1-based)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub week: Option<u32>,
+    /// When to colour the tables
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Path file (YAML), or the id of a bundled path
+    pub path: String,
+}

@@ -1,0 +1,173 @@
+//! The learning-path model: sections with week windows holding items.
+//!
+//! This module owns the validated domain types. Loading and validating YAML lives in
+//! [`load`], reading the seeds' checklist format in [`import`], and the bundled paths that are
+//! compiled into the binary in [`bundled`]. Nothing here knows about days, hours or the solver.
+
+pub mod bundled;
+pub mod import;
+pub mod load;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How important an item is. The order of the variants is the scheduling priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Required,
+    Optional,
+    Reference,
+}
+
+impl Kind {
+    /// Lowercase name as used in path files and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Required => "required",
+            Kind::Optional => "optional",
+            Kind::Reference => "reference",
+        }
+    }
+
+    /// Capitalised label for people ("Required").
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Required => "Required",
+            Kind::Optional => "Optional",
+            Kind::Reference => "Reference",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A validated learning path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LearningPath {
+    pub id: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub sections: Vec<Section>,
+}
+
+/// A 1-based, inclusive range of weeks counted from the plan's start date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weeks {
+    pub first: u32,
+    pub last: u32,
+}
+
+impl Weeks {
+    /// First day offset (0-based, from the start date) of the window.
+    pub fn first_day(self) -> u32 {
+        7 * (self.first - 1)
+    }
+
+    /// Last day offset (0-based, inclusive) of the window.
+    pub fn last_day(self) -> u32 {
+        7 * self.last - 1
+    }
+}
+
+impl fmt::Display for Weeks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.first == self.last {
+            write!(f, "{}", self.first)
+        } else {
+            write!(f, "{}-{}", self.first, self.last)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub weeks: Option<Weeks>,
+    pub checkpoint: Option<String>,
+    pub focus: Vec<String>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Id within the section (not the full id).
+    pub id: String,
+    pub title: String,
+    pub kind: Kind,
+    /// Estimate in minutes, always positive.
+    pub minutes: u32,
+    pub group: Option<String>,
+    pub url: Option<String>,
+    /// Full ids (`section-id/item-id`) of prerequisites.
+    pub after: Vec<String>,
+}
+
+impl LearningPath {
+    /// Every item with its section, in path order.
+    pub fn items(&self) -> impl Iterator<Item = (&Section, &Item)> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(move |i| (s, i)))
+    }
+
+    /// Total minutes of the items of one kind.
+    pub fn minutes_of(&self, kind: Kind) -> u32 {
+        self.items()
+            .filter(|(_, i)| i.kind == kind)
+            .map(|(_, i)| i.minutes)
+            .sum()
+    }
+}
+
+/// The full id of an item: `section-id/item-id`.
+pub fn full_id(section: &Section, item: &Item) -> String {
+    format!("{}/{}", section.id, item.id)
+}
+
+/// Lowercase ASCII slug: letters and digits kept, everything else collapsed into single dashes.
+/// `"Query Planning & Optimization"` → `"query-planning-optimization"`,
+/// `"HTTP/2 & HTTP/3"` → `"http-2-http-3"`. Falls back to `"item"` when nothing is left.
+pub fn slug(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    let mut dash = false;
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("item");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Query Planning & Optimization"), "query-planning-optimization");
+        assert_eq!(slug("HTTP/2 & HTTP/3"), "http-2-http-3");
+        assert_eq!(slug("  N+1 Problem "), "n-1-problem");
+        assert_eq!(slug("!!!"), "item");
+    }
+
+    #[test]
+    fn week_days() {
+        let w = Weeks { first: 2, last: 3 };
+        assert_eq!((w.first_day(), w.last_day()), (7, 20));
+    }
+}

@@ -1,0 +1,155 @@
+//! The solver-free plan: what the learner does on which day, and what did not fit.
+//!
+//! A [`Plan`] is the single value that every writer (table, JSON, CSV, Markdown, .ics) reads and
+//! that the state file stores. It is built by [`crate::schedule`] from a solved model and never
+//! refers to the solver.
+
+use crate::path::{Kind, Weeks};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub path: PathInfo,
+    pub start: NaiveDate,
+    /// IANA zone name the session times are in.
+    pub timezone: String,
+    /// Generation time: DTSTAMP of the calendar. Pinned by `--now` / `SOURCE_DATE_EPOCH`.
+    pub generated: DateTime<Utc>,
+    /// Every day from `start` to the last day of the plan.
+    pub capacity: Vec<DayCapacity>,
+    /// Sorted by start.
+    pub sessions: Vec<Session>,
+    /// Sessions an earlier plan had that a replan dropped; kept for STATUS:CANCELLED.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cancelled: Vec<Session>,
+    pub unscheduled: Vec<Unscheduled>,
+    pub sections: Vec<SectionInfo>,
+    /// Windows whose required work does not fit, with the hours per day that would make it fit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overloaded: Vec<Overload>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathInfo {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCapacity {
+    pub date: NaiveDate,
+    pub minutes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionInfo {
+    pub id: String,
+    pub title: String,
+    #[serde(with = "weeks_serde")]
+    pub weeks: Option<Weeks>,
+    pub window_start: Option<NaiveDate>,
+    pub window_end: Option<NaiveDate>,
+    pub checkpoint: Option<String>,
+}
+
+/// One contiguous block of study on one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// Stable across replans: derived from path id, item id and part.
+    pub uid: String,
+    /// Full item id `section-id/item-id`.
+    pub item: String,
+    pub title: String,
+    pub kind: Kind,
+    pub section: String,
+    pub date: NaiveDate,
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    pub minutes: u32,
+    /// 1-based part number and number of parts of the item.
+    pub part: u32,
+    pub parts: u32,
+    pub window_start: Option<NaiveDate>,
+    pub window_end: Option<NaiveDate>,
+    pub late: bool,
+    pub done: bool,
+    pub group: Option<String>,
+    pub url: Option<String>,
+    /// iCalendar SEQUENCE: raised whenever this session's time changes.
+    pub sequence: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unscheduled {
+    pub item: String,
+    pub title: String,
+    pub kind: Kind,
+    pub minutes: u32,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overload {
+    pub section: String,
+    pub window_start: NaiveDate,
+    pub window_end: NaiveDate,
+    /// Required minutes that had to go after the window.
+    pub late_minutes: u32,
+    /// Study hours per day (on every study day of the window) that would fit its required work.
+    pub needed_hours_per_day: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub required_minutes: u32,
+    pub required_in_window_minutes: u32,
+    pub required_late_minutes: u32,
+    pub optional_minutes: u32,
+    pub optional_scheduled_minutes: u32,
+    pub reference_minutes: u32,
+    pub reference_scheduled_minutes: u32,
+    /// Sum over late sessions of minutes × days past the window's end (priority 2).
+    pub late_minute_days: u64,
+    /// True only when the solver proved every priority level optimal.
+    pub optimal: bool,
+    /// Relative gap left at the level where the time limit was hit, when not optimal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<f64>,
+}
+
+impl Plan {
+    /// Days of the plan that fall in week `n` (1-based).
+    pub fn week_of(&self, date: NaiveDate) -> u32 {
+        let days = (date - self.start).num_days().max(0) as u32;
+        days / 7 + 1
+    }
+
+    /// Number of weeks the plan spans.
+    pub fn weeks(&self) -> u32 {
+        self.capacity.last().map_or(0, |d| self.week_of(d.date))
+    }
+
+    pub fn section(&self, id: &str) -> Option<&SectionInfo> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+}
+
+mod weeks_serde {
+    use crate::path::Weeks;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(w: &Option<Weeks>, s: S) -> Result<S::Ok, S::Error> {
+        match w {
+            Some(w) => s.serialize_str(&w.to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Weeks>, D::Error> {
+        let s: Option<String> = Option::deserialize(d)?;
+        s.map(|s| crate::path::load::parse_weeks(&s).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}

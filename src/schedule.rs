@@ -1,0 +1,531 @@
+//! From a learning path and the learner's settings to a [`Plan`]: split items into parts,
+//! build the solver's [`Problem`], and turn its [`Solution`] back into dated, timed sessions.
+//!
+//! This is the only place that knows both the domain (items, sections, dates) and the
+//! solver's numbers. It reads no files and no clock: "now" comes in as a value.
+
+use crate::calendar::Availability;
+use crate::error::{Error, Result};
+use crate::path::{full_id, Kind, LearningPath};
+use crate::plan::{
+    DayCapacity, Overload, PathInfo, Plan, SectionInfo, Session, Summary, Unscheduled,
+};
+use crate::solver::{self, Problem, Task};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::cmp::Reverse;
+
+/// Everything `plan` needs besides the path, already validated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub availability: Availability,
+    /// Longest single session in minutes.
+    pub max_session: u32,
+    /// Shortest part of a split item before a warning.
+    pub min_session: u32,
+    /// Seconds the solver may take.
+    pub time_limit: f64,
+}
+
+/// A plan and the warnings produced while making it (for stderr).
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub plan: Plan,
+    pub warnings: Vec<String>,
+}
+
+/// One item of the path as the solver sees it.
+#[derive(Debug, Clone)]
+pub(crate) struct Work {
+    pub section: usize,
+    pub item: usize,
+    /// Minutes of each part.
+    pub parts: Vec<u32>,
+    /// Part numbers (1-based) these parts have in the item, for a replan where early parts
+    /// are already done.
+    pub part_numbers: Vec<u32>,
+    pub parts_total: u32,
+    pub release: u32,
+    pub previous: Option<Vec<u32>>,
+}
+
+/// The session limit: the smaller of `--max-session` and the largest capacity of a study day.
+pub fn session_limit(settings: &Settings) -> u32 {
+    settings.max_session.min(settings.availability.largest_day())
+}
+
+/// Split `minutes` into the fewest parts of at most `limit`, near-equal (longer parts first).
+pub fn split(minutes: u32, limit: u32) -> Vec<u32> {
+    let limit = limit.max(1);
+    let k = minutes.div_ceil(limit).max(1);
+    let base = minutes / k;
+    let extra = minutes % k;
+    (0..k).map(|i| base + u32::from(i < extra)).collect()
+}
+
+/// Make a plan for the whole path from the start date.
+pub fn plan(path: &LearningPath, settings: &Settings, now: DateTime<Utc>) -> Result<Planned> {
+    let limit = session_limit(settings);
+    if limit == 0 {
+        return Err(Error::flag(
+            "--hours",
+            "no study time at all: every study day has 0 hours (give --hours above 0)",
+        ));
+    }
+    let mut warnings = Vec::new();
+    let mut work = Vec::new();
+    for (s, section) in path.sections.iter().enumerate() {
+        for (i, item) in section.items.iter().enumerate() {
+            let parts = split(item.minutes, limit);
+            if parts.len() > 1 && parts[parts.len() - 1] < settings.min_session {
+                warnings.push(format!(
+                    "{} ({} min) is split into {} parts of {} min, shorter than --min-session {}",
+                    full_id(section, item),
+                    item.minutes,
+                    parts.len(),
+                    parts[parts.len() - 1],
+                    settings.min_session
+                ));
+            }
+            let n = parts.len() as u32;
+            work.push(Work {
+                section: s,
+                item: i,
+                parts,
+                part_numbers: (1..=n).collect(),
+                parts_total: n,
+                release: 0,
+                previous: None,
+            });
+        }
+    }
+    let plan = solve(path, settings, &work, &[], Vec::new(), now)?;
+    Ok(Planned { plan, warnings })
+}
+
+/// Solve `work` on top of already fixed sessions (`fixed`, which keep their times) and build
+/// the plan. `cancelled` is carried into the plan untouched.
+pub(crate) fn solve(
+    path: &LearningPath,
+    settings: &Settings,
+    work: &[Work],
+    fixed: &[Session],
+    cancelled: Vec<Session>,
+    now: DateTime<Utc>,
+) -> Result<Plan> {
+    let avail = &settings.availability;
+    let windows: Vec<Option<(u32, u32)>> = path
+        .sections
+        .iter()
+        .map(|s| s.weeks.map(|w| (w.first_day(), w.last_day())))
+        .collect();
+    let problem = problem(path, avail, &windows, work, fixed);
+    let solution = solver::solve(&problem, &solver::Options { time_limit: settings.time_limit, verbose: std::env::var_os("STUDYPLAN_DEBUG").is_some() })
+        .map_err(Error::Solver)?;
+    Ok(build_plan(path, settings, &windows, work, fixed, cancelled, &solution, now))
+}
+
+fn problem(
+    path: &LearningPath,
+    avail: &Availability,
+    windows: &[Option<(u32, u32)>],
+    work: &[Work],
+    fixed: &[Session],
+) -> Problem {
+    let index: BTreeMap<String, usize> = work
+        .iter()
+        .enumerate()
+        .map(|(t, w)| {
+            let s = &path.sections[w.section];
+            (full_id(s, &s.items[w.item]), t)
+        })
+        .collect();
+    let tasks: Vec<Task> = work
+        .iter()
+        .map(|w| {
+            let item = &path.sections[w.section].items[w.item];
+            Task {
+                section: w.section,
+                kind: item.kind,
+                parts: w.parts.clone(),
+                window: windows[w.section],
+                release: w.release,
+                after: item.after.iter().filter_map(|a| index.get(a).copied()).collect(),
+                previous: w.previous.clone(),
+            }
+        })
+        .collect();
+    let section_after = path
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(s, sec)| if sec.weeks.is_none() { (0..s).collect() } else { Vec::new() })
+        .collect();
+
+    // A horizon long enough that every session could go one per study day after the last
+    // window (and after the release): the solver trims it to what it needs.
+    let sessions: usize = tasks
+        .iter()
+        .filter(|t| t.kind == Kind::Required || t.window.is_none())
+        .map(|t| t.parts.len())
+        .sum();
+    let minutes: u64 = tasks.iter().map(|t| u64::from(t.minutes())).sum();
+    let largest = work.iter().flat_map(|w| w.parts.iter().copied()).max().unwrap_or(0);
+    let from = windows
+        .iter()
+        .flatten()
+        .map(|w| w.1 + 1)
+        .chain(tasks.iter().map(|t| t.release))
+        .max()
+        .unwrap_or(0);
+    let mut used: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+    for s in fixed {
+        *used.entry(s.date).or_default() += s.minutes;
+    }
+    let cap = |d: u32| {
+        let date = avail.date(d);
+        avail.minutes_on(date).saturating_sub(used.get(&date).copied().unwrap_or(0))
+    };
+    let mut capacity: Vec<u32> = (0..from).map(cap).collect();
+    let (mut big_days, mut total) = (0usize, 0u64);
+    let mut d = from;
+    while (big_days < sessions || total < minutes) && d < from + 40 * 366 {
+        let c = cap(d);
+        if c >= largest {
+            big_days += 1;
+        }
+        total += u64::from(c);
+        capacity.push(c);
+        d += 1;
+    }
+    capacity.extend((0..7).map(|i| cap(d + i)));
+    Problem {
+        capacity,
+        tasks,
+        section_after,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_plan(
+    path: &LearningPath,
+    settings: &Settings,
+    windows: &[Option<(u32, u32)>],
+    work: &[Work],
+    fixed: &[Session],
+    cancelled: Vec<Session>,
+    solution: &solver::Solution,
+    now: DateTime<Utc>,
+) -> Plan {
+    let avail = &settings.availability;
+    let window_dates = |s: usize| windows[s].map(|(a, b)| (avail.date(a), avail.date(b)));
+
+    // Sessions per day, with a sort key and the precedence edges needed to order them.
+    struct Raw {
+        work: usize,
+        part: usize,
+        day: u32,
+    }
+    let mut raws: Vec<Raw> = Vec::new();
+    for (t, days) in solution.days.iter().enumerate() {
+        if let Some(days) = days {
+            for (p, &day) in days.iter().enumerate() {
+                raws.push(Raw { work: t, part: p, day });
+            }
+        }
+    }
+    let mut by_day: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (r, raw) in raws.iter().enumerate() {
+        by_day.entry(raw.day).or_default().push(r);
+    }
+    let fixed_by_date: BTreeMap<NaiveDate, u32> = fixed.iter().fold(BTreeMap::new(), |mut m, s| {
+        let end = (s.end - avail.instant(s.date, 0)).num_minutes().max(0) as u32;
+        let e = m.entry(s.date).or_insert(0);
+        *e = (*e).max(end);
+        m
+    });
+
+    let mut sessions: Vec<Session> = fixed.to_vec();
+    for (&day, members) in &by_day {
+        let order = order_within_day(path, work, &raws.iter().map(|r| (r.work, r.part)).collect::<Vec<_>>(), members);
+        let date = avail.date(day);
+        let mut offset = fixed_by_date.get(&date).copied().unwrap_or(0);
+        for r in order {
+            let raw = &raws[r];
+            let w = &work[raw.work];
+            let section = &path.sections[w.section];
+            let item = &section.items[w.item];
+            let minutes = w.parts[raw.part];
+            let part = w.part_numbers[raw.part];
+            let window = window_dates(w.section);
+            let late = item.kind == Kind::Required && window.is_some_and(|(_, end)| date > end);
+            sessions.push(Session {
+                uid: uid(&path.id, &full_id(section, item), part),
+                item: full_id(section, item),
+                title: item.title.clone(),
+                kind: item.kind,
+                section: section.id.clone(),
+                date,
+                start: avail.instant(date, offset),
+                end: avail.instant(date, offset + minutes),
+                minutes,
+                part,
+                parts: w.parts_total,
+                window_start: window.map(|w| w.0),
+                window_end: window.map(|w| w.1),
+                late,
+                done: false,
+                group: item.group.clone(),
+                url: item.url.clone(),
+                sequence: 0,
+            });
+            offset += minutes;
+        }
+    }
+    sessions.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+
+    let mut unscheduled = Vec::new();
+    for (t, days) in solution.days.iter().enumerate() {
+        if days.is_some() {
+            continue;
+        }
+        let w = &work[t];
+        let section = &path.sections[w.section];
+        let item = &section.items[w.item];
+        let reason = match section.weeks {
+            Some(weeks) => format!(
+                "does not fit in its window (week{} {weeks}) after the required work",
+                if weeks.first == weeks.last { "" } else { "s" }
+            ),
+            None => "does not fit in the plan".to_string(),
+        };
+        unscheduled.push(Unscheduled {
+            item: full_id(section, item),
+            title: item.title.clone(),
+            kind: item.kind,
+            minutes: w.parts.iter().sum(),
+            reason,
+        });
+    }
+
+    let last_day = sessions
+        .iter()
+        .map(|s| avail.day_of(s.date).max(0) as u32)
+        .chain(windows.iter().flatten().map(|w| w.1))
+        .max()
+        .unwrap_or(0);
+    let capacity = (0..=last_day)
+        .map(|d| DayCapacity { date: avail.date(d), minutes: avail.minutes_on(avail.date(d)) })
+        .collect();
+
+    let summary = summary(path, &sessions, &unscheduled, solution);
+    let overloaded = overloads(path, settings, windows, &sessions);
+    Plan {
+        path: PathInfo { id: path.id.clone(), title: path.title.clone() },
+        start: avail.start,
+        timezone: avail.timezone.clone(),
+        generated: now,
+        capacity,
+        sessions,
+        cancelled,
+        unscheduled,
+        sections: path
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(s, sec)| SectionInfo {
+                id: sec.id.clone(),
+                title: sec.title.clone(),
+                weeks: sec.weeks,
+                window_start: window_dates(s).map(|w| w.0),
+                window_end: window_dates(s).map(|w| w.1),
+                checkpoint: sec.checkpoint.clone(),
+            })
+            .collect(),
+        overloaded,
+        summary,
+    }
+}
+
+/// A stable UID for one part of one item of one path.
+pub fn uid(path_id: &str, item: &str, part: u32) -> String {
+    format!("{}.{}.part{part}@studyplan", path_id, item.replace('/', "."))
+}
+
+/// Order the sessions of one day: a topological order of the precedences that can hold
+/// between sessions of the same day (prerequisites, required before optional in a section,
+/// a windowless section after the required work of the sections before it), ties broken by
+/// section, then required first, then path order.
+fn order_within_day(
+    path: &LearningPath,
+    work: &[Work],
+    raws: &[(usize, usize)],
+    members: &[usize],
+) -> Vec<usize> {
+    let item = |r: usize| {
+        let w = &work[raws[r].0];
+        (w.section, &path.sections[w.section].items[w.item])
+    };
+    let key = |r: usize| {
+        let w = &work[raws[r].0];
+        let (_, it) = item(r);
+        (w.section, it.kind != Kind::Required, w.item, raws[r].1)
+    };
+    let before = |a: usize, b: usize| -> bool {
+        let (sa, ia) = item(a);
+        let (sb, ib) = item(b);
+        let a_id = full_id(&path.sections[sa], ia);
+        if ib.after.contains(&a_id) {
+            return true;
+        }
+        if ia.kind == Kind::Required {
+            if sa == sb && ib.kind != Kind::Required {
+                return true;
+            }
+            if sa < sb && path.sections[sb].weeks.is_none() {
+                return true;
+            }
+        }
+        false
+    };
+    let n = members.len();
+    let mut indegree = vec![0usize; n];
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for i in 0..n {
+        for j in 0..n {
+            if i != j && before(members[i], members[j]) {
+                edges[i].push(j);
+                indegree[j] += 1;
+            }
+        }
+    }
+    let mut heap: BinaryHeap<Reverse<((usize, bool, usize, usize), usize)>> = (0..n)
+        .filter(|&i| indegree[i] == 0)
+        .map(|i| Reverse((key(members[i]), i)))
+        .collect();
+    let mut out = Vec::with_capacity(n);
+    let mut seen = BTreeSet::new();
+    while let Some(Reverse((_, i))) = heap.pop() {
+        out.push(members[i]);
+        seen.insert(i);
+        for &j in &edges[i] {
+            indegree[j] -= 1;
+            if indegree[j] == 0 {
+                heap.push(Reverse((key(members[j]), j)));
+            }
+        }
+    }
+    // A cycle cannot happen for a validated path; keep everything regardless.
+    for i in 0..n {
+        if !seen.contains(&i) {
+            out.push(members[i]);
+        }
+    }
+    out
+}
+
+fn summary(
+    path: &LearningPath,
+    sessions: &[Session],
+    _unscheduled: &[Unscheduled],
+    solution: &solver::Solution,
+) -> Summary {
+    let mut s = Summary {
+        required_minutes: path.minutes_of(Kind::Required),
+        required_in_window_minutes: 0,
+        required_late_minutes: 0,
+        optional_minutes: path.minutes_of(Kind::Optional),
+        optional_scheduled_minutes: 0,
+        reference_minutes: path.minutes_of(Kind::Reference),
+        reference_scheduled_minutes: 0,
+        late_minute_days: 0,
+        optimal: solution.optimal,
+        gap: solution.gap,
+    };
+    for x in sessions {
+        match x.kind {
+            Kind::Required if x.late => {
+                s.required_late_minutes += x.minutes;
+                if let Some(end) = x.window_end {
+                    s.late_minute_days +=
+                        u64::from(x.minutes) * (x.date - end).num_days().max(0) as u64;
+                }
+            }
+            Kind::Required => s.required_in_window_minutes += x.minutes,
+            Kind::Optional => s.optional_scheduled_minutes += x.minutes,
+            Kind::Reference => s.reference_scheduled_minutes += x.minutes,
+        }
+    }
+    s
+}
+
+/// For each section whose required work runs late, the hours per study day that its window
+/// would need: the densest stretch that ends with this window (required minutes of every
+/// section whose window lies inside the stretch, over the study days of the stretch), scaled
+/// to the learner's own day lengths.
+fn overloads(
+    path: &LearningPath,
+    settings: &Settings,
+    windows: &[Option<(u32, u32)>],
+    sessions: &[Session],
+) -> Vec<Overload> {
+    let avail = &settings.availability;
+    let mut late: BTreeMap<&str, u32> = BTreeMap::new();
+    for s in sessions.iter().filter(|s| s.late) {
+        *late.entry(s.section.as_str()).or_default() += s.minutes;
+    }
+    let demand = |a: u32, b: u32| -> u32 {
+        path.sections
+            .iter()
+            .zip(windows)
+            .filter(|(_, w)| w.is_some_and(|(x, y)| a <= x && y <= b))
+            .map(|(s, _)| s.items.iter().filter(|i| i.kind == Kind::Required).map(|i| i.minutes).sum::<u32>())
+            .sum()
+    };
+    let mut out = Vec::new();
+    for (s, section) in path.sections.iter().enumerate() {
+        let (Some(&minutes), Some((_, end))) = (late.get(section.id.as_str()), windows[s]) else {
+            continue;
+        };
+        // Scale factor f: capacity becomes f × today's capacity; hours/day reported as the
+        // scaled length of the learner's longest study day.
+        let mut need: f64 = 0.0;
+        for &(a, _) in windows.iter().flatten() {
+            if a > end {
+                continue;
+            }
+            let cap: u32 = (a..=end).map(|d| avail.minutes_on(avail.date(d))).sum();
+            let dem = demand(a, end);
+            if cap > 0 {
+                need = need.max(f64::from(dem) / f64::from(cap));
+            } else if dem > 0 {
+                need = f64::INFINITY;
+            }
+        }
+        let longest = f64::from(avail.largest_day());
+        let hours = (need * longest / 60.0 * 4.0).ceil() / 4.0;
+        let (a, b) = windows[s].map(|(a, b)| (avail.date(a), avail.date(b))).unwrap_or_default();
+        out.push(Overload {
+            section: section.id.clone(),
+            window_start: a,
+            window_end: b,
+            late_minutes: minutes,
+            needed_hours_per_day: if hours.is_finite() { hours } else { 24.0 },
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_are_fewest_and_near_equal() {
+        assert_eq!(split(35, 30), vec![18, 17]);
+        assert_eq!(split(30, 30), vec![30]);
+        assert_eq!(split(100, 30), vec![25, 25, 25, 25]);
+        assert_eq!(split(91, 45), vec![31, 30, 30]);
+    }
+}

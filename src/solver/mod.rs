@@ -1,0 +1,146 @@
+//! The optimisation problem in plain numbers, and its exact solution.
+//!
+//! A [`Problem`] is days with capacities and tasks with parts, windows and precedences; nothing
+//! here knows about dates, paths or files. [`solve`] runs the greedy list scheduler
+//! ([`greedy`]) for a first feasible answer, then the MIP in [`model`] level by level (the
+//! contract's priorities 1 → 4, each optimum fixed before the next), warm-started from the
+//! greedy answer. Only [`model`] knows good_lp.
+
+pub mod greedy;
+mod model;
+
+use crate::path::Kind;
+
+/// The scheduling problem for one plan or replan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Free study minutes of each day; day 0 is the plan's start. Its length is the horizon
+    /// the caller allows; the solver may use a shorter prefix.
+    pub capacity: Vec<u32>,
+    pub tasks: Vec<Task>,
+    /// For each section, the sections whose required work must be finished (by day) before any
+    /// session of this section. Used for sections without weeks ("after the sections before it").
+    pub section_after: Vec<Vec<usize>>,
+}
+
+/// One item to place, possibly split into parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    pub section: usize,
+    pub kind: Kind,
+    /// Minutes of each part, in order; every part goes on its own day, in order.
+    pub parts: Vec<u32>,
+    /// Inclusive day range of the section's window; `None` means no deadline.
+    pub window: Option<(u32, u32)>,
+    /// No part before this day.
+    pub release: u32,
+    /// Tasks (indices) that must be finished before this one starts.
+    pub after: Vec<usize>,
+    /// Days the parts had in the previous plan (replan): kept when it costs nothing above.
+    pub previous: Option<Vec<u32>>,
+}
+
+impl Task {
+    pub fn minutes(&self) -> u32 {
+        self.parts.iter().sum()
+    }
+
+    /// First day a part may start on.
+    pub fn earliest(&self) -> u32 {
+        self.window.map_or(self.release, |(a, _)| a.max(self.release))
+    }
+
+    /// Last day an optional/reference part may be on (its window end), if bounded.
+    pub fn latest_for_optional(&self) -> Option<u32> {
+        match self.kind {
+            Kind::Required => None,
+            _ => self.window.map(|(_, b)| b),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// Seconds for the whole solve (all levels).
+    pub time_limit: f64,
+    /// Print each level's progress to stderr.
+    pub verbose: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { time_limit: 10.0, verbose: false }
+    }
+}
+
+/// Day of every part of every task, or `None` when the task is not scheduled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    pub days: Vec<Option<Vec<u32>>>,
+    /// True when every level was proven optimal.
+    pub optimal: bool,
+    /// Relative gap at the first level that was not proven, when not optimal.
+    pub gap: Option<f64>,
+}
+
+/// The objective values of a schedule, level by level (all integral).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Levels {
+    /// Priority 1: required minutes inside their windows (more is better).
+    pub required_in_window: u64,
+    /// Priority 2: Σ late minutes × days past the window end (less is better).
+    pub late_minute_days: u64,
+    /// Priority 3: optional minutes scheduled, then reference minutes (more is better).
+    pub optional: u64,
+    pub reference: u64,
+    /// Replan only: sessions that kept their previous day (more is better).
+    pub kept: u64,
+    /// Priority 4: Σ minutes × day (less is better: earlier).
+    pub earliness: u64,
+}
+
+impl Levels {
+    /// Evaluate a schedule.
+    pub fn of(problem: &Problem, days: &[Option<Vec<u32>>]) -> Levels {
+        let mut l = Levels::default();
+        for (task, d) in problem.tasks.iter().zip(days) {
+            let Some(d) = d else { continue };
+            for (p, (&m, &day)) in task.parts.iter().zip(d).enumerate() {
+                let m = u64::from(m);
+                l.earliness += m * u64::from(day);
+                if task.previous.as_ref().and_then(|v| v.get(p)) == Some(&day) {
+                    l.kept += 1;
+                }
+                match task.kind {
+                    Kind::Required => match task.window {
+                        Some((_, end)) if day > end => {
+                            l.late_minute_days += m * u64::from(day - end);
+                        }
+                        _ => l.required_in_window += m,
+                    },
+                    Kind::Optional => l.optional += m,
+                    Kind::Reference => l.reference += m,
+                }
+            }
+        }
+        l
+    }
+
+    /// Lexicographic comparison in the contract's priority order: `Greater` means better.
+    pub fn compare(&self, other: &Levels) -> std::cmp::Ordering {
+        self.required_in_window
+            .cmp(&other.required_in_window)
+            .then(other.late_minute_days.cmp(&self.late_minute_days))
+            .then(self.optional.cmp(&other.optional))
+            .then(self.reference.cmp(&other.reference))
+            .then(self.kept.cmp(&other.kept))
+            .then(other.earliness.cmp(&self.earliness))
+    }
+}
+
+/// Solve `problem` exactly (within the time limit), never returning worse than the greedy
+/// schedule.
+pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, String> {
+    let start = greedy::schedule(problem);
+    model::solve(problem, &start, options)
+}

@@ -1,0 +1,738 @@
+//! The MIP: aggregated, time-indexed, solved one priority level at a time with HiGHS.
+//!
+//! Formulation (days `d`, classes `c` of interchangeable tasks, parts `p`):
+//! - `y[c,p,d]` integer: how many tasks of class `c` have part `p` on day `d`. Tasks are
+//!   interchangeable when they share section, kind, part sizes, window and release and take no
+//!   part in a prerequisite; aggregating them removes the symmetry that makes a naive
+//!   per-item model slow. Tasks get concrete days afterwards, in path order.
+//! - Parts in order on distinct days: for every day, parts `p` started by `d` ≤ parts `p-1`
+//!   finished by `d-1` (cumulative form, tight in the LP, and a FIFO assignment realises it).
+//! - Capacity per day.
+//! - Within a section, optional/reference after required: a monotone binary `u[s,d]`
+//!   ("the required phase of section `s` is over by day `d`"); required work on `d` needs
+//!   `u[s,d-1] = 0`, later work on `d` needs `u[s,d] = 1`. Sections without weeks use the
+//!   same switch of the sections before them.
+//! - Prerequisites between singleton tasks, cumulatively: started by `d` ⇒ prerequisite done
+//!   by `d`.
+//!
+//! Levels are solved in turn with integral objectives (no fractional tie-break weights), each
+//! optimum fixed as a constraint for the next, each solve warm-started from the previous
+//! answer (the greedy schedule first) so a time limit never returns worse than greedy.
+
+use super::{Levels, Options, Problem, Solution};
+use crate::path::Kind;
+use good_lp::solvers::highs::highs;
+use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel, Variable};
+use highs::HighsModelStatus;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// A sparse linear expression over column indices.
+type Lin = Vec<(usize, f64)>;
+
+struct Class {
+    /// Tasks, in path order.
+    tasks: Vec<usize>,
+    /// Per part: (day, column, upper bound) for each allowed day, ascending.
+    vars: Vec<Vec<(u32, usize, f64)>>,
+}
+
+struct Model {
+    vars: ProblemVariables,
+    cols: Vec<Variable>,
+    constraints: Vec<Constraint>,
+    classes: Vec<Class>,
+    /// Class of each task.
+    class_of: Vec<usize>,
+    /// Phase switch columns per section: (first day, columns for consecutive days).
+    phase: Vec<Option<(u32, Vec<usize>)>>,
+    /// Keep columns: (class, part, day, column) — replan stability.
+    keep: Vec<(usize, usize, u32, usize)>,
+    objectives: Vec<Objective>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Sense {
+    Max,
+    Min,
+}
+
+struct Objective {
+    name: &'static str,
+    sense: Sense,
+    lin: Lin,
+    /// A value no schedule can beat (used to skip a solve the incumbent already attains).
+    bound: Option<f64>,
+}
+
+impl Model {
+    fn add(&mut self, lo: f64, hi: f64, integer: bool) -> usize {
+        let mut def = variable().min(lo).max(hi);
+        if integer {
+            def = def.integer();
+        }
+        self.cols.push(self.vars.add(def));
+        self.cols.len() - 1
+    }
+
+    fn expr(&self, lin: &[(usize, f64)]) -> Expression {
+        let mut e = Expression::with_capacity(lin.len());
+        for &(c, k) in lin {
+            e.add_mul(k, self.cols[c]);
+        }
+        e
+    }
+
+    fn leq(&mut self, lin: &[(usize, f64)], rhs: f64) {
+        let c = self.expr(lin).leq(rhs);
+        self.constraints.push(c);
+    }
+
+    fn eq(&mut self, lin: &[(usize, f64)], rhs: f64) {
+        let c = self.expr(lin).eq(rhs);
+        self.constraints.push(c);
+    }
+
+    fn build(problem: &Problem, horizon: u32) -> Model {
+        let mut m = Model {
+            vars: ProblemVariables::new(),
+            cols: Vec::new(),
+            constraints: Vec::new(),
+            classes: Vec::new(),
+            class_of: vec![usize::MAX; problem.tasks.len()],
+            phase: vec![None; problem.section_after.len()],
+            keep: Vec::new(),
+            objectives: Vec::new(),
+        };
+        m.make_classes(problem);
+        m.make_variables(problem, horizon);
+        m.count_and_order_constraints(problem);
+        m.capacity_constraints(problem, horizon);
+        m.phase_constraints(problem);
+        m.prerequisite_constraints(problem);
+        m.keep_variables(problem);
+        m.make_objectives(problem);
+        m
+    }
+
+    fn make_classes(&mut self, problem: &Problem) {
+        let mut linked = vec![false; problem.tasks.len()];
+        for (i, t) in problem.tasks.iter().enumerate() {
+            if !t.after.is_empty() {
+                linked[i] = true;
+            }
+            for &j in &t.after {
+                linked[j] = true;
+            }
+        }
+        let mut by_key: BTreeMap<(usize, Kind, Vec<u32>, Option<(u32, u32)>, u32), usize> =
+            BTreeMap::new();
+        for (i, t) in problem.tasks.iter().enumerate() {
+            let class = if linked[i] {
+                None
+            } else {
+                by_key
+                    .get(&(t.section, t.kind, t.parts.clone(), t.window, t.release))
+                    .copied()
+            };
+            let c = class.unwrap_or_else(|| {
+                self.classes.push(Class {
+                    tasks: Vec::new(),
+                    vars: Vec::new(),
+                });
+                let c = self.classes.len() - 1;
+                if !linked[i] {
+                    by_key.insert((t.section, t.kind, t.parts.clone(), t.window, t.release), c);
+                }
+                c
+            });
+            self.classes[c].tasks.push(i);
+            self.class_of[i] = c;
+        }
+    }
+
+    fn make_variables(&mut self, problem: &Problem, horizon: u32) {
+        for c in 0..self.classes.len() {
+            let rep = &problem.tasks[self.classes[c].tasks[0]];
+            let n = self.classes[c].tasks.len() as f64;
+            let k = rep.parts.len() as u32;
+            let last = rep
+                .latest_for_optional()
+                .map_or(horizon - 1, |b| b.min(horizon - 1));
+            let mut per_part = Vec::with_capacity(k as usize);
+            for (p, &size) in rep.parts.iter().enumerate() {
+                let p = p as u32;
+                let lo = rep.earliest() + p;
+                let hi = last.saturating_sub(k - 1 - p);
+                let mut days = Vec::new();
+                if lo <= hi && last + 1 >= k {
+                    for d in lo..=hi {
+                        let cap = problem.capacity[d as usize];
+                        if cap >= size {
+                            let ub = n.min(f64::from(cap / size));
+                            let col = self.add(0.0, ub, true);
+                            days.push((d, col, ub));
+                        }
+                    }
+                }
+                per_part.push(days);
+            }
+            self.classes[c].vars = per_part;
+        }
+    }
+
+    fn count_and_order_constraints(&mut self, problem: &Problem) {
+        for c in 0..self.classes.len() {
+            let rep = &problem.tasks[self.classes[c].tasks[0]];
+            let n = self.classes[c].tasks.len() as f64;
+            let vars = self.classes[c].vars.clone();
+            let first: Lin = vars[0].iter().map(|&(_, col, _)| (col, 1.0)).collect();
+            if rep.kind == Kind::Required {
+                self.eq(&first, n);
+            } else {
+                self.leq(&first, n);
+            }
+            for p in 1..vars.len() {
+                // Same number of every part.
+                let mut same: Lin = vars[p].iter().map(|&(_, col, _)| (col, 1.0)).collect();
+                same.extend(vars[0].iter().map(|&(_, col, _)| (col, -1.0)));
+                self.eq(&same, 0.0);
+                // Part p started by day d ≤ part p-1 finished by day d-1.
+                let mut prefix: Lin = Vec::new();
+                let mut prev = vars[p - 1].iter().peekable();
+                let mut prev_prefix: Lin = Vec::new();
+                for &(d, col, _) in &vars[p] {
+                    while let Some(&&(pd, pcol, _)) = prev.peek() {
+                        if pd < d {
+                            prev_prefix.push((pcol, -1.0));
+                            prev.next();
+                        } else {
+                            break;
+                        }
+                    }
+                    prefix.push((col, 1.0));
+                    let mut row = prefix.clone();
+                    row.extend_from_slice(&prev_prefix);
+                    self.leq(&row, 0.0);
+                }
+            }
+        }
+    }
+
+    fn capacity_constraints(&mut self, problem: &Problem, horizon: u32) {
+        let mut per_day: Vec<Lin> = vec![Vec::new(); horizon as usize];
+        let mut most: Vec<f64> = vec![0.0; horizon as usize];
+        for (c, class) in self.classes.iter().enumerate() {
+            let rep = &problem.tasks[class.tasks[0]];
+            for (p, days) in class.vars.iter().enumerate() {
+                let size = f64::from(rep.parts[p]);
+                for &(d, col, ub) in days {
+                    per_day[d as usize].push((col, size));
+                    most[d as usize] += size * ub;
+                }
+            }
+            let _ = c;
+        }
+        for (d, lin) in per_day.into_iter().enumerate() {
+            let cap = f64::from(problem.capacity[d]);
+            if most[d] > cap {
+                self.leq(&lin, cap);
+            }
+        }
+    }
+
+    fn phase_constraints(&mut self, problem: &Problem) {
+        let sections = problem.section_after.len();
+        // Which sections' required phase each section's work must follow.
+        let mut followers: Vec<Vec<usize>> = vec![Vec::new(); sections];
+        let mut required: Vec<Vec<usize>> = vec![Vec::new(); sections];
+        for (c, class) in self.classes.iter().enumerate() {
+            let rep = &problem.tasks[class.tasks[0]];
+            if rep.kind == Kind::Required {
+                required[rep.section].push(c);
+            } else {
+                followers[rep.section].push(c);
+            }
+            for &s in &problem.section_after[rep.section] {
+                if s != rep.section {
+                    followers[s].push(c);
+                }
+            }
+        }
+        for s in 0..sections {
+            if required[s].is_empty() || followers[s].is_empty() {
+                continue;
+            }
+            let req_days = required[s]
+                .iter()
+                .flat_map(|&c| self.classes[c].vars.iter().flatten().map(|v| v.0));
+            let Some(hi) = req_days.max() else { continue };
+            let fol_days = followers[s]
+                .iter()
+                .flat_map(|&c| self.classes[c].vars.iter().flatten().map(|v| v.0));
+            let Some(lo) = fol_days.min() else { continue };
+            if lo > hi {
+                continue; // followers can only come after all required work anyway
+            }
+            let u: Vec<usize> = (lo..=hi).map(|_| self.add(0.0, 1.0, true)).collect();
+            for w in u.windows(2) {
+                self.leq(&[(w[0], 1.0), (w[1], -1.0)], 0.0);
+            }
+            // u at day d: 0 before lo, the column inside, 1 after hi.
+            let at = |d: i64| -> Result<usize, bool> {
+                if d < i64::from(lo) {
+                    Err(false)
+                } else if d > i64::from(hi) {
+                    Err(true)
+                } else {
+                    Ok(u[(d - i64::from(lo)) as usize])
+                }
+            };
+            let mut rows: Vec<(Lin, f64)> = Vec::new();
+            for &c in &required[s] {
+                for &(d, col, ub) in self.classes[c].vars.iter().flatten() {
+                    // y ≤ ub (1 − u[d−1])
+                    match at(i64::from(d) - 1) {
+                        Ok(ucol) => rows.push((vec![(col, 1.0), (ucol, ub)], ub)),
+                        Err(true) => rows.push((vec![(col, 1.0)], 0.0)),
+                        Err(false) => {}
+                    }
+                }
+            }
+            for &c in &followers[s] {
+                for &(d, col, ub) in self.classes[c].vars.iter().flatten() {
+                    // y ≤ ub u[d]
+                    match at(i64::from(d)) {
+                        Ok(ucol) => rows.push((vec![(col, 1.0), (ucol, -ub)], 0.0)),
+                        Err(false) => rows.push((vec![(col, 1.0)], 0.0)),
+                        Err(true) => {}
+                    }
+                }
+            }
+            for (lin, rhs) in rows {
+                self.leq(&lin, rhs);
+            }
+            self.phase[s] = Some((lo, u));
+        }
+    }
+
+    fn prerequisite_constraints(&mut self, problem: &Problem) {
+        for (i, task) in problem.tasks.iter().enumerate() {
+            for &j in &task.after {
+                let ci = self.class_of[i];
+                let cj = self.class_of[j];
+                let first = self.classes[ci].vars[0].clone();
+                let last_j = self.classes[cj].vars.last().cloned().unwrap_or_default();
+                let scheduled_j: Lin = self.classes[cj].vars[0]
+                    .iter()
+                    .map(|&(_, col, _)| (col, -1.0))
+                    .collect();
+                let slack = task.kind == Kind::Required && problem.tasks[j].kind != Kind::Required;
+                // started(i) by d ≤ finished(j) by d (+ 1 − scheduled(j) when i need not wait
+                // for an optional prerequisite that is left out).
+                let mut lhs: Lin = Vec::new();
+                let mut jd = last_j.iter().peekable();
+                let mut j_prefix: Lin = Vec::new();
+                for &(d, col, _) in &first {
+                    while let Some(&&(dd, jcol, _)) = jd.peek() {
+                        if dd <= d {
+                            j_prefix.push((jcol, -1.0));
+                            jd.next();
+                        } else {
+                            break;
+                        }
+                    }
+                    lhs.push((col, 1.0));
+                    let mut row = lhs.clone();
+                    row.extend_from_slice(&j_prefix);
+                    if slack {
+                        row.extend(scheduled_j.iter().map(|&(c, k)| (c, -k)));
+                        self.leq(&row, 1.0);
+                    } else {
+                        self.leq(&row, 0.0);
+                    }
+                }
+            }
+        }
+    }
+
+    fn keep_variables(&mut self, problem: &Problem) {
+        for c in 0..self.classes.len() {
+            let mut previous: BTreeMap<(usize, u32), f64> = BTreeMap::new();
+            for &t in &self.classes[c].tasks {
+                if let Some(days) = &problem.tasks[t].previous {
+                    for (p, &d) in days.iter().enumerate() {
+                        *previous.entry((p, d)).or_default() += 1.0;
+                    }
+                }
+            }
+            for ((p, d), count) in previous {
+                let Some(&(_, ycol, ub)) = self.classes[c]
+                    .vars
+                    .get(p)
+                    .and_then(|v| v.iter().find(|v| v.0 == d))
+                else {
+                    continue;
+                };
+                let k = self.add(0.0, count.min(ub), true);
+                self.leq(&[(k, 1.0), (ycol, -1.0)], 0.0);
+                self.keep.push((c, p, d, k));
+            }
+        }
+    }
+
+    fn make_objectives(&mut self, problem: &Problem) {
+        let mut in_window = Lin::new();
+        let mut late = Lin::new();
+        let mut optional = Lin::new();
+        let mut reference = Lin::new();
+        let mut early = Lin::new();
+        let (mut req_total, mut opt_total, mut ref_total) = (0.0, 0.0, 0.0);
+        for class in &self.classes {
+            let rep = &problem.tasks[class.tasks[0]];
+            let n = class.tasks.len() as f64;
+            match rep.kind {
+                Kind::Required => req_total += n * f64::from(rep.minutes()),
+                Kind::Optional => opt_total += n * f64::from(rep.minutes()),
+                Kind::Reference => ref_total += n * f64::from(rep.minutes()),
+            }
+            for (p, days) in class.vars.iter().enumerate() {
+                let size = f64::from(rep.parts[p]);
+                for &(d, col, _) in days {
+                    early.push((col, size * f64::from(d)));
+                    match (rep.kind, rep.window) {
+                        (Kind::Required, Some((_, end))) if d > end => {
+                            late.push((col, size * f64::from(d - end)));
+                        }
+                        (Kind::Required, _) => in_window.push((col, size)),
+                        (Kind::Optional, _) => optional.push((col, size)),
+                        (Kind::Reference, _) => reference.push((col, size)),
+                    }
+                }
+            }
+        }
+        let kept: Lin = self.keep.iter().map(|k| (k.3, 1.0)).collect();
+        let kept_total = kept.len() as f64;
+        let objectives = [
+            ("required minutes in window", Sense::Max, in_window, Some(req_total)),
+            ("late minute-days", Sense::Min, late, Some(0.0)),
+            ("optional minutes", Sense::Max, optional, Some(opt_total)),
+            ("reference minutes", Sense::Max, reference, Some(ref_total)),
+            ("sessions kept", Sense::Max, kept, Some(kept_total)),
+            ("earliness", Sense::Min, early, None),
+        ];
+        for (name, sense, lin, bound) in objectives {
+            if !lin.is_empty() {
+                self.objectives.push(Objective {
+                    name,
+                    sense,
+                    lin,
+                    bound,
+                });
+            }
+        }
+    }
+
+    /// Column values of a schedule given as days per task.
+    fn columns_of(&self, problem: &Problem, days: &[Option<Vec<u32>>]) -> Option<Vec<f64>> {
+        let mut x = vec![0.0; self.cols.len()];
+        for (t, d) in days.iter().enumerate() {
+            let Some(d) = d else { continue };
+            let class = &self.classes[self.class_of[t]];
+            for (p, &day) in d.iter().enumerate() {
+                let &(_, col, _) = class.vars.get(p)?.iter().find(|v| v.0 == day)?;
+                x[col] += 1.0;
+            }
+        }
+        for (s, phase) in self.phase.iter().enumerate() {
+            let Some((lo, u)) = phase else { continue };
+            let last_required = problem
+                .tasks
+                .iter()
+                .zip(days)
+                .filter(|(t, _)| t.section == s && t.kind == Kind::Required)
+                .filter_map(|(_, d)| d.as_ref().and_then(|d| d.last().copied()))
+                .max()
+                .unwrap_or(0);
+            for (i, &col) in u.iter().enumerate() {
+                x[col] = if lo + i as u32 >= last_required { 1.0 } else { 0.0 };
+            }
+        }
+        let mut previous: BTreeMap<(usize, usize, u32), f64> = BTreeMap::new();
+        for (t, task) in problem.tasks.iter().enumerate() {
+            if let Some(prev) = &task.previous {
+                for (p, &d) in prev.iter().enumerate() {
+                    *previous.entry((self.class_of[t], p, d)).or_default() += 1.0;
+                }
+            }
+        }
+        for &(c, p, d, k) in &self.keep {
+            let y: f64 = self.classes[c].vars[p].iter().find(|v| v.0 == d).map_or(0.0, |v| x[v.1]);
+            x[k] = y.min(previous.get(&(c, p, d)).copied().unwrap_or(0.0));
+        }
+        Some(x)
+    }
+
+    /// Days per task from column values: each class's days go to its tasks in path order
+    /// (first in, first out across parts), tasks that kept a day in a replan first.
+    fn days_of(&self, problem: &Problem, x: &[f64]) -> Vec<Option<Vec<u32>>> {
+        let mut out: Vec<Option<Vec<u32>>> = vec![None; problem.tasks.len()];
+        for class in &self.classes {
+            let mut per_part: Vec<Vec<u32>> = class
+                .vars
+                .iter()
+                .map(|days| {
+                    let mut v = Vec::new();
+                    for &(d, col, _) in days {
+                        let n = x[col].round().max(0.0) as usize;
+                        v.extend(std::iter::repeat_n(d, n));
+                    }
+                    v
+                })
+                .collect();
+            let scheduled = per_part.first().map_or(0, Vec::len);
+            let single_part = per_part.len() == 1;
+            // Which tasks get a slot: in a replan, those whose previous day is available first.
+            let mut order: Vec<usize> = class.tasks.clone();
+            if single_part {
+                let mut free: BTreeMap<u32, usize> = BTreeMap::new();
+                for &d in &per_part[0] {
+                    *free.entry(d).or_default() += 1;
+                }
+                let mut kept = Vec::new();
+                let mut rest = Vec::new();
+                for &t in &class.tasks {
+                    let prev = problem.tasks[t].previous.as_ref().and_then(|p| p.first());
+                    match prev.and_then(|d| free.get_mut(d).filter(|n| **n > 0).map(|n| (d, n))) {
+                        Some((&d, n)) => {
+                            *n -= 1;
+                            kept.push((t, d));
+                        }
+                        None => rest.push(t),
+                    }
+                }
+                for &(t, d) in &kept {
+                    out[t] = Some(vec![d]);
+                }
+                let mut remaining: Vec<u32> = free
+                    .into_iter()
+                    .flat_map(|(d, n)| std::iter::repeat_n(d, n))
+                    .collect();
+                remaining.sort_unstable();
+                for (t, d) in rest.into_iter().zip(remaining) {
+                    out[t] = Some(vec![d]);
+                }
+                continue;
+            }
+            order.truncate(scheduled);
+            for v in &mut per_part {
+                v.sort_unstable();
+            }
+            for (j, &t) in order.iter().enumerate() {
+                out[t] = Some(per_part.iter().map(|v| v[j]).collect());
+            }
+        }
+        out
+    }
+}
+
+fn eval(lin: &[(usize, f64)], x: &[f64]) -> f64 {
+    lin.iter().map(|&(c, k)| k * x[c]).sum()
+}
+
+struct LevelResult {
+    x: Vec<f64>,
+    proven: bool,
+    gap: f64,
+}
+
+fn solve_level(
+    m: &Model,
+    objective: &Objective,
+    fixes: &[Constraint],
+    start: &[f64],
+    seconds: f64,
+) -> Result<LevelResult, String> {
+    let expr = m.expr(&objective.lin);
+    let vars = m.vars.clone();
+    let unsolved = match objective.sense {
+        Sense::Max => vars.maximise(expr),
+        Sense::Min => vars.minimise(expr),
+    };
+    let mut pb = unsolved
+        .using(highs)
+        .set_option("output_flag", std::env::var_os("STUDYPLAN_HIGHS_LOG").is_some())
+        .set_option("log_to_console", std::env::var_os("STUDYPLAN_HIGHS_LOG").is_some())
+        .set_option("mip_rel_gap", 0.0)
+        // Objectives are integral: a gap below 1 proves optimality.
+        .set_option("mip_abs_gap", 0.999)
+        .set_option("threads", 1)
+        .set_time_limit(seconds.max(0.01));
+    for c in m.constraints.iter().chain(fixes) {
+        pb.add_constraint(c.clone());
+    }
+    let mut model = pb
+        .try_into_inner()
+        .map_err(|e| format!("cannot build the model: {e}"))?;
+    model
+        .try_set_solution(Some(start), None, None, None)
+        .map_err(|e| format!("cannot pass the warm start: {e:?}"))?;
+    let solved = model
+        .try_solve()
+        .map_err(|e| format!("HiGHS failed while optimising {}: {e:?}", objective.name))?;
+    let status = solved.status();
+    let x = solved.get_solution().columns().to_vec();
+    let usable = x.len() == start.len()
+        && solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+    let (x, proven) = match status {
+        HighsModelStatus::Optimal if usable => (x, true),
+        HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedInterrupt
+        | HighsModelStatus::ReachedMemoryLimit => {
+            if usable {
+                (x, false)
+            } else {
+                (start.to_vec(), false)
+            }
+        }
+        other => {
+            return Err(format!(
+                "HiGHS answered {other:?} while optimising {}",
+                objective.name
+            ))
+        }
+    };
+    let gap = if proven { 0.0 } else { solved.mip_gap() };
+    // Never return worse than the start (HiGHS keeps it as incumbent, but be certain).
+    let better = |a: f64, b: f64| match objective.sense {
+        Sense::Max => a >= b - 0.5,
+        Sense::Min => a <= b + 0.5,
+    };
+    let x = if better(eval(&objective.lin, &x), eval(&objective.lin, start)) {
+        x
+    } else {
+        start.to_vec()
+    };
+    Ok(LevelResult { x, proven, gap })
+}
+
+/// Days needed so that no optimum of interest can lie beyond: past every window end and the
+/// greedy schedule's last day, with a week of slack.
+fn horizon_for(problem: &Problem, greedy: &[Option<Vec<u32>>]) -> u32 {
+    let last_window = problem
+        .tasks
+        .iter()
+        .filter_map(|t| t.window.map(|w| w.1))
+        .max()
+        .unwrap_or(0);
+    let last_greedy = greedy.iter().flatten().flatten().copied().max().unwrap_or(0);
+    let len = problem.capacity.len() as u32;
+    (last_window.max(last_greedy) + 1 + 14).min(len).max(1)
+}
+
+pub(super) fn solve(
+    problem: &Problem,
+    greedy: &[Option<Vec<u32>>],
+    options: &Options,
+) -> Result<Solution, String> {
+    if problem.tasks.is_empty() {
+        return Ok(Solution {
+            days: Vec::new(),
+            optimal: true,
+            gap: None,
+        });
+    }
+    for (t, d) in problem.tasks.iter().zip(greedy) {
+        if t.kind == Kind::Required && d.is_none() {
+            return Err("the planning horizon is too short for the required work".into());
+        }
+    }
+    let began = Instant::now();
+    let len = problem.capacity.len() as u32;
+    let mut horizon = horizon_for(problem, greedy);
+    loop {
+        let result = solve_with_horizon(problem, greedy, options, horizon, began)?;
+        let last = result.days.iter().flatten().flatten().copied().max().unwrap_or(0);
+        // An optimum that reaches the last week may want more days: widen and solve again.
+        if last + 7 >= horizon && horizon < len {
+            horizon = (horizon * 2).min(len);
+            continue;
+        }
+        return Ok(result);
+    }
+}
+
+fn solve_with_horizon(
+    problem: &Problem,
+    greedy: &[Option<Vec<u32>>],
+    options: &Options,
+    horizon: u32,
+    began: Instant,
+) -> Result<Solution, String> {
+    let m = Model::build(problem, horizon);
+    let greedy_in: Vec<Option<Vec<u32>>> = greedy
+        .iter()
+        .map(|d| d.clone().filter(|d| d.iter().all(|&x| x < horizon)))
+        .collect();
+    let Some(mut x) = m.columns_of(problem, &greedy_in) else {
+        return Err("internal error: the greedy schedule does not fit the model".into());
+    };
+    let mut fixes: Vec<Constraint> = Vec::new();
+    let mut optimal = true;
+    let mut gap = None;
+    for objective in &m.objectives {
+        let value = eval(&objective.lin, &x);
+        let at_bound = objective.bound.is_some_and(|b| match objective.sense {
+            Sense::Max => value >= b - 0.5,
+            Sense::Min => value <= b + 0.5,
+        });
+        if !at_bound {
+            let left = options.time_limit - began.elapsed().as_secs_f64();
+            if left <= 0.0 {
+                optimal = false;
+                gap.get_or_insert(f64::NAN);
+            } else {
+                let t0 = Instant::now();
+                let r = solve_level(&m, objective, &fixes, &x, left)?;
+                if options.verbose {
+                    eprintln!(
+                        "solver: {} {:?} -> {} in {:.2}s (proven: {}, cols {}, rows {})",
+                        objective.name,
+                        value,
+                        eval(&objective.lin, &r.x),
+                        t0.elapsed().as_secs_f64(),
+                        r.proven,
+                        m.cols.len(),
+                        m.constraints.len()
+                    );
+                }
+                if !r.proven {
+                    optimal = false;
+                    gap.get_or_insert(r.gap);
+                }
+                x = r.x;
+            }
+        }
+        // Fix this level at the value reached (integral, so round).
+        let value = eval(&objective.lin, &x).round();
+        let e = m.expr(&objective.lin);
+        fixes.push(match objective.sense {
+            Sense::Max => e.geq(value - 0.5),
+            Sense::Min => e.leq(value + 0.5),
+        });
+    }
+    let days = m.days_of(problem, &x);
+    // The assignment must be at least as good as the greedy start at every level.
+    debug_assert!(
+        Levels::of(problem, &days).compare(&Levels::of(problem, greedy))
+            != std::cmp::Ordering::Less
+            || horizon < problem.capacity.len() as u32
+    );
+    Ok(Solution {
+        days,
+        optimal,
+        gap: gap.filter(|g: &f64| g.is_finite()),
+    })
+}
