@@ -2,7 +2,10 @@
 //! the environment, call the core, write outputs. Nothing below this module does I/O.
 
 use crate::calendar::{self, Availability};
-use crate::cli::{AvailabilityArgs, Cli, ColorArg, Command, FormatArg, OutputArgs, PlanArgs, ShowArgs, ValidateArgs};
+use crate::cli::{
+    AvailabilityArgs, Cli, ColorArg, Command, FormatArg, OutputArgs, PlanArgs, ShowArgs,
+    ValidateArgs,
+};
 use crate::error::{Error, Result};
 use crate::output::{self, ics::IcsOptions, Format, TableOptions};
 use crate::path::{self, bundled, Kind, LearningPath};
@@ -16,7 +19,7 @@ use std::path::{Path, PathBuf};
 /// Run one command. Returns the exit code for success paths that are not 0 (`--strict`).
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Plan(args) => plan(args),
+        Command::Plan(args) => plan(*args),
         Command::Show(args) => show(args),
         Command::Validate(args) => validate(args),
     }
@@ -52,7 +55,9 @@ pub fn load_source(source: &Source) -> Result<LearningPath> {
         Source::Bundled(id) => match bundled::find(id) {
             Some(b) => bundled::load(b),
             None => Err(Error::Item {
-                message: format!("the plan uses the bundled path {id:?}, which this build does not have"),
+                message: format!(
+                    "the plan uses the bundled path {id:?}, which this build does not have"
+                ),
             }),
         },
         Source::File(f) => path::load::load_file(f),
@@ -68,7 +73,12 @@ pub fn resolve_settings(
     let hours = match (&args.hours, base) {
         (Some(h), _) => Some(calendar::parse_hours(h).map_err(|m| Error::flag("--hours", m))?),
         (None, Some(_)) => None,
-        (None, None) => return Err(Error::flag("--hours", "is required (study hours per day, e.g. 1.5)")),
+        (None, None) => {
+            return Err(Error::flag(
+                "--hours",
+                "is required (study hours per day, e.g. 1.5)",
+            ))
+        }
     };
     let weekend = args
         .weekend_hours
@@ -104,7 +114,9 @@ pub fn resolve_settings(
     }
     let at = match &args.at {
         Some(a) => calendar::parse_time(a).map_err(|m| Error::flag("--at", m))?,
-        None => base.map_or(NaiveTime::from_hms_opt(19, 0, 0).unwrap_or_default(), |b| b.availability.at),
+        None => base.map_or(NaiveTime::from_hms_opt(19, 0, 0).unwrap_or_default(), |b| {
+            b.availability.at
+        }),
     };
     let timezone = match &args.tz {
         Some(tz) => {
@@ -115,17 +127,35 @@ pub fn resolve_settings(
         }
         None => base.map_or_else(system_zone, |b| b.availability.timezone.clone()),
     };
-    let max_session = args.max_session.or(base.map(|b| b.max_session)).unwrap_or(90);
+    let max_session = args
+        .max_session
+        .or(base.map(|b| b.max_session))
+        .unwrap_or(90);
     if max_session == 0 {
         return Err(Error::flag("--max-session", "must be at least 1 minute"));
     }
-    let min_session = args.min_session.or(base.map(|b| b.min_session)).unwrap_or(15);
-    let time_limit = args.time_limit.or(base.map(|b| b.time_limit)).unwrap_or(10.0);
+    let min_session = args
+        .min_session
+        .or(base.map(|b| b.min_session))
+        .unwrap_or(15);
+    let time_limit = args
+        .time_limit
+        .or(base.map(|b| b.time_limit))
+        .unwrap_or(10.0);
     if !(time_limit.is_finite() && time_limit > 0.0) {
-        return Err(Error::flag("--time-limit", "must be a positive number of seconds"));
+        return Err(Error::flag(
+            "--time-limit",
+            "must be a positive number of seconds",
+        ));
     }
     Ok(Settings {
-        availability: Availability { start, weekday_minutes: minutes, off, at, timezone },
+        availability: Availability {
+            start,
+            weekday_minutes: minutes,
+            off,
+            at,
+            timezone,
+        },
         max_session,
         min_session,
         time_limit,
@@ -144,13 +174,20 @@ pub fn resolve_now(now: Option<&str>) -> Result<DateTime<Utc>> {
     if let Some(n) = now {
         return DateTime::parse_from_rfc3339(n)
             .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| Error::flag("--now", format!("{n:?} is not an RFC 3339 time such as 2026-12-01T08:00:00Z")));
+            .map_err(|_| {
+                Error::flag(
+                    "--now",
+                    format!("{n:?} is not an RFC 3339 time such as 2026-12-01T08:00:00Z"),
+                )
+            });
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let secs: i64 = epoch
-            .trim()
-            .parse()
-            .map_err(|_| Error::flag("SOURCE_DATE_EPOCH", format!("{epoch:?} is not a number of seconds")))?;
+        let secs: i64 = epoch.trim().parse().map_err(|_| {
+            Error::flag(
+                "SOURCE_DATE_EPOCH",
+                format!("{epoch:?} is not a number of seconds"),
+            )
+        })?;
         return DateTime::from_timestamp(secs, 0)
             .ok_or_else(|| Error::flag("SOURCE_DATE_EPOCH", "is out of range"));
     }
@@ -197,7 +234,8 @@ fn color_of(c: ColorArg) -> bool {
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
         }
     }
 }
@@ -239,7 +277,10 @@ fn ics_options(out: &OutputArgs) -> Result<IcsOptions> {
         .as_deref()
         .map(|r| parse_duration_minutes(r).map_err(|m| Error::flag("--remind", m)))
         .transpose()?;
-    Ok(IcsOptions { remind_minutes, milestones: out.milestones })
+    Ok(IcsOptions {
+        remind_minutes,
+        milestones: out.milestones,
+    })
 }
 
 /// Where the calendar goes by default: `<path-id>.ics` next to the state file.
@@ -259,11 +300,22 @@ pub fn finish(state: &State, out: &OutputArgs, ics: IcsOptions) -> Result<()> {
     output::ics::write_ics(plan, &ics, &mut calendar).map_err(Error::Output)?;
     state.save(&out.state)?;
     if !out.no_ics {
-        let file = out.ics.clone().unwrap_or_else(|| default_ics(&out.state, plan));
+        let file = out
+            .ics
+            .clone()
+            .unwrap_or_else(|| default_ics(&out.state, plan));
         progress::write_atomic(&file, &calendar)?;
-        eprintln!("wrote {} ({} sessions)", file.display(), plan.sessions.len());
+        eprintln!(
+            "wrote {} ({} sessions)",
+            file.display(),
+            plan.sessions.len()
+        );
     }
-    let opts = TableOptions { color: color_of(out.color), width: None, week: None };
+    let opts = TableOptions {
+        color: color_of(out.color),
+        width: None,
+        week: None,
+    };
     to_stdout(|w| output::write_plan(plan, format_of(out.format), &opts, w))?;
     report(plan);
     let late = plan.sessions.iter().filter(|s| s.late).count();
@@ -288,7 +340,11 @@ fn report(plan: &Plan) {
             );
         }
     }
-    let dropped = plan.unscheduled.iter().filter(|u| u.kind != Kind::Required).count();
+    let dropped = plan
+        .unscheduled
+        .iter()
+        .filter(|u| u.kind != Kind::Required)
+        .count();
     if dropped > 0 {
         eprintln!("note: {dropped} optional or reference item(s) do not fit and are left out");
     }
@@ -305,7 +361,11 @@ fn report(plan: &Plan) {
 
 fn show(args: ShowArgs) -> Result<()> {
     let state = State::load(&args.state)?;
-    let opts = TableOptions { color: color_of(args.color), width: None, week: args.week };
+    let opts = TableOptions {
+        color: color_of(args.color),
+        width: None,
+        week: args.week,
+    };
     to_stdout(|w| output::write_plan(&state.plan, format_of(args.format), &opts, w))
 }
 
@@ -319,7 +379,12 @@ fn validate(args: ValidateArgs) -> Result<()> {
         for kind in [Kind::Required, Kind::Optional, Kind::Reference] {
             let n = path.items().filter(|(_, i)| i.kind == kind).count();
             let m = path.minutes_of(kind);
-            writeln!(w, "  {:<9} {n:>3} items, {m:>5} min ({:.1} h)", format!("{kind}:"), f64::from(m) / 60.0)?;
+            writeln!(
+                w,
+                "  {:<9} {n:>3} items, {m:>5} min ({:.1} h)",
+                format!("{kind}:"),
+                f64::from(m) / 60.0
+            )?;
         }
         Ok(())
     })

@@ -4,7 +4,10 @@
 //! Day 0 is the start date. Capacities are a pure function of the settings and the date, so a
 //! plan can be extended to any horizon and a replan sees the same days the plan saw.
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
+    TimeZone, Weekday,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -143,14 +146,22 @@ pub fn parse_off(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
 
 /// Parse a calendar date `YYYY-MM-DD`, rejecting impossible dates such as 2026-02-30.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{:?} is not a calendar date of the form YYYY-MM-DD", s.trim()))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        format!(
+            "{:?} is not a calendar date of the form YYYY-MM-DD",
+            s.trim()
+        )
+    })
 }
 
 /// Parse `HH:MM` (24-hour).
 pub fn parse_time(s: &str) -> Result<NaiveTime, String> {
-    NaiveTime::parse_from_str(s.trim(), "%H:%M")
-        .map_err(|_| format!("{:?} is not a time of day of the form HH:MM (00:00 to 23:59)", s.trim()))
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| {
+        format!(
+            "{:?} is not a time of day of the form HH:MM (00:00 to 23:59)",
+            s.trim()
+        )
+    })
 }
 
 /// Parse hours per day as a decimal (`1.5`), into whole minutes (rounded to the nearest minute).
@@ -217,7 +228,10 @@ mod tests {
         assert!(parse_date("2026-02-30").is_err());
         assert!(parse_time("25:00").is_err());
         assert!(parse_off("2026-12-24..2026-12-20").is_err());
-        assert_eq!(parse_days("mon-wed,sun").unwrap(), [true, true, true, false, false, false, true]);
+        assert_eq!(
+            parse_days("mon-wed,sun").unwrap(),
+            [true, true, true, false, false, false, true]
+        );
         assert!(parse_days("funday").is_err());
     }
 }

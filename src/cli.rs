@@ -33,7 +33,7 @@ pub enum Command {
         studyplan plan backend-engineer --start 2026-12-01 --hours 1\n  \
         studyplan plan backend-engineer --start 2026-12-01 --hours 0.5 --weekend-hours 2 --days mon-fri,sun\n  \
         studyplan plan path.yaml --start 2026-12-01 --hours 1.5 --tz Europe/Berlin --at 07:30 --format json")]
-    Plan(PlanArgs),
+    Plan(Box<PlanArgs>),
     /// Print the saved plan again
     #[command(after_help = "Examples:\n  studyplan show\n  studyplan show --week 3 --format md")]
     Show(ShowArgs),
@@ -115,7 +115,12 @@ pub struct OutputArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
     /// Where the plan and progress live
-    #[arg(long, value_name = "FILE", default_value = "studyplan.yaml", env = "STUDYPLAN_STATE")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "studyplan.yaml",
+        env = "STUDYPLAN_STATE"
+    )]
     pub state: PathBuf,
     /// Pin the generation time (RFC 3339) so outputs are byte-identical; also SOURCE_DATE_EPOCH
     #[arg(long, value_name = "RFC3339")]
@@ -137,7 +142,12 @@ pub struct OutputArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Where the plan and progress live
-    #[arg(long, value_name = "FILE", default_value = "studyplan.yaml", env = "STUDYPLAN_STATE")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "studyplan.yaml",
+        env = "STUDYPLAN_STATE"
+    )]
     pub state: PathBuf,
     /// Output format
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]

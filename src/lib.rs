@@ -1,11 +1,11 @@
 //! studyplan: plan a learning path into study sessions.
+pub mod app;
 pub mod calendar;
+pub mod cli;
 pub mod error;
+pub mod output;
 pub mod path;
 pub mod plan;
-pub mod solver;
-pub mod schedule;
-pub mod output;
 pub mod progress;
-pub mod app;
-pub mod cli;
+pub mod schedule;
+pub mod solver;

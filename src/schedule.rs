@@ -13,8 +13,8 @@ use crate::plan::{
 use crate::solver::{self, Problem, Task};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 /// Everything `plan` needs besides the path, already validated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,7 +52,9 @@ pub(crate) struct Work {
 
 /// The session limit: the smaller of `--max-session` and the largest capacity of a study day.
 pub fn session_limit(settings: &Settings) -> u32 {
-    settings.max_session.min(settings.availability.largest_day())
+    settings
+        .max_session
+        .min(settings.availability.largest_day())
 }
 
 /// Split `minutes` into the fewest parts of at most `limit`, near-equal (longer parts first).
@@ -121,9 +123,17 @@ pub(crate) fn solve(
         .map(|s| s.weeks.map(|w| (w.first_day(), w.last_day())))
         .collect();
     let problem = problem(path, avail, &windows, work, fixed);
-    let solution = solver::solve(&problem, &solver::Options { time_limit: settings.time_limit, verbose: std::env::var_os("STUDYPLAN_DEBUG").is_some() })
-        .map_err(Error::Solver)?;
-    Ok(build_plan(path, settings, &windows, work, fixed, cancelled, &solution, now))
+    let solution = solver::solve(
+        &problem,
+        &solver::Options {
+            time_limit: settings.time_limit,
+            verbose: std::env::var_os("STUDYPLAN_DEBUG").is_some(),
+        },
+    )
+    .map_err(Error::Solver)?;
+    Ok(build_plan(
+        path, settings, &windows, work, fixed, cancelled, &solution, now,
+    ))
 }
 
 fn problem(
@@ -151,7 +161,11 @@ fn problem(
                 parts: w.parts.clone(),
                 window: windows[w.section],
                 release: w.release,
-                after: item.after.iter().filter_map(|a| index.get(a).copied()).collect(),
+                after: item
+                    .after
+                    .iter()
+                    .filter_map(|a| index.get(a).copied())
+                    .collect(),
                 previous: w.previous.clone(),
             }
         })
@@ -160,7 +174,13 @@ fn problem(
         .sections
         .iter()
         .enumerate()
-        .map(|(s, sec)| if sec.weeks.is_none() { (0..s).collect() } else { Vec::new() })
+        .map(|(s, sec)| {
+            if sec.weeks.is_none() {
+                (0..s).collect()
+            } else {
+                Vec::new()
+            }
+        })
         .collect();
 
     // A horizon long enough that every session could go one per study day after the last
@@ -171,7 +191,11 @@ fn problem(
         .map(|t| t.parts.len())
         .sum();
     let minutes: u64 = tasks.iter().map(|t| u64::from(t.minutes())).sum();
-    let largest = work.iter().flat_map(|w| w.parts.iter().copied()).max().unwrap_or(0);
+    let largest = work
+        .iter()
+        .flat_map(|w| w.parts.iter().copied())
+        .max()
+        .unwrap_or(0);
     let from = windows
         .iter()
         .flatten()
@@ -185,7 +209,9 @@ fn problem(
     }
     let cap = |d: u32| {
         let date = avail.date(d);
-        avail.minutes_on(date).saturating_sub(used.get(&date).copied().unwrap_or(0))
+        avail
+            .minutes_on(date)
+            .saturating_sub(used.get(&date).copied().unwrap_or(0))
     };
     let mut capacity: Vec<u32> = (0..from).map(cap).collect();
     let (mut big_days, mut total) = (0usize, 0u64);
@@ -231,7 +257,11 @@ fn build_plan(
     for (t, days) in solution.days.iter().enumerate() {
         if let Some(days) = days {
             for (p, &day) in days.iter().enumerate() {
-                raws.push(Raw { work: t, part: p, day });
+                raws.push(Raw {
+                    work: t,
+                    part: p,
+                    day,
+                });
             }
         }
     }
@@ -248,7 +278,12 @@ fn build_plan(
 
     let mut sessions: Vec<Session> = fixed.to_vec();
     for (&day, members) in &by_day {
-        let order = order_within_day(path, work, &raws.iter().map(|r| (r.work, r.part)).collect::<Vec<_>>(), members);
+        let order = order_within_day(
+            path,
+            work,
+            &raws.iter().map(|r| (r.work, r.part)).collect::<Vec<_>>(),
+            members,
+        );
         let date = avail.date(day);
         let mut offset = fixed_by_date.get(&date).copied().unwrap_or(0);
         for r in order {
@@ -316,13 +351,19 @@ fn build_plan(
         .max()
         .unwrap_or(0);
     let capacity = (0..=last_day)
-        .map(|d| DayCapacity { date: avail.date(d), minutes: avail.minutes_on(avail.date(d)) })
+        .map(|d| DayCapacity {
+            date: avail.date(d),
+            minutes: avail.minutes_on(avail.date(d)),
+        })
         .collect();
 
     let summary = summary(path, &sessions, &unscheduled, solution);
     let overloaded = overloads(path, settings, windows, &sessions);
     Plan {
-        path: PathInfo { id: path.id.clone(), title: path.title.clone() },
+        path: PathInfo {
+            id: path.id.clone(),
+            title: path.title.clone(),
+        },
         start: avail.start,
         timezone: avail.timezone.clone(),
         generated: now,
@@ -350,7 +391,11 @@ fn build_plan(
 
 /// A stable UID for one part of one item of one path.
 pub fn uid(path_id: &str, item: &str, part: u32) -> String {
-    format!("{}.{}.part{part}@studyplan", path_id, item.replace('/', "."))
+    format!(
+        "{}.{}.part{part}@studyplan",
+        path_id,
+        item.replace('/', ".")
+    )
 }
 
 /// Order the sessions of one day: a topological order of the precedences that can hold
@@ -400,7 +445,8 @@ fn order_within_day(
             }
         }
     }
-    let mut heap: BinaryHeap<Reverse<((usize, bool, usize, usize), usize)>> = (0..n)
+    type Key = (usize, bool, usize, usize);
+    let mut heap: BinaryHeap<Reverse<(Key, usize)>> = (0..n)
         .filter(|&i| indegree[i] == 0)
         .map(|i| Reverse((key(members[i]), i)))
         .collect();
@@ -417,9 +463,9 @@ fn order_within_day(
         }
     }
     // A cycle cannot happen for a validated path; keep everything regardless.
-    for i in 0..n {
+    for (i, &m) in members.iter().enumerate() {
         if !seen.contains(&i) {
-            out.push(members[i]);
+            out.push(m);
         }
     }
     out
@@ -480,7 +526,13 @@ fn overloads(
             .iter()
             .zip(windows)
             .filter(|(_, w)| w.is_some_and(|(x, y)| a <= x && y <= b))
-            .map(|(s, _)| s.items.iter().filter(|i| i.kind == Kind::Required).map(|i| i.minutes).sum::<u32>())
+            .map(|(s, _)| {
+                s.items
+                    .iter()
+                    .filter(|i| i.kind == Kind::Required)
+                    .map(|i| i.minutes)
+                    .sum::<u32>()
+            })
             .sum()
     };
     let mut out = Vec::new();
@@ -505,7 +557,9 @@ fn overloads(
         }
         let longest = f64::from(avail.largest_day());
         let hours = (need * longest / 60.0 * 4.0).ceil() / 4.0;
-        let (a, b) = windows[s].map(|(a, b)| (avail.date(a), avail.date(b))).unwrap_or_default();
+        let (a, b) = windows[s]
+            .map(|(a, b)| (avail.date(a), avail.date(b)))
+            .unwrap_or_default();
         out.push(Overload {
             section: section.id.clone(),
             window_start: a,

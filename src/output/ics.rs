@@ -90,7 +90,7 @@ fn cancelled(plan: &Plan) -> Vec<&Session> {
             continue;
         }
         let keep = by_uid.get(s.uid.as_str());
-        if keep.map_or(true, |k| s.sequence > k.sequence) {
+        if keep.is_none_or(|k| s.sequence > k.sequence) {
             by_uid.insert(&s.uid, s);
         }
     }

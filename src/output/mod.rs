@@ -67,7 +67,7 @@ pub fn write_plan(
 pub(crate) fn sessions_in_week(plan: &Plan, week: Option<u32>) -> impl Iterator<Item = &Session> {
     plan.sessions
         .iter()
-        .filter(move |s| week.map_or(true, |w| plan.week_of(s.date) == w))
+        .filter(move |s| week.is_none_or(|w| plan.week_of(s.date) == w))
 }
 
 /// First and last day of week `week` (1-based), the last clamped to the plan's last day.

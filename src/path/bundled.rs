@@ -93,5 +93,9 @@ mod tests {
             .sections
             .iter()
             .all(|s| s.items.iter().any(|i| i.kind == Kind::Required)));
+        // The totals paths/README.md quotes.
+        assert_eq!(path.items().count(), 17);
+        assert_eq!(path.minutes_of(Kind::Required), 660);
+        assert_eq!(path.minutes_of(Kind::Optional), 420);
     }
 }

@@ -563,7 +563,10 @@ impl Importer<'_> {
             }
             Class::Checkbox(_) | Class::Bullet(_) => self.not_understood(
                 no,
-                format!("item {text:?} comes before the first section heading (such as `Week 1-2: Title`)"),
+                format!(
+                    "item {text:?} comes before the first section heading (such as \
+                     `Week 1-2: Title`)"
+                ),
             ),
             _ => self.not_understood(no, format!("line not understood: {text:?}")),
         }
@@ -598,13 +601,20 @@ impl Importer<'_> {
             .and_then(|s| s.to_str())
             .unwrap_or("Imported path")
             .replace(['-', '_'], " ");
-        self.not_understood(
+        if self.strict {
+            return Err(self.error(
+                Some(line),
+                "the checklist has no title line before its first section; put the path's \
+                 title on the first line",
+            ));
+        }
+        self.warnings.push((
             line,
             format!(
-                "the checklist has no title line before its first section; the title is \
+                "the checklist has no title line before its first section; the path is titled \
                  {fallback:?}, change it in the path file"
             ),
-        )?;
+        ));
         self.title = Some(fallback);
         Ok(())
     }
@@ -687,13 +697,23 @@ impl Importer<'_> {
             }
             Class::Text => {
                 let text = line.text.clone();
-                if section.expect == Expect::Checkpoint && section.checkpoint.is_none() {
-                    section.checkpoint = Some(text);
-                    return Ok(());
+                if section.expect == Expect::Checkpoint {
+                    // A checkpoint is one paragraph: its first line, and a line that continues a
+                    // cut-off sentence; a new sentence is something else.
+                    match &mut section.checkpoint {
+                        None => {
+                            section.checkpoint = Some(text);
+                            return Ok(());
+                        }
+                        Some(checkpoint) if !checkpoint.ends_with(['.', '!', '?', ':']) => {
+                            checkpoint.push(' ');
+                            checkpoint.push_str(&text);
+                            return Ok(());
+                        }
+                        Some(_) => {}
+                    }
                 }
-                let group_like = text.chars().count() <= 80
-                    && !text.ends_with(['.', '!', '?'])
-                    && section.expect != Expect::Checkpoint;
+                let group_like = text.chars().count() <= 80 && !text.ends_with(['.', '!', '?']);
                 if next_is_item && group_like {
                     section.group = Some(text.trim_end_matches(':').trim().to_string());
                     section.expect = Expect::Anything;
@@ -703,19 +723,6 @@ impl Importer<'_> {
                     section.intro_seen = true;
                     self.intros.push(no);
                     return Ok(());
-                }
-                if section.expect == Expect::Checkpoint {
-                    // A checkpoint is one paragraph; a line that continues a cut-off sentence
-                    // belongs to it, a new sentence does not.
-                    if let Some(checkpoint) = section
-                        .checkpoint
-                        .as_mut()
-                        .filter(|c| !c.ends_with(['.', '!', '?', ':']))
-                    {
-                        checkpoint.push(' ');
-                        checkpoint.push_str(&text);
-                        return Ok(());
-                    }
                 }
                 self.not_understood(no, format!("line not understood: {text:?}"))
             }
@@ -751,7 +758,8 @@ impl Importer<'_> {
                 "; to keep it, turn its focus points into items by hand"
             };
             let message = format!(
-                "section {:?} has no items (lines such as `- [ ] Required -- Title (30 min)`){hint}",
+                "section {:?} has no items (lines such as \
+                 `- [ ] Required -- Title (30 min)`){hint}",
                 section.heading.title
             );
             if self.strict {
@@ -1216,6 +1224,20 @@ How to choose.
         let odd = "T\nWeek 1: A\n- [ ]\n- [ ] Required --\n- [ ] (5 min)\n- [ ] A (0 min)\n- [ ] B (99999 h)\n- [?] C\n-\n";
         let imported = import(odd);
         assert!(loaded(&imported).sections[0].items.len() >= 2);
+    }
+
+    #[test]
+    fn group_after_a_checkpoint() {
+        let text = "T\nWeek 1: A\n- [ ] X (5 min)\nCheckpoint\nYou can do\nthings now.\nStretch goals\n- [ ] Optional -- Y (5 min)\n";
+        let imported = import_checklist(text, Path::new("x.md"), true).unwrap();
+        let path = loaded(&imported);
+        let section = &path.sections[0];
+        assert_eq!(
+            section.checkpoint.as_deref(),
+            Some("You can do things now.")
+        );
+        assert_eq!(section.items[1].group.as_deref(), Some("Stretch goals"));
+        assert_eq!(section.items[1].kind, Kind::Optional);
     }
 
     #[test]

@@ -693,23 +693,19 @@ fn unknown_prerequisite(entry: &str, own: &str, sections: &[Section]) -> String 
     message
 }
 
+/// `a/x` → `b/y` → …; a hop through a section's kind rule is shown as a step of its own.
 fn render_chain(graph: &OrderGraph, sections: &[Section], nodes: &[usize]) -> String {
-    let mut out = String::new();
-    for (k, &node) in nodes.iter().enumerate() {
-        if let Some(s) = graph.barrier(node) {
-            let id = sections.get(s).map_or("", |x| x.id.as_str());
-            let _ = write!(out, " → (required before optional in `{id}`)");
-            continue;
-        }
-        if k > 0 {
-            out.push_str(" → ");
-        }
-        out.push_str(&graph.name(sections, node));
-    }
-    out.replace(") → ", ") ")
-        .replace(")  ", ") ")
-        .trim()
-        .to_string()
+    let parts: Vec<String> = nodes
+        .iter()
+        .map(|&node| match graph.barrier(node) {
+            Some(s) => {
+                let id = sections.get(s).map_or("", |x| x.id.as_str());
+                format!("(required items of `{id}` come first)")
+            }
+            None => graph.name(sections, node),
+        })
+        .collect();
+    parts.join(" → ")
 }
 
 /// Items (in path order) and one barrier node per section, with edges "must come before".
@@ -1106,6 +1102,9 @@ impl SourceMap {
     /// The mapping a serde error path such as `sections[2].items[0]: …` points at.
     fn at_serde_path(&self, message: &str) -> Option<&Spots> {
         let path = message.split(": ").next()?;
+        if !path.starts_with("sections[") {
+            return Some(&self.top);
+        }
         let index = |s: &str, name: &str| -> Option<usize> {
             s.strip_prefix(name)?
                 .strip_prefix('[')?
@@ -1117,7 +1116,7 @@ impl SourceMap {
         match parts.as_slice() {
             [sec] => index(sec, "sections").map(|s| self.section(s)),
             [sec, item] => Some(self.item(index(sec, "sections")?, index(item, "items")?)),
-            _ => Some(&self.top),
+            _ => None,
         }
     }
 }
@@ -1339,7 +1338,7 @@ fn split_key(text: &str) -> Option<(String, usize)> {
         _ => {
             let colon = text.char_indices().find_map(|(i, c)| {
                 let next = text[i + c.len_utf8()..].chars().next();
-                (c == ':' && next.map_or(true, |n| n == ' ' || n == '\t')).then_some(i)
+                (c == ':' && next.is_none_or(|n| n == ' ' || n == '\t')).then_some(i)
             })?;
             (text[..colon].trim_end().to_string(), colon)
         }
@@ -1394,11 +1393,11 @@ fn strip_comment(s: &str) -> &str {
                 }
             }
             None => {
-                if c == '#' && prev.map_or(true, char::is_whitespace) {
+                if c == '#' && prev.is_none_or(char::is_whitespace) {
                     return &s[..i];
                 }
-                let opens_scalar = prev.map_or(true, |p| p.is_whitespace() || "[{,".contains(p))
-                    && prev_solid.map_or(true, |p| ":-[{,?".contains(p));
+                let opens_scalar = prev.is_none_or(|p| p.is_whitespace() || "[{,".contains(p))
+                    && prev_solid.is_none_or(|p| ":-[{,?".contains(p));
                 if (c == '"' || c == '\'') && opens_scalar {
                     quote = Some(c);
                 }
@@ -1571,6 +1570,11 @@ sections:
             "title: T\nsections:\n  - title: S\n    items:\n      - title: I\n        minutes: 5\n        minutes: 6\n",
             7,
             "duplicate field `minutes`",
+        );
+        assert_fails(
+            "title: A\nsummary: S\ntitle: B\nsections: []\n",
+            3,
+            "duplicate field `title`",
         );
     }
 
@@ -1882,6 +1886,36 @@ sections:
         after: [s/extra]
 ";
         assert!(load(ok).is_ok());
+    }
+
+    #[test]
+    fn kind_rule_cycles_across_two_sections() {
+        let text = "\
+title: T
+sections:
+  - id: s
+    title: S
+    items:
+      - title: SR
+        minutes: 5
+        after: [t/to]
+      - title: SO
+        kind: optional
+        minutes: 5
+  - id: t
+    title: T
+    items:
+      - title: TR
+        minutes: 5
+        after: [s/so]
+      - title: TO
+        kind: optional
+        minutes: 5
+";
+        let (line, message) = fail(text);
+        assert!(matches!(line, Some(8 | 17)), "{line:?}");
+        assert!(message.contains("come first) → "), "{message}");
+        assert!(message.contains("can never be scheduled"), "{message}");
     }
 
     #[test]

@@ -159,7 +159,10 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slug("Query Planning & Optimization"), "query-planning-optimization");
+        assert_eq!(
+            slug("Query Planning & Optimization"),
+            "query-planning-optimization"
+        );
         assert_eq!(slug("HTTP/2 & HTTP/3"), "http-2-http-3");
         assert_eq!(slug("  N+1 Problem "), "n-1-problem");
         assert_eq!(slug("!!!"), "item");

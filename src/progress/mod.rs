@@ -66,7 +66,10 @@ impl State {
                 message: "not found: make a plan first with `studyplan plan` (or pass --state)"
                     .into(),
             },
-            _ => Error::Read { file: file.to_path_buf(), source },
+            _ => Error::Read {
+                file: file.to_path_buf(),
+                source,
+            },
         })?;
         let state_err = |line, column, message: String| Error::State {
             file: file.to_path_buf(),
@@ -74,8 +77,13 @@ impl State {
             column,
             message,
         };
-        let text = String::from_utf8(bytes)
-            .map_err(|_| state_err(None, None, "is not UTF-8 text; it was not written by studyplan".into()))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            state_err(
+                None,
+                None,
+                "is not UTF-8 text; it was not written by studyplan".into(),
+            )
+        })?;
         // Check the version before the shape, so a newer file gets the right message.
         if let Ok(v) = serde_norway::from_str::<VersionOnly>(&text) {
             if v.version > VERSION {
@@ -114,7 +122,10 @@ struct VersionOnly {
 
 /// Replace `file` with `bytes` atomically.
 pub fn write_atomic(file: &Path, bytes: &[u8]) -> Result<()> {
-    let write_err = |source| Error::Write { file: file.to_path_buf(), source };
+    let write_err = |source| Error::Write {
+        file: file.to_path_buf(),
+        source,
+    };
     let dir = match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

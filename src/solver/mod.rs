@@ -47,7 +47,8 @@ impl Task {
 
     /// First day a part may start on.
     pub fn earliest(&self) -> u32 {
-        self.window.map_or(self.release, |(a, _)| a.max(self.release))
+        self.window
+            .map_or(self.release, |(a, _)| a.max(self.release))
     }
 
     /// Last day an optional/reference part may be on (its window end), if bounded.
@@ -69,7 +70,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { time_limit: 10.0, verbose: false }
+        Options {
+            time_limit: 10.0,
+            verbose: false,
+        }
     }
 }
 

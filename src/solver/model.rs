@@ -29,6 +29,10 @@ use std::time::Instant;
 
 /// A sparse linear expression over column indices.
 type Lin = Vec<(usize, f64)>;
+/// A multiset of part sizes: (size, count).
+type Pattern = Vec<(u32, u32)>;
+/// What makes tasks interchangeable: section, kind, part sizes, window, release.
+type ClassKey = (usize, Kind, Vec<u32>, Option<(u32, u32)>, u32);
 
 struct Class {
     /// Tasks, in path order.
@@ -48,6 +52,8 @@ struct Model {
     phase: Vec<Option<(u32, Vec<usize>)>>,
     /// Keep columns: (class, part, day, column) — replan stability.
     keep: Vec<(usize, usize, u32, usize)>,
+    /// Day patterns: (day, size counts of the pattern, column).
+    patterns: Vec<(u32, Pattern, usize)>,
     objectives: Vec<Objective>,
 }
 
@@ -102,12 +108,14 @@ impl Model {
             class_of: vec![usize::MAX; problem.tasks.len()],
             phase: vec![None; problem.section_after.len()],
             keep: Vec::new(),
+            patterns: Vec::new(),
             objectives: Vec::new(),
         };
         m.make_classes(problem);
         m.make_variables(problem, horizon);
         m.count_and_order_constraints(problem);
         m.capacity_constraints(problem, horizon);
+        m.pattern_constraints(problem, horizon);
         m.phase_constraints(problem);
         m.prerequisite_constraints(problem);
         m.keep_variables(problem);
@@ -125,8 +133,7 @@ impl Model {
                 linked[j] = true;
             }
         }
-        let mut by_key: BTreeMap<(usize, Kind, Vec<u32>, Option<(u32, u32)>, u32), usize> =
-            BTreeMap::new();
+        let mut by_key: BTreeMap<ClassKey, usize> = BTreeMap::new();
         for (i, t) in problem.tasks.iter().enumerate() {
             let class = if linked[i] {
                 None
@@ -241,6 +248,60 @@ impl Model {
         }
     }
 
+    /// Configuration rows: each day takes one maximal multiset of part sizes that fits its
+    /// capacity. The LP of this is the convex hull of the day's knapsack, so the relaxation
+    /// can no longer fill the minutes an integral packing must leave empty — which is what
+    /// makes proving "nothing more fits" fast. Days with too many patterns keep the plain
+    /// capacity row only.
+    fn pattern_constraints(&mut self, problem: &Problem, horizon: u32) {
+        const MAX_PATTERNS: usize = 120;
+        let mut per_day: Vec<BTreeMap<u32, Lin>> = vec![BTreeMap::new(); horizon as usize];
+        let mut avail: Vec<BTreeMap<u32, u32>> = vec![BTreeMap::new(); horizon as usize];
+        for class in &self.classes {
+            let rep = &problem.tasks[class.tasks[0]];
+            for (p, days) in class.vars.iter().enumerate() {
+                let size = rep.parts[p];
+                for &(d, col, ub) in days {
+                    per_day[d as usize]
+                        .entry(size)
+                        .or_default()
+                        .push((col, 1.0));
+                    *avail[d as usize].entry(size).or_default() += ub as u32;
+                }
+            }
+        }
+        let mut cache: BTreeMap<(u32, Pattern), Option<Vec<Pattern>>> = BTreeMap::new();
+        for d in 0..horizon as usize {
+            let cap = problem.capacity[d];
+            let sizes: Vec<(u32, u32)> = avail[d].iter().map(|(&s, &n)| (s, n)).collect();
+            let most: u32 = sizes.iter().map(|&(s, n)| s * n).sum();
+            if sizes.len() < 2 || most <= cap {
+                continue; // one size or everything fits: the capacity row is already exact
+            }
+            let patterns = cache
+                .entry((cap, sizes.clone()))
+                .or_insert_with(|| maximal_patterns(cap, &sizes, MAX_PATTERNS))
+                .clone();
+            let Some(patterns) = patterns else { continue };
+            let cols: Vec<usize> = patterns.iter().map(|_| self.add(0.0, 1.0, true)).collect();
+            let one: Lin = cols.iter().map(|&c| (c, 1.0)).collect();
+            self.leq(&one, 1.0);
+            for (&size, ys) in &per_day[d] {
+                let mut row = ys.clone();
+                for (pat, &col) in patterns.iter().zip(&cols) {
+                    let n = pat.iter().find(|p| p.0 == size).map_or(0, |p| p.1);
+                    if n > 0 {
+                        row.push((col, -f64::from(n)));
+                    }
+                }
+                self.leq(&row, 0.0);
+            }
+            for (pat, col) in patterns.into_iter().zip(cols) {
+                self.patterns.push((d as u32, pat, col));
+            }
+        }
+    }
+
     fn phase_constraints(&mut self, problem: &Problem) {
         let sections = problem.section_after.len();
         // Which sections' required phase each section's work must follow.
@@ -307,6 +368,53 @@ impl Model {
                         Err(false) => rows.push((vec![(col, 1.0)], 0.0)),
                         Err(true) => {}
                     }
+                }
+            }
+            // Cumulative, aggregated linking: with `u` fractional in the LP, the share of
+            // later work done by `d` cannot exceed the share of required work done by `d`.
+            // Much tighter than the per-variable rows alone.
+            let sessions = |classes: &[usize]| -> Vec<(u32, usize)> {
+                let mut v: Vec<(u32, usize)> = classes
+                    .iter()
+                    .flat_map(|&c| {
+                        self.classes[c]
+                            .vars
+                            .iter()
+                            .flatten()
+                            .map(|&(d, col, _)| (d, col))
+                    })
+                    .collect();
+                v.sort_unstable();
+                v
+            };
+            let count = |classes: &[usize]| -> f64 {
+                classes
+                    .iter()
+                    .map(|&c| (self.classes[c].tasks.len() * self.classes[c].vars.len()) as f64)
+                    .sum()
+            };
+            {
+                let (req, fol) = (sessions(&required[s]), sessions(&followers[s]));
+                let (n_req, n_fol) = (count(&required[s]), count(&followers[s]));
+                let (mut ri, mut fi) = (0, 0);
+                let mut req_done: Lin = Vec::new();
+                let mut fol_done: Lin = Vec::new();
+                for (i, &ucol) in u.iter().enumerate() {
+                    let d = lo + i as u32;
+                    while ri < req.len() && req[ri].0 <= d {
+                        req_done.push((req[ri].1, -1.0));
+                        ri += 1;
+                    }
+                    while fi < fol.len() && fol[fi].0 <= d {
+                        fol_done.push((fol[fi].1, 1.0));
+                        fi += 1;
+                    }
+                    let mut a = fol_done.clone();
+                    a.push((ucol, -n_fol));
+                    rows.push((a, 0.0));
+                    let mut b = req_done.clone();
+                    b.push((ucol, n_req));
+                    rows.push((b, 0.0));
                 }
             }
             for (lin, rhs) in rows {
@@ -414,10 +522,21 @@ impl Model {
         let kept: Lin = self.keep.iter().map(|k| (k.3, 1.0)).collect();
         let kept_total = kept.len() as f64;
         let objectives = [
-            ("required minutes in window", Sense::Max, in_window, Some(req_total)),
+            (
+                "required minutes in window",
+                Sense::Max,
+                in_window,
+                Some(req_total),
+            ),
             ("late minute-days", Sense::Min, late, Some(0.0)),
-            ("optional minutes", Sense::Max, optional, Some(opt_total)),
-            ("reference minutes", Sense::Max, reference, Some(ref_total)),
+            // Optional, then reference minutes, in one integral objective: a weight above
+            // every reference total makes it exactly lexicographic.
+            (
+                "optional then reference minutes",
+                Sense::Max,
+                weighted(optional, reference, ref_total + 1.0),
+                Some(opt_total * (ref_total + 1.0) + ref_total),
+            ),
             ("sessions kept", Sense::Max, kept, Some(kept_total)),
             ("earliness", Sense::Min, early, None),
         ];
@@ -455,7 +574,11 @@ impl Model {
                 .max()
                 .unwrap_or(0);
             for (i, &col) in u.iter().enumerate() {
-                x[col] = if lo + i as u32 >= last_required { 1.0 } else { 0.0 };
+                x[col] = if lo + i as u32 >= last_required {
+                    1.0
+                } else {
+                    0.0
+                };
             }
         }
         let mut previous: BTreeMap<(usize, usize, u32), f64> = BTreeMap::new();
@@ -467,8 +590,35 @@ impl Model {
             }
         }
         for &(c, p, d, k) in &self.keep {
-            let y: f64 = self.classes[c].vars[p].iter().find(|v| v.0 == d).map_or(0.0, |v| x[v.1]);
+            let y: f64 = self.classes[c].vars[p]
+                .iter()
+                .find(|v| v.0 == d)
+                .map_or(0.0, |v| x[v.1]);
             x[k] = y.min(previous.get(&(c, p, d)).copied().unwrap_or(0.0));
+        }
+        // Each day takes the first pattern that holds what the schedule puts there.
+        let mut used: BTreeMap<(u32, u32), u32> = BTreeMap::new();
+        for (c, class) in self.classes.iter().enumerate() {
+            let rep = &problem.tasks[class.tasks[0]];
+            for (p, days) in class.vars.iter().enumerate() {
+                for &(d, col, _) in days {
+                    *used.entry((d, rep.parts[p])).or_default() += x[col].round() as u32;
+                }
+            }
+            let _ = c;
+        }
+        let mut chosen: BTreeMap<u32, bool> = BTreeMap::new();
+        for (d, pat, col) in &self.patterns {
+            if chosen.get(d).copied().unwrap_or(false) {
+                continue;
+            }
+            let fits = used
+                .range((*d, 0)..=(*d, u32::MAX))
+                .all(|(&(_, size), &n)| n == 0 || pat.iter().any(|&(s, k)| s == size && k >= n));
+            if fits {
+                x[*col] = 1.0;
+                chosen.insert(*d, true);
+            }
         }
         Some(x)
     }
@@ -536,8 +686,65 @@ impl Model {
     }
 }
 
+/// Every maximal multiset of `sizes` (size, how many are available) whose sum fits `cap`, as
+/// (size, count) lists; `None` when there are more than `limit`.
+fn maximal_patterns(cap: u32, sizes: &[(u32, u32)], limit: usize) -> Option<Vec<Vec<(u32, u32)>>> {
+    fn go(
+        i: usize,
+        left: u32,
+        sizes: &[(u32, u32)],
+        current: &mut Vec<(u32, u32)>,
+        out: &mut Vec<Vec<(u32, u32)>>,
+        limit: usize,
+    ) -> bool {
+        if i == sizes.len() {
+            // Maximal: no size with items left still fits.
+            let maximal = sizes.iter().all(|&(s, n)| {
+                let taken = current.iter().find(|c| c.0 == s).map_or(0, |c| c.1);
+                taken >= n || s > left
+            });
+            if maximal {
+                out.push(current.clone());
+            }
+            return out.len() <= limit;
+        }
+        let (s, n) = sizes[i];
+        let most = n.min(left / s);
+        for k in (0..=most).rev() {
+            if k > 0 {
+                current.push((s, k));
+            }
+            let ok = go(i + 1, left - k * s, sizes, current, out, limit);
+            if k > 0 {
+                current.pop();
+            }
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+    let mut out = Vec::new();
+    go(0, cap, sizes, &mut Vec::new(), &mut out, limit).then_some(out)
+}
+
+/// `w · a + b`.
+fn weighted(a: Lin, b: Lin, w: f64) -> Lin {
+    a.into_iter().map(|(c, k)| (c, k * w)).chain(b).collect()
+}
+
 fn eval(lin: &[(usize, f64)], x: &[f64]) -> f64 {
     lin.iter().map(|&(c, k)| k * x[c]).sum()
+}
+
+fn option<V: highs::HighsOptionValue>(
+    model: &mut highs::Model,
+    key: &str,
+    value: V,
+) -> Result<(), String> {
+    model
+        .try_set_option(key, value)
+        .map_err(|e| format!("cannot set HiGHS option {key}: {e:?}"))
 }
 
 struct LevelResult {
@@ -559,21 +766,23 @@ fn solve_level(
         Sense::Max => vars.maximise(expr),
         Sense::Min => vars.minimise(expr),
     };
-    let mut pb = unsolved
-        .using(highs)
-        .set_option("output_flag", std::env::var_os("STUDYPLAN_HIGHS_LOG").is_some())
-        .set_option("log_to_console", std::env::var_os("STUDYPLAN_HIGHS_LOG").is_some())
-        .set_option("mip_rel_gap", 0.0)
-        // Objectives are integral: a gap below 1 proves optimality.
-        .set_option("mip_abs_gap", 0.999)
-        .set_option("threads", 1)
-        .set_time_limit(seconds.max(0.01));
+    let mut pb = unsolved.using(highs);
     for c in m.constraints.iter().chain(fixes) {
         pb.add_constraint(c.clone());
     }
+    // Options go on the HiGHS model itself: good_lp applies its own option map only in
+    // `solve()`, which we bypass to read the gap and to pass the warm start.
     let mut model = pb
         .try_into_inner()
         .map_err(|e| format!("cannot build the model: {e}"))?;
+    let log = std::env::var_os("STUDYPLAN_HIGHS_LOG").is_some();
+    option(&mut model, "output_flag", log)?;
+    option(&mut model, "log_to_console", log)?;
+    option(&mut model, "mip_rel_gap", 0.0)?;
+    // Objectives are integral: a gap below 1 proves optimality.
+    option(&mut model, "mip_abs_gap", 0.999)?;
+    option(&mut model, "time_limit", seconds.max(0.01))?;
+    option(&mut model, "threads", 1)?;
     model
         .try_set_solution(Some(start), None, None, None)
         .map_err(|e| format!("cannot pass the warm start: {e:?}"))?;
@@ -627,7 +836,13 @@ fn horizon_for(problem: &Problem, greedy: &[Option<Vec<u32>>]) -> u32 {
         .filter_map(|t| t.window.map(|w| w.1))
         .max()
         .unwrap_or(0);
-    let last_greedy = greedy.iter().flatten().flatten().copied().max().unwrap_or(0);
+    let last_greedy = greedy
+        .iter()
+        .flatten()
+        .flatten()
+        .copied()
+        .max()
+        .unwrap_or(0);
     let len = problem.capacity.len() as u32;
     (last_window.max(last_greedy) + 1 + 14).min(len).max(1)
 }
@@ -654,7 +869,14 @@ pub(super) fn solve(
     let mut horizon = horizon_for(problem, greedy);
     loop {
         let result = solve_with_horizon(problem, greedy, options, horizon, began)?;
-        let last = result.days.iter().flatten().flatten().copied().max().unwrap_or(0);
+        let last = result
+            .days
+            .iter()
+            .flatten()
+            .flatten()
+            .copied()
+            .max()
+            .unwrap_or(0);
         // An optimum that reaches the last week may want more days: widen and solve again.
         if last + 7 >= horizon && horizon < len {
             horizon = (horizon * 2).min(len);
