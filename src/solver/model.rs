@@ -9,9 +9,11 @@
 //!   finished by `d-1` (cumulative form, tight in the LP, and a FIFO assignment realises it).
 //! - Capacity per day.
 //! - Within a section, optional/reference after required: a monotone binary `u[s,d]`
-//!   ("the required phase of section `s` is over by day `d`"); required work on `d` needs
-//!   `u[s,d-1] = 0`, later work on `d` needs `u[s,d] = 1`. Sections without weeks use the
-//!   same switch of the sections before them.
+//!   ("the required phase of section `s` is over by day `d`") with cumulative rows: later
+//!   work done by `d` ≤ N·u[s,d] ≤ required work done by `d` (scaled by the counts). Sections
+//!   without weeks follow the same switch of the sections before them.
+//! - Day patterns: each day picks one maximal multiset of part sizes that fits (the integer
+//!   hull of the day's knapsack), so the LP cannot fill minutes a packing must leave empty.
 //! - Prerequisites between singleton tasks, cumulatively: started by `d` ⇒ prerequisite done
 //!   by `d`.
 //!
@@ -339,40 +341,13 @@ impl Model {
             for w in u.windows(2) {
                 self.leq(&[(w[0], 1.0), (w[1], -1.0)], 0.0);
             }
-            // u at day d: 0 before lo, the column inside, 1 after hi.
-            let at = |d: i64| -> Result<usize, bool> {
-                if d < i64::from(lo) {
-                    Err(false)
-                } else if d > i64::from(hi) {
-                    Err(true)
-                } else {
-                    Ok(u[(d - i64::from(lo)) as usize])
-                }
-            };
+            // Outside lo..=hi the switch is implied: no later work before lo, no required
+            // work after hi.
             let mut rows: Vec<(Lin, f64)> = Vec::new();
-            for &c in &required[s] {
-                for &(d, col, ub) in self.classes[c].vars.iter().flatten() {
-                    // y ≤ ub (1 − u[d−1])
-                    match at(i64::from(d) - 1) {
-                        Ok(ucol) => rows.push((vec![(col, 1.0), (ucol, ub)], ub)),
-                        Err(true) => rows.push((vec![(col, 1.0)], 0.0)),
-                        Err(false) => {}
-                    }
-                }
-            }
-            for &c in &followers[s] {
-                for &(d, col, ub) in self.classes[c].vars.iter().flatten() {
-                    // y ≤ ub u[d]
-                    match at(i64::from(d)) {
-                        Ok(ucol) => rows.push((vec![(col, 1.0), (ucol, -ub)], 0.0)),
-                        Err(false) => rows.push((vec![(col, 1.0)], 0.0)),
-                        Err(true) => {}
-                    }
-                }
-            }
-            // Cumulative, aggregated linking: with `u` fractional in the LP, the share of
-            // later work done by `d` cannot exceed the share of required work done by `d`.
-            // Much tighter than the per-variable rows alone.
+            // Cumulative, aggregated linking — later work done by `d` ≤ N_fol·u[d] and
+            // N_req·u[d] ≤ required work done by `d` — is exact with `u` binary (later work
+            // on `d` forces u[d] = 1, which forces all required work done by `d`) and much
+            // tighter in the LP than per-variable big-M rows, which were measured slower.
             let sessions = |classes: &[usize]| -> Vec<(u32, usize)> {
                 let mut v: Vec<(u32, usize)> = classes
                     .iter()
