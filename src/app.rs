@@ -3,14 +3,15 @@
 
 use crate::calendar::{self, Availability};
 use crate::cli::{
-    AvailabilityArgs, Cli, ColorArg, Command, FormatArg, OutputArgs, PlanArgs, ShowArgs,
-    ValidateArgs,
+    AvailabilityArgs, Cli, ColorArg, Command, DoneArgs, FormatArg, OutputArgs, PlanArgs,
+    ReplanArgs, ShowArgs, SkipArgs, StatusArgs, StatusFormat, UndoArgs, ValidateArgs,
 };
 use crate::error::{Error, Result};
 use crate::output::{self, ics::IcsOptions, Format, TableOptions};
 use crate::path::{self, bundled, Kind, LearningPath};
 use crate::plan::Plan;
 use crate::progress::{self, Source, State};
+use crate::progress::{lock::Lock, resolve, Action, Entry};
 use crate::schedule::{self, Settings};
 use chrono::{DateTime, NaiveTime, Utc};
 use std::io::{IsTerminal, Write};
@@ -22,6 +23,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Plan(args) => plan(*args),
         Command::Show(args) => show(args),
         Command::Validate(args) => validate(args),
+        Command::Done(args) => record(args, Action::Done),
+        Command::Progress(args) => record(args, Action::Progress),
+        Command::Skip(args) => skip(args),
+        Command::Undo(args) => undo(args),
+        Command::Status(args) => status(args),
+        Command::Replan(args) => replan(*args),
     }
 }
 
@@ -388,4 +395,157 @@ fn validate(args: ValidateArgs) -> Result<()> {
         }
         Ok(())
     })
+}
+
+/// Today in the plan's time zone, from `now`.
+fn today_in(state: &State, now: DateTime<Utc>) -> chrono::NaiveDate {
+    match state
+        .settings
+        .availability
+        .timezone
+        .parse::<chrono_tz::Tz>()
+    {
+        Ok(tz) => now.with_timezone(&tz).date_naive(),
+        Err(_) => now.date_naive(),
+    }
+}
+
+/// Lock and load a state file for a change.
+fn open_state(file: &Path) -> Result<(Lock, State)> {
+    let lock = Lock::acquire(file)?;
+    let state = State::load(file)?;
+    Ok((lock, state))
+}
+
+/// Resolve item names against the plan and, when it can be read, the current path file.
+fn resolve_items(state: &State, names: &[String]) -> Result<Vec<String>> {
+    let path = load_source(&state.source).ok();
+    resolve::resolve_all(&state.candidates(path.as_ref()), names)
+}
+
+fn record(args: DoneArgs, action: Action) -> Result<()> {
+    let file = &args.state.state;
+    let (_lock, mut state) = open_state(file)?;
+    if action == Action::Progress && args.minutes.is_none_or(|m| m == 0) {
+        return Err(Error::flag(
+            "--minutes",
+            "is required for progress (minutes of progress, at least 1)",
+        ));
+    }
+    let on = match &args.on {
+        Some(d) => calendar::parse_date(d).map_err(|m| Error::flag("--on", m))?,
+        None => today_in(&state, resolve_now(args.now.as_deref())?),
+    };
+    let items = resolve_items(&state, &args.items)?;
+    for item in &items {
+        state.progress.push(Entry {
+            item: item.clone(),
+            action,
+            on,
+            minutes: args.minutes,
+        });
+    }
+    state.refresh_done();
+    state.save(file)?;
+    let verb = if action == Action::Done {
+        "done"
+    } else {
+        "progress"
+    };
+    for item in &items {
+        match args.minutes {
+            Some(m) => eprintln!("recorded {verb}: {item} ({m} min) on {on}"),
+            None => eprintln!("recorded {verb}: {item} on {on}"),
+        }
+    }
+    Ok(())
+}
+
+fn skip(args: SkipArgs) -> Result<()> {
+    let file = &args.state.state;
+    let (_lock, mut state) = open_state(file)?;
+    let on = today_in(&state, resolve_now(args.now.as_deref())?);
+    let items = resolve_items(&state, &args.items)?;
+    for item in &items {
+        state.progress.push(Entry {
+            item: item.clone(),
+            action: Action::Skip,
+            on,
+            minutes: None,
+        });
+    }
+    state.refresh_done();
+    state.save(file)?;
+    for item in &items {
+        eprintln!("recorded skip: {item} (run `studyplan replan` to free its sessions)");
+    }
+    Ok(())
+}
+
+fn undo(args: UndoArgs) -> Result<()> {
+    let file = &args.state.state;
+    let (_lock, mut state) = open_state(file)?;
+    let Some(last) = state.progress.pop() else {
+        return Err(Error::State {
+            file: file.clone(),
+            line: None,
+            column: None,
+            message: "has no recorded progress to undo".into(),
+        });
+    };
+    state.refresh_done();
+    state.save(file)?;
+    let action = match last.action {
+        Action::Done => "done",
+        Action::Progress => "progress",
+        Action::Skip => "skip",
+    };
+    eprintln!("undid {action}: {} (on {})", last.item, last.on);
+    Ok(())
+}
+
+fn status(args: StatusArgs) -> Result<()> {
+    let state = State::load(&args.state.state)?;
+    let today = match &args.today {
+        Some(d) => calendar::parse_date(d).map_err(|m| Error::flag("--today", m))?,
+        None => today_in(&state, resolve_now(None)?),
+    };
+    let s = progress::status::status(&state, today);
+    to_stdout(|w| match args.format {
+        StatusFormat::Table => progress::status::write_table(&s, w),
+        StatusFormat::Json => {
+            serde_json::to_writer_pretty(&mut *w, &s).map_err(std::io::Error::other)?;
+            writeln!(w)
+        }
+    })
+}
+
+fn replan(args: ReplanArgs) -> Result<()> {
+    let file = &args.output.state;
+    let ics = ics_options(&args.output)?;
+    let now = resolve_now(args.output.now.as_deref())?;
+    let (_lock, state) = open_state(file)?;
+    let settings = resolve_settings(
+        state.settings.availability.start,
+        &args.availability,
+        Some(&state.settings),
+    )?;
+    let from = match &args.from {
+        Some(d) => calendar::parse_date(d).map_err(|m| Error::flag("--from", m))?,
+        None => today_in(&state, now),
+    };
+    let path = load_source(&state.source)?;
+    let done = crate::replan::replan(&state, &path, &settings, from, now)?;
+    for w in &done.warnings {
+        eprintln!("warning: {w}");
+    }
+    if done.changes.is_empty() {
+        eprintln!("replan from {from}: nothing moved");
+    } else {
+        eprintln!("replan from {from}: {} change(s)", done.changes.len());
+        for c in &done.changes {
+            eprintln!("  {c}");
+        }
+    }
+    finish(&done.state, &args.output, ics)
 }

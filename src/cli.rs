@@ -40,6 +40,109 @@ pub enum Command {
     /// Check a path file and print a short summary
     #[command(after_help = "Example:\n  studyplan validate paths/backend-engineer.yaml")]
     Validate(ValidateArgs),
+    /// Record items as done (marks their sessions done in the saved plan)
+    #[command(
+        after_help = "Examples:\n  studyplan done database-fundamentals/storage-engines\n  studyplan done \"Storage Engines\" --minutes 45 --on 2026-12-02"
+    )]
+    Done(DoneArgs),
+    /// Record partial progress on items: the remainder is what a replan plans
+    #[command(
+        after_help = "Example:\n  studyplan progress database-fundamentals/storage-engines --minutes 20"
+    )]
+    Progress(DoneArgs),
+    /// Never plan these items again
+    #[command(after_help = "Example:\n  studyplan skip database-fundamentals/some-reading")]
+    Skip(SkipArgs),
+    /// Remove the last recorded entry (done, progress or skip)
+    Undo(UndoArgs),
+    /// Done and remaining minutes, ahead/behind, projected finish, hours needed, pace
+    #[command(
+        after_help = "Examples:\n  studyplan status\n  studyplan status --today 2026-12-10 --format json"
+    )]
+    Status(StatusArgs),
+    /// Plan what is left from a day on, keeping what happened before it
+    #[command(
+        after_help = "Examples:\n  studyplan replan\n  studyplan replan --from 2026-12-10 --hours 2 --format json"
+    )]
+    Replan(Box<ReplanArgs>),
+}
+
+/// `--state`, shared by the progress commands.
+#[derive(Debug, Args, Clone)]
+pub struct StateArg {
+    /// Where the plan and progress live
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "studyplan.yaml",
+        env = "STUDYPLAN_STATE"
+    )]
+    pub state: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DoneArgs {
+    /// Items: full id (section/item), a unique prefix of one, or a title
+    #[arg(required = true, value_name = "ITEM")]
+    pub items: Vec<String>,
+    /// Day it was done [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub on: Option<String>,
+    /// Minutes actually spent (done: for the pace; progress: the minutes of progress)
+    #[arg(long, value_name = "N")]
+    pub minutes: Option<u32>,
+    #[command(flatten)]
+    pub state: StateArg,
+    /// Pin "now" (RFC 3339) for the default of --on; also SOURCE_DATE_EPOCH
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SkipArgs {
+    /// Items: full id (section/item), a unique prefix of one, or a title
+    #[arg(required = true, value_name = "ITEM")]
+    pub items: Vec<String>,
+    #[command(flatten)]
+    pub state: StateArg,
+    /// Pin "now" (RFC 3339); also SOURCE_DATE_EPOCH
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    #[command(flatten)]
+    pub state: StateArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub state: StateArg,
+    /// The day to report on [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// What goes to stdout
+    #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
+    pub format: StatusFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplanArgs {
+    /// First day that may change [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<String>,
+    #[command(flatten)]
+    pub availability: AvailabilityArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

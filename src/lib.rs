@@ -7,5 +7,6 @@ pub mod output;
 pub mod path;
 pub mod plan;
 pub mod progress;
+pub mod replan;
 pub mod schedule;
 pub mod solver;

@@ -2,6 +2,10 @@
 //! progress log. Written atomically (temporary file in the same folder, flushed, renamed), so
 //! an interrupted write leaves the previous state intact.
 
+pub mod lock;
+pub mod resolve;
+pub mod status;
+
 use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::schedule::Settings;
@@ -139,4 +143,82 @@ pub fn write_atomic(file: &Path, bytes: &[u8]) -> Result<()> {
     tmp.as_file().sync_all().map_err(write_err)?;
     tmp.persist(file).map_err(|e| write_err(e.error))?;
     Ok(())
+}
+
+/// What the progress log says about one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ItemProgress {
+    pub done: bool,
+    pub skipped: bool,
+    /// Minutes of partial progress recorded with `progress`.
+    pub progress: u32,
+    /// Actual minutes recorded with `done --minutes`, when given.
+    pub actual: Option<u32>,
+}
+
+/// Fold the progress log into one [`ItemProgress`] per item id.
+pub fn summarize(progress: &[Entry]) -> std::collections::BTreeMap<String, ItemProgress> {
+    let mut out: std::collections::BTreeMap<String, ItemProgress> = Default::default();
+    for e in progress {
+        let p = out.entry(e.item.clone()).or_default();
+        match e.action {
+            Action::Done => {
+                p.done = true;
+                if let Some(m) = e.minutes {
+                    p.actual = Some(p.actual.unwrap_or(0) + m);
+                }
+            }
+            Action::Progress => p.progress = p.progress.saturating_add(e.minutes.unwrap_or(0)),
+            Action::Skip => p.skipped = true,
+        }
+    }
+    out
+}
+
+impl State {
+    /// Items a name on the command line can refer to: those of the plan, and of `path` (the
+    /// current path file) when it could be read.
+    pub fn candidates(&self, path: Option<&crate::path::LearningPath>) -> Vec<resolve::Candidate> {
+        let mut out: Vec<resolve::Candidate> = Vec::new();
+        let mut push = |id: &str, title: &str| {
+            if !out.iter().any(|c| c.id == id) {
+                out.push(resolve::Candidate {
+                    id: id.to_string(),
+                    title: title.to_string(),
+                });
+            }
+        };
+        if let Some(p) = path {
+            for (s, i) in p.items() {
+                push(&crate::path::full_id(s, i), &i.title);
+            }
+        }
+        for s in &self.plan.sessions {
+            push(&s.item, &s.title);
+        }
+        for u in &self.plan.unscheduled {
+            push(&u.item, &u.title);
+        }
+        out
+    }
+
+    /// Set `done` on the plan's sessions from the progress log: every session of a done item,
+    /// and of an item with partial progress the first sessions that progress covers.
+    pub fn refresh_done(&mut self) {
+        let summary = summarize(&self.progress);
+        let mut order: Vec<usize> = (0..self.plan.sessions.len()).collect();
+        order.sort_by_key(|&i| (self.plan.sessions[i].start, self.plan.sessions[i].part));
+        let mut covered: std::collections::BTreeMap<String, u32> = Default::default();
+        for i in order {
+            let s = &mut self.plan.sessions[i];
+            let p = summary.get(&s.item).copied().unwrap_or_default();
+            s.done = if p.done {
+                true
+            } else {
+                let c = covered.entry(s.item.clone()).or_default();
+                *c += s.minutes;
+                *c <= p.progress
+            };
+        }
+    }
 }

@@ -1,0 +1,204 @@
+//! `replan`: plan what is left of a path from a day on, on top of what already happened.
+//!
+//! No I/O and no clock: the state, the (re-read) path, the new settings, `--from` and "now"
+//! come in as values. Sessions before `--from` that are done (or whose item is done, skipped or
+//! gone from the path) stay exactly as they were; done sessions stay wherever they are; all
+//! other work of the path that is not done or skipped is planned again from `--from`, keeping
+//! its previous day where that costs nothing the contract ranks higher. UIDs are stable (path,
+//! item, part); a session whose time changes gets SEQUENCE + 1; old sessions that no longer
+//! exist go to `plan.cancelled` with SEQUENCE + 1.
+
+use crate::error::{Error, Result};
+use crate::path::{full_id, Kind, LearningPath};
+use crate::plan::Session;
+use crate::progress::{summarize, State};
+use crate::schedule::{self, Settings, Work};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The new state and what changed, for stderr.
+#[derive(Debug, Clone)]
+pub struct Replanned {
+    pub state: State,
+    pub changes: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+pub fn replan(
+    state: &State,
+    path: &LearningPath,
+    settings: &Settings,
+    from: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Replanned> {
+    let old = &state.plan;
+    let avail = &settings.availability;
+    let limit = schedule::session_limit(settings);
+    if limit == 0 {
+        return Err(Error::flag(
+            "--hours",
+            "no study time at all: every study day has 0 hours (give --hours above 0)",
+        ));
+    }
+    let progress = summarize(&state.progress);
+    let release = u32::try_from(avail.day_of(from).max(0)).unwrap_or(u32::MAX);
+    let in_path: BTreeSet<String> = path.items().map(|(s, i)| full_id(s, i)).collect();
+    let finished = |item: &str| progress.get(item).is_some_and(|p| p.done || p.skipped);
+
+    // What stays: done sessions, and sessions before --from that will not be planned again.
+    let mut fixed: Vec<Session> = Vec::new();
+    let mut open: Vec<&Session> = Vec::new();
+    for s in &old.sessions {
+        let keep = s.done || (s.date < from && (finished(&s.item) || !in_path.contains(&s.item)));
+        if keep {
+            fixed.push(s.clone());
+        } else {
+            open.push(s);
+        }
+    }
+
+    let mut warnings = Vec::new();
+    let mut work = Vec::new();
+    for (si, section) in path.sections.iter().enumerate() {
+        for (ii, item) in section.items.iter().enumerate() {
+            let id = full_id(section, item);
+            if finished(&id) {
+                continue;
+            }
+            let p = progress.get(&id).copied().unwrap_or_default();
+            let done_sessions: Vec<&Session> =
+                fixed.iter().filter(|s| s.item == id && s.done).collect();
+            let done_minutes: u32 = done_sessions.iter().map(|s| s.minutes).sum();
+            let remaining = item.minutes.saturating_sub(p.progress.max(done_minutes));
+            if remaining == 0 {
+                continue;
+            }
+            let d = done_sessions.iter().map(|s| s.part).max().unwrap_or(0);
+            let parts = schedule::split(remaining, limit);
+            if parts.len() > 1 && parts[parts.len() - 1] < settings.min_session {
+                warnings.push(format!(
+                    "{id} ({remaining} min left) is split into {} parts of {} min, shorter than --min-session {}",
+                    parts.len(),
+                    parts[parts.len() - 1],
+                    settings.min_session
+                ));
+            }
+            let k = parts.len() as u32;
+            let part_numbers: Vec<u32> = (d + 1..=d + k).collect();
+            // Previous days of parts that have not happened yet (missed ones cannot keep theirs).
+            let previous: Vec<u32> = part_numbers
+                .iter()
+                .map(|&n| {
+                    open.iter()
+                        .find(|s| s.item == id && s.part == n && s.date >= from)
+                        .and_then(|s| u32::try_from(avail.day_of(s.date)).ok())
+                        .unwrap_or(u32::MAX)
+                })
+                .collect();
+            work.push(Work {
+                section: si,
+                item: ii,
+                parts,
+                part_numbers,
+                parts_total: d + k,
+                release,
+                previous: previous.iter().any(|&d| d != u32::MAX).then_some(previous),
+            });
+        }
+    }
+
+    let mut plan = schedule::solve(path, settings, &work, &fixed, Vec::new(), now)?;
+
+    // Sequences, and what changed.
+    let fixed_uids: BTreeSet<&str> = fixed.iter().map(|s| s.uid.as_str()).collect();
+    let old_by_uid: BTreeMap<&str, &Session> =
+        old.sessions.iter().map(|s| (s.uid.as_str(), s)).collect();
+    let old_cancelled: BTreeMap<&str, &Session> =
+        old.cancelled.iter().map(|s| (s.uid.as_str(), s)).collect();
+    let mut changes = Vec::new();
+    let new_uids: BTreeSet<String> = plan.sessions.iter().map(|s| s.uid.clone()).collect();
+    for s in &mut plan.sessions {
+        if fixed_uids.contains(s.uid.as_str()) {
+            continue;
+        }
+        let label = format!("{} (part {}/{})", s.item, s.part, s.parts);
+        if let Some(o) = old_by_uid.get(s.uid.as_str()) {
+            let moved = o.start != s.start || o.end != s.end;
+            s.sequence = o.sequence + u32::from(moved);
+            if moved {
+                changes.push(format!(
+                    "moved     {label}: {} → {}",
+                    o.start.format("%Y-%m-%d %H:%M"),
+                    s.start.format("%Y-%m-%d %H:%M")
+                ));
+            }
+            if s.late && !o.late {
+                changes.push(format!("now late  {label} on {}", s.date));
+            }
+        } else {
+            if let Some(c) = old_cancelled.get(s.uid.as_str()) {
+                s.sequence = c.sequence + 1;
+            }
+            changes.push(format!(
+                "added     {label} on {}",
+                s.start.format("%Y-%m-%d %H:%M")
+            ));
+            if s.late {
+                changes.push(format!("now late  {label} on {}", s.date));
+            }
+        }
+    }
+    let mut cancelled: Vec<Session> = old
+        .cancelled
+        .iter()
+        .filter(|c| !new_uids.contains(&c.uid))
+        .cloned()
+        .collect();
+    for o in &open {
+        if new_uids.contains(&o.uid) {
+            continue;
+        }
+        let mut c = (*o).clone();
+        c.sequence += 1;
+        changes.push(format!(
+            "cancelled {} (part {}/{}) on {}",
+            c.item, c.part, c.parts, c.date
+        ));
+        cancelled.retain(|x| x.uid != c.uid);
+        cancelled.push(c);
+    }
+    cancelled.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+    plan.cancelled = cancelled;
+
+    let old_dropped: BTreeSet<&str> = old.unscheduled.iter().map(|u| u.item.as_str()).collect();
+    for u in &plan.unscheduled {
+        if u.kind != Kind::Required && !old_dropped.contains(u.item.as_str()) {
+            changes.push(format!(
+                "dropped   {} ({} {} min): {}",
+                u.item, u.kind, u.minutes, u.reason
+            ));
+        }
+    }
+
+    let mut state = State {
+        version: state.version,
+        source: state.source.clone(),
+        settings: settings.clone(),
+        progress: state.progress.clone(),
+        plan,
+    };
+    // Done flags of the kept sessions come from the log; new sessions are not done.
+    let kept_done: BTreeSet<String> = fixed
+        .iter()
+        .filter(|s| s.done)
+        .map(|s| s.uid.clone())
+        .collect();
+    for s in &mut state.plan.sessions {
+        s.done = kept_done.contains(&s.uid);
+    }
+    Ok(Replanned {
+        state,
+        changes,
+        warnings,
+    })
+}
