@@ -43,9 +43,17 @@ pub fn schedule(problem: &Problem) -> Vec<Option<Vec<u32>>> {
             if blocked {
                 continue;
             }
-            let latest = task
+            let mut latest = task
                 .latest_for_optional()
                 .map_or(horizon, |b| (b as usize + 1).min(horizon));
+            // Work already placed that needs this task: finish on or before its first day.
+            for (i, other) in problem.tasks.iter().enumerate() {
+                if other.after.contains(&t) {
+                    if let Some(first) = days[i].as_ref().and_then(|d| d.first()) {
+                        latest = latest.min(*first as usize + 1);
+                    }
+                }
+            }
             if let Some(placed) = place(task, earliest as usize, latest, &free) {
                 for (&d, &m) in placed.iter().zip(&task.parts) {
                     free[d as usize] -= m;

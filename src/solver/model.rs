@@ -892,7 +892,21 @@ fn solve_with_horizon(
                 gap.get_or_insert(f64::NAN);
             } else {
                 let t0 = Instant::now();
-                let r = solve_level(&m, objective, &fixes, &x, left)?;
+                // A level that breaks down (HiGHS has answered Infeasible on a model the
+                // incumbent satisfies) keeps the incumbent: never lose a feasible plan.
+                let r = solve_level(&m, objective, &fixes, &x, left).unwrap_or_else(|e| {
+                    if options.verbose {
+                        eprintln!(
+                            "solver: {} failed ({e}); keeping the incumbent",
+                            objective.name
+                        );
+                    }
+                    LevelResult {
+                        x: x.clone(),
+                        proven: false,
+                        gap: f64::NAN,
+                    }
+                });
                 if options.verbose {
                     eprintln!(
                         "solver: {} {:?} -> {} in {:.2}s (proven: {}, cols {}, rows {})",

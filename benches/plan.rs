@@ -1,0 +1,244 @@
+//! End-to-end planning benchmark: runs the built `studyplan plan` on the bundled 12-week path at
+//! several daily budgets and on a generated one-year path of 2,000 items, and prints a Markdown
+//! table of wall time, whether the optimizer proved every level optimal, the plan's late and
+//! optional numbers, and the child's peak memory (ru_maxrss from `wait4`).
+//!
+//! Run with `cargo bench --bench plan`; pass words to run only the cases whose name contains one
+//! of them (`cargo bench --bench plan -- generated`). Each run gets the CLI's default time limit;
+//! runs longer than `STUDYPLAN_BENCH_TIMEOUT` seconds (default 900) are killed and reported.
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_studyplan");
+
+struct Case {
+    name: String,
+    /// Path file or bundled id.
+    path: String,
+    items: usize,
+    hours: &'static str,
+}
+
+struct Outcome {
+    wall: Duration,
+    exit: Option<i32>,
+    peak_kb: i64,
+    summary: Option<serde_json::Value>,
+    late_sessions: usize,
+    note: String,
+}
+
+/// A small deterministic generator (SplitMix64), so the generated path is the same every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `lo..=hi`.
+    fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+}
+
+/// A one-year path: 52 sections with one-week windows, 2,000 items in all, about half
+/// required, a third optional and the rest reference, 5 to 45 minutes each (multiples of 5).
+fn generated_path(items: usize) -> String {
+    let mut rng = Rng(20_261_201);
+    let mut y = String::from(
+        "id: generated-year\ntitle: Generated One-Year Path\nsummary: 52 weekly sections, seeded\nsections:\n",
+    );
+    let sections = 52;
+    for s in 0..sections {
+        let n = items / sections + usize::from(s < items % sections);
+        let _ = writeln!(
+            y,
+            "  - id: week-{:02}\n    title: Week {}\n    weeks: {}\n    items:",
+            s + 1,
+            s + 1,
+            s + 1
+        );
+        for i in 0..n {
+            let roll = rng.range(0, 99);
+            let (kind, minutes) = match roll {
+                0..=49 => ("required", 5 * rng.range(2, 9)),
+                50..=84 => ("optional", 5 * rng.range(2, 8)),
+                _ => ("reference", 5 * rng.range(1, 3)),
+            };
+            let _ = writeln!(
+                y,
+                "      - id: item-{i:02}\n        title: Topic {} of week {}\n        kind: {kind}\n        minutes: {minutes}",
+                i + 1,
+                s + 1
+            );
+        }
+    }
+    y
+}
+
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped with libc::wait4, which also reports its peak memory"
+)]
+fn run(case: &Case, dir: &Path, timeout: Duration) -> Outcome {
+    let out_file = dir.join(format!("{}.json", case.name));
+    let err_file = dir.join(format!("{}.err", case.name));
+    let mut child = Command::new(BIN)
+        .args([
+            "plan",
+            &case.path,
+            "--start",
+            "2026-12-01",
+            "--hours",
+            case.hours,
+        ])
+        .args([
+            "--tz",
+            "UTC",
+            "--now",
+            "2026-11-21T12:00:00Z",
+            "--format",
+            "json",
+        ])
+        .args(["--no-ics", "--state"])
+        .arg(dir.join(format!("{}.state.yaml", case.name)))
+        .current_dir(dir)
+        .env_remove("STUDYPLAN_STATE")
+        .env_remove("STUDYPLAN_DEBUG")
+        .stdin(Stdio::null())
+        .stdout(File::create(&out_file).expect("stdout file"))
+        .stderr(File::create(&err_file).expect("stderr file"))
+        .spawn()
+        .expect("spawn studyplan");
+    let pid = child.id() as libc::pid_t;
+    let start = Instant::now();
+    let mut status = 0;
+    // SAFETY: rusage is plain old data; zeroed is a valid value for it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let mut killed = false;
+    loop {
+        // SAFETY: `pid` is our own child, not yet reaped; `status` and `usage` are valid.
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if r == pid {
+            break;
+        }
+        assert!(r == 0, "wait4 failed: {}", std::io::Error::last_os_error());
+        if !killed && start.elapsed() > timeout {
+            let _ = child.kill();
+            killed = true;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let wall = start.elapsed();
+    let exit = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    let text = std::fs::read_to_string(&out_file).unwrap_or_default();
+    let doc: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+    let stderr = std::fs::read_to_string(&err_file).unwrap_or_default();
+    let mut note = String::new();
+    if killed {
+        note = format!("killed after {} s", timeout.as_secs());
+    } else if exit != Some(0) {
+        note = stderr.lines().last().unwrap_or("").to_string();
+    } else if stderr.contains("time limit") {
+        note = "time limit hit".to_string();
+    }
+    Outcome {
+        wall,
+        exit,
+        peak_kb: usage.ru_maxrss,
+        late_sessions: doc
+            .as_ref()
+            .and_then(|d| d["sessions"].as_array())
+            .map_or(0, |s| s.iter().filter(|s| s["late"] == true).count()),
+        summary: doc.map(|d| d["summary"].clone()),
+        note,
+    }
+}
+
+fn main() {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let timeout = Duration::from_secs(
+        std::env::var("STUDYPLAN_BENCH_TIMEOUT")
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(900),
+    );
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let generated = dir.path().join("generated-year.yaml");
+    std::fs::write(&generated, generated_path(2000)).expect("write the generated path");
+
+    let mut cases = Vec::new();
+    for hours in ["2", "1", "0.75", "0.5", "0.25"] {
+        cases.push(Case {
+            name: format!("backend-engineer@{hours}h"),
+            path: "backend-engineer".into(),
+            items: 184,
+            hours,
+        });
+    }
+    for hours in ["1.5", "1"] {
+        cases.push(Case {
+            name: format!("generated-year@{hours}h"),
+            path: generated.display().to_string(),
+            items: 2000,
+            hours,
+        });
+    }
+    cases.retain(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())));
+
+    println!("studyplan plan, end to end ({BIN})\n");
+    println!(
+        "| case | items | h/day | wall (s) | optimal | required in window (min) | late (min) | late min × days | optional (min) | reference (min) | peak RSS (MiB) | note |"
+    );
+    println!("|---|---:|---:|---:|:---:|---:|---:|---:|---:|---:|---:|---|");
+    for case in &cases {
+        let o = run(case, dir.path(), timeout);
+        let s = o.summary.as_ref();
+        let n = |k: &str| {
+            s.and_then(|s| s[k].as_u64())
+                .map_or("–".to_string(), |v| v.to_string())
+        };
+        let frac = |a: &str, b: &str| format!("{} / {}", n(a), n(b));
+        let optimal = match s.and_then(|s| s["optimal"].as_bool()) {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "–",
+        };
+        let mut note = o.note.clone();
+        if o.exit.is_some_and(|c| c != 0) {
+            note = format!("exit {}: {note}", o.exit.unwrap_or(-1));
+        }
+        if o.late_sessions > 0 {
+            note = format!(
+                "{} late sessions{}{note}",
+                o.late_sessions,
+                if note.is_empty() { "" } else { "; " }
+            );
+        }
+        println!(
+            "| {} | {} | {} | {:.2} | {optimal} | {} | {} | {} | {} | {} | {:.0} | {note} |",
+            case.name,
+            case.items,
+            case.hours,
+            o.wall.as_secs_f64(),
+            frac("required_in_window_minutes", "required_minutes"),
+            n("required_late_minutes"),
+            n("late_minute_days"),
+            frac("optional_scheduled_minutes", "optional_minutes"),
+            frac("reference_scheduled_minutes", "reference_minutes"),
+            o.peak_kb as f64 / 1024.0,
+        );
+    }
+}

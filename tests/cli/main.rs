@@ -1,0 +1,24 @@
+//! Integration tests: one binary that runs the built `studyplan` in temporary directories.
+//!
+//! - [`util`]: the command builder and its assertions.
+//! - [`model`], [`checker`], [`greedy`]: the test's own view of paths and availability, an
+//!   independent checker of the contract's scheduling rules, and a reference list scheduler.
+//! - [`rules`]: plans of fixed fixtures and the bundled path checked rule by rule, and an
+//!   instance built so that a greedy scheduler loses required minutes and the optimizer does not.
+//! - [`proptests`]: the same checks on random paths and availabilities.
+//! - [`output`]: output formats, determinism, `show`, closed pipes, bundled paths by id.
+//! - [`replan`]: done / progress / skip / undo / status / replan, the state lock and broken
+//!   state files.
+//! - [`errors`]: invalid input exits with code 2 and names the file or flag.
+//! - [`snapshots`]: `insta` snapshots of the table and `validate` output.
+
+mod checker;
+mod errors;
+mod greedy;
+mod model;
+mod output;
+mod proptests;
+mod replan;
+mod rules;
+mod snapshots;
+mod util;

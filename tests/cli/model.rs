@@ -1,0 +1,382 @@
+//! The test's own picture of a learning path and of the learner's availability, independent of
+//! the crate: what the checker and the reference greedy scheduler reason about, and how to turn
+//! it into a path file and command-line flags.
+
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use chrono_tz::Tz;
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Required,
+    Optional,
+    Reference,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Required => "required",
+            Kind::Optional => "optional",
+            Kind::Reference => "reference",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "required" => Some(Kind::Required),
+            "optional" => Some(Kind::Optional),
+            "reference" => Some(Kind::Reference),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PathSpec {
+    pub id: String,
+    pub title: String,
+    pub sections: Vec<SectionSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SectionSpec {
+    pub id: String,
+    pub title: String,
+    /// 1-based inclusive weeks.
+    pub weeks: Option<(u32, u32)>,
+    pub items: Vec<ItemSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ItemSpec {
+    pub id: String,
+    pub title: String,
+    pub kind: Kind,
+    pub minutes: u32,
+    /// Full ids (`section/item`) of prerequisites.
+    pub after: Vec<String>,
+}
+
+/// One item with its position, as the checker and the greedy scheduler see it.
+#[derive(Debug, Clone)]
+pub struct FlatItem {
+    pub full_id: String,
+    pub section: usize,
+    pub title: String,
+    pub kind: Kind,
+    pub minutes: u32,
+    /// Indices (into the flat list) of prerequisites.
+    pub after: Vec<usize>,
+}
+
+impl PathSpec {
+    /// Items in path order with resolved prerequisites.
+    pub fn flat(&self) -> Vec<FlatItem> {
+        let ids: Vec<String> = self
+            .sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(move |i| format!("{}/{}", s.id, i.id)))
+            .collect();
+        let mut out = Vec::new();
+        for (s, section) in self.sections.iter().enumerate() {
+            for item in &section.items {
+                let after = item
+                    .after
+                    .iter()
+                    .map(|a| {
+                        ids.iter()
+                            .position(|x| x == a)
+                            .unwrap_or_else(|| panic!("unknown prerequisite {a} in fixture"))
+                    })
+                    .collect();
+                out.push(FlatItem {
+                    full_id: format!("{}/{}", section.id, item.id),
+                    section: s,
+                    title: item.title.clone(),
+                    kind: item.kind,
+                    minutes: item.minutes,
+                    after,
+                });
+            }
+        }
+        out
+    }
+
+    pub fn minutes_of(&self, kind: Kind) -> u32 {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .filter(|i| i.kind == kind)
+            .map(|i| i.minutes)
+            .sum()
+    }
+
+    /// The path file, in the contract's format, with every id spelled out.
+    pub fn yaml(&self) -> String {
+        let mut y = String::new();
+        let _ = writeln!(y, "id: {}", self.id);
+        let _ = writeln!(y, "title: {}", self.title);
+        let _ = writeln!(y, "sections:");
+        for s in &self.sections {
+            let _ = writeln!(y, "  - id: {}", s.id);
+            let _ = writeln!(y, "    title: {}", s.title);
+            if let Some((a, b)) = s.weeks {
+                if a == b {
+                    let _ = writeln!(y, "    weeks: {a}");
+                } else {
+                    let _ = writeln!(y, "    weeks: {a}-{b}");
+                }
+            }
+            let _ = writeln!(y, "    items:");
+            for i in &s.items {
+                let _ = writeln!(y, "      - id: {}", i.id);
+                let _ = writeln!(y, "        title: {}", i.title);
+                let _ = writeln!(y, "        kind: {}", i.kind.as_str());
+                let _ = writeln!(y, "        minutes: {}", i.minutes);
+                if !i.after.is_empty() {
+                    let _ = writeln!(y, "        after: [{}]", i.after.join(", "));
+                }
+            }
+        }
+        y
+    }
+}
+
+/// The learner's availability as given on the command line.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub start: NaiveDate,
+    /// Minutes per weekday day (`--hours`), a multiple of 15 so the flag is an exact decimal.
+    pub minutes: u32,
+    /// Minutes on Saturday and Sunday (`--weekend-hours`).
+    pub weekend_minutes: Option<u32>,
+    /// Study weekdays, Monday first (`--days`); `None` means all seven.
+    pub days: Option<[bool; 7]>,
+    /// Inclusive ranges of days off (`--off`).
+    pub off: Vec<(NaiveDate, NaiveDate)>,
+    pub at: NaiveTime,
+    pub tz: Tz,
+    pub max_session: Option<u32>,
+}
+
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("fixture date")
+}
+
+fn hours(minutes: u32) -> String {
+    format!("{}", f64::from(minutes) / 60.0)
+}
+
+const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+impl Settings {
+    /// Every day studied for `minutes`, sessions from 19:00 UTC, default session limits.
+    pub fn daily(start: &str, minutes: u32) -> Settings {
+        Settings {
+            start: date(start),
+            minutes,
+            weekend_minutes: None,
+            days: None,
+            off: Vec::new(),
+            at: NaiveTime::from_hms_opt(19, 0, 0).expect("time"),
+            tz: Tz::UTC,
+            max_session: None,
+        }
+    }
+
+    /// The `plan` flags for these settings (everything after the path).
+    pub fn args(&self) -> Vec<String> {
+        let mut a = vec![
+            "--start".to_string(),
+            self.start.to_string(),
+            "--hours".to_string(),
+            hours(self.minutes),
+            "--at".to_string(),
+            format!("{:02}:{:02}", self.at.hour(), self.at.minute()),
+            "--tz".to_string(),
+            self.tz.name().to_string(),
+        ];
+        if let Some(w) = self.weekend_minutes {
+            a.extend(["--weekend-hours".to_string(), hours(w)]);
+        }
+        if let Some(days) = self.days {
+            let names: Vec<&str> = DAY_NAMES
+                .iter()
+                .zip(days)
+                .filter(|(_, on)| *on)
+                .map(|(n, _)| *n)
+                .collect();
+            a.extend(["--days".to_string(), names.join(",")]);
+        }
+        for (from, to) in &self.off {
+            let v = if from == to {
+                from.to_string()
+            } else {
+                format!("{from}..{to}")
+            };
+            a.extend(["--off".to_string(), v]);
+        }
+        if let Some(m) = self.max_session {
+            a.extend(["--max-session".to_string(), m.to_string()]);
+        }
+        a
+    }
+
+    /// Minutes from `--at` to midnight: no day can hold more.
+    fn until_midnight(&self) -> u32 {
+        (24 * 60 - self.at.hour() * 60 - self.at.minute()).min(24 * 60)
+    }
+
+    /// Minutes of study on weekday `i` (Monday = 0) before days off.
+    pub fn weekday_minutes(&self, i: usize) -> u32 {
+        if self.days.is_some_and(|d| !d[i]) {
+            return 0;
+        }
+        let m = if i >= 5 {
+            self.weekend_minutes.unwrap_or(self.minutes)
+        } else {
+            self.minutes
+        };
+        m.min(self.until_midnight())
+    }
+
+    /// The capacity the contract gives `date`.
+    pub fn capacity(&self, date: NaiveDate) -> u32 {
+        if self.off.iter().any(|&(a, b)| a <= date && date <= b) {
+            return 0;
+        }
+        self.weekday_minutes(date.weekday().num_days_from_monday() as usize)
+    }
+
+    pub fn capacity_of_day(&self, day: u32) -> u32 {
+        self.capacity(self.date_of(day))
+    }
+
+    pub fn date_of(&self, day: u32) -> NaiveDate {
+        self.start + chrono::Duration::days(i64::from(day))
+    }
+
+    /// The session limit: `--max-session` (default 90) capped by the largest study day.
+    pub fn session_limit(&self) -> u32 {
+        let largest = (0..7).map(|i| self.weekday_minutes(i)).max().unwrap_or(0);
+        self.max_session.unwrap_or(90).min(largest)
+    }
+
+    /// First and last day (offsets from the start) of a weeks window.
+    pub fn window_days(weeks: (u32, u32)) -> (u32, u32) {
+        (7 * (weeks.0 - 1), 7 * weeks.1 - 1)
+    }
+
+    pub fn window_dates(&self, weeks: (u32, u32)) -> (NaiveDate, NaiveDate) {
+        let (a, b) = Settings::window_days(weeks);
+        (self.date_of(a), self.date_of(b))
+    }
+}
+
+/// The contract's default id: a lowercase ASCII slug of the title.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Reads a path file of the contract's format (the subset the bundled paths use) with a plain
+/// YAML parser, so the checker does not depend on the crate's own loader.
+pub fn read_path_file(text: &str, stem: &str) -> PathSpec {
+    use serde_norway::Value;
+    let doc: Value = serde_norway::from_str(text).expect("path file is YAML");
+    let s = |v: &Value| -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    let default_minutes = doc.get("default_minutes").and_then(Value::as_u64);
+    let mut sections = Vec::new();
+    for sec in doc["sections"].as_sequence().expect("sections") {
+        let title = s(&sec["title"]).expect("section title");
+        let sid = sec.get("id").and_then(s).unwrap_or_else(|| slug(&title));
+        let weeks = sec.get("weeks").and_then(s).map(|w| {
+            let w: String = w.chars().filter(|c| !c.is_whitespace()).collect();
+            match w.split_once(['-', '–']) {
+                Some((a, b)) => (a.parse().expect("week"), b.parse().expect("week")),
+                None => {
+                    let n = w.parse().expect("week");
+                    (n, n)
+                }
+            }
+        });
+        let mut items = Vec::new();
+        for it in sec["items"].as_sequence().expect("items") {
+            let title = s(&it["title"]).expect("item title");
+            let id = it.get("id").and_then(s).unwrap_or_else(|| slug(&title));
+            let kind = it
+                .get("kind")
+                .and_then(Value::as_str)
+                .map_or(Kind::Required, |k| Kind::parse(k).expect("kind"));
+            let minutes = it
+                .get("minutes")
+                .and_then(Value::as_u64)
+                .or(default_minutes)
+                .expect("minutes") as u32;
+            // Bare prerequisite ids name an item of the same section.
+            let after = it
+                .get("after")
+                .and_then(Value::as_sequence)
+                .map(|list| {
+                    list.iter()
+                        .filter_map(Value::as_str)
+                        .map(|a| {
+                            if a.contains('/') {
+                                a.to_string()
+                            } else {
+                                format!("{sid}/{a}")
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            items.push(ItemSpec {
+                id,
+                title,
+                kind,
+                minutes,
+                after,
+            });
+        }
+        sections.push(SectionSpec {
+            id: sid,
+            title,
+            weeks,
+            items,
+        });
+    }
+    PathSpec {
+        id: doc
+            .get("id")
+            .and_then(s)
+            .unwrap_or_else(|| stem.to_string()),
+        title: s(&doc["title"]).expect("title"),
+        sections,
+    }
+}
+
+/// The bundled 12-week path, read from `paths/` of this repository.
+pub fn backend_engineer() -> PathSpec {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/paths/backend-engineer.yaml");
+    let text = std::fs::read_to_string(file).expect("paths/backend-engineer.yaml");
+    read_path_file(&text, "backend-engineer")
+}
