@@ -4,8 +4,9 @@
 //! optional numbers, and the child's peak memory (ru_maxrss from `wait4`).
 //!
 //! Run with `cargo bench --bench plan`; pass words to run only the cases whose name contains one
-//! of them (`cargo bench --bench plan -- generated`). Each run gets the CLI's default time limit;
-//! runs longer than `STUDYPLAN_BENCH_TIMEOUT` seconds (default 900) are killed and reported.
+//! of them (`cargo bench --bench plan -- generated`). Each run gets the CLI's default time limit
+//! unless `STUDYPLAN_BENCH_TIME_LIMIT` gives one (seconds, passed as `--time-limit`); runs longer
+//! than `STUDYPLAN_BENCH_TIMEOUT` seconds (default 900) are killed and reported.
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -89,10 +90,11 @@ fn generated_path(items: usize) -> String {
     clippy::zombie_processes,
     reason = "the child is reaped with libc::wait4, which also reports its peak memory"
 )]
-fn run(case: &Case, dir: &Path, timeout: Duration) -> Outcome {
+fn run(case: &Case, dir: &Path, time_limit: Option<&str>, timeout: Duration) -> Outcome {
     let out_file = dir.join(format!("{}.json", case.name));
     let err_file = dir.join(format!("{}.err", case.name));
-    let mut child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    command
         .args([
             "plan",
             &case.path,
@@ -110,7 +112,11 @@ fn run(case: &Case, dir: &Path, timeout: Duration) -> Outcome {
             "json",
         ])
         .args(["--no-ics", "--state"])
-        .arg(dir.join(format!("{}.state.yaml", case.name)))
+        .arg(dir.join(format!("{}.state.yaml", case.name)));
+    if let Some(t) = time_limit {
+        command.args(["--time-limit", t]);
+    }
+    let mut child = command
         .current_dir(dir)
         .env_remove("STUDYPLAN_STATE")
         .env_remove("STUDYPLAN_DEBUG")
@@ -175,6 +181,7 @@ fn main() {
             .and_then(|t| t.parse().ok())
             .unwrap_or(900),
     );
+    let time_limit = std::env::var("STUDYPLAN_BENCH_TIME_LIMIT").ok();
     let dir = tempfile::tempdir().expect("temporary directory");
     let generated = dir.path().join("generated-year.yaml");
     std::fs::write(&generated, generated_path(2000)).expect("write the generated path");
@@ -198,13 +205,20 @@ fn main() {
     }
     cases.retain(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())));
 
-    println!("studyplan plan, end to end ({BIN})\n");
+    let cpus = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+    println!("studyplan plan, end to end ({BIN})");
+    println!(
+        "{cpus} CPUs; time limit: {}\n",
+        time_limit
+            .as_deref()
+            .map_or("the CLI's default".to_string(), |t| format!("{t} s"))
+    );
     println!(
         "| case | items | h/day | wall (s) | optimal | required in window (min) | late (min) | late min × days | optional (min) | reference (min) | peak RSS (MiB) | note |"
     );
     println!("|---|---:|---:|---:|:---:|---:|---:|---:|---:|---:|---:|---|");
     for case in &cases {
-        let o = run(case, dir.path(), timeout);
+        let o = run(case, dir.path(), time_limit.as_deref(), timeout);
         let s = o.summary.as_ref();
         let n = |k: &str| {
             s.and_then(|s| s[k].as_u64())
