@@ -50,6 +50,76 @@ pub(crate) struct Work {
     pub previous: Option<Vec<u32>>,
 }
 
+fn options(settings: &Settings, only_required: bool) -> solver::Options {
+    solver::Options {
+        time_limit: settings.time_limit,
+        verbose: std::env::var_os("STUDYPLAN_DEBUG").is_some(),
+        only_required,
+    }
+}
+
+/// How much required work fits its windows (priority 1 only: fast, for what-if searches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fit {
+    /// Required minutes the best plan puts inside their windows.
+    pub in_window: u32,
+    /// All required minutes of the path.
+    pub required: u32,
+    /// Whether `in_window` is proven to be the most that fits.
+    pub proven: bool,
+}
+
+/// Solve only priority 1 for `path` under `settings`.
+pub fn required_fit(path: &LearningPath, settings: &Settings) -> Result<Fit> {
+    let limit = session_limit(settings);
+    if limit == 0 {
+        return Ok(Fit {
+            in_window: 0,
+            required: path.minutes_of(Kind::Required),
+            proven: true,
+        });
+    }
+    let work = whole_path(path, limit);
+    let avail = &settings.availability;
+    let windows = windows_of(path);
+    let problem = problem(path, avail, &windows, &work, &[]);
+    let solution = solver::solve(&problem, &options(settings, true)).map_err(Error::Solver)?;
+    let levels = solver::Levels::of(&problem, &solution.days);
+    Ok(Fit {
+        in_window: u32::try_from(levels.required_in_window).unwrap_or(u32::MAX),
+        required: path.minutes_of(Kind::Required),
+        proven: solution.optimal,
+    })
+}
+
+fn windows_of(path: &LearningPath) -> Vec<Option<(u32, u32)>> {
+    path.sections
+        .iter()
+        .map(|s| s.weeks.map(|w| (w.first_day(), w.last_day())))
+        .collect()
+}
+
+/// Every item of the path as work from day 0, split for the session limit.
+fn whole_path(path: &LearningPath, limit: u32) -> Vec<Work> {
+    let mut work = Vec::new();
+    for (s, section) in path.sections.iter().enumerate() {
+        for (i, item) in section.items.iter().enumerate() {
+            let parts = split(item.minutes, limit);
+            let n = parts.len() as u32;
+            work.push(Work {
+                section: s,
+                item: i,
+                parts,
+                part_numbers: (1..=n).collect(),
+                parts_total: n,
+                release: 0,
+                previous: None,
+            });
+        }
+    }
+    work
+}
+
 /// The session limit: the smaller of `--max-session` and the largest capacity of a study day.
 pub fn session_limit(settings: &Settings) -> u32 {
     settings
@@ -75,31 +145,20 @@ pub fn plan(path: &LearningPath, settings: &Settings, now: DateTime<Utc>) -> Res
             "no study time at all: every study day has 0 hours (give --hours above 0)",
         ));
     }
+    let work = whole_path(path, limit);
     let mut warnings = Vec::new();
-    let mut work = Vec::new();
-    for (s, section) in path.sections.iter().enumerate() {
-        for (i, item) in section.items.iter().enumerate() {
-            let parts = split(item.minutes, limit);
-            if parts.len() > 1 && parts[parts.len() - 1] < settings.min_session {
-                warnings.push(format!(
-                    "{} ({} min) is split into {} parts of {} min, shorter than --min-session {}",
-                    full_id(section, item),
-                    item.minutes,
-                    parts.len(),
-                    parts[parts.len() - 1],
-                    settings.min_session
-                ));
-            }
-            let n = parts.len() as u32;
-            work.push(Work {
-                section: s,
-                item: i,
-                parts,
-                part_numbers: (1..=n).collect(),
-                parts_total: n,
-                release: 0,
-                previous: None,
-            });
+    for w in &work {
+        let last = w.parts[w.parts.len() - 1];
+        if w.parts.len() > 1 && last < settings.min_session {
+            let section = &path.sections[w.section];
+            let item = &section.items[w.item];
+            warnings.push(format!(
+                "{} ({} min) is split into {} parts of {last} min, shorter than --min-session {}",
+                full_id(section, item),
+                item.minutes,
+                w.parts.len(),
+                settings.min_session
+            ));
         }
     }
     let plan = solve(path, settings, &work, &[], Vec::new(), now)?;
@@ -117,20 +176,9 @@ pub(crate) fn solve(
     now: DateTime<Utc>,
 ) -> Result<Plan> {
     let avail = &settings.availability;
-    let windows: Vec<Option<(u32, u32)>> = path
-        .sections
-        .iter()
-        .map(|s| s.weeks.map(|w| (w.first_day(), w.last_day())))
-        .collect();
+    let windows = windows_of(path);
     let problem = problem(path, avail, &windows, work, fixed);
-    let solution = solver::solve(
-        &problem,
-        &solver::Options {
-            time_limit: settings.time_limit,
-            verbose: std::env::var_os("STUDYPLAN_DEBUG").is_some(),
-        },
-    )
-    .map_err(Error::Solver)?;
+    let solution = solver::solve(&problem, &options(settings, false)).map_err(Error::Solver)?;
     Ok(build_plan(
         path, settings, &windows, work, fixed, cancelled, &solution, now,
     ))

@@ -1,72 +1,112 @@
-//! A simple list scheduler: required work in path order, each part on the earliest day that
-//! has room, then optional and reference work inside their windows. It gives the MIP a
-//! feasible warm start and a yardstick (the optimizer must never do worse).
+//! A list scheduler: a feasible warm start for the MIP and a yardstick (the optimizer must
+//! never do worse).
+//!
+//! Required work goes first, earliest deadline first, each part on the earliest day with room
+//! inside its window; work that does not fit its window is deferred rather than allowed to
+//! crowd out the next window, and then placed as early as possible after. Work without a
+//! window follows, then optional and reference work inside their windows.
 
 use super::{Problem, Task};
 use crate::path::Kind;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// Schedule `problem` greedily. The result satisfies every hard rule.
 pub fn schedule(problem: &Problem) -> Vec<Option<Vec<u32>>> {
-    let horizon = problem.capacity.len();
-    let mut free = problem.capacity.clone();
-    let mut days: Vec<Option<Vec<u32>>> = vec![None; problem.tasks.len()];
-    // Last day of required work per section, known once all required work is placed.
-    let sections = problem.section_after.len();
-    let mut last_required = vec![0u32; sections];
-
+    let mut g = Greedy {
+        problem,
+        free: problem.capacity.clone(),
+        days: vec![None; problem.tasks.len()],
+        last_required: vec![0; problem.section_after.len()],
+    };
     let order = placement_order(problem);
-    for pass in [Kind::Required, Kind::Optional, Kind::Reference] {
+    let required: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&t| problem.tasks[t].kind == Kind::Required)
+        .collect();
+    // 1. Required work with a window, inside it; the rest is deferred.
+    let mut deferred = Vec::new();
+    for &t in &required {
+        let task = &problem.tasks[t];
+        let in_window = task.window.is_some() && g.prerequisites_placed(t);
+        if !(in_window && g.try_place(t, task.window.map(|w| w.1))) {
+            deferred.push(t);
+        }
+    }
+    // 2. Deferred and windowless required work, as early as possible (late if it must).
+    for t in deferred {
+        g.try_place(t, None);
+    }
+    // 3. Optional, then reference work, inside windows.
+    for pass in [Kind::Optional, Kind::Reference] {
         for &t in &order {
-            let task = &problem.tasks[t];
-            if task.kind != pass {
-                continue;
-            }
-            // Prerequisites: a required task ignores an unscheduled optional prerequisite;
-            // an optional one is skipped when its prerequisite is not scheduled.
-            let mut earliest = task.earliest();
-            let mut blocked = false;
-            for &j in &task.after {
-                match &days[j] {
-                    Some(d) => earliest = earliest.max(*d.last().unwrap_or(&0)),
-                    None if problem.tasks[j].kind == Kind::Required || pass != Kind::Required => {
-                        blocked = true;
-                    }
-                    None => {}
-                }
-            }
-            if pass != Kind::Required {
-                earliest = earliest.max(last_required[task.section]);
-            }
-            for &s in &problem.section_after[task.section] {
-                earliest = earliest.max(last_required[s]);
-            }
-            if blocked {
-                continue;
-            }
-            let mut latest = task
-                .latest_for_optional()
-                .map_or(horizon, |b| (b as usize + 1).min(horizon));
-            // Work already placed that needs this task: finish on or before its first day.
-            for (i, other) in problem.tasks.iter().enumerate() {
-                if other.after.contains(&t) {
-                    if let Some(first) = days[i].as_ref().and_then(|d| d.first()) {
-                        latest = latest.min(*first as usize + 1);
-                    }
-                }
-            }
-            if let Some(placed) = place(task, earliest as usize, latest, &free) {
-                for (&d, &m) in placed.iter().zip(&task.parts) {
-                    free[d as usize] -= m;
-                }
-                if pass == Kind::Required {
-                    let last = *placed.last().unwrap_or(&0);
-                    last_required[task.section] = last_required[task.section].max(last);
-                }
-                days[t] = Some(placed);
+            if problem.tasks[t].kind == pass {
+                g.try_place(t, problem.tasks[t].latest_for_optional());
             }
         }
     }
-    days
+    g.days
+}
+
+struct Greedy<'a> {
+    problem: &'a Problem,
+    free: Vec<u32>,
+    days: Vec<Option<Vec<u32>>>,
+    /// Last day of placed required work per section.
+    last_required: Vec<u32>,
+}
+
+impl Greedy<'_> {
+    fn prerequisites_placed(&self, t: usize) -> bool {
+        self.problem.tasks[t]
+            .after
+            .iter()
+            .all(|&j| self.days[j].is_some() || self.problem.tasks[j].kind != Kind::Required)
+    }
+
+    /// Place task `t` no later than `last` (inclusive), or anywhere in the horizon.
+    fn try_place(&mut self, t: usize, last: Option<u32>) -> bool {
+        let problem = self.problem;
+        let task = &problem.tasks[t];
+        let mut earliest = task.earliest();
+        for &j in &task.after {
+            match &self.days[j] {
+                Some(d) => earliest = earliest.max(d.last().copied().unwrap_or(0)),
+                // A required task may go ahead of an optional prerequisite left out; an
+                // optional one may not.
+                None if task.kind == Kind::Required && problem.tasks[j].kind != Kind::Required => {}
+                None => return false,
+            }
+        }
+        if task.kind != Kind::Required {
+            earliest = earliest.max(self.last_required[task.section]);
+        }
+        for &s in &problem.section_after[task.section] {
+            earliest = earliest.max(self.last_required[s]);
+        }
+        let mut to = last.map_or(self.free.len(), |b| (b as usize + 1).min(self.free.len()));
+        // Work already placed that needs this task: finish on or before its first day.
+        for (i, other) in problem.tasks.iter().enumerate() {
+            if other.after.contains(&t) {
+                if let Some(first) = self.days[i].as_ref().and_then(|d| d.first()) {
+                    to = to.min(*first as usize + 1);
+                }
+            }
+        }
+        let Some(placed) = place(task, earliest as usize, to, &self.free) else {
+            return false;
+        };
+        for (&d, &m) in placed.iter().zip(&task.parts) {
+            self.free[d as usize] -= m;
+        }
+        if task.kind == Kind::Required {
+            let last = placed.last().copied().unwrap_or(0);
+            self.last_required[task.section] = self.last_required[task.section].max(last);
+        }
+        self.days[t] = Some(placed);
+        true
+    }
 }
 
 /// Parts on strictly increasing days from `from`, each on the first day with room, before `to`.
@@ -86,10 +126,14 @@ fn place(task: &Task, from: usize, to: usize, free: &[u32]) -> Option<Vec<u32>> 
     Some(out)
 }
 
-/// Tasks in an order that respects prerequisites: path order, but a task never before its
-/// prerequisites (a stable topological sort).
+/// Tasks in an order that respects prerequisites, earliest window end first (no window last),
+/// then path order: a topological sort with that priority.
 fn placement_order(problem: &Problem) -> Vec<usize> {
     let n = problem.tasks.len();
+    let key = |i: usize| {
+        let t = &problem.tasks[i];
+        (t.window.map_or(u32::MAX, |w| w.1), i)
+    };
     let mut indegree = vec![0usize; n];
     let mut next: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, t) in problem.tasks.iter().enumerate() {
@@ -98,15 +142,15 @@ fn placement_order(problem: &Problem) -> Vec<usize> {
             next[j].push(i);
         }
     }
-    let mut ready: std::collections::BTreeSet<usize> =
-        (0..n).filter(|&i| indegree[i] == 0).collect();
+    let mut ready: BinaryHeap<Reverse<(u32, usize)>> =
+        (0..n).filter(|&i| indegree[i] == 0).map(|i| Reverse(key(i))).collect();
     let mut order = Vec::with_capacity(n);
-    while let Some(i) = ready.pop_first() {
+    while let Some(Reverse((_, i))) = ready.pop() {
         order.push(i);
         for &k in &next[i] {
             indegree[k] -= 1;
             if indegree[k] == 0 {
-                ready.insert(k);
+                ready.push(Reverse(key(k)));
             }
         }
     }

@@ -66,6 +66,8 @@ pub struct Options {
     pub time_limit: f64,
     /// Print each level's progress to stderr.
     pub verbose: bool,
+    /// Stop after priority 1 (required minutes in window): for what-if searches.
+    pub only_required: bool,
 }
 
 impl Default for Options {
@@ -73,6 +75,7 @@ impl Default for Options {
         Options {
             time_limit: 10.0,
             verbose: false,
+            only_required: false,
         }
     }
 }

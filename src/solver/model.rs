@@ -29,6 +29,8 @@ use highs::HighsModelStatus;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+const REQUIRED_IN_WINDOW: &str = "required minutes in window";
+
 /// A sparse linear expression over column indices.
 type Lin = Vec<(usize, f64)>;
 /// A multiset of part sizes: (size, count).
@@ -41,6 +43,27 @@ struct Class {
     tasks: Vec<usize>,
     /// Per part: (day, column, upper bound) for each allowed day, ascending.
     vars: Vec<Vec<(u32, usize, f64)>>,
+}
+
+/// Running-sum columns for days `lo..lo + cols.len()`.
+struct Running {
+    lo: u32,
+    cols: Vec<usize>,
+}
+
+impl Running {
+    /// The column holding the sum up to day `d`: none before `lo` (the sum is 0), the last one
+    /// after the range.
+    fn at(&self, d: i64) -> Option<usize> {
+        let i = d - i64::from(self.lo);
+        if i < 0 {
+            None
+        } else {
+            self.cols
+                .get((i as usize).min(self.cols.len() - 1))
+                .copied()
+        }
+    }
 }
 
 struct Model {
@@ -99,6 +122,30 @@ impl Model {
     fn eq(&mut self, lin: &[(usize, f64)], rhs: f64) {
         let c = self.expr(lin).eq(rhs);
         self.constraints.push(c);
+    }
+
+    /// Columns `S[d] = Σ_{d' ≤ d}` of the given (day, column) terms, for `d` in `lo..=hi`
+    /// (terms before `lo` count from `lo` on; terms after `hi` are left out). Rows that need a
+    /// prefix sum use one `S` column instead of the whole prefix: linear size, same LP.
+    fn running(&mut self, terms: &[(u32, usize)], lo: u32, hi: u32, most: f64) -> Running {
+        let mut sorted = terms.to_vec();
+        sorted.sort_unstable();
+        let mut cols = Vec::with_capacity((hi - lo + 1) as usize);
+        let mut next = 0;
+        for d in lo..=hi {
+            let col = self.add(0.0, most, false);
+            let mut row: Lin = vec![(col, 1.0)];
+            if let Some(&prev) = cols.last() {
+                row.push((prev, -1.0));
+            }
+            while next < sorted.len() && sorted[next].0 <= d {
+                row.push((sorted[next].1, -1.0));
+                next += 1;
+            }
+            self.eq(&row, 0.0);
+            cols.push(col);
+        }
+        Running { lo, cols }
     }
 
     fn build(problem: &Problem, horizon: u32) -> Model {
@@ -206,22 +253,29 @@ impl Model {
                 let mut same: Lin = vars[p].iter().map(|&(_, col, _)| (col, 1.0)).collect();
                 same.extend(vars[0].iter().map(|&(_, col, _)| (col, -1.0)));
                 self.eq(&same, 0.0);
-                // Part p started by day d ≤ part p-1 finished by day d-1.
-                let mut prefix: Lin = Vec::new();
-                let mut prev = vars[p - 1].iter().peekable();
-                let mut prev_prefix: Lin = Vec::new();
-                for &(d, col, _) in &vars[p] {
-                    while let Some(&&(pd, pcol, _)) = prev.peek() {
-                        if pd < d {
-                            prev_prefix.push((pcol, -1.0));
-                            prev.next();
-                        } else {
-                            break;
-                        }
+                // Part p started by day d ≤ part p-1 finished by day d-1, with running
+                // sums so the rows stay short however long the horizon.
+                let terms = |v: &[(u32, usize, f64)]| -> Vec<(u32, usize)> {
+                    v.iter().map(|&(d, col, _)| (d, col)).collect()
+                };
+                let (Some(hi), Some(lo_p), Some(lo_q)) = (
+                    vars[p].last().map(|v| v.0),
+                    vars[p].first().map(|v| v.0),
+                    vars[p - 1].first().map(|v| v.0),
+                ) else {
+                    continue;
+                };
+                let this = self.running(&terms(&vars[p]), lo_p, hi, n);
+                let before = self.running(&terms(&vars[p - 1]), lo_q, hi.max(lo_q), n);
+                for &(d, _, _) in &vars[p] {
+                    let mut row: Lin = this
+                        .at(i64::from(d))
+                        .map(|c| (c, 1.0))
+                        .into_iter()
+                        .collect();
+                    if let Some(c) = before.at(i64::from(d) - 1) {
+                        row.push((c, -1.0));
                     }
-                    prefix.push((col, 1.0));
-                    let mut row = prefix.clone();
-                    row.extend_from_slice(&prev_prefix);
                     self.leq(&row, 0.0);
                 }
             }
@@ -371,24 +425,17 @@ impl Model {
             {
                 let (req, fol) = (sessions(&required[s]), sessions(&followers[s]));
                 let (n_req, n_fol) = (count(&required[s]), count(&followers[s]));
-                let (mut ri, mut fi) = (0, 0);
-                let mut req_done: Lin = Vec::new();
-                let mut fol_done: Lin = Vec::new();
+                let req_done = self.running(&req, lo, hi, n_req);
+                let fol_done = self.running(&fol, lo, hi, n_fol);
                 for (i, &ucol) in u.iter().enumerate() {
-                    let d = lo + i as u32;
-                    while ri < req.len() && req[ri].0 <= d {
-                        req_done.push((req[ri].1, -1.0));
-                        ri += 1;
+                    let d = i64::from(lo) + i as i64;
+                    if let Some(f) = fol_done.at(d) {
+                        rows.push((vec![(f, 1.0), (ucol, -n_fol)], 0.0));
                     }
-                    while fi < fol.len() && fol[fi].0 <= d {
-                        fol_done.push((fol[fi].1, 1.0));
-                        fi += 1;
+                    let mut b: Lin = vec![(ucol, n_req)];
+                    if let Some(r) = req_done.at(d) {
+                        b.push((r, -1.0));
                     }
-                    let mut a = fol_done.clone();
-                    a.push((ucol, -n_fol));
-                    rows.push((a, 0.0));
-                    let mut b = req_done.clone();
-                    b.push((ucol, n_req));
                     rows.push((b, 0.0));
                 }
             }
@@ -413,21 +460,26 @@ impl Model {
                 let slack = task.kind == Kind::Required && problem.tasks[j].kind != Kind::Required;
                 // started(i) by d ≤ finished(j) by d (+ 1 − scheduled(j) when i need not wait
                 // for an optional prerequisite that is left out).
-                let mut lhs: Lin = Vec::new();
-                let mut jd = last_j.iter().peekable();
-                let mut j_prefix: Lin = Vec::new();
-                for &(d, col, _) in &first {
-                    while let Some(&&(dd, jcol, _)) = jd.peek() {
-                        if dd <= d {
-                            j_prefix.push((jcol, -1.0));
-                            jd.next();
-                        } else {
-                            break;
-                        }
+                let (Some(lo_i), Some(hi)) =
+                    (first.first().map(|v| v.0), first.last().map(|v| v.0))
+                else {
+                    continue;
+                };
+                let terms = |v: &[(u32, usize, f64)]| -> Vec<(u32, usize)> {
+                    v.iter().map(|&(d, col, _)| (d, col)).collect()
+                };
+                let lo_j = last_j.first().map_or(hi, |v| v.0).min(hi);
+                let started = self.running(&terms(&first), lo_i, hi, 1.0);
+                let finished = self.running(&terms(&last_j), lo_j, hi, 1.0);
+                for &(d, _, _) in &first {
+                    let mut row: Lin = started
+                        .at(i64::from(d))
+                        .map(|c| (c, 1.0))
+                        .into_iter()
+                        .collect();
+                    if let Some(c) = finished.at(i64::from(d)) {
+                        row.push((c, -1.0));
                     }
-                    lhs.push((col, 1.0));
-                    let mut row = lhs.clone();
-                    row.extend_from_slice(&j_prefix);
                     if slack {
                         row.extend(scheduled_j.iter().map(|&(c, k)| (c, -k)));
                         self.leq(&row, 1.0);
@@ -852,8 +904,9 @@ pub(super) fn solve(
             .copied()
             .max()
             .unwrap_or(0);
-        // An optimum that reaches the last week may want more days: widen and solve again.
-        if last + 7 >= horizon && horizon < len {
+        // A proven optimum that reaches the last week may want more days: widen and solve
+        // again. (An unproven one says nothing about the horizon, and no time is left.)
+        if result.optimal && last + 7 >= horizon && horizon < len {
             horizon = (horizon * 2).min(len);
             continue;
         }
@@ -868,7 +921,25 @@ fn solve_with_horizon(
     horizon: u32,
     began: Instant,
 ) -> Result<Solution, String> {
+    let built = Instant::now();
     let m = Model::build(problem, horizon);
+    if options.verbose {
+        let nonzeros: usize = m
+            .constraints
+            .iter()
+            .map(|c| {
+                good_lp::IntoAffineExpression::linear_coefficients(c.expression().clone())
+                    .into_iter()
+                    .count()
+            })
+            .sum();
+        eprintln!(
+            "solver: model for {horizon} days: {} columns, {} rows, {nonzeros} nonzeros, built in {:.2}s",
+            m.cols.len(),
+            m.constraints.len(),
+            built.elapsed().as_secs_f64()
+        );
+    }
     let greedy_in: Vec<Option<Vec<u32>>> = greedy
         .iter()
         .map(|d| d.clone().filter(|d| d.iter().all(|&x| x < horizon)))
@@ -879,7 +950,15 @@ fn solve_with_horizon(
     let mut fixes: Vec<Constraint> = Vec::new();
     let mut optimal = true;
     let mut gap = None;
-    for objective in &m.objectives {
+    let levels = if options.only_required {
+        m.objectives
+            .iter()
+            .take_while(|o| o.name == REQUIRED_IN_WINDOW)
+            .count()
+    } else {
+        m.objectives.len()
+    };
+    for objective in &m.objectives[..levels] {
         let value = eval(&objective.lin, &x);
         let at_bound = objective.bound.is_some_and(|b| match objective.sense {
             Sense::Max => value >= b - 0.5,
