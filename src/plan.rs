@@ -117,6 +117,9 @@ pub struct Summary {
     /// Relative gap left at the level where the time limit was hit, when not optimal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gap: Option<f64>,
+    /// Why the plan is not proven optimal, when it is not the time limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Plan {

@@ -536,6 +536,7 @@ fn summary(
         late_minute_days: 0,
         optimal: solution.optimal,
         gap: solution.gap,
+        note: solution.note.clone(),
     };
     for x in sessions {
         match x.kind {

@@ -439,6 +439,7 @@ pub(crate) fn sample_plan() -> Plan {
             late_minute_days: 50,
             optimal: false,
             gap: Some(0.0125),
+            note: None,
         },
     }
 }

@@ -142,8 +142,10 @@ fn placement_order(problem: &Problem) -> Vec<usize> {
             next[j].push(i);
         }
     }
-    let mut ready: BinaryHeap<Reverse<(u32, usize)>> =
-        (0..n).filter(|&i| indegree[i] == 0).map(|i| Reverse(key(i))).collect();
+    let mut ready: BinaryHeap<Reverse<(u32, usize)>> = (0..n)
+        .filter(|&i| indegree[i] == 0)
+        .map(|i| Reverse(key(i)))
+        .collect();
     let mut order = Vec::with_capacity(n);
     while let Some(Reverse((_, i))) = ready.pop() {
         order.push(i);

@@ -88,6 +88,8 @@ pub struct Solution {
     pub optimal: bool,
     /// Relative gap at the first level that was not proven, when not optimal.
     pub gap: Option<f64>,
+    /// Why the plan is not proven, when it is not the time limit.
+    pub note: Option<String>,
 }
 
 /// The objective values of a schedule, level by level (all integral).

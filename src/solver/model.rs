@@ -148,7 +148,7 @@ impl Model {
         Running { lo, cols }
     }
 
-    fn build(problem: &Problem, horizon: u32) -> Model {
+    fn build(problem: &Problem, horizon: u32, late_limit: u32) -> Model {
         let mut m = Model {
             vars: ProblemVariables::new(),
             cols: Vec::new(),
@@ -161,7 +161,7 @@ impl Model {
             objectives: Vec::new(),
         };
         m.make_classes(problem);
-        m.make_variables(problem, horizon);
+        m.make_variables(problem, horizon, late_limit);
         m.count_and_order_constraints(problem);
         m.capacity_constraints(problem, horizon);
         m.pattern_constraints(problem, horizon);
@@ -207,14 +207,18 @@ impl Model {
         }
     }
 
-    fn make_variables(&mut self, problem: &Problem, horizon: u32) {
+    fn make_variables(&mut self, problem: &Problem, horizon: u32, late_limit: u32) {
         for c in 0..self.classes.len() {
             let rep = &problem.tasks[self.classes[c].tasks[0]];
             let n = self.classes[c].tasks.len() as f64;
             let k = rep.parts.len() as u32;
-            let last = rep
-                .latest_for_optional()
-                .map_or(horizon - 1, |b| b.min(horizon - 1));
+            // Optional work ends with its window; required work at most `late_limit` days
+            // after it (widened when a proven optimum touches the limit).
+            let last = match (rep.kind, rep.window) {
+                (Kind::Required, Some((_, end))) => end.saturating_add(late_limit),
+                _ => rep.latest_for_optional().unwrap_or(u32::MAX),
+            }
+            .min(horizon - 1);
             let mut per_part = Vec::with_capacity(k as usize);
             for (p, &size) in rep.parts.iter().enumerate() {
                 let p = p as u32;
@@ -884,6 +888,7 @@ pub(super) fn solve(
             days: Vec::new(),
             optimal: true,
             gap: None,
+            note: None,
         });
     }
     for (t, d) in problem.tasks.iter().zip(greedy) {
@@ -894,8 +899,25 @@ pub(super) fn solve(
     let began = Instant::now();
     let len = problem.capacity.len() as u32;
     let mut horizon = horizon_for(problem, greedy);
+    // When the greedy plan has no late work, every optimum has none (priority 2 is 0), so
+    // late days can be left out exactly. Otherwise they stay, unless the model would be too
+    // large: then they are bounded and the plan is not claimed optimal.
+    let greedy_late = lateness(problem, greedy);
+    let mut late_limit = if greedy_late == 0 { 0 } else { u32::MAX };
     loop {
-        let result = solve_with_horizon(problem, greedy, options, horizon, began)?;
+        let mut result = solve_with_horizon(problem, greedy, options, horizon, late_limit, began)?;
+        if result.note.is_some() && late_limit == u32::MAX {
+            late_limit = greedy_late.saturating_add(14);
+            let mut bounded =
+                solve_with_horizon(problem, greedy, options, horizon, late_limit, began)?;
+            if bounded.note.is_none() {
+                bounded.optimal = false;
+                bounded.note = Some(format!(
+                    "the plan is large, so late work was limited to {late_limit} days after its window; this is the best plan found within that limit, not proven optimal"
+                ));
+            }
+            result = bounded;
+        }
         let last = result
             .days
             .iter()
@@ -914,23 +936,41 @@ pub(super) fn solve(
     }
 }
 
+/// Most days any required session is past its window's end.
+fn lateness(problem: &Problem, days: &[Option<Vec<u32>>]) -> u32 {
+    problem
+        .tasks
+        .iter()
+        .zip(days)
+        .filter(|(t, _)| t.kind == Kind::Required)
+        .filter_map(|(t, d)| {
+            let end = t.window?.1;
+            d.as_ref()?.iter().map(|&day| day.saturating_sub(end)).max()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Past this many columns HiGHS needs more memory than a laptop should give a planner
+/// (measured: about 8 KB a column); the greedy plan is returned instead, not proven.
+const MAX_COLUMNS: usize = 150_000;
+
 fn solve_with_horizon(
     problem: &Problem,
     greedy: &[Option<Vec<u32>>],
     options: &Options,
     horizon: u32,
+    late_limit: u32,
     began: Instant,
 ) -> Result<Solution, String> {
     let built = Instant::now();
-    let m = Model::build(problem, horizon);
+    let m = Model::build(problem, horizon, late_limit);
     if options.verbose {
         let nonzeros: usize = m
             .constraints
             .iter()
             .map(|c| {
-                good_lp::IntoAffineExpression::linear_coefficients(c.expression().clone())
-                    .into_iter()
-                    .count()
+                good_lp::IntoAffineExpression::linear_coefficients(c.expression().clone()).count()
             })
             .sum();
         eprintln!(
@@ -939,6 +979,17 @@ fn solve_with_horizon(
             m.constraints.len(),
             built.elapsed().as_secs_f64()
         );
+    }
+    if m.cols.len() > MAX_COLUMNS {
+        return Ok(Solution {
+            days: greedy.to_vec(),
+            optimal: false,
+            gap: None,
+            note: Some(format!(
+                "the plan is too large for the exact optimizer ({} variables, limit {MAX_COLUMNS}); this is the greedy plan, not proven optimal",
+                m.cols.len()
+            )),
+        });
     }
     let greedy_in: Vec<Option<Vec<u32>>> = greedy
         .iter()
@@ -1024,5 +1075,6 @@ fn solve_with_horizon(
         days,
         optimal,
         gap: gap.filter(|g: &f64| g.is_finite()),
+        note: None,
     })
 }
