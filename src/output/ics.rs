@@ -339,20 +339,56 @@ pub fn escape_text(s: &str) -> String {
 /// Folds one content line (without its CRLF) into physical lines of at most 75 octets, joined
 /// by CRLF + space; the space counts towards the 75 of its line. Splits only between UTF-8
 /// characters, so every physical line is valid UTF-8 on its own.
+///
+/// RFC 5545 allows a fold between any two characters, but real readers are less forgiving, so
+/// where the line allows it a fold goes where every reader unfolds it the same way (see
+/// [`fold_at`]).
 #[must_use]
 pub fn fold(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + line.len() / 64 * 3);
-    let mut used = 0;
-    for c in line.chars() {
-        let n = c.len_utf8();
-        if used + n > MAX_LINE_OCTETS {
-            out.push_str("\r\n ");
-            used = 1;
-        }
-        out.push(c);
-        used += n;
+    let mut rest = line;
+    // The first physical line has 75 octets for content, a continuation 74 after its space.
+    let mut room = MAX_LINE_OCTETS;
+    while rest.len() > room {
+        let cut = fold_at(rest, room);
+        out.push_str(&rest[..cut]);
+        out.push_str("\r\n ");
+        rest = &rest[cut..];
+        room = MAX_LINE_OCTETS - 1;
     }
+    out.push_str(rest);
     out
+}
+
+/// Where to fold `s` so that its first piece has at most `room` octets (`s` is longer): the
+/// last character boundary that has no blank on either side and does not split a backslash
+/// escape; failing that, the last one with no blank before it; failing that (a run of blanks
+/// longer than a line), the last character boundary.
+///
+/// Why: some readers trim the trailing blanks of every physical line before unfolding (the
+/// Rust `ical` crate does), which loses a blank just before a fold; some strip all leading
+/// blanks of a continuation line, which loses a blank just after the fold's space. Keeping an
+/// escape such as `\,` on one line costs nothing and spares readers that unescape before they
+/// unfold. Never returns 0, so every physical line has content.
+fn fold_at(s: &str, room: usize) -> usize {
+    let bytes = s.as_bytes();
+    let blank = |b: u8| b == b' ' || b == b'\t';
+    let boundaries = || {
+        (1..=room.min(s.len()))
+            .rev()
+            .filter(|&i| s.is_char_boundary(i))
+    };
+    let hard = boundaries().next().unwrap_or_else(|| {
+        // A single character longer than `room` octets cannot happen (UTF-8 has at most four),
+        // but never loop: take the first character whole.
+        s.chars().next().map_or(s.len(), char::len_utf8)
+    });
+    let splits_escape =
+        |i: usize| bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
+    boundaries()
+        .find(|&i| !blank(bytes[i - 1]) && !blank(bytes[i]) && !splits_escape(i))
+        .or_else(|| boundaries().find(|&i| !blank(bytes[i - 1])))
+        .unwrap_or(hard)
 }
 
 /// Accumulates content lines, each folded and terminated by CRLF.
@@ -457,6 +493,38 @@ mod tests {
         let lens: Vec<usize> = folded.split("\r\n").map(str::len).collect();
         assert_eq!(lens, [75, 75, 2]);
         assert_eq!(unfold(&folded), line);
+    }
+
+    /// Regression: a fold next to a blank lost that blank in readers that trim physical lines
+    /// (the Rust `ical` crate) or strip a continuation's leading blanks.
+    #[test]
+    fn folds_away_from_blanks_and_escapes() {
+        let words = format!("DESCRIPTION:{}", "ab cd\\, ".repeat(60));
+        let folded = fold(&words);
+        let physical: Vec<&str> = folded.split("\r\n").collect();
+        assert!(physical.len() > 5);
+        for (i, line) in physical.iter().enumerate() {
+            assert!(line.len() <= MAX_LINE_OCTETS, "{line}");
+            if i + 1 < physical.len() {
+                assert!(
+                    !line.ends_with([' ', '\t']),
+                    "blank before a fold: {line:?}"
+                );
+                assert!(!line.ends_with('\\'), "escape split: {line:?}");
+            }
+            if i > 0 {
+                assert!(
+                    line.starts_with(' ') && !line[1..].starts_with(' '),
+                    "{line:?}"
+                );
+            }
+        }
+        assert_eq!(unfold(&folded), words);
+        // A run of blanks longer than a line still folds, within 75 octets and losslessly.
+        let blanks = format!("X:a{}b", " ".repeat(200));
+        let folded = fold(&blanks);
+        assert!(folded.split("\r\n").all(|l| l.len() <= MAX_LINE_OCTETS));
+        assert_eq!(unfold(&folded), blanks);
     }
 
     #[test]

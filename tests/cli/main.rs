@@ -11,10 +11,12 @@
 //!   state files.
 //! - [`errors`]: invalid input exits with code 2 and names the file or flag.
 //! - [`snapshots`]: `insta` snapshots of the table and `validate` output.
+//! - [`ics`]: calendars read back by independent parsers (Rust and Python), DST, replans.
 
 mod checker;
 mod errors;
 mod greedy;
+mod ics;
 mod model;
 mod output;
 mod proptests;
