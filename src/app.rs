@@ -29,6 +29,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Undo(args) => undo(args),
         Command::Status(args) => status(args),
         Command::Replan(args) => replan(*args),
+        Command::Import(args) => import(&args),
+        Command::Paths(args) => paths(&args),
+        Command::Chart(args) => chart(&args),
+        Command::Completions(args) => completions(&args),
+        Command::Man(args) => man(&args),
     }
 }
 
@@ -287,17 +292,56 @@ fn plan(args: PlanArgs) -> Result<()> {
     let ics = ics_options(&args.output)?;
     let now = resolve_now(args.output.now.as_deref())?;
     let (path, source) = resolve_path(&args.path)?;
-    let planned = schedule::plan(&path, &settings, now)?;
+    if args.fit && matches!(args.output.format, FormatArg::Csv | FormatArg::Md) {
+        return Err(Error::flag(
+            "--format",
+            "with --fit, the what-if answer is printed as table (text) or json",
+        ));
+    }
+    let message = format!("optimizing the plan (time limit {} s)", settings.time_limit);
+    let planned =
+        crate::spinner::with_spinner(&message, |_| schedule::plan(&path, &settings, now))?;
     for w in &planned.warnings {
         eprintln!("warning: {w}");
     }
-    let state = State {
+    if args.fit {
+        return fit(&path, &settings, &planned.plan, &args.output);
+    }
+    let _lock = progress::lock::Lock::acquire(&args.output.state)?;
+    let mut plan = planned.plan;
+    let mut log = Vec::new();
+    if args.output.state.exists() {
+        // Never overwrite what cannot be read: it may hold progress from a newer studyplan.
+        let old = State::load(&args.output.state)?;
+        if old.plan.path.id == plan.path.id {
+            crate::replan::reissue(&old.plan, &mut plan);
+            log = old.progress;
+            if !log.is_empty() {
+                eprintln!(
+                    "note: a fresh plan replaces the old one in {}; its progress log ({} entries) is kept: run `studyplan replan` to plan around it",
+                    args.output.state.display(),
+                    log.len()
+                );
+            }
+        } else if !old.progress.is_empty() {
+            eprintln!(
+                "warning: {} held a plan for {:?} with {} progress entries; it is replaced by a plan for {:?}",
+                args.output.state.display(),
+                old.plan.path.id,
+                old.progress.len(),
+                plan.path.id
+            );
+        }
+    }
+    let mut state = State {
         version: progress::VERSION,
         source,
         settings,
-        progress: Vec::new(),
-        plan: planned.plan,
+        progress: log,
+        calendar: progress::Calendar::default(),
+        plan,
     };
+    state.refresh_done();
     finish(&state, &args.output, ics)
 }
 
@@ -324,16 +368,54 @@ pub fn default_ics(state: &Path, plan: &Plan) -> PathBuf {
 
 /// Save the state, write the calendar, print the plan and the diagnostics.
 pub fn finish(state: &State, out: &OutputArgs, ics: IcsOptions) -> Result<()> {
+    // Remember the calendar options for the next replan.
+    let mut state = state.clone();
+    state.calendar = progress::Calendar {
+        remind_minutes: ics.remind_minutes,
+        milestones: ics.milestones,
+        file: out.ics.clone().or(state.calendar.file.take()),
+    };
+    let state = &state;
     let plan = &state.plan;
-    // Render everything first, so a failure leaves no partial output behind.
+    // Render and check everything first, so a failure leaves no partial output behind.
     let mut calendar = Vec::new();
     output::ics::write_ics(plan, &ics, &mut calendar).map_err(Error::Output)?;
+    let ics_file = state
+        .calendar
+        .file
+        .clone()
+        .unwrap_or_else(|| default_ics(&out.state, plan));
+    if out.state.is_dir() {
+        return Err(Error::flag(
+            "--state",
+            format!(
+                "{} is a folder; give a file such as studyplan.yaml",
+                out.state.display()
+            ),
+        ));
+    }
+    for (flag, file) in [("--state", &out.state), ("--ics", &ics_file)] {
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                return Err(Error::flag(
+                    flag,
+                    format!("the folder {} does not exist", dir.display()),
+                ));
+            }
+        }
+    }
+    if !out.no_ics && ics_file.is_dir() {
+        return Err(Error::flag(
+            "--ics",
+            format!(
+                "{} is a folder; give a file such as plan.ics",
+                ics_file.display()
+            ),
+        ));
+    }
     state.save(&out.state)?;
     if !out.no_ics {
-        let file = out
-            .ics
-            .clone()
-            .unwrap_or_else(|| default_ics(&out.state, plan));
+        let file = ics_file;
         progress::write_atomic(&file, &calendar)?;
         eprintln!(
             "wrote {} ({} sessions)",
@@ -378,7 +460,9 @@ fn report(plan: &Plan) {
     if dropped > 0 {
         eprintln!("note: {dropped} optional or reference item(s) do not fit and are left out");
     }
-    if !s.optimal {
+    if let Some(note) = &s.note {
+        eprintln!("note: {note}");
+    } else if !s.optimal {
         match s.gap {
             Some(g) => eprintln!(
                 "note: the time limit was hit; this is the best plan found (gap {:.2}%)",
@@ -435,6 +519,10 @@ fn today_in(state: &State, now: DateTime<Utc>) -> chrono::NaiveDate {
 
 /// Lock and load a state file for a change.
 fn open_state(file: &Path) -> Result<(Lock, State)> {
+    // A state file that is not there is refused before a lock file is made next to it.
+    if std::fs::symlink_metadata(file).is_err() {
+        State::load(file)?;
+    }
     let lock = Lock::acquire(file)?;
     let state = State::load(file)?;
     Ok((lock, state))
@@ -535,7 +623,7 @@ fn status(args: StatusArgs) -> Result<()> {
     };
     let s = progress::status::status(&state, today);
     to_stdout(|w| match args.format {
-        StatusFormat::Table => progress::status::write_table(&s, w),
+        StatusFormat::Table => progress::status::write_table(&s, color_of(args.color), w),
         StatusFormat::Json => {
             serde_json::to_writer_pretty(&mut *w, &s).map_err(std::io::Error::other)?;
             writeln!(w)
@@ -545,9 +633,12 @@ fn status(args: StatusArgs) -> Result<()> {
 
 fn replan(args: ReplanArgs) -> Result<()> {
     let file = &args.output.state;
-    let ics = ics_options(&args.output)?;
+    let mut ics = ics_options(&args.output)?;
     let now = resolve_now(args.output.now.as_deref())?;
-    let (_lock, state) = open_state(file)?;
+    let (_lock, mut state) = open_state(file)?;
+    // The calendar keeps the reminders and milestones it was made with.
+    ics.remind_minutes = ics.remind_minutes.or(state.calendar.remind_minutes);
+    ics.milestones |= state.calendar.milestones;
     let settings = resolve_settings(
         state.settings.availability.start,
         &args.availability,
@@ -557,8 +648,17 @@ fn replan(args: ReplanArgs) -> Result<()> {
         Some(d) => calendar::parse_date(d).map_err(|m| Error::flag("--from", m))?,
         None => today_in(&state, now),
     };
-    let path = load_source(&state.source)?;
-    let done = crate::replan::replan(&state, &path, &settings, from, now)?;
+    let path = match &args.path {
+        Some(p) => {
+            let (path, source) = resolve_path(p)?;
+            state.source = source;
+            path
+        }
+        None => load_source(&state.source).map_err(|e| moved_path_file(&state.source, e))?,
+    };
+    let done = crate::spinner::with_spinner("replanning", |_| {
+        crate::replan::replan(&state, &path, &settings, from, now)
+    })?;
     for w in &done.warnings {
         eprintln!("warning: {w}");
     }
@@ -571,4 +671,247 @@ fn replan(args: ReplanArgs) -> Result<()> {
         }
     }
     finish(&done.state, &args.output, ics)
+}
+
+/// A plan's path file that is gone: say so, and how to go on.
+fn moved_path_file(source: &Source, e: Error) -> Error {
+    match (source, e) {
+        (Source::File(f), Error::Read { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            Error::Read {
+                file: f.clone(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "the plan was made from this path file and it no longer exists; \
+                     restore it, or give its new place with `studyplan replan --path FILE`",
+                ),
+            }
+        }
+        (_, e) => e,
+    }
+}
+
+/// `plan --fit`: the what-if answer instead of a plan; writes no files.
+fn fit(path: &LearningPath, settings: &Settings, plan: &Plan, out: &OutputArgs) -> Result<()> {
+    let answer = crate::spinner::with_spinner("finding the hours that fit", |spinner| {
+        crate::whatif::analyze(path, settings, plan, &mut |what, day| {
+            spinner.set_message(format!(
+                "finding the hours that fit {what}: trying {}",
+                crate::whatif::hm(day)
+            ));
+        })
+    })?;
+    to_stdout(|w| match out.format {
+        FormatArg::Json => {
+            serde_json::to_writer_pretty(&mut *w, &answer).map_err(std::io::Error::other)?;
+            writeln!(w)
+        }
+        _ => crate::whatif::write_text(&answer, w),
+    })?;
+    let late = plan.sessions.iter().filter(|s| s.late).count();
+    if out.strict && late > 0 {
+        return Err(Error::Late { count: late });
+    }
+    Ok(())
+}
+
+/// `import`: a checklist → path-file YAML on stdout or in `-o`; what was left out → stderr.
+fn import(args: &crate::cli::ImportArgs) -> Result<()> {
+    let stdin = args.checklist.as_os_str() == "-";
+    let name = if stdin {
+        PathBuf::from("<stdin>")
+    } else {
+        args.checklist.clone()
+    };
+    let read_err = |source| Error::Read {
+        file: name.clone(),
+        source,
+    };
+    let bytes = if stdin {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(read_err)?;
+        buf
+    } else {
+        std::fs::read(&args.checklist).map_err(read_err)?
+    };
+    let text = String::from_utf8(bytes).map_err(|_| Error::Checklist {
+        file: name.clone(),
+        line: None,
+        message: "is not UTF-8 text".into(),
+    })?;
+    let imported = path::import::import_checklist(&text, &name, args.strict)?;
+    for (line, message) in &imported.warnings {
+        eprintln!("warning: {}:{line}: {message}", name.display());
+    }
+    match &args.output {
+        Some(file) if file.as_os_str() != "-" => {
+            progress::write_atomic(file, imported.yaml.as_bytes())?;
+            eprintln!(
+                "wrote {} ({} warning{})",
+                file.display(),
+                imported.warnings.len(),
+                if imported.warnings.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            );
+            Ok(())
+        }
+        _ => to_stdout(|w| w.write_all(imported.yaml.as_bytes())),
+    }
+}
+
+/// One bundled path, as `paths` lists it.
+#[derive(serde::Serialize)]
+struct PathRow {
+    id: String,
+    title: String,
+    sections: usize,
+    items: usize,
+    /// Weeks the windows span (None: no windows).
+    weeks: Option<u32>,
+    required_minutes: u32,
+    optional_minutes: u32,
+    reference_minutes: u32,
+}
+
+/// `paths`: the bundled learning paths.
+fn paths(args: &crate::cli::PathsArgs) -> Result<()> {
+    let mut rows = Vec::new();
+    for b in bundled::all() {
+        let p = bundled::load(b)?;
+        rows.push(PathRow {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            sections: p.sections.len(),
+            items: p.items().count(),
+            weeks: p
+                .sections
+                .iter()
+                .filter_map(|s| s.weeks)
+                .map(|w| w.last)
+                .max(),
+            required_minutes: p.minutes_of(Kind::Required),
+            optional_minutes: p.minutes_of(Kind::Optional),
+            reference_minutes: p.minutes_of(Kind::Reference),
+        });
+    }
+    if args.format == crate::cli::ListFormat::Json {
+        return to_stdout(|w| {
+            serde_json::to_writer_pretty(&mut *w, &rows).map_err(std::io::Error::other)?;
+            writeln!(w)
+        });
+    }
+    let hours = |m: u32| format!("{:.1}", f64::from(m) / 60.0);
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .apply_modifier(comfy_table::modifiers::UTF8_ROUND_CORNERS)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_width(crate::output::table::DEFAULT_WIDTH)
+        .set_header(vec![
+            "Path (id, title)",
+            "Weeks",
+            "Secs",
+            "Items",
+            "Req h",
+            "Opt h",
+            "Ref h",
+        ]);
+    for r in &rows {
+        t.add_row(vec![
+            format!("{}\n{}", r.id, r.title),
+            r.weeks.map_or_else(|| "–".to_string(), |w| w.to_string()),
+            r.sections.to_string(),
+            r.items.to_string(),
+            hours(r.required_minutes),
+            hours(r.optional_minutes),
+            hours(r.reference_minutes),
+        ]);
+    }
+    for c in 1..7 {
+        if let Some(col) = t.column_mut(c) {
+            col.set_cell_alignment(comfy_table::CellAlignment::Right);
+        }
+    }
+    // Ids stay on one line, so they can be copied.
+    let id_width = rows.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    if let Some(col) = t.column_mut(0) {
+        col.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+            comfy_table::Width::Fixed(u16::try_from(id_width + 2).unwrap_or(u16::MAX)),
+        ));
+    }
+    to_stdout(|w| {
+        writeln!(w, "{t}")?;
+        writeln!(
+            w,
+            "Plan one with: studyplan plan <ID> --start YYYY-MM-DD --hours H"
+        )
+    })
+}
+
+/// `chart`: the saved plan and progress as an SVG.
+fn chart(args: &crate::cli::ChartArgs) -> Result<()> {
+    let state = State::load(&args.state.state)?;
+    let today = match &args.today {
+        Some(d) => calendar::parse_date(d).map_err(|m| Error::flag("--today", m))?,
+        None => today_in(&state, resolve_now(None)?),
+    };
+    let svg = crate::chart::render(&state, today)
+        .map_err(|m| Error::Output(std::io::Error::other(format!("cannot draw the chart: {m}"))))?;
+    match &args.output {
+        Some(f) if f.as_os_str() == "-" => to_stdout(|w| w.write_all(svg.as_bytes())),
+        other => {
+            let file = other.clone().unwrap_or_else(|| {
+                default_ics(&args.state.state, &state.plan).with_extension("svg")
+            });
+            progress::write_atomic(&file, svg.as_bytes())?;
+            eprintln!("wrote {}", file.display());
+            Ok(())
+        }
+    }
+}
+
+/// `completions SHELL`: the completion script, generated from the clap definitions.
+fn completions(args: &crate::cli::CompletionsArgs) -> Result<()> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut buf = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "studyplan", &mut buf);
+    to_stdout(|w| w.write_all(&buf))
+}
+
+/// `man [COMMAND]`: the man page in roff, generated from the clap definitions.
+fn man(args: &crate::cli::ManArgs) -> Result<()> {
+    use clap::CommandFactory;
+    let cmd = Cli::command().version(env!("CARGO_PKG_VERSION"));
+    let cmd = match &args.command {
+        None => cmd,
+        Some(name) => {
+            let names: Vec<String> = cmd
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect();
+            let Some(sub) = cmd.find_subcommand(name) else {
+                return Err(Error::flag(
+                    "COMMAND",
+                    format!("{name:?} is not a command (commands: {})", names.join(", ")),
+                ));
+            };
+            let full = format!("studyplan-{}", sub.get_name());
+            // clap names are &'static str without its `string` feature; this runs once.
+            let leaked: &'static str = Box::leak(full.clone().into_boxed_str());
+            sub.clone()
+                .name(leaked)
+                .bin_name(format!("studyplan {}", sub.get_name()))
+                .display_name(full)
+                .version(env!("CARGO_PKG_VERSION"))
+        }
+    };
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(cmd)
+        .render(&mut buf)
+        .map_err(Error::Output)?;
+    to_stdout(|w| w.write_all(&buf))
 }

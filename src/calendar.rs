@@ -144,14 +144,26 @@ pub fn parse_off(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
     Ok((a, b))
 }
 
-/// Parse a calendar date `YYYY-MM-DD`, rejecting impossible dates such as 2026-02-30.
+/// The years a date may fall in. Plans run for at most a few decades past their start, so
+/// dates near chrono's limits (year ±262,143) would overflow while planning; four-digit years
+/// between these bounds cannot.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
+
+/// Parse a calendar date `YYYY-MM-DD`, rejecting impossible dates such as 2026-02-30 and years
+/// outside [`YEARS`].
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        format!(
-            "{:?} is not a calendar date of the form YYYY-MM-DD",
-            s.trim()
-        )
-    })
+    let text = s.trim();
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .ok_or_else(|| format!("{text:?} is not a calendar date of the form YYYY-MM-DD"))?;
+    if !YEARS.contains(&date.year()) {
+        return Err(format!(
+            "{text:?} is out of range; dates must fall in the years {} to {}",
+            YEARS.start(),
+            YEARS.end()
+        ));
+    }
+    Ok(date)
 }
 
 /// Parse `HH:MM` (24-hour).
@@ -226,6 +238,8 @@ mod tests {
         assert!(parse_hours("25").is_err());
         assert!(parse_hours("-1").is_err());
         assert!(parse_date("2026-02-30").is_err());
+        assert!(parse_date("+262142-12-25").is_err());
+        assert!(parse_date("0001-01-01").is_err());
         assert!(parse_time("25:00").is_err());
         assert!(parse_off("2026-12-24..2026-12-20").is_err());
         assert_eq!(

@@ -18,8 +18,11 @@ use std::path::PathBuf;
     after_help = "Examples:\n  \
         studyplan plan backend-engineer --start 2026-12-01 --hours 1\n  \
         studyplan plan my-path.yaml --start 2026-12-01 --hours 1 --weekend-hours 3 --off 2026-12-24..2026-12-26\n  \
+        studyplan plan backend-engineer --start 2026-12-01 --hours 0.5 --fit\n  \
         studyplan show --week 2\n  \
-        studyplan validate my-path.yaml"
+        studyplan import checklist.txt -o my-path.yaml\n  \
+        studyplan validate my-path.yaml\n  \
+        studyplan paths"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -32,7 +35,8 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         studyplan plan backend-engineer --start 2026-12-01 --hours 1\n  \
         studyplan plan backend-engineer --start 2026-12-01 --hours 0.5 --weekend-hours 2 --days mon-fri,sun\n  \
-        studyplan plan path.yaml --start 2026-12-01 --hours 1.5 --tz Europe/Berlin --at 07:30 --format json")]
+        studyplan plan path.yaml --start 2026-12-01 --hours 1.5 --tz Europe/Berlin --at 07:30 --format json\n  \
+        studyplan plan backend-engineer --start 2026-12-01 --hours 0.5 --weekend-hours 2 --fit")]
     Plan(Box<PlanArgs>),
     /// Print the saved plan again
     #[command(after_help = "Examples:\n  studyplan show\n  studyplan show --week 3 --format md")]
@@ -54,6 +58,9 @@ pub enum Command {
     #[command(after_help = "Example:\n  studyplan skip database-fundamentals/some-reading")]
     Skip(SkipArgs),
     /// Remove the last recorded entry (done, progress or skip)
+    #[command(
+        after_help = "Examples:\n  studyplan undo\n  studyplan undo --state ~/plans/sql.yaml"
+    )]
     Undo(UndoArgs),
     /// Done and remaining minutes, ahead/behind, projected finish, hours needed, pace
     #[command(
@@ -65,6 +72,90 @@ pub enum Command {
         after_help = "Examples:\n  studyplan replan\n  studyplan replan --from 2026-12-10 --hours 2 --format json"
     )]
     Replan(Box<ReplanArgs>),
+    /// Convert a checklist (the seeds' text format) into a path file
+    #[command(after_help = "Examples:\n  \
+        studyplan import backend-engineer-learning-path.txt -o my-path.yaml\n  \
+        studyplan import checklist.txt --strict > my-path.yaml\n  \
+        cat checklist.txt | studyplan import - -o my-path.yaml\n\n\
+        Lines the path format has no place for are reported on stderr with their line numbers;\n\
+        --strict turns them into errors (exit code 2).")]
+    Import(ImportArgs),
+    /// List the learning paths bundled into the binary
+    #[command(after_help = "Examples:\n  \
+        studyplan paths\n  \
+        studyplan paths --format json\n  \
+        studyplan plan backend-engineer --start 2026-12-01 --hours 1")]
+    Paths(PathsArgs),
+    /// Draw the saved plan as an SVG chart: minutes per week, burndown, section windows
+    #[command(after_help = "Examples:\n  \
+        studyplan chart                       # writes <path-id>.svg next to the state file\n  \
+        studyplan chart -o progress.svg\n  \
+        studyplan chart --state ~/plans/sql.yaml -o - > chart.svg")]
+    Chart(ChartArgs),
+    /// Print a shell completion script
+    #[command(after_help = "Examples:\n  \
+        studyplan completions bash > ~/.local/share/bash-completion/completions/studyplan\n  \
+        studyplan completions zsh > ~/.zfunc/_studyplan\n  \
+        studyplan completions fish > ~/.config/fish/completions/studyplan.fish")]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of studyplan or of one of its commands
+    #[command(after_help = "Examples:\n  \
+        studyplan man | man -l -\n  \
+        studyplan man plan > studyplan-plan.1\n  \
+        studyplan man > ~/.local/share/man/man1/studyplan.1")]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The checklist to read (`-` for stdin)
+    #[arg(value_name = "CHECKLIST")]
+    pub checklist: PathBuf,
+    /// Where to write the path file [default: stdout]
+    #[arg(short, long, value_name = "PATH_FILE.yaml")]
+    pub output: Option<PathBuf>,
+    /// Treat lines that are not understood as errors (exit code 2)
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct PathsArgs {
+    /// What goes to stdout
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    #[command(flatten)]
+    pub state: StateArg,
+    /// Where to write the SVG (`-` for stdout) [default: <path-id>.svg next to the state file]
+    #[arg(short, long, value_name = "FILE.svg")]
+    pub output: Option<PathBuf>,
+    /// The day that splits done from still planned [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command to print the page of (e.g. `plan`) [default: studyplan itself]
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 /// `--state`, shared by the progress commands.
@@ -132,6 +223,9 @@ pub struct StatusArgs {
     /// What goes to stdout
     #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
     pub format: StatusFormat,
+    /// When to colour the progress bars (NO_COLOR and a non-terminal stdout turn colour off)
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +233,9 @@ pub struct ReplanArgs {
     /// First day that may change [default: today]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub from: Option<String>,
+    /// Plan from this path file (or bundled id) from now on, e.g. after moving the file
+    #[arg(long, value_name = "PATH_FILE")]
+    pub path: Option<String>,
     #[command(flatten)]
     pub availability: AvailabilityArgs,
     #[command(flatten)]
@@ -171,16 +268,21 @@ pub struct PlanArgs {
     pub availability: AvailabilityArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// What-if instead of a plan: the smallest hours per day (5-minute steps) at which every
+    /// required item fits its window, per overloaded window, and the finish dates at the given
+    /// hours. Writes no files; --format table or json
+    #[arg(long)]
+    pub fit: bool,
 }
 
 /// Availability flags, shared by `plan` and `replan`.
 #[derive(Debug, Args, Clone, Default)]
 pub struct AvailabilityArgs {
     /// Study hours per day, decimal (e.g. 1.5)
-    #[arg(long, value_name = "H")]
+    #[arg(long, value_name = "H", allow_negative_numbers = true)]
     pub hours: Option<String>,
     /// Study hours on Saturday and Sunday (default: --hours)
-    #[arg(long, value_name = "H")]
+    #[arg(long, value_name = "H", allow_negative_numbers = true)]
     pub weekend_hours: Option<String>,
     /// Study weekdays, e.g. mon,tue,thu or mon-fri (default: all seven)
     #[arg(long, value_name = "DAYS")]
@@ -195,10 +297,10 @@ pub struct AvailabilityArgs {
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
     /// Longest single session in minutes [default: 90]
-    #[arg(long, value_name = "MIN")]
+    #[arg(long, value_name = "MIN", allow_negative_numbers = true)]
     pub max_session: Option<u32>,
     /// Shortest part of a split item in minutes; shorter parts get a warning [default: 15]
-    #[arg(long, value_name = "MIN")]
+    #[arg(long, value_name = "MIN", allow_negative_numbers = true)]
     pub min_session: Option<u32>,
     /// Seconds the optimizer may take before it returns its best plan [default: 10]
     #[arg(long, value_name = "SECONDS")]

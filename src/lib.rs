@@ -1,6 +1,7 @@
 //! studyplan: plan a learning path into study sessions.
 pub mod app;
 pub mod calendar;
+pub mod chart;
 pub mod cli;
 pub mod error;
 pub mod output;
@@ -10,3 +11,5 @@ pub mod progress;
 pub mod replan;
 pub mod schedule;
 pub mod solver;
+pub mod spinner;
+pub mod whatif;

@@ -185,6 +185,7 @@ pub fn replan(
         source: state.source.clone(),
         settings: settings.clone(),
         progress: state.progress.clone(),
+        calendar: state.calendar.clone(),
         plan,
     };
     // Done flags of the kept sessions come from the log; new sessions are not done.
@@ -201,4 +202,41 @@ pub fn replan(
         changes,
         warnings,
     })
+}
+
+/// Carry calendar identity from `old` to a freshly made `new` plan of the same path: a session
+/// whose time changed gets SEQUENCE + 1, a revived cancelled one its SEQUENCE + 1, and old
+/// sessions that no longer exist are kept as cancelled with SEQUENCE + 1, so re-importing the
+/// calendar updates events in place instead of being ignored or leaving stale copies.
+pub fn reissue(old: &crate::plan::Plan, new: &mut crate::plan::Plan) {
+    let old_by_uid: BTreeMap<&str, &Session> =
+        old.sessions.iter().map(|s| (s.uid.as_str(), s)).collect();
+    let old_cancelled: BTreeMap<&str, &Session> =
+        old.cancelled.iter().map(|s| (s.uid.as_str(), s)).collect();
+    for s in &mut new.sessions {
+        if let Some(o) = old_by_uid.get(s.uid.as_str()) {
+            s.sequence = o.sequence + u32::from(o.start != s.start || o.end != s.end);
+        } else if let Some(c) = old_cancelled.get(s.uid.as_str()) {
+            s.sequence = c.sequence + 1;
+        }
+    }
+    let new_uids: BTreeSet<&str> = new.sessions.iter().map(|s| s.uid.as_str()).collect();
+    let mut cancelled: BTreeMap<String, Session> = old
+        .cancelled
+        .iter()
+        .filter(|c| !new_uids.contains(c.uid.as_str()))
+        .map(|c| (c.uid.clone(), c.clone()))
+        .collect();
+    for o in old
+        .sessions
+        .iter()
+        .filter(|o| !new_uids.contains(o.uid.as_str()))
+    {
+        let mut c = o.clone();
+        c.sequence += 1;
+        cancelled.insert(c.uid.clone(), c);
+    }
+    let mut cancelled: Vec<Session> = cancelled.into_values().collect();
+    cancelled.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+    new.cancelled = cancelled;
 }

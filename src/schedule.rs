@@ -83,13 +83,26 @@ pub fn required_fit(path: &LearningPath, settings: &Settings) -> Result<Fit> {
     let avail = &settings.availability;
     let windows = windows_of(path);
     let problem = problem(path, avail, &windows, &work, &[]);
-    let solution = solver::solve(&problem, &options(settings, true)).map_err(Error::Solver)?;
+    let solution = solver::solve(&problem, &options(settings, true)).map_err(too_long)?;
     let levels = solver::Levels::of(&problem, &solution.days);
     Ok(Fit {
         in_window: u32::try_from(levels.required_in_window).unwrap_or(u32::MAX),
         required: path.minutes_of(Kind::Required),
         proven: solution.optimal,
     })
+}
+
+/// The solver's horizon covers 40 years past the last window: work that does not fit in that is
+/// an input problem (too few hours for the path), not a solver failure.
+fn too_long(message: String) -> Error {
+    if message.starts_with("the planning horizon is too short") {
+        Error::flag(
+            "--hours",
+            "the required work does not fit in 40 years at these hours; give more hours or fewer days off",
+        )
+    } else {
+        Error::Solver(message)
+    }
 }
 
 fn windows_of(path: &LearningPath) -> Vec<Option<(u32, u32)>> {
@@ -178,7 +191,7 @@ pub(crate) fn solve(
     let avail = &settings.availability;
     let windows = windows_of(path);
     let problem = problem(path, avail, &windows, work, fixed);
-    let solution = solver::solve(&problem, &options(settings, false)).map_err(Error::Solver)?;
+    let solution = solver::solve(&problem, &options(settings, false)).map_err(too_long)?;
     Ok(build_plan(
         path, settings, &windows, work, fixed, cancelled, &solution, now,
     ))

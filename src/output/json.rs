@@ -3,8 +3,9 @@
 //! The document is built from dedicated `Serialize` structs that borrow from the [`Plan`] rather
 //! than serialising the plan itself: the plan is also the state-file model and may grow fields,
 //! while the keys and their order here are a public interface. Contract keys come first in the
-//! contract's order; extras (`group`, `url`, `title`, `late_minute_days`, `gap`, `overloaded`)
-//! follow them. Times are RFC 3339 with the plan zone's offset, dates `YYYY-MM-DD`, minutes
+//! contract's order; extras (`group`, `url`, `title`, `late_minute_days`, `gap`, `overloaded`,
+//! `cancelled`) follow them. `cancelled` lists the sessions a `replan` dropped (the calendar
+//! keeps them as STATUS:CANCELLED), in the shape of `sessions`. Times are RFC 3339 with the plan zone's offset, dates `YYYY-MM-DD`, minutes
 //! integers, and windows `null` for items without one.
 
 use crate::path::Kind;
@@ -35,6 +36,7 @@ struct Document<'a> {
     unscheduled: Vec<UnscheduledDto<'a>>,
     summary: SummaryDto,
     overloaded: Vec<OverloadDto<'a>>,
+    cancelled: Vec<SessionDto<'a>>,
 }
 
 #[derive(Serialize)]
@@ -145,6 +147,12 @@ impl<'a> Document<'a> {
                 gap: s.gap.and_then(finite),
             },
             overloaded: plan.overloaded.iter().map(OverloadDto::from).collect(),
+            cancelled: plan
+                .cancelled
+                .iter()
+                .filter(|s| week.is_none_or(|w| plan.week_of(s.date) == w))
+                .map(SessionDto::from)
+                .collect(),
         }
     }
 }
@@ -243,7 +251,8 @@ mod tests {
                 "sessions",
                 "unscheduled",
                 "summary",
-                "overloaded"
+                "overloaded",
+                "cancelled"
             ]
         );
         assert!(text.ends_with("}\n"));
@@ -359,6 +368,20 @@ mod tests {
         assert_eq!(v["summary"]["optimal"], false);
         assert_eq!(v["summary"]["required_late_minutes"], 50);
         assert_eq!(v["overloaded"][0]["needed_hours_per_day"], 1.75);
+    }
+
+    #[test]
+    fn cancelled_sessions_are_listed_after_the_contract_keys() {
+        let plan = sample_plan();
+        let v: Value = serde_json::from_str(&render(&plan, None)).expect("valid JSON");
+        let cancelled = v["cancelled"].as_array().expect("cancelled");
+        assert_eq!(cancelled.len(), plan.cancelled.len());
+        assert_eq!(cancelled[0]["uid"], plan.cancelled[0].uid.as_str());
+        assert_eq!(cancelled[0]["item"], plan.cancelled[0].item.as_str());
+        let mut empty = plan;
+        empty.cancelled.clear();
+        let v: Value = serde_json::from_str(&render(&empty, None)).expect("valid JSON");
+        assert_eq!(v["cancelled"], serde_json::json!([]));
     }
 
     #[test]

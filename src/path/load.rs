@@ -20,6 +20,16 @@ use std::path::Path;
 const MAX_WEEK: u32 = 520;
 /// The longest single item, in minutes (about a week of full-time work).
 const MAX_MINUTES: u32 = 10_000;
+/// The largest path file read, in bytes: far above any real path (the bundled ones are a few
+/// kilobytes), and low enough that `/dev/zero` or a mistyped multi-gigabyte file is refused
+/// instead of filling memory.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// The most items a path may hold; 10,000-item paths are tested, twice that is still accepted.
+pub const MAX_ITEMS: usize = 20_000;
+/// The deepest nesting of YAML flow collections (`[`, `{`) accepted. A path file needs five
+/// levels at most; the YAML parser slows down quadratically on deeply nested flow collections, so a
+/// hostile file of nested brackets is refused before it is parsed.
+const MAX_FLOW_DEPTH: usize = 64;
 
 /// Parses a week window: `"3"`, `"1-2"`, `"1–2"` (en dash) or `"1 - 2"`; weeks are 1-based.
 ///
@@ -90,10 +100,7 @@ pub fn load_file(file: &Path) -> Result<LearningPath, Error> {
                 .into(),
         });
     }
-    let bytes = std::fs::read(file).map_err(|source| Error::Read {
-        file: file.to_path_buf(),
-        source,
-    })?;
+    let bytes = read_limited(file)?;
     match std::str::from_utf8(&bytes) {
         Ok(text) => load_str(text, file),
         Err(e) => {
@@ -126,7 +133,39 @@ pub fn load_file(file: &Path) -> Result<LearningPath, Error> {
 /// types, missing or empty titles, bad ids, duplicate ids, bad weeks or minutes, unknown
 /// prerequisites and prerequisite cycles.
 pub fn load_str(text: &str, file: &Path) -> Result<LearningPath, Error> {
+    let limit = |message: String| Error::PathFile {
+        file: file.to_path_buf(),
+        line: None,
+        column: None,
+        message,
+    };
+    if text.len() > MAX_FILE_BYTES {
+        return Err(limit(too_large(text.len() as u64)));
+    }
+    if let Some((line, column)) = too_deep(text) {
+        return Err(Error::PathFile {
+            file: file.to_path_buf(),
+            line: Some(line),
+            column: Some(column),
+            message: format!(
+                "brackets are nested more than {MAX_FLOW_DEPTH} levels deep; even a path file \
+                 written entirely in flow style needs only five"
+            ),
+        });
+    }
     let raw: RawPath = serde_norway::from_str(text).map_err(|e| yaml_error(text, file, &e))?;
+    let items: usize = raw
+        .sections
+        .iter()
+        .flatten()
+        .map(|s| s.items.as_ref().map_or(0, Vec::len))
+        .sum();
+    if items > MAX_ITEMS {
+        return Err(limit(format!(
+            "the path has {items} items, more than the limit of {MAX_ITEMS}; split it into \
+             several path files"
+        )));
+    }
     let map = SourceMap::scan(text);
     if is_blank_yaml(text) {
         return Err(Error::PathFile {
@@ -138,6 +177,66 @@ pub fn load_str(text: &str, file: &Path) -> Result<LearningPath, Error> {
         });
     }
     Checker { file, map: &map }.path(raw)
+}
+
+/// Reads at most one byte more than [`MAX_FILE_BYTES`], so a huge or endless file such as
+/// `/dev/zero` is refused instead of filling memory.
+fn read_limited(file: &Path) -> Result<Vec<u8>, Error> {
+    use std::io::Read as _;
+    let read_err = |source| Error::Read {
+        file: file.to_path_buf(),
+        source,
+    };
+    let handle = std::fs::File::open(file).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    handle
+        .take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        let size = std::fs::metadata(file)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map_or(bytes.len() as u64, |m| m.len());
+        return Err(Error::PathFile {
+            file: file.to_path_buf(),
+            line: None,
+            column: None,
+            message: too_large(size),
+        });
+    }
+    Ok(bytes)
+}
+
+fn too_large(size: u64) -> String {
+    format!(
+        "the file is {} bytes, more than the limit of {} MB for a path file; split it into \
+         several path files",
+        size,
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
+}
+
+/// The line and column (1-based) where YAML flow collections first nest deeper than
+/// [`MAX_FLOW_DEPTH`]. Brackets inside text are counted too: only a file with dozens of
+/// unbalanced brackets can trip it, and none of those is a real path file.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        for (column, c) in line.chars().enumerate() {
+            match c {
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((n + 1, column + 1));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 fn is_blank_yaml(text: &str) -> bool {
@@ -222,8 +321,37 @@ fn yaml_error(text: &str, file: &Path, e: &serde_norway::Error) -> Error {
         file: file.to_path_buf(),
         line,
         column,
-        message,
+        message: clip_quoted(&message),
     }
+}
+
+/// Shortens every quoted part of a message (between backticks or double quotes) longer than 80
+/// characters to its first 60 and `…`, so a 2,000-character title or key in an error stays a
+/// readable one-line message.
+fn clip_quoted(message: &str) -> String {
+    const LONGEST: usize = 80;
+    const KEEP: usize = 60;
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut rest = message;
+    while let Some(open) = rest.find(['`', '"']) {
+        let quote = &rest[open..=open];
+        let inner_start = open + 1;
+        let Some(len) = rest[inner_start..].find(quote) else {
+            break;
+        };
+        let inner = &rest[inner_start..inner_start + len];
+        out.push_str(&rest[..inner_start]);
+        if inner.chars().count() > LONGEST {
+            out.extend(inner.chars().take(KEEP));
+            out.push('…');
+        } else {
+            out.push_str(inner);
+        }
+        out.push_str(quote);
+        rest = &rest[inner_start + len + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -251,7 +379,7 @@ impl Checker<'_> {
             file: self.file.to_path_buf(),
             line: at.map(|p| p.line),
             column: at.map(|p| p.column),
-            message: message.into(),
+            message: clip_quoted(&message.into()),
         }
     }
 
@@ -1471,6 +1599,39 @@ sections:
     items:
     - title: Reading
 ";
+
+    #[test]
+    fn long_quoted_values_are_clipped_in_messages() {
+        let long = "k".repeat(300);
+        let clipped = clip_quoted(&format!(
+            "unknown field `{long}`, expected `id`; \"{long}\""
+        ));
+        assert!(clipped.len() < 200, "{clipped}");
+        assert!(clipped.starts_with(&format!("unknown field `{}…`, expected `id`", &long[..60])));
+        assert_eq!(
+            clip_quoted("a `b` \"c\" `unclosed"),
+            "a `b` \"c\" `unclosed"
+        );
+        assert_eq!(clip_quoted("é`ü🦀`"), "é`ü🦀`");
+    }
+
+    #[test]
+    fn limits_are_errors() {
+        let deep = format!("title: {}{}", "[".repeat(1000), "]".repeat(1000));
+        assert_fails_anywhere(&deep, "nested more than 64");
+        let mut many = String::from("title: T\nsections:\n  - title: S\n    items:\n");
+        for i in 0..=MAX_ITEMS {
+            let _ = writeln!(many, "      - {{title: I{i}, minutes: 1}}");
+        }
+        assert_fails_anywhere(&many, "limit of 20000");
+    }
+
+    fn assert_fails_anywhere(text: &str, fragment: &str) {
+        match load(text) {
+            Err(e) => assert!(e.to_string().contains(fragment), "{e}"),
+            Ok(_) => panic!("accepted"),
+        }
+    }
 
     #[test]
     fn loads_a_valid_path() {

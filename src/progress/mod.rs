@@ -56,7 +56,24 @@ pub struct State {
     pub settings: Settings,
     #[serde(default)]
     pub progress: Vec<Entry>,
+    /// Calendar options of the last `plan`/`replan`, so a later replan writes the same kind of
+    /// calendar to the same file unless told otherwise.
+    #[serde(default)]
+    pub calendar: Calendar,
     pub plan: Plan,
+}
+
+/// Remembered calendar options.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calendar {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remind_minutes: Option<u32>,
+    #[serde(default)]
+    pub milestones: bool,
+    /// Where the calendar was written, when not the default next to the state file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<PathBuf>,
 }
 
 impl State {
@@ -126,6 +143,21 @@ struct VersionOnly {
 
 /// Replace `file` with `bytes` atomically.
 pub fn write_atomic(file: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(file, bytes, |out, bytes| out.write_all(bytes))
+}
+
+/// Replace `file` with `bytes` atomically, handing the temporary file to `write` to fill.
+///
+/// The bytes go to a temporary file in the same folder (so the rename cannot cross file
+/// systems), which is synced and then renamed over `file`; the folder is synced after the
+/// rename so the new name survives a power cut. Whatever fails on the way (`write` itself,
+/// the sync, the rename), `file` keeps its old contents and the temporary file is removed.
+/// `write` exists so tests can fail the write part-way; everyone else calls [`write_atomic`].
+pub fn write_atomic_with(
+    file: &Path,
+    bytes: &[u8],
+    write: impl FnOnce(&mut dyn Write, &[u8]) -> std::io::Result<()>,
+) -> Result<()> {
     let write_err = |source| Error::Write {
         file: file.to_path_buf(),
         source,
@@ -139,10 +171,24 @@ pub fn write_atomic(file: &Path, bytes: &[u8]) -> Result<()> {
         .suffix(".tmp")
         .tempfile_in(&dir)
         .map_err(write_err)?;
-    tmp.write_all(bytes).map_err(write_err)?;
+    // On any early return `tmp` is dropped, which deletes the temporary file.
+    write(tmp.as_file_mut(), bytes).map_err(write_err)?;
+    tmp.as_file_mut().flush().map_err(write_err)?;
     tmp.as_file().sync_all().map_err(write_err)?;
     tmp.persist(file).map_err(|e| write_err(e.error))?;
+    sync_dir(&dir);
     Ok(())
+}
+
+/// Make a rename in `dir` durable. Best effort: not every platform or file system lets a
+/// folder be opened and synced, and the rename itself has already happened.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// What the progress log says about one item.
@@ -220,5 +266,135 @@ impl State {
                 *c <= p.progress
             };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Availability;
+    use chrono::NaiveTime;
+
+    /// A writer that takes `left` more bytes and then fails, like a full disk or a crash.
+    struct FailAfter<'a> {
+        inner: &'a mut dyn Write,
+        left: usize,
+    }
+
+    impl Write for FailAfter<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.left == 0 {
+                return Err(std::io::Error::other("injected failure"));
+            }
+            let n = self.inner.write(&buf[..buf.len().min(self.left)])?;
+            self.left -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.inner.flush()
+        }
+    }
+
+    fn state(progress: usize) -> State {
+        let start = NaiveDate::from_ymd_opt(2027, 3, 22).expect("date");
+        State {
+            version: VERSION,
+            source: Source::Bundled("backend-engineer".into()),
+            settings: Settings {
+                availability: Availability {
+                    start,
+                    weekday_minutes: [90; 7],
+                    off: Vec::new(),
+                    at: NaiveTime::from_hms_opt(19, 0, 0).expect("time"),
+                    timezone: "Europe/Berlin".into(),
+                },
+                max_session: 90,
+                min_session: 15,
+                time_limit: 10.0,
+            },
+            progress: (0..progress)
+                .map(|i| Entry {
+                    item: format!("section/item-{i}"),
+                    action: Action::Done,
+                    on: start,
+                    minutes: Some(30),
+                })
+                .collect(),
+            calendar: Calendar::default(),
+            plan: crate::output::sample_plan(),
+        }
+    }
+
+    fn files_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Every cut point for small files; for big ones every byte near both ends and a sweep of
+    /// about 300 points in between.
+    fn cut_points(len: usize) -> Vec<usize> {
+        let step = (len / 300).max(1);
+        let mut cuts: Vec<usize> = (0..=len.min(64)).chain((0..=len).step_by(step)).collect();
+        cuts.extend(len.saturating_sub(64)..=len);
+        cuts.sort_unstable();
+        cuts.dedup();
+        cuts
+    }
+
+    #[test]
+    fn a_write_that_fails_part_way_leaves_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("studyplan.yaml");
+        state(1).save(&file).expect("first save");
+        let old = std::fs::read(&file).expect("read");
+        let new = serde_norway::to_string(&state(40)).expect("serialise");
+        let new = new.as_bytes();
+        assert!(new.len() > 2000, "a realistic state file");
+        for cut in cut_points(new.len()) {
+            let result = write_atomic_with(&file, new, |out, bytes| {
+                FailAfter {
+                    inner: out,
+                    left: cut,
+                }
+                .write_all(bytes)
+            });
+            assert_eq!(files_in(dir.path()), ["studyplan.yaml"], "cut at {cut}");
+            if cut < new.len() {
+                let e = result.expect_err("the injected failure");
+                assert!(e.to_string().contains("injected failure"), "{e}");
+                assert!(std::fs::read(&file).expect("read") == old, "cut at {cut}");
+                assert!(State::load(&file).is_ok());
+            } else {
+                result.expect("the whole write succeeds");
+                assert!(std::fs::read(&file).expect("read") == new);
+                assert_eq!(State::load(&file).expect("load"), state(40));
+                std::fs::write(&file, &old).expect("restore");
+            }
+        }
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_no_temporary() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // The target is a non-empty folder: the rename fails after the data is written.
+        let target = dir.path().join("state");
+        std::fs::create_dir(&target).expect("mkdir");
+        std::fs::write(target.join("keep"), "x").expect("write");
+        assert!(write_atomic(&target, b"new").is_err());
+        assert_eq!(files_in(dir.path()), ["state"]);
+        assert_eq!(files_in(&target), ["keep"]);
+    }
+
+    #[test]
+    fn state_round_trips() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("s.yaml");
+        let s = state(3);
+        s.save(&file).expect("save");
+        assert_eq!(State::load(&file).expect("load"), s);
     }
 }

@@ -33,6 +33,9 @@ pub struct Row {
     pub done_minutes: u32,
     pub skipped_minutes: u32,
     pub remaining_minutes: u32,
+    /// Whole percent of the work still wanted (total minus skipped) that is done, rounded
+    /// down so that 100 means finished; `null` for a row with no minutes at all.
+    pub percent_done: Option<u32>,
 }
 
 impl Row {
@@ -43,6 +46,7 @@ impl Row {
             done_minutes: 0,
             skipped_minutes: 0,
             remaining_minutes: 0,
+            percent_done: None,
         }
     }
     fn add(&mut self, total: u32, done: u32, skipped: u32) {
@@ -50,6 +54,39 @@ impl Row {
         self.done_minutes += done;
         self.skipped_minutes += skipped;
         self.remaining_minutes += total - done - skipped;
+        self.percent_done = percent(self.done_minutes, self.total_minutes, self.skipped_minutes);
+    }
+}
+
+/// Done minutes as a whole percent of the wanted minutes (`total - skipped`), rounded down.
+/// A row whose work is all skipped is complete; a row without minutes has no percentage.
+fn percent(done: u32, total: u32, skipped: u32) -> Option<u32> {
+    if total == 0 {
+        return None;
+    }
+    let wanted = u64::from(total.saturating_sub(skipped));
+    if wanted == 0 {
+        return Some(100);
+    }
+    let p = u64::from(done) * 100 / wanted;
+    Some(u32::try_from(p.min(100)).unwrap_or(100))
+}
+
+/// Cells of a progress bar.
+const BAR_CELLS: usize = 10;
+
+/// A text progress bar such as `████████░░  80%`: filled cells rounded down, so a full bar
+/// means finished. Colour (green done, dim rest) only when asked for.
+pub fn bar(percent: Option<u32>, color: bool) -> String {
+    let Some(p) = percent else {
+        return format!("{:>width$}", "–", width = BAR_CELLS + 5);
+    };
+    let filled = (p as usize * BAR_CELLS / 100).min(BAR_CELLS);
+    let (done, rest) = ("█".repeat(filled), "░".repeat(BAR_CELLS - filled));
+    if color {
+        format!("\x1b[32m{done}\x1b[2m{rest}\x1b[0m {p:>3}%")
+    } else {
+        format!("{done}{rest} {p:>3}%")
     }
 }
 
@@ -223,30 +260,42 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
     }
 }
 
-/// Plain-text rendering.
-pub fn write_table(s: &Status, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// Plain-text rendering: a table of sections and kinds with progress bars, then the outlook.
+pub fn write_table(s: &Status, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let width = s
+        .sections
+        .iter()
+        .chain(&s.kinds)
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    let header = |w: &mut dyn std::io::Write, first: &str| {
+        writeln!(
+            w,
+            "  {first:<width$} {:>6} {:>6} {:>7} {:>9}  progress",
+            "min", "done", "skipped", "remaining"
+        )
+    };
     let line = |w: &mut dyn std::io::Write, r: &Row| {
         writeln!(
             w,
-            "  {:<32} {:>6} {:>6} {:>7} {:>9}",
-            r.name, r.total_minutes, r.done_minutes, r.skipped_minutes, r.remaining_minutes
+            "  {:<width$} {:>6} {:>6} {:>7} {:>9}  {}",
+            r.name,
+            r.total_minutes,
+            r.done_minutes,
+            r.skipped_minutes,
+            r.remaining_minutes,
+            bar(r.percent_done, color)
         )
     };
     writeln!(w, "Status on {}", s.today)?;
-    writeln!(
-        w,
-        "  {:<32} {:>6} {:>6} {:>7} {:>9}",
-        "section", "min", "done", "skipped", "remaining"
-    )?;
+    header(w, "section")?;
     for r in &s.sections {
         line(w, r)?;
     }
     writeln!(w)?;
-    writeln!(
-        w,
-        "  {:<32} {:>6} {:>6} {:>7} {:>9}",
-        "kind", "min", "done", "skipped", "remaining"
-    )?;
+    header(w, "kind")?;
     for r in &s.kinds {
         line(w, r)?;
     }
@@ -283,4 +332,31 @@ pub fn write_table(s: &Status, w: &mut dyn std::io::Write) -> std::io::Result<()
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_fill_by_whole_cells_and_only_a_finished_row_is_full() {
+        assert_eq!(bar(Some(80), false), "████████░░  80%");
+        assert_eq!(bar(Some(0), false), "░░░░░░░░░░   0%");
+        assert_eq!(bar(Some(100), false), "██████████ 100%");
+        assert_eq!(bar(Some(99), false), "█████████░  99%");
+        assert_eq!(bar(None, false).chars().count(), BAR_CELLS + 5);
+        assert_eq!(
+            bar(Some(50), true),
+            "\u{1b}[32m█████\u{1b}[2m░░░░░\u{1b}[0m  50%"
+        );
+    }
+
+    #[test]
+    fn percent_leaves_out_skipped_work_and_rounds_down() {
+        assert_eq!(percent(70, 100, 0), Some(70));
+        assert_eq!(percent(199, 200, 0), Some(99));
+        assert_eq!(percent(0, 130, 30), Some(0));
+        assert_eq!(percent(0, 30, 30), Some(100));
+        assert_eq!(percent(0, 0, 0), None);
+    }
 }

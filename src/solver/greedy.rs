@@ -11,15 +11,65 @@ use crate::path::Kind;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// Schedule `problem` greedily. The result satisfies every hard rule.
+/// Schedule `problem` greedily, two ways — window-first (deferring work that does not fit its
+/// window) and plain path order — and keep the better by the contract's priorities: neither
+/// wins on every instance. The result satisfies every hard rule.
 pub fn schedule(problem: &Problem) -> Vec<Option<Vec<u32>>> {
+    let none = vec![None; problem.tasks.len()];
+    let window_first = schedule_from(problem, &none, true);
+    let path_order = schedule_from(problem, &none, false);
+    let better =
+        super::Levels::of(problem, &path_order).compare(&super::Levels::of(problem, &window_first));
+    if better == std::cmp::Ordering::Greater {
+        path_order
+    } else {
+        window_first
+    }
+}
+
+/// Keep every task's previous days (a replan), and place only the others greedily. The
+/// result may break a rule when the previous days no longer fit: check it with
+/// [`super::is_feasible`].
+pub fn keep_previous(problem: &Problem) -> Vec<Option<Vec<u32>>> {
+    let seed: Vec<Option<Vec<u32>>> = problem
+        .tasks
+        .iter()
+        .map(|t| {
+            t.previous
+                .clone()
+                .filter(|p| p.len() == t.parts.len() && p.iter().all(|&d| d != u32::MAX))
+        })
+        .collect();
+    schedule_from(problem, &seed, true)
+}
+
+fn schedule_from(
+    problem: &Problem,
+    seed: &[Option<Vec<u32>>],
+    window_first: bool,
+) -> Vec<Option<Vec<u32>>> {
     let mut g = Greedy {
         problem,
         free: problem.capacity.clone(),
         days: vec![None; problem.tasks.len()],
         last_required: vec![0; problem.section_after.len()],
     };
-    let order = placement_order(problem);
+    for (t, days) in seed.iter().enumerate() {
+        let Some(days) = days else { continue };
+        if days.iter().any(|&d| d as usize >= g.free.len()) {
+            continue;
+        }
+        let task = &problem.tasks[t];
+        for (&d, &m) in days.iter().zip(&task.parts) {
+            g.free[d as usize] = g.free[d as usize].saturating_sub(m);
+        }
+        if task.kind == Kind::Required {
+            let last = days.last().copied().unwrap_or(0);
+            g.last_required[task.section] = g.last_required[task.section].max(last);
+        }
+        g.days[t] = Some(days.clone());
+    }
+    let order = placement_order(problem, window_first);
     let required: Vec<usize> = order
         .iter()
         .copied()
@@ -28,8 +78,11 @@ pub fn schedule(problem: &Problem) -> Vec<Option<Vec<u32>>> {
     // 1. Required work with a window, inside it; the rest is deferred.
     let mut deferred = Vec::new();
     for &t in &required {
+        if g.days[t].is_some() {
+            continue;
+        }
         let task = &problem.tasks[t];
-        let in_window = task.window.is_some() && g.prerequisites_placed(t);
+        let in_window = window_first && task.window.is_some() && g.prerequisites_placed(t);
         if !(in_window && g.try_place(t, task.window.map(|w| w.1))) {
             deferred.push(t);
         }
@@ -41,7 +94,7 @@ pub fn schedule(problem: &Problem) -> Vec<Option<Vec<u32>>> {
     // 3. Optional, then reference work, inside windows.
     for pass in [Kind::Optional, Kind::Reference] {
         for &t in &order {
-            if problem.tasks[t].kind == pass {
+            if problem.tasks[t].kind == pass && g.days[t].is_none() {
                 g.try_place(t, problem.tasks[t].latest_for_optional());
             }
         }
@@ -126,13 +179,18 @@ fn place(task: &Task, from: usize, to: usize, free: &[u32]) -> Option<Vec<u32>> 
     Some(out)
 }
 
-/// Tasks in an order that respects prerequisites, earliest window end first (no window last),
-/// then path order: a topological sort with that priority.
-fn placement_order(problem: &Problem) -> Vec<usize> {
+/// Tasks in an order that respects prerequisites: a topological sort by earliest window end
+/// (no window last) then path order, or by path order alone.
+fn placement_order(problem: &Problem, by_deadline: bool) -> Vec<usize> {
     let n = problem.tasks.len();
     let key = |i: usize| {
         let t = &problem.tasks[i];
-        (t.window.map_or(u32::MAX, |w| w.1), i)
+        let deadline = if by_deadline {
+            t.window.map_or(u32::MAX, |w| w.1)
+        } else {
+            0
+        };
+        (deadline, i)
     };
     let mut indegree = vec![0usize; n];
     let mut next: Vec<Vec<usize>> = vec![Vec::new(); n];

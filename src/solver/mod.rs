@@ -148,8 +148,82 @@ impl Levels {
 }
 
 /// Solve `problem` exactly (within the time limit), never returning worse than the greedy
-/// schedule.
+/// schedule. In a replan the previous days, where they still fit, are the warm start: then a
+/// time limit leaves sessions where they were instead of wherever the solver stopped.
 pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, String> {
-    let start = greedy::schedule(problem);
+    let mut start = greedy::schedule(problem);
+    if problem.tasks.iter().any(|t| t.previous.is_some()) {
+        let kept = greedy::keep_previous(problem);
+        if is_feasible(problem, &kept)
+            && Levels::of(problem, &kept).compare(&Levels::of(problem, &start))
+                != std::cmp::Ordering::Less
+        {
+            start = kept;
+        }
+    }
     model::solve(problem, &start, options)
+}
+
+/// Whether `days` keeps every hard rule of `problem`.
+pub fn is_feasible(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
+    let horizon = problem.capacity.len();
+    let mut used = vec![0u32; horizon];
+    let sections = problem.section_after.len();
+    let mut last_required = vec![None::<u32>; sections];
+    for (task, d) in problem.tasks.iter().zip(days) {
+        let Some(d) = d else {
+            if task.kind == Kind::Required {
+                return false;
+            }
+            continue;
+        };
+        if d.len() != task.parts.len() || d.windows(2).any(|w| w[0] >= w[1]) {
+            return false;
+        }
+        let (Some(&first), Some(&last)) = (d.first(), d.last()) else {
+            return false;
+        };
+        if first < task.earliest() || last as usize >= horizon {
+            return false;
+        }
+        if task.latest_for_optional().is_some_and(|b| last > b) {
+            return false;
+        }
+        for (&day, &m) in d.iter().zip(&task.parts) {
+            used[day as usize] += m;
+        }
+        if task.kind == Kind::Required {
+            let l = &mut last_required[task.section];
+            *l = Some(l.map_or(last, |x| x.max(last)));
+        }
+    }
+    if used.iter().zip(&problem.capacity).any(|(u, c)| u > c) {
+        return false;
+    }
+    for (task, d) in problem.tasks.iter().zip(days) {
+        let Some(first) = d.as_ref().and_then(|d| d.first().copied()) else {
+            continue;
+        };
+        for &j in &task.after {
+            match days[j].as_ref().and_then(|d| d.last().copied()) {
+                Some(done) if done > first => return false,
+                Some(_) => {}
+                None if task.kind != Kind::Required || problem.tasks[j].kind == Kind::Required => {
+                    return false
+                }
+                None => {}
+            }
+        }
+        let mut after = problem.section_after[task.section].clone();
+        if task.kind != Kind::Required {
+            after.push(task.section);
+        }
+        if after
+            .iter()
+            .any(|&s| last_required[s].is_some_and(|l| l > first))
+        {
+            return false;
+        }
+    }
+    true
 }

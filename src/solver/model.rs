@@ -845,10 +845,11 @@ fn solve_level(
         }
     };
     let gap = if proven { 0.0 } else { solved.mip_gap() };
-    // Never return worse than the start (HiGHS keeps it as incumbent, but be certain).
+    // Keep the start unless HiGHS found something strictly better: never worse, and a
+    // replan's kept sessions stay put when a level has nothing to gain.
     let better = |a: f64, b: f64| match objective.sense {
-        Sense::Max => a >= b - 0.5,
-        Sense::Min => a <= b + 0.5,
+        Sense::Max => a > b + 0.5,
+        Sense::Min => a < b - 0.5,
     };
     let x = if better(eval(&objective.lin, &x), eval(&objective.lin, start)) {
         x

@@ -11,12 +11,23 @@
 //!   state files.
 //! - [`errors`]: invalid input exits with code 2 and names the file or flag.
 //! - [`snapshots`]: `insta` snapshots of the table and `validate` output.
+//! - [`bad_inputs`]: a catalogue of hostile inputs, the size limits, random bytes at the loaders.
 //! - [`ics`]: calendars read back by independent parsers (Rust and Python), DST, replans.
+//! - [`import`]: the seeds' checklists become path files; the 12-week seed equals the bundled path.
+//! - [`whatif`]: `plan --fit` against brute force with `plan` at every 5-minute step.
+//! - [`chart`]: the SVG parsed as XML, with its series and labels.
+//! - [`finish`]: `paths`, completions, man pages, examples in every `--help`, no spinner in pipes.
+//! - [`examples`]: the worked examples in `examples/`, re-run and compared with their output.
 
+mod bad_inputs;
+mod chart;
 mod checker;
 mod errors;
+mod examples;
+mod finish;
 mod greedy;
 mod ics;
+mod import;
 mod model;
 mod output;
 mod proptests;
@@ -24,3 +35,4 @@ mod replan;
 mod rules;
 mod snapshots;
 mod util;
+mod whatif;
