@@ -475,6 +475,13 @@ fn report(plan: &Plan) {
 
 fn show(args: ShowArgs) -> Result<()> {
     let state = State::load(&args.state)?;
+    let weeks = state.plan.weeks();
+    if let Some(week) = args.week.filter(|&w| w > weeks) {
+        return Err(Error::flag(
+            "--week",
+            format!("the plan has {weeks} week(s); week {week} is past its end"),
+        ));
+    }
     let opts = TableOptions {
         color: color_of(args.color),
         width: None,
@@ -728,13 +735,30 @@ fn import(args: &crate::cli::ImportArgs) -> Result<()> {
         file: name.clone(),
         source,
     };
-    let bytes = if stdin {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(read_err)?;
-        buf
+    // Read at most one byte past the limit: `/dev/zero` or a huge file cannot fill memory.
+    let limit = path::load::MAX_FILE_BYTES as u64;
+    let mut bytes = Vec::new();
+    if stdin {
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), limit + 1),
+            &mut bytes,
+        )
+        .map_err(read_err)?;
     } else {
-        std::fs::read(&args.checklist).map_err(read_err)?
-    };
+        let file = std::fs::File::open(&args.checklist).map_err(read_err)?;
+        std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes)
+            .map_err(read_err)?;
+    }
+    if bytes.len() as u64 > limit {
+        return Err(Error::Checklist {
+            file: name.clone(),
+            line: None,
+            message: format!(
+                "is larger than {} MB, the most a checklist may be",
+                limit >> 20
+            ),
+        });
+    }
     let text = String::from_utf8(bytes).map_err(|_| Error::Checklist {
         file: name.clone(),
         line: None,

@@ -76,10 +76,23 @@ pub struct Calendar {
     pub file: Option<PathBuf>,
 }
 
+/// A state file larger than this is refused rather than read (a 20,000-item plan is far below).
+const MAX_STATE_BYTES: u64 = 256 << 20;
+
+/// Read at most one byte past the limit, so `/dev/zero` or a huge file cannot fill memory.
+fn read_limited(file: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)?
+        .take(MAX_STATE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 impl State {
     /// Read and check a state file.
     pub fn load(file: &Path) -> Result<State> {
-        let bytes = std::fs::read(file).map_err(|source| match source.kind() {
+        let bytes = read_limited(file).map_err(|source| match source.kind() {
             std::io::ErrorKind::NotFound => Error::State {
                 file: file.to_path_buf(),
                 line: None,
@@ -98,6 +111,23 @@ impl State {
             column,
             message,
         };
+        if bytes.len() as u64 > MAX_STATE_BYTES {
+            return Err(state_err(
+                None,
+                None,
+                format!(
+                    "is larger than {} MB; it was not written by studyplan",
+                    MAX_STATE_BYTES >> 20
+                ),
+            ));
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(state_err(
+                None,
+                None,
+                "is empty: it was not written by studyplan, or its write was cut off; make a plan again with `studyplan plan`".into(),
+            ));
+        }
         let text = String::from_utf8(bytes).map_err(|_| {
             state_err(
                 None,
