@@ -171,6 +171,10 @@ pub fn resolve_settings(
         max_session,
         min_session,
         time_limit,
+        trace: schedule::Trace {
+            levels: std::env::var_os("STUDYPLAN_DEBUG").is_some(),
+            solver_log: std::env::var_os("STUDYPLAN_HIGHS_LOG").is_some(),
+        },
     })
 }
 

@@ -26,6 +26,18 @@ pub struct Settings {
     pub min_session: u32,
     /// Seconds the solver may take.
     pub time_limit: f64,
+    /// Diagnostics for stderr; set by the command layer, never stored.
+    #[serde(skip)]
+    pub trace: Trace,
+}
+
+/// What the solver reports on stderr while it works.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Trace {
+    /// One line per priority level: values, time, whether proven.
+    pub levels: bool,
+    /// HiGHS's own log.
+    pub solver_log: bool,
 }
 
 /// A plan and the warnings produced while making it (for stderr).
@@ -53,7 +65,8 @@ pub(crate) struct Work {
 fn options(settings: &Settings, only_required: bool) -> solver::Options {
     solver::Options {
         time_limit: settings.time_limit,
-        verbose: std::env::var_os("STUDYPLAN_DEBUG").is_some(),
+        verbose: settings.trace.levels,
+        solver_log: settings.trace.solver_log,
         only_required,
     }
 }
@@ -94,14 +107,13 @@ pub fn required_fit(path: &LearningPath, settings: &Settings) -> Result<Fit> {
 
 /// The solver's horizon covers 40 years past the last window: work that does not fit in that is
 /// an input problem (too few hours for the path), not a solver failure.
-fn too_long(message: String) -> Error {
-    if message.starts_with("the planning horizon is too short") {
-        Error::flag(
+fn too_long(e: solver::SolveError) -> Error {
+    match e {
+        solver::SolveError::HorizonTooShort => Error::flag(
             "--hours",
             "the required work does not fit in 40 years at these hours; give more hours or fewer days off",
-        )
-    } else {
-        Error::Solver(message)
+        ),
+        solver::SolveError::Failed(message) => Error::Solver(message),
     }
 }
 

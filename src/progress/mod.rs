@@ -341,6 +341,7 @@ mod tests {
                 max_session: 90,
                 min_session: 15,
                 time_limit: 10.0,
+                trace: crate::schedule::Trace::default(),
             },
             progress: (0..progress)
                 .map(|i| Entry {

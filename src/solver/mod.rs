@@ -68,6 +68,19 @@ pub struct Options {
     pub verbose: bool,
     /// Stop after priority 1 (required minutes in window): for what-if searches.
     pub only_required: bool,
+    /// Let HiGHS print its own log.
+    pub solver_log: bool,
+}
+
+/// Why there is no plan at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SolveError {
+    /// Some required work does not fit in the days the caller allowed.
+    #[error("the planning horizon is too short for the required work")]
+    HorizonTooShort,
+    /// The solver broke down.
+    #[error("{0}")]
+    Failed(String),
 }
 
 impl Default for Options {
@@ -76,6 +89,7 @@ impl Default for Options {
             time_limit: 10.0,
             verbose: false,
             only_required: false,
+            solver_log: false,
         }
     }
 }
@@ -150,8 +164,14 @@ impl Levels {
 /// Solve `problem` exactly (within the time limit), never returning worse than the greedy
 /// schedule. In a replan the previous days, where they still fit, are the warm start: then a
 /// time limit leaves sessions where they were instead of wherever the solver stopped.
-pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, String> {
+pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveError> {
     let mut start = greedy::schedule(problem);
+    // The horizon is the caller's generous bound (one session per study day after every
+    // window); required work the greedy cannot place in it means the hours are far too few.
+    let placed = |(t, d): (&Task, &Option<Vec<u32>>)| t.kind != Kind::Required || d.is_some();
+    if !problem.tasks.iter().zip(&start).all(placed) {
+        return Err(SolveError::HorizonTooShort);
+    }
     if problem.tasks.iter().any(|t| t.previous.is_some()) {
         let kept = greedy::keep_previous(problem);
         if is_feasible(problem, &kept)
@@ -161,7 +181,7 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, String> {
             start = kept;
         }
     }
-    model::solve(problem, &start, options)
+    model::solve(problem, &start, options).map_err(SolveError::Failed)
 }
 
 /// Whether `days` keeps every hard rule of `problem`.

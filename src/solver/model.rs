@@ -790,6 +790,7 @@ fn solve_level(
     fixes: &[Constraint],
     start: &[f64],
     seconds: f64,
+    log: bool,
 ) -> Result<LevelResult, String> {
     let expr = m.expr(&objective.lin);
     let vars = m.vars.clone();
@@ -806,7 +807,6 @@ fn solve_level(
     let mut model = pb
         .try_into_inner()
         .map_err(|e| format!("cannot build the model: {e}"))?;
-    let log = std::env::var_os("STUDYPLAN_HIGHS_LOG").is_some();
     option(&mut model, "output_flag", log)?;
     option(&mut model, "log_to_console", log)?;
     option(&mut model, "mip_rel_gap", 0.0)?;
@@ -891,11 +891,6 @@ pub(super) fn solve(
             gap: None,
             note: None,
         });
-    }
-    for (t, d) in problem.tasks.iter().zip(greedy) {
-        if t.kind == Kind::Required && d.is_none() {
-            return Err("the planning horizon is too short for the required work".into());
-        }
     }
     let began = Instant::now();
     let len = problem.capacity.len() as u32;
@@ -1025,19 +1020,20 @@ fn solve_with_horizon(
                 let t0 = Instant::now();
                 // A level that breaks down (HiGHS has answered Infeasible on a model the
                 // incumbent satisfies) keeps the incumbent: never lose a feasible plan.
-                let r = solve_level(&m, objective, &fixes, &x, left).unwrap_or_else(|e| {
-                    if options.verbose {
-                        eprintln!(
-                            "solver: {} failed ({e}); keeping the incumbent",
-                            objective.name
-                        );
-                    }
-                    LevelResult {
-                        x: x.clone(),
-                        proven: false,
-                        gap: f64::NAN,
-                    }
-                });
+                let r = solve_level(&m, objective, &fixes, &x, left, options.solver_log)
+                    .unwrap_or_else(|e| {
+                        if options.verbose {
+                            eprintln!(
+                                "solver: {} failed ({e}); keeping the incumbent",
+                                objective.name
+                            );
+                        }
+                        LevelResult {
+                            x: x.clone(),
+                            proven: false,
+                            gap: f64::NAN,
+                        }
+                    });
                 if options.verbose {
                     eprintln!(
                         "solver: {} {:?} -> {} in {:.2}s (proven: {}, cols {}, rows {})",
