@@ -14,6 +14,8 @@
 //!   without weeks follow the same switch of the sections before them.
 //! - Day patterns: each day picks one maximal multiset of part sizes that fits (the integer
 //!   hull of the day's knapsack), so the LP cannot fill minutes a packing must leave empty.
+//! - Late required sessions of one size share pooled columns `z[size,d]` with prefix rows for
+//!   their release days (see [`Pool`]): a late session's class does not matter to any level.
 //! - Prerequisites between singleton tasks, cumulatively: started by `d` ⇒ prerequisite done
 //!   by `d`.
 //!
@@ -43,6 +45,26 @@ struct Class {
     tasks: Vec<usize>,
     /// Per part: (day, column, upper bound) for each allowed day, ascending.
     vars: Vec<Vec<(u32, usize, f64)>>,
+    /// The pool that holds this class's late sessions; `vars` then covers the window only.
+    pool: Option<usize>,
+}
+
+/// Late required sessions of one size, pooled across classes.
+///
+/// Once a session is late, its class no longer matters to any level: lateness costs
+/// minutes × (day − window end), which splits into a part that depends only on the day and a
+/// part that depends only on the class. So instead of one column per class and late day (most
+/// of the model, and all of it symmetric: swapping two late sessions of one size changes
+/// nothing), `z[d]` counts the late sessions of this size on day `d`. Each class releases
+/// its late sessions the day after its window; a day-by-day assignment exists exactly when,
+/// at every day, no more sessions are placed than have been released (Hall's condition for
+/// release dates), which a few prefix rows state.
+struct Pool {
+    size: u32,
+    /// Classes whose late sessions this pool holds, with their release day.
+    classes: Vec<(usize, u32)>,
+    /// (day, column, upper bound), ascending.
+    vars: Vec<(u32, usize, f64)>,
 }
 
 /// Running-sum columns for days `lo..lo + cols.len()`.
@@ -71,10 +93,13 @@ struct Model {
     cols: Vec<Variable>,
     constraints: Vec<Constraint>,
     classes: Vec<Class>,
+    pools: Vec<Pool>,
     /// Class of each task.
     class_of: Vec<usize>,
     /// Phase switch columns per section: (first day, columns for consecutive days).
     phase: Vec<Option<(u32, Vec<usize>)>>,
+    /// Running-sum columns in the order they were made: (column, previous sum, terms).
+    sums: Vec<(usize, Option<usize>, Vec<usize>)>,
     /// Keep columns: (class, part, day, column) — replan stability.
     keep: Vec<(usize, usize, u32, usize)>,
     /// Day patterns: (day, size counts of the pattern, column).
@@ -92,6 +117,8 @@ struct Objective {
     name: &'static str,
     sense: Sense,
     lin: Lin,
+    /// Added to `lin` to give the level's value (HiGHS does not need it).
+    offset: f64,
     /// A value no schedule can beat (used to skip a solve the incumbent already attains).
     bound: Option<f64>,
 }
@@ -138,11 +165,14 @@ impl Model {
             if let Some(&prev) = cols.last() {
                 row.push((prev, -1.0));
             }
+            let mut added = Vec::new();
             while next < sorted.len() && sorted[next].0 <= d {
                 row.push((sorted[next].1, -1.0));
+                added.push(sorted[next].1);
                 next += 1;
             }
             self.eq(&row, 0.0);
+            self.sums.push((col, cols.last().copied(), added));
             cols.push(col);
         }
         Running { lo, cols }
@@ -154,6 +184,8 @@ impl Model {
             cols: Vec::new(),
             constraints: Vec::new(),
             classes: Vec::new(),
+            pools: Vec::new(),
+            sums: Vec::new(),
             class_of: vec![usize::MAX; problem.tasks.len()],
             phase: vec![None; problem.section_after.len()],
             keep: Vec::new(),
@@ -161,8 +193,12 @@ impl Model {
             objectives: Vec::new(),
         };
         m.make_classes(problem);
+        if late_limit == u32::MAX {
+            m.make_pools(problem);
+        }
         m.make_variables(problem, horizon, late_limit);
         m.count_and_order_constraints(problem);
+        m.pool_constraints(problem);
         m.capacity_constraints(problem, horizon);
         m.pattern_constraints(problem, horizon);
         m.phase_constraints(problem);
@@ -195,6 +231,7 @@ impl Model {
                 self.classes.push(Class {
                     tasks: Vec::new(),
                     vars: Vec::new(),
+                    pool: None,
                 });
                 let c = self.classes.len() - 1;
                 if !linked[i] {
@@ -207,6 +244,61 @@ impl Model {
         }
     }
 
+    /// Which classes pool their late sessions: single-part required classes with a window
+    /// whose lateness touches nothing but capacity — no prerequisites, no section waiting for
+    /// theirs, no previous late day to keep.
+    fn make_pools(&mut self, problem: &Problem) {
+        let mut followed = vec![false; problem.section_after.len()];
+        for (t, after) in problem.section_after.iter().enumerate() {
+            for &s in after {
+                if s != t {
+                    followed[s] = true;
+                }
+            }
+        }
+        let mut linked = vec![false; problem.tasks.len()];
+        for (i, t) in problem.tasks.iter().enumerate() {
+            if !t.after.is_empty() {
+                linked[i] = true;
+            }
+            for &j in &t.after {
+                linked[j] = true;
+            }
+        }
+        let mut by_size: BTreeMap<u32, usize> = BTreeMap::new();
+        for c in 0..self.classes.len() {
+            let rep = &problem.tasks[self.classes[c].tasks[0]];
+            let (Kind::Required, Some((_, end)), [size]) = (rep.kind, rep.window, &rep.parts[..])
+            else {
+                continue;
+            };
+            let keeps_late = |t: usize| {
+                problem.tasks[t]
+                    .previous
+                    .as_ref()
+                    .is_some_and(|p| p.iter().any(|&d| d > end))
+            };
+            if followed[rep.section]
+                || self.classes[c]
+                    .tasks
+                    .iter()
+                    .any(|&t| linked[t] || keeps_late(t))
+            {
+                continue;
+            }
+            let pool = *by_size.entry(*size).or_insert_with(|| {
+                self.pools.push(Pool {
+                    size: *size,
+                    classes: Vec::new(),
+                    vars: Vec::new(),
+                });
+                self.pools.len() - 1
+            });
+            self.pools[pool].classes.push((c, end + 1));
+            self.classes[c].pool = Some(pool);
+        }
+    }
+
     fn make_variables(&mut self, problem: &Problem, horizon: u32, late_limit: u32) {
         for c in 0..self.classes.len() {
             let rep = &problem.tasks[self.classes[c].tasks[0]];
@@ -215,6 +307,7 @@ impl Model {
             // Optional work ends with its window; required work at most `late_limit` days
             // after it (widened when a proven optimum touches the limit).
             let last = match (rep.kind, rep.window) {
+                (Kind::Required, Some((_, end))) if self.classes[c].pool.is_some() => end,
                 (Kind::Required, Some((_, end))) => end.saturating_add(late_limit),
                 _ => rep.latest_for_optional().unwrap_or(u32::MAX),
             }
@@ -239,6 +332,87 @@ impl Model {
             }
             self.classes[c].vars = per_part;
         }
+        for pool in 0..self.pools.len() {
+            let size = self.pools[pool].size;
+            let first = self.pools[pool]
+                .classes
+                .iter()
+                .map(|c| c.1)
+                .min()
+                .unwrap_or(horizon);
+            let count: f64 = self.pools[pool]
+                .classes
+                .iter()
+                .map(|&(c, _)| self.classes[c].tasks.len() as f64)
+                .sum();
+            let mut vars = Vec::new();
+            for d in first..horizon {
+                let cap = problem.capacity[d as usize];
+                if cap >= size {
+                    let ub = count.min(f64::from(cap / size));
+                    vars.push((d, self.add(0.0, ub, true), ub));
+                }
+            }
+            self.pools[pool].vars = vars;
+        }
+    }
+
+    /// Every session column by size: (size, day, column, upper bound).
+    fn session_columns(&self, problem: &Problem) -> Vec<(u32, u32, usize, f64)> {
+        let mut out = Vec::new();
+        for class in &self.classes {
+            let rep = &problem.tasks[class.tasks[0]];
+            for (p, days) in class.vars.iter().enumerate() {
+                out.extend(days.iter().map(|&(d, col, ub)| (rep.parts[p], d, col, ub)));
+            }
+        }
+        for pool in &self.pools {
+            out.extend(
+                pool.vars
+                    .iter()
+                    .map(|&(d, col, ub)| (pool.size, d, col, ub)),
+            );
+        }
+        out
+    }
+
+    /// Pool rows: by every day, no more late sessions placed than released, and in all exactly
+    /// as many as the classes left out of their windows.
+    fn pool_constraints(&mut self, _problem: &Problem) {
+        for pool in 0..self.pools.len() {
+            let mut releases: Vec<(u32, usize)> = self.pools[pool]
+                .classes
+                .iter()
+                .map(|&(c, r)| (r, c))
+                .collect();
+            releases.sort_unstable();
+            let vars = self.pools[pool].vars.clone();
+            // Σ z by D + Σ in-window y of released classes ≤ Σ n of released classes, checked
+            // the day before each next release (where it is tightest) and at the end (=).
+            let mut released: Lin = Vec::new();
+            let mut total = 0.0;
+            for (i, &(r, c)) in releases.iter().enumerate() {
+                total += self.classes[c].tasks.len() as f64;
+                released.extend(
+                    self.classes[c].vars[0]
+                        .iter()
+                        .map(|&(_, col, _)| (col, 1.0)),
+                );
+                match releases.get(i + 1) {
+                    Some(&(next, _)) if next == r => {}
+                    Some(&(next, _)) => {
+                        let mut row = released.clone();
+                        row.extend(vars.iter().filter(|v| v.0 < next).map(|v| (v.1, 1.0)));
+                        self.leq(&row, total);
+                    }
+                    None => {
+                        let mut row = released.clone();
+                        row.extend(vars.iter().map(|v| (v.1, 1.0)));
+                        self.eq(&row, total);
+                    }
+                }
+            }
+        }
     }
 
     fn count_and_order_constraints(&mut self, problem: &Problem) {
@@ -247,7 +421,7 @@ impl Model {
             let n = self.classes[c].tasks.len() as f64;
             let vars = self.classes[c].vars.clone();
             let first: Lin = vars[0].iter().map(|&(_, col, _)| (col, 1.0)).collect();
-            if rep.kind == Kind::Required {
+            if rep.kind == Kind::Required && self.classes[c].pool.is_none() {
                 self.eq(&first, n);
             } else {
                 self.leq(&first, n);
@@ -289,16 +463,10 @@ impl Model {
     fn capacity_constraints(&mut self, problem: &Problem, horizon: u32) {
         let mut per_day: Vec<Lin> = vec![Vec::new(); horizon as usize];
         let mut most: Vec<f64> = vec![0.0; horizon as usize];
-        for (c, class) in self.classes.iter().enumerate() {
-            let rep = &problem.tasks[class.tasks[0]];
-            for (p, days) in class.vars.iter().enumerate() {
-                let size = f64::from(rep.parts[p]);
-                for &(d, col, ub) in days {
-                    per_day[d as usize].push((col, size));
-                    most[d as usize] += size * ub;
-                }
-            }
-            let _ = c;
+        for (size, d, col, ub) in self.session_columns(problem) {
+            let size = f64::from(size);
+            per_day[d as usize].push((col, size));
+            most[d as usize] += size * ub;
         }
         for (d, lin) in per_day.into_iter().enumerate() {
             let cap = f64::from(problem.capacity[d]);
@@ -317,18 +485,12 @@ impl Model {
         const MAX_PATTERNS: usize = 120;
         let mut per_day: Vec<BTreeMap<u32, Lin>> = vec![BTreeMap::new(); horizon as usize];
         let mut avail: Vec<BTreeMap<u32, u32>> = vec![BTreeMap::new(); horizon as usize];
-        for class in &self.classes {
-            let rep = &problem.tasks[class.tasks[0]];
-            for (p, days) in class.vars.iter().enumerate() {
-                let size = rep.parts[p];
-                for &(d, col, ub) in days {
-                    per_day[d as usize]
-                        .entry(size)
-                        .or_default()
-                        .push((col, 1.0));
-                    *avail[d as usize].entry(size).or_default() += ub as u32;
-                }
-            }
+        for (size, d, col, ub) in self.session_columns(problem) {
+            per_day[d as usize]
+                .entry(size)
+                .or_default()
+                .push((col, 1.0));
+            *avail[d as usize].entry(size).or_default() += ub as u32;
         }
         let mut cache: BTreeMap<(u32, Pattern), Option<Vec<Pattern>>> = BTreeMap::new();
         for d in 0..horizon as usize {
@@ -550,6 +712,25 @@ impl Model {
                 }
             }
         }
+        // Pooled late sessions: Σ size·(d − end) = Σ size·d·z − Σ_c size·end_c·(n_c − in
+        // window), the constant part kept aside as the level's offset.
+        let mut late_offset = 0.0;
+        for pool in &self.pools {
+            let size = f64::from(pool.size);
+            for &(d, col, _) in &pool.vars {
+                early.push((col, size * f64::from(d)));
+                late.push((col, size * f64::from(d)));
+            }
+            for &(c, release) in &pool.classes {
+                let end = f64::from(release - 1);
+                late_offset -= size * end * self.classes[c].tasks.len() as f64;
+                late.extend(
+                    self.classes[c].vars[0]
+                        .iter()
+                        .map(|&(_, col, _)| (col, size * end)),
+                );
+            }
+        }
         let kept: Lin = self.keep.iter().map(|k| (k.3, 1.0)).collect();
         let kept_total = kept.len() as f64;
         let objectives = [
@@ -573,10 +754,16 @@ impl Model {
         ];
         for (name, sense, lin, bound) in objectives {
             if !lin.is_empty() {
+                let offset = if name == "late minute-days" {
+                    late_offset
+                } else {
+                    0.0
+                };
                 self.objectives.push(Objective {
                     name,
                     sense,
                     lin,
+                    offset,
                     bound,
                 });
             }
@@ -590,7 +777,12 @@ impl Model {
             let Some(d) = d else { continue };
             let class = &self.classes[self.class_of[t]];
             for (p, &day) in d.iter().enumerate() {
-                let &(_, col, _) = class.vars.get(p)?.iter().find(|v| v.0 == day)?;
+                let in_class = class.vars.get(p)?.iter().find(|v| v.0 == day);
+                let pooled = || {
+                    let pool = &self.pools[class.pool?];
+                    pool.vars.iter().find(|v| v.0 == day)
+                };
+                let &(_, col, _) = in_class.or_else(pooled)?;
                 x[col] += 1.0;
             }
         }
@@ -629,14 +821,8 @@ impl Model {
         }
         // Each day takes the first pattern that holds what the schedule puts there.
         let mut used: BTreeMap<(u32, u32), u32> = BTreeMap::new();
-        for (c, class) in self.classes.iter().enumerate() {
-            let rep = &problem.tasks[class.tasks[0]];
-            for (p, days) in class.vars.iter().enumerate() {
-                for &(d, col, _) in days {
-                    *used.entry((d, rep.parts[p])).or_default() += x[col].round() as u32;
-                }
-            }
-            let _ = c;
+        for (size, d, col, _) in self.session_columns(problem) {
+            *used.entry((d, size)).or_default() += x[col].round() as u32;
         }
         let mut chosen: BTreeMap<u32, bool> = BTreeMap::new();
         for (d, pat, col) in &self.patterns {
@@ -651,6 +837,9 @@ impl Model {
                 chosen.insert(*d, true);
             }
         }
+        for (col, prev, terms) in &self.sums {
+            x[*col] = prev.map_or(0.0, |p| x[p]) + terms.iter().map(|&t| x[t]).sum::<f64>();
+        }
         Some(x)
     }
 
@@ -658,6 +847,8 @@ impl Model {
     /// (first in, first out across parts), tasks that kept a day in a replan first.
     fn days_of(&self, problem: &Problem, x: &[f64]) -> Vec<Option<Vec<u32>>> {
         let mut out: Vec<Option<Vec<u32>>> = vec![None; problem.tasks.len()];
+        // Late tasks of pooled classes, per pool: (release day, task).
+        let mut late: Vec<Vec<(u32, usize)>> = vec![Vec::new(); self.pools.len()];
         for class in &self.classes {
             let mut per_part: Vec<Vec<u32>> = class
                 .vars
@@ -700,8 +891,13 @@ impl Model {
                     .flat_map(|(d, n)| std::iter::repeat_n(d, n))
                     .collect();
                 remaining.sort_unstable();
-                for (t, d) in rest.into_iter().zip(remaining) {
+                let placed = rest.len().min(remaining.len());
+                for (&t, &d) in rest.iter().zip(&remaining) {
                     out[t] = Some(vec![d]);
+                }
+                if let Some(pool) = class.pool {
+                    let release = problem.tasks[class.tasks[0]].window.map_or(0, |w| w.1 + 1);
+                    late[pool].extend(rest[placed..].iter().map(|&t| (release, t)));
                 }
                 continue;
             }
@@ -711,6 +907,24 @@ impl Model {
             }
             for (j, &t) in order.iter().enumerate() {
                 out[t] = Some(per_part.iter().map(|v| v[j]).collect());
+            }
+        }
+        // Each pooled late day, earliest first, goes to the first task in path order among
+        // those already released; the pool rows guarantee there always is one.
+        for (pool, mut tasks) in self.pools.iter().zip(late) {
+            tasks.sort_unstable();
+            let mut next = 0;
+            let mut waiting = std::collections::BTreeSet::new();
+            for &(d, col, _) in &pool.vars {
+                for _ in 0..x[col].round().max(0.0) as usize {
+                    while next < tasks.len() && tasks[next].0 <= d {
+                        waiting.insert(tasks[next].1);
+                        next += 1;
+                    }
+                    if let Some(t) = waiting.pop_first() {
+                        out[t] = Some(vec![d]);
+                    }
+                }
             }
         }
         out
@@ -814,6 +1028,9 @@ fn solve_level(
     option(&mut model, "mip_abs_gap", 0.999)?;
     option(&mut model, "time_limit", seconds.max(0.01))?;
     option(&mut model, "threads", 1)?;
+    // Probing (presolve rule 15) took half of every level's time on the bundled path and
+    // proved nothing the cut loop does not: measured 8.0 s → 4.6 s at 0.5 h a day.
+    option(&mut model, "presolve_rule_off", 1 << 15)?;
     model
         .try_set_solution(Some(start), None, None, None)
         .map_err(|e| format!("cannot pass the warm start: {e:?}"))?;
@@ -1006,7 +1223,7 @@ fn solve_with_horizon(
         m.objectives.len()
     };
     for objective in &m.objectives[..levels] {
-        let value = eval(&objective.lin, &x);
+        let value = eval(&objective.lin, &x) + objective.offset;
         let at_bound = objective.bound.is_some_and(|b| match objective.sense {
             Sense::Max => value >= b - 0.5,
             Sense::Min => value <= b + 0.5,
@@ -1039,7 +1256,7 @@ fn solve_with_horizon(
                         "solver: {} {:?} -> {} in {:.2}s (proven: {}, cols {}, rows {})",
                         objective.name,
                         value,
-                        eval(&objective.lin, &r.x),
+                        eval(&objective.lin, &r.x) + objective.offset,
                         t0.elapsed().as_secs_f64(),
                         r.proven,
                         m.cols.len(),
