@@ -43,6 +43,13 @@ pub fn keep_previous(problem: &Problem) -> Vec<Option<Vec<u32>>> {
     schedule_from(problem, &seed, true)
 }
 
+/// Keep every task of `days` where it is and add the optional and reference work left out,
+/// wherever it now fits: a better start for the optional level once the levels above have
+/// moved required work around.
+pub fn fill(problem: &Problem, days: &[Option<Vec<u32>>]) -> Vec<Option<Vec<u32>>> {
+    schedule_from(problem, days, true)
+}
+
 fn schedule_from(
     problem: &Problem,
     seed: &[Option<Vec<u32>>],

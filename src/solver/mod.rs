@@ -181,7 +181,64 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
             start = kept;
         }
     }
-    model::solve(problem, &start, options).map_err(SolveError::Failed)
+    let mut solution = model::solve(problem, &start, options).map_err(SolveError::Failed)?;
+    keep_path_order(problem, &mut solution.days);
+    Ok(solution)
+}
+
+/// Checks [`keep_path_order`] may spend: each is a pass over the plan.
+const PATH_ORDER_CHECKS: usize = 20_000;
+
+/// Among schedules equal at every level, prefer path order (the contract's "path order is
+/// kept where it costs nothing above"): two sessions of the same length swap days when the
+/// later one comes first in the path, if every rule and every level stays as it was.
+fn keep_path_order(problem: &Problem, days: &mut [Option<Vec<u32>>]) {
+    let levels = Levels::of(problem, days);
+    let mut by_size: std::collections::BTreeMap<u32, Vec<(usize, usize)>> = Default::default();
+    for (t, (task, d)) in problem.tasks.iter().zip(days.iter()).enumerate() {
+        if d.is_some() {
+            for (p, &m) in task.parts.iter().enumerate() {
+                by_size.entry(m).or_default().push((t, p));
+            }
+        }
+    }
+    let mut budget = PATH_ORDER_CHECKS;
+    let day =
+        |days: &[Option<Vec<u32>>], (t, p): (usize, usize)| days[t].as_ref().map_or(0, |d| d[p]);
+    loop {
+        let mut changed = false;
+        for sessions in by_size.values() {
+            for (i, &a) in sessions.iter().enumerate() {
+                for &b in &sessions[i + 1..] {
+                    // `a` comes first in the path; it should not be on a later day.
+                    if a.0 == b.0 || day(days, a) <= day(days, b) {
+                        continue;
+                    }
+                    if budget == 0 {
+                        return;
+                    }
+                    budget -= 1;
+                    let (da, db) = (day(days, a), day(days, b));
+                    let set = |days: &mut [Option<Vec<u32>>], (t, p): (usize, usize), d: u32| {
+                        if let Some(v) = days[t].as_mut() {
+                            v[p] = d;
+                        }
+                    };
+                    set(days, a, db);
+                    set(days, b, da);
+                    if Levels::of(problem, days) == levels && is_feasible(problem, days) {
+                        changed = true;
+                    } else {
+                        set(days, a, da);
+                        set(days, b, db);
+                    }
+                }
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
 }
 
 /// Whether `days` keeps every hard rule of `problem`.

@@ -32,6 +32,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 const REQUIRED_IN_WINDOW: &str = "required minutes in window";
+const OPTIONAL_THEN_REFERENCE: &str = "optional then reference minutes";
 
 /// A sparse linear expression over column indices.
 type Lin = Vec<(usize, f64)>;
@@ -91,6 +92,9 @@ impl Running {
 struct Model {
     vars: ProblemVariables,
     cols: Vec<Variable>,
+    /// Whether each column is integer, and its upper bound.
+    integer: Vec<bool>,
+    upper: Vec<f64>,
     constraints: Vec<Constraint>,
     classes: Vec<Class>,
     pools: Vec<Pool>,
@@ -123,6 +127,28 @@ struct Objective {
     bound: Option<f64>,
 }
 
+impl Objective {
+    /// The smallest difference between two values of this level: the greatest common divisor
+    /// of its (integral) coefficients, as every column in an objective is integer.
+    fn step(&self) -> f64 {
+        let gcd = |mut a: u64, mut b: u64| {
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            a
+        };
+        let mut g = 0;
+        for &(_, k) in &self.lin {
+            let k = k.abs();
+            if k.fract() != 0.0 || k > 1e15 {
+                return 1.0;
+            }
+            g = gcd(g, k as u64);
+        }
+        g.max(1) as f64
+    }
+}
+
 impl Model {
     fn add(&mut self, lo: f64, hi: f64, integer: bool) -> usize {
         let mut def = variable().min(lo).max(hi);
@@ -130,6 +156,8 @@ impl Model {
             def = def.integer();
         }
         self.cols.push(self.vars.add(def));
+        self.integer.push(integer);
+        self.upper.push(hi);
         self.cols.len() - 1
     }
 
@@ -178,10 +206,34 @@ impl Model {
         Running { lo, cols }
     }
 
+    /// For each day `d` in `lo..=hi`, the terms (day, column) with day ≤ `d`, as a short
+    /// linear expression: the terms themselves, or one running-sum column when long.
+    fn prefix(&mut self, terms: &[(u32, usize)], lo: u32, hi: u32, most: f64) -> Vec<Lin> {
+        let mut sorted = terms.to_vec();
+        sorted.sort_unstable();
+        if sorted.len() > 24 {
+            let r = self.running(&sorted, lo, hi, most);
+            return (lo..=hi)
+                .map(|d| r.at(i64::from(d)).map(|c| (c, 1.0)).into_iter().collect())
+                .collect();
+        }
+        (lo..=hi)
+            .map(|d| {
+                sorted
+                    .iter()
+                    .take_while(|t| t.0 <= d)
+                    .map(|t| (t.1, 1.0))
+                    .collect()
+            })
+            .collect()
+    }
+
     fn build(problem: &Problem, horizon: u32, late_limit: u32) -> Model {
         let mut m = Model {
             vars: ProblemVariables::new(),
             cols: Vec::new(),
+            integer: Vec::new(),
+            upper: Vec::new(),
             constraints: Vec::new(),
             classes: Vec::new(),
             pools: Vec::new(),
@@ -294,7 +346,10 @@ impl Model {
                 });
                 self.pools.len() - 1
             });
-            self.pools[pool].classes.push((c, end + 1));
+            // Late sessions start the day after the window, or at the task's release.
+            self.pools[pool]
+                .classes
+                .push((c, (end + 1).max(rep.release)));
             self.classes[c].pool = Some(pool);
         }
     }
@@ -564,45 +619,46 @@ impl Model {
             // Outside lo..=hi the switch is implied: no later work before lo, no required
             // work after hi.
             let mut rows: Vec<(Lin, f64)> = Vec::new();
-            // Cumulative, aggregated linking — later work done by `d` ≤ N_fol·u[d] and
-            // N_req·u[d] ≤ required work done by `d` — is exact with `u` binary (later work
-            // on `d` forces u[d] = 1, which forces all required work done by `d`) and much
-            // tighter in the LP than per-variable big-M rows, which were measured slower.
-            let sessions = |classes: &[usize]| -> Vec<(u32, usize)> {
-                let mut v: Vec<(u32, usize)> = classes
-                    .iter()
-                    .flat_map(|&c| {
-                        self.classes[c]
-                            .vars
-                            .iter()
-                            .flatten()
-                            .map(|&(d, col, _)| (d, col))
-                    })
-                    .collect();
-                v.sort_unstable();
-                v
-            };
-            let count = |classes: &[usize]| -> f64 {
-                classes
-                    .iter()
-                    .map(|&c| (self.classes[c].tasks.len() * self.classes[c].vars.len()) as f64)
-                    .sum()
-            };
+            // Cumulative linking, per class: every required class has its last part done by
+            // `d` for all its tasks when u[d] = 1, and no later class has started by `d` when
+            // u[d] = 0. Exact with `u` binary (later work on `d` forces u[d] = 1, which forces
+            // all required work done by `d`). Per class is tighter in the LP than the sum over
+            // the section's classes (measured 0.93 s → 0.39 s for level 1 at 0.5 h a day), and
+            // both are far tighter than per-variable big-M rows.
             {
-                let (req, fol) = (sessions(&required[s]), sessions(&followers[s]));
-                let (n_req, n_fol) = (count(&required[s]), count(&followers[s]));
-                let req_done = self.running(&req, lo, hi, n_req);
-                let fol_done = self.running(&fol, lo, hi, n_fol);
-                for (i, &ucol) in u.iter().enumerate() {
-                    let d = i64::from(lo) + i as i64;
-                    if let Some(f) = fol_done.at(d) {
-                        rows.push((vec![(f, 1.0), (ucol, -n_fol)], 0.0));
+                // Per class: each required class's last part done by `d` ≥ n·u[d], each
+                // later class's first part started by `d` ≤ n·u[d].
+                for &c in &required[s] {
+                    let n = self.classes[c].tasks.len() as f64;
+                    let terms: Vec<(u32, usize)> = self.classes[c]
+                        .vars
+                        .last()
+                        .into_iter()
+                        .flatten()
+                        .map(|&(d, col, _)| (d, col))
+                        .collect();
+                    let done = self.prefix(&terms, lo, hi, n);
+                    for (i, &ucol) in u.iter().enumerate() {
+                        let mut b: Lin = vec![(ucol, n)];
+                        b.extend(done[i].iter().map(|&(col, k)| (col, -k)));
+                        rows.push((b, 0.0));
                     }
-                    let mut b: Lin = vec![(ucol, n_req)];
-                    if let Some(r) = req_done.at(d) {
-                        b.push((r, -1.0));
+                }
+                for &c in &followers[s] {
+                    let n = self.classes[c].tasks.len() as f64;
+                    let terms: Vec<(u32, usize)> = self.classes[c].vars[0]
+                        .iter()
+                        .map(|&(d, col, _)| (d, col))
+                        .collect();
+                    let started = self.prefix(&terms, lo, hi, n);
+                    for (i, &ucol) in u.iter().enumerate() {
+                        if started[i].is_empty() {
+                            continue;
+                        }
+                        let mut b: Lin = started[i].clone();
+                        b.push((ucol, -n));
+                        rows.push((b, 0.0));
                     }
-                    rows.push((b, 0.0));
                 }
             }
             for (lin, rhs) in rows {
@@ -721,8 +777,9 @@ impl Model {
                 early.push((col, size * f64::from(d)));
                 late.push((col, size * f64::from(d)));
             }
-            for &(c, release) in &pool.classes {
-                let end = f64::from(release - 1);
+            for &(c, _) in &pool.classes {
+                let rep = &problem.tasks[self.classes[c].tasks[0]];
+                let end = f64::from(rep.window.map_or(0, |w| w.1));
                 late_offset -= size * end * self.classes[c].tasks.len() as f64;
                 late.extend(
                     self.classes[c].vars[0]
@@ -744,7 +801,7 @@ impl Model {
             // Optional, then reference minutes, in one integral objective: a weight above
             // every reference total makes it exactly lexicographic.
             (
-                "optional then reference minutes",
+                OPTIONAL_THEN_REFERENCE,
                 Sense::Max,
                 weighted(optional, reference, ref_total + 1.0),
                 Some(opt_total * (ref_total + 1.0) + ref_total),
@@ -849,7 +906,7 @@ impl Model {
         let mut out: Vec<Option<Vec<u32>>> = vec![None; problem.tasks.len()];
         // Late tasks of pooled classes, per pool: (release day, task).
         let mut late: Vec<Vec<(u32, usize)>> = vec![Vec::new(); self.pools.len()];
-        for class in &self.classes {
+        for (c, class) in self.classes.iter().enumerate() {
             let mut per_part: Vec<Vec<u32>> = class
                 .vars
                 .iter()
@@ -896,7 +953,11 @@ impl Model {
                     out[t] = Some(vec![d]);
                 }
                 if let Some(pool) = class.pool {
-                    let release = problem.tasks[class.tasks[0]].window.map_or(0, |w| w.1 + 1);
+                    let release = self.pools[pool]
+                        .classes
+                        .iter()
+                        .find(|&&(k, _)| k == c)
+                        .map_or(0, |&(_, r)| r);
                     late[pool].extend(rest[placed..].iter().map(|&t| (release, t)));
                 }
                 continue;
@@ -998,14 +1059,12 @@ struct LevelResult {
     gap: f64,
 }
 
-fn solve_level(
+/// The HiGHS model of one level: every row, the fixes of the levels before, this objective.
+fn highs_model(
     m: &Model,
     objective: &Objective,
     fixes: &[Constraint],
-    start: &[f64],
-    seconds: f64,
-    log: bool,
-) -> Result<LevelResult, String> {
+) -> Result<highs::Model, String> {
     let expr = m.expr(&objective.lin);
     let vars = m.vars.clone();
     let unsolved = match objective.sense {
@@ -1018,9 +1077,82 @@ fn solve_level(
     }
     // Options go on the HiGHS model itself: good_lp applies its own option map only in
     // `solve()`, which we bypass to read the gap and to pass the warm start.
-    let mut model = pb
-        .try_into_inner()
-        .map_err(|e| format!("cannot build the model: {e}"))?;
+    pb.try_into_inner()
+        .map_err(|e| format!("cannot build the model: {e}"))
+}
+
+/// The LP relaxation of a level: its optimum and every column's reduced cost.
+struct Relaxation {
+    value: f64,
+    x: Vec<f64>,
+    reduced: Vec<f64>,
+}
+
+fn relax(m: &Model, objective: &Objective, fixes: &[Constraint], log: bool) -> Option<Relaxation> {
+    let mut model = highs_model(m, objective, fixes).ok()?;
+    option(&mut model, "output_flag", log).ok()?;
+    option(&mut model, "log_to_console", log).ok()?;
+    option(&mut model, "solve_relaxation", true).ok()?;
+    option(&mut model, "threads", 1).ok()?;
+    let solved = model.try_solve().ok()?;
+    if solved.status() != HighsModelStatus::Optimal {
+        return None;
+    }
+    let solution = solved.get_solution();
+    Some(Relaxation {
+        value: eval(&objective.lin, solution.columns()),
+        x: solution.columns().to_vec(),
+        reduced: solution.dual_columns().to_vec(),
+    })
+}
+
+/// Reduced-cost fixing: with the level held at `value` (integral), a column at 0 in the LP
+/// optimum whose reduced cost says that one unit of it would take the LP bound past `value`
+/// is 0 in every schedule that keeps this level, and so in every later level too. Returns
+/// (column, new upper bound) for columns whose bound shrinks.
+fn tightened(
+    m: &Model,
+    objective: &Objective,
+    lp: &Relaxation,
+    value: f64,
+    x: &[f64],
+    upper: &[f64],
+) -> Vec<(usize, f64)> {
+    let mut out = Vec::new();
+    // How far the level may be from the LP bound, with room for the LP's tolerances.
+    let room = match objective.sense {
+        Sense::Max => lp.value - value,
+        Sense::Min => value - lp.value,
+    } + 1e-6 * value.abs().max(1.0);
+    if room < 0.0 {
+        return out;
+    }
+    for (j, (&v, &d)) in lp.x.iter().zip(&lp.reduced).enumerate() {
+        // Cost of raising the column by one, in the level's own direction (≥ 0 when valid).
+        let cost = match objective.sense {
+            Sense::Max => -d,
+            Sense::Min => d,
+        };
+        if v.abs() > 1e-9 || cost <= 1e-9 || !m.integer[j] {
+            continue;
+        }
+        let most = (room / cost).floor();
+        if most < upper[j] && x[j] <= most + 1e-9 {
+            out.push((j, most));
+        }
+    }
+    out
+}
+
+fn solve_level(
+    m: &Model,
+    objective: &Objective,
+    fixes: &[Constraint],
+    start: &[f64],
+    seconds: f64,
+    log: bool,
+) -> Result<LevelResult, String> {
+    let mut model = highs_model(m, objective, fixes)?;
     option(&mut model, "output_flag", log)?;
     option(&mut model, "log_to_console", log)?;
     option(&mut model, "mip_rel_gap", 0.0)?;
@@ -1212,6 +1344,8 @@ fn solve_with_horizon(
         return Err("internal error: the greedy schedule does not fit the model".into());
     };
     let mut fixes: Vec<Constraint> = Vec::new();
+    let mut upper = m.upper.clone();
+    let mut lp: Option<Relaxation> = None;
     let mut optimal = true;
     let mut gap = None;
     let levels = if options.only_required {
@@ -1223,6 +1357,18 @@ fn solve_with_horizon(
         m.objectives.len()
     };
     for objective in &m.objectives[..levels] {
+        if objective.name == OPTIONAL_THEN_REFERENCE {
+            // The levels above may have opened room for optional work the start left out.
+            let days = m.days_of(problem, &x);
+            let filled = super::greedy::fill(problem, &days);
+            if filled != days && super::is_feasible(problem, &filled) {
+                if let Some(y) = m.columns_of(problem, &filled) {
+                    if eval(&objective.lin, &y) > eval(&objective.lin, &x) + 0.5 {
+                        x = y;
+                    }
+                }
+            }
+        }
         let value = eval(&objective.lin, &x) + objective.offset;
         let at_bound = objective.bound.is_some_and(|b| match objective.sense {
             Sense::Max => value >= b - 0.5,
@@ -1235,22 +1381,41 @@ fn solve_with_horizon(
                 gap.get_or_insert(f64::NAN);
             } else {
                 let t0 = Instant::now();
+                lp = relax(&m, objective, &fixes, options.solver_log);
+                // The LP bound alone may prove the incumbent optimal (objectives are
+                // integral).
+                let proven_by_lp = lp.as_ref().is_some_and(|lp| {
+                    let lin = eval(&objective.lin, &x);
+                    let step = objective.step() - 1e-6 * lin.abs().max(1.0);
+                    match objective.sense {
+                        Sense::Max => lp.value < lin + step,
+                        Sense::Min => lp.value > lin - step,
+                    }
+                });
                 // A level that breaks down (HiGHS has answered Infeasible on a model the
                 // incumbent satisfies) keeps the incumbent: never lose a feasible plan.
-                let r = solve_level(&m, objective, &fixes, &x, left, options.solver_log)
-                    .unwrap_or_else(|e| {
-                        if options.verbose {
-                            eprintln!(
-                                "solver: {} failed ({e}); keeping the incumbent",
-                                objective.name
-                            );
-                        }
-                        LevelResult {
-                            x: x.clone(),
-                            proven: false,
-                            gap: f64::NAN,
-                        }
-                    });
+                let r = if proven_by_lp {
+                    Ok(LevelResult {
+                        x: x.clone(),
+                        proven: true,
+                        gap: 0.0,
+                    })
+                } else {
+                    solve_level(&m, objective, &fixes, &x, left, options.solver_log)
+                };
+                let r = r.unwrap_or_else(|e| {
+                    if options.verbose {
+                        eprintln!(
+                            "solver: {} failed ({e}); keeping the incumbent",
+                            objective.name
+                        );
+                    }
+                    LevelResult {
+                        x: x.clone(),
+                        proven: false,
+                        gap: f64::NAN,
+                    }
+                });
                 if options.verbose {
                     eprintln!(
                         "solver: {} {:?} -> {} in {:.2}s (proven: {}, cols {}, rows {})",
@@ -1277,6 +1442,20 @@ fn solve_with_horizon(
             Sense::Max => e.geq(value - 0.5),
             Sense::Min => e.leq(value + 0.5),
         });
+        if let Some(lp) = lp.take() {
+            let bounds = tightened(&m, objective, &lp, value, &x, &upper);
+            if options.verbose {
+                eprintln!(
+                    "solver: {} bounds tightened by reduced costs (LP bound {:.2})",
+                    bounds.len(),
+                    lp.value + objective.offset
+                );
+            }
+            for (j, ub) in bounds {
+                upper[j] = ub;
+                fixes.push(Expression::from(m.cols[j]).leq(ub));
+            }
+        }
     }
     let days = m.days_of(problem, &x);
     // The assignment must be at least as good as the greedy start at every level.
