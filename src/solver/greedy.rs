@@ -50,6 +50,45 @@ pub fn fill(problem: &Problem, days: &[Option<Vec<u32>>]) -> Vec<Option<Vec<u32>
     schedule_from(problem, days, true)
 }
 
+/// Complete a schedule whose required tasks may lack their last parts, or all of them: the
+/// missing parts go, earliest deadline first, each on the first day with room after the part
+/// before (and not before the task may start). Everything placed stays. `None` when a part
+/// finds no day.
+pub fn complete_required(
+    problem: &Problem,
+    days: &[Option<Vec<u32>>],
+) -> Option<Vec<Option<Vec<u32>>>> {
+    let mut free = problem.capacity.clone();
+    for (task, d) in problem.tasks.iter().zip(days) {
+        for (&day, &m) in d.iter().flatten().zip(&task.parts) {
+            let f = free.get_mut(day as usize)?;
+            *f = f.checked_sub(m)?;
+        }
+    }
+    let mut out = days.to_vec();
+    let mut order: Vec<usize> = (0..problem.tasks.len())
+        .filter(|&t| problem.tasks[t].kind == Kind::Required)
+        .collect();
+    order.sort_by_key(|&t| (problem.tasks[t].window.map_or(u32::MAX, |w| w.1), t));
+    for t in order {
+        let task = &problem.tasks[t];
+        let placed = out[t].get_or_insert_with(Vec::new);
+        let mut day = placed
+            .last()
+            .map_or(task.earliest() as usize, |&d| d as usize + 1);
+        for &m in &task.parts[placed.len()..] {
+            while free.get(day).is_some_and(|&f| f < m) {
+                day += 1;
+            }
+            let f = free.get_mut(day)?;
+            *f -= m;
+            placed.push(day as u32);
+            day += 1;
+        }
+    }
+    Some(out)
+}
+
 fn schedule_from(
     problem: &Problem,
     seed: &[Option<Vec<u32>>],

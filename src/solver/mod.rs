@@ -304,3 +304,59 @@ pub fn is_feasible(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(section: usize, kind: Kind, parts: Vec<u32>) -> Task {
+        Task {
+            section,
+            kind,
+            parts,
+            window: Some((0, 6)),
+            release: 0,
+            after: Vec::new(),
+            previous: None,
+        }
+    }
+
+    #[test]
+    fn ties_follow_path_order() {
+        let problem = Problem {
+            capacity: vec![30; 7],
+            tasks: vec![
+                task(0, Kind::Required, vec![30, 30]),
+                task(0, Kind::Required, vec![30, 30]),
+                task(0, Kind::Optional, vec![30]),
+            ],
+            section_after: vec![Vec::new()],
+        };
+        // Both items interleaved, the second one first: every level as good as in order.
+        let mut days = vec![Some(vec![1, 3]), Some(vec![0, 2]), Some(vec![4])];
+        let before = Levels::of(&problem, &days);
+        keep_path_order(&problem, &mut days);
+        assert_eq!(
+            days,
+            vec![Some(vec![0, 1]), Some(vec![2, 3]), Some(vec![4])]
+        );
+        assert_eq!(Levels::of(&problem, &days), before);
+        assert!(is_feasible(&problem, &days));
+    }
+
+    #[test]
+    fn ties_never_break_a_rule() {
+        // The optional item may not move before the required one it follows.
+        let problem = Problem {
+            capacity: vec![30; 7],
+            tasks: vec![
+                task(0, Kind::Optional, vec![30]),
+                task(0, Kind::Required, vec![30]),
+            ],
+            section_after: vec![Vec::new()],
+        };
+        let mut days = vec![Some(vec![1]), Some(vec![0])];
+        keep_path_order(&problem, &mut days);
+        assert_eq!(days, vec![Some(vec![1]), Some(vec![0])]);
+    }
+}
