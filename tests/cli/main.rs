@@ -5,7 +5,7 @@
 //!   independent checker of the contract's scheduling rules, and a reference list scheduler.
 //! - [`rules`]: plans of fixed fixtures and the bundled path checked rule by rule, and an
 //!   instance built so that a greedy scheduler loses required minutes and the optimizer does not.
-//! - [`proptests`]: the same checks on random paths and availabilities.
+//! - [`proptests`]: the same checks on random paths and availabilities ([`gen`] draws the paths).
 //! - [`output`]: output formats, determinism, `show`, closed pipes, bundled paths by id.
 //! - [`replan`]: done / progress / skip / undo / status / replan, the state lock and broken
 //!   state files.
@@ -25,6 +25,7 @@ mod checker;
 mod errors;
 mod examples;
 mod finish;
+mod gen;
 mod greedy;
 mod ics;
 mod import;

@@ -1,67 +1,22 @@
 //! Random small paths and availabilities, planned by the binary: every plan keeps every hard
 //! rule, and is never worse than the test's greedy list scheduler.
 
-use crate::model::{Kind, PathSpec, Settings};
-use crate::rules::{assert_not_worse_than_greedy, item, plan_and_check, section};
+use crate::gen::{self, build_path, RawSection, Shape};
+use crate::model::Settings;
+use crate::rules::{assert_not_worse_than_greedy, plan_and_check};
 use crate::util::Sandbox;
 use chrono::{Duration, NaiveDate, NaiveTime};
 use proptest::prelude::*;
 
-/// One generated item: kind, minutes, and an optional seed for picking a prerequisite.
-type RawItem = (Kind, u32, Option<usize>);
-/// One generated section: weeks window (first week, extra weeks) or none, and its items.
-type RawSection = (Option<(u32, u32)>, Vec<RawItem>);
-
-fn kind() -> impl Strategy<Value = Kind> {
-    prop_oneof![3 => Just(Kind::Required), 2 => Just(Kind::Optional), 1 => Just(Kind::Reference)]
-}
-
-fn raw_item() -> impl Strategy<Value = RawItem> {
-    (
-        kind(),
-        5u32..=120,
-        prop::option::weighted(0.2, any::<usize>()),
-    )
-}
-
 fn raw_section() -> impl Strategy<Value = RawSection> {
-    (
-        prop::option::weighted(0.75, (1u32..=4, 0u32..=2)),
-        prop::collection::vec(raw_item(), 1..=8),
-    )
-}
-
-/// Builds the path: prerequisites point at earlier items only, and never make a required item
-/// wait for an optional or reference item of its own section (a path the contract rejects).
-fn build_path(raw: Vec<RawSection>) -> PathSpec {
-    let mut sections = Vec::new();
-    let mut earlier: Vec<(usize, String, Kind)> = Vec::new();
-    for (s, (weeks, items)) in raw.into_iter().enumerate() {
-        let sid = format!("s{}", s + 1);
-        let mut out = Vec::new();
-        for (i, (kind, minutes, pick)) in items.into_iter().enumerate() {
-            let id = format!("i{}", i + 1);
-            let allowed: Vec<&String> = earlier
-                .iter()
-                .filter(|(es, _, ek)| {
-                    !(kind == Kind::Required && *ek != Kind::Required && *es == s)
-                })
-                .map(|(_, id, _)| id)
-                .collect();
-            let after: Vec<&str> = match pick {
-                Some(p) if !allowed.is_empty() => vec![allowed[p % allowed.len()].as_str()],
-                _ => Vec::new(),
-            };
-            out.push(item(&id, kind, minutes, &after));
-            earlier.push((s, format!("{sid}/{id}"), kind));
-        }
-        sections.push(section(&sid, weeks.map(|(a, extra)| (a, a + extra)), out));
-    }
-    PathSpec {
-        id: "random".into(),
-        title: "Random Path".into(),
-        sections,
-    }
+    gen::raw_section(&Shape {
+        windowed: 0.75,
+        first_week: 1..=4,
+        extra_weeks: 0..=2,
+        items: 1..=8,
+        minutes: 5..=120,
+        prerequisite: 0.2,
+    })
 }
 
 fn settings() -> impl Strategy<Value = Settings> {
@@ -125,7 +80,7 @@ proptest! {
         raw in prop::collection::vec(raw_section(), 1..=4),
         settings in settings(),
     ) {
-        let spec = build_path(raw);
+        let spec = build_path(&raw);
         let sb = Sandbox::new();
         let (_, levels) = plan_and_check(&sb, &spec, &settings);
         assert_not_worse_than_greedy(&spec, &settings, levels);

@@ -5,72 +5,47 @@
 
 use super::check::{self, Replan};
 use super::{doc, log_of};
-use crate::model::{Kind, PathSpec, Settings};
-use crate::rules::{item, section};
+use crate::gen::{self, RawSection, Shape};
+use crate::model::{PathSpec, Settings};
 use crate::util::{Sandbox, NOW};
 use chrono::{Duration, NaiveDate, NaiveTime};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
-/// One generated item: kind, minutes, a seed for a prerequisite, and what the learner does
-/// with it (0: nothing, 1: done, 2: skip).
-type RawItem = (Kind, u32, Option<usize>, u8);
-/// One generated section: its weeks (first week, extra weeks) or none, and its items.
-type RawSection = (Option<(u32, u32)>, Vec<RawItem>);
-
-fn raw_item() -> impl Strategy<Value = RawItem> {
-    (
-        prop_oneof![3 => Just(Kind::Required), 2 => Just(Kind::Optional), 1 => Just(Kind::Reference)],
-        10u32..=100,
-        prop::option::weighted(0.25, any::<usize>()),
-        prop_oneof![5 => Just(0u8), 3 => Just(1u8), 1 => Just(2u8)],
-    )
-}
-
 fn raw_section() -> impl Strategy<Value = RawSection> {
-    (
-        prop::option::weighted(0.8, (1u32..=3, 0u32..=1)),
-        prop::collection::vec(raw_item(), 1..=4),
+    gen::raw_section(&Shape {
+        windowed: 0.8,
+        first_week: 1..=3,
+        extra_weeks: 0..=1,
+        items: 1..=4,
+        minutes: 10..=100,
+        prerequisite: 0.25,
+    })
+}
+
+/// What the learner does with each item, in path order (cycled): 0 nothing, 1 done, 2 skip.
+fn actions() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(
+        prop_oneof![5 => Just(0u8), 3 => Just(1u8), 1 => Just(2u8)],
+        1..=12,
     )
 }
 
-/// The path, and the full ids the learner marks done and skips. Prerequisites point at
-/// earlier items and never make a required item wait for non-required work of its section.
-fn build(raw: Vec<RawSection>) -> (PathSpec, BTreeSet<String>, BTreeSet<String>) {
-    let (mut sections, mut done, mut skipped) = (Vec::new(), BTreeSet::new(), BTreeSet::new());
-    let mut earlier: Vec<(usize, String, Kind)> = Vec::new();
-    for (s, (weeks, items)) in raw.into_iter().enumerate() {
-        let sid = format!("s{}", s + 1);
-        let mut out = Vec::new();
-        for (i, (kind, minutes, pick, action)) in items.into_iter().enumerate() {
-            let id = format!("i{}", i + 1);
-            let allowed: Vec<&String> = earlier
-                .iter()
-                .filter(|(es, _, ek)| {
-                    !(kind == Kind::Required && *ek != Kind::Required && *es == s)
-                })
-                .map(|(_, id, _)| id)
-                .collect();
-            let after: Vec<&str> = match pick {
-                Some(p) if !allowed.is_empty() => vec![allowed[p % allowed.len()].as_str()],
-                _ => Vec::new(),
-            };
-            out.push(item(&id, kind, minutes, &after));
-            let full = format!("{sid}/{id}");
-            match action {
-                1 => done.insert(full.clone()),
-                2 => skipped.insert(full.clone()),
-                _ => false,
-            };
-            earlier.push((s, full, kind));
-        }
-        sections.push(section(&sid, weeks.map(|(a, extra)| (a, a + extra)), out));
+/// The path, and the full ids the learner marks done and skips.
+fn build(raw: &[RawSection], actions: &[u8]) -> (PathSpec, BTreeSet<String>, BTreeSet<String>) {
+    let spec = gen::build_path(raw);
+    let (mut done, mut skipped) = (BTreeSet::new(), BTreeSet::new());
+    let ids = spec
+        .sections
+        .iter()
+        .flat_map(|s| s.items.iter().map(move |i| format!("{}/{}", s.id, i.id)));
+    for (full, &action) in ids.zip(actions.iter().cycle()) {
+        match action {
+            1 => done.insert(full),
+            2 => skipped.insert(full),
+            _ => false,
+        };
     }
-    let spec = PathSpec {
-        id: "random".into(),
-        title: "Random Path".into(),
-        sections,
-    };
     (spec, done, skipped)
 }
 
@@ -93,8 +68,8 @@ fn settings() -> impl Strategy<Value = Settings> {
         })
 }
 
-fn run_case(raw: Vec<RawSection>, settings: &Settings, from_day: i64) {
-    let (spec, done, skipped) = build(raw);
+fn run_case(raw: &[RawSection], actions: &[u8], settings: &Settings, from_day: i64) {
+    let (spec, done, skipped) = build(raw, actions);
     let sb = Sandbox::new();
     sb.write("random.yaml", &spec.yaml());
     let mut args = settings.args();
@@ -152,9 +127,10 @@ proptest! {
     #[test]
     fn replan_keeps_the_past_done_work_and_every_rule(
         raw in prop::collection::vec(raw_section(), 1..=3),
+        actions in actions(),
         settings in settings(),
         from_day in 0i64..=24,
     ) {
-        run_case(raw, &settings, from_day);
+        run_case(&raw, &actions, &settings, from_day);
     }
 }
