@@ -6,6 +6,7 @@
 //! - [`rules`]: plans of fixed fixtures and the bundled path checked rule by rule, and an
 //!   instance built so that a greedy scheduler loses required minutes and the optimizer does not.
 //! - [`proptests`]: the same checks on random paths and availabilities ([`gen`] draws the paths).
+//! - [`optimum`]: tiny instances against an exhaustive reference solver, optimal at every level.
 //! - [`output`]: output formats, determinism, `show`, closed pipes, bundled paths by id.
 //! - [`replan`]: done / progress / skip / undo / status / replan, the state lock and broken
 //!   state files.
@@ -30,6 +31,7 @@ mod greedy;
 mod ics;
 mod import;
 mod model;
+mod optimum;
 mod output;
 mod proptests;
 mod replan;
