@@ -1358,9 +1358,13 @@ fn solve_level(
     option(&mut model, "mip_abs_gap", 0.999)?;
     option(&mut model, "time_limit", seconds.max(0.01))?;
     option(&mut model, "threads", 1)?;
-    // Probing (presolve rule 15) took half of every level's time on the bundled path and
-    // proved nothing the cut loop does not: measured 8.0 s → 4.6 s at 0.5 h a day.
-    option(&mut model, "presolve_rule_off", 1 << 15)?;
+    // Presolve rules off:
+    // - probing (rule 15) took half of every level's time on the bundled path and proved
+    //   nothing the cut loop does not (measured 8.0 s → 4.6 s at 0.5 h a day);
+    // - enumeration (rule 16) cuts off optimal solutions in this HiGHS (its issue #3216: an
+    //   equality clique dropped as redundant), which the exhaustive test in
+    //   tests/cli/optimum.rs caught as plans claimed optimal one or three minute-days early.
+    option(&mut model, "presolve_rule_off", (1 << 15) | (1 << 16))?;
     model
         .try_set_solution(Some(start), None, None, None)
         .map_err(|e| format!("cannot pass the warm start: {e:?}"))?;
