@@ -1,5 +1,6 @@
 //! From a learning path and the learner's settings to a [`Plan`]: split items into parts,
-//! build the solver's [`Problem`], and turn its [`Solution`] back into dated, timed sessions.
+//! build the solver's [`Problem`], and turn its [`Solution`](crate::solver::Solution) back
+//! into dated, timed sessions.
 //!
 //! This is the only place that knows both the domain (items, sections, dates) and the
 //! solver's numbers. It reads no files and no clock: "now" comes in as a value.

@@ -9,9 +9,9 @@
 //!   finished by `d-1` (cumulative form, tight in the LP, and a FIFO assignment realises it).
 //! - Capacity per day.
 //! - Within a section, optional/reference after required: a monotone binary `u[s,d]`
-//!   ("the required phase of section `s` is over by day `d`") with cumulative rows: later
-//!   work done by `d` ≤ N·u[s,d] ≤ required work done by `d` (scaled by the counts). Sections
-//!   without weeks follow the same switch of the sections before them.
+//!   ("the required phase of section `s` is over by day `d`") with cumulative rows per class:
+//!   a later class started by `d` ≤ n·u[s,d], and n·u[s,d] ≤ a required class done by `d`.
+//!   Sections without weeks follow the same switch of the sections before them.
 //! - Day patterns: each day picks one maximal multiset of part sizes that fits (the integer
 //!   hull of the day's knapsack), so the LP cannot fill minutes a packing must leave empty.
 //! - Late required sessions of one size share pooled columns `z[size,d]` with prefix rows for
@@ -21,7 +21,10 @@
 //!
 //! Levels are solved in turn with integral objectives (no fractional tie-break weights), each
 //! optimum fixed as a constraint for the next, each solve warm-started from the previous
-//! answer (the greedy schedule first) so a time limit never returns worse than greedy.
+//! answer (the greedy schedule first) so a time limit never returns worse than greedy. Each
+//! level first solves its LP relaxation: its bound may prove the start optimal outright, and
+//! once the level's value is known its reduced costs fix columns for every later level
+//! ([`tightened`]). On short days level 1 is solved without late work ([`required_relaxed`]).
 
 use super::{Levels, Options, Problem, Solution};
 use crate::path::Kind;
@@ -258,7 +261,7 @@ impl Model {
         }
         m.make_variables(problem, horizon, late_limit);
         m.count_and_order_constraints(problem);
-        m.pool_constraints(problem);
+        m.pool_constraints();
         m.capacity_constraints(problem, horizon);
         m.pattern_constraints(problem, horizon);
         m.phase_constraints(problem);
@@ -446,7 +449,7 @@ impl Model {
 
     /// Pool rows: by every day, no more late sessions placed than released, and in all exactly
     /// as many as the classes left out of their windows.
-    fn pool_constraints(&mut self, _problem: &Problem) {
+    fn pool_constraints(&mut self) {
         let first = self.constraints.len();
         for pool in 0..self.pools.len() {
             let mut releases: Vec<(u32, usize)> = self.pools[pool]
