@@ -73,14 +73,6 @@ struct Task {
     days: Vec<Vec<u32>>,
 }
 
-/// The contract's split: the fewest parts within `limit`, near-equal, longer ones first.
-fn split(minutes: u32, limit: u32) -> Vec<u32> {
-    let k = minutes.div_ceil(limit);
-    (0..k)
-        .map(|i| minutes / k + u32::from(i < minutes % k))
-        .collect()
-}
-
 /// The best schedule found, with what it took.
 pub struct Optimum {
     pub value: Value,
@@ -149,7 +141,7 @@ fn tasks(spec: &PathSpec, settings: &Settings) -> (Vec<Task>, u32) {
                 section: it.section,
                 weekless: weeks.is_none(),
                 window: weeks.map(Settings::window_days),
-                parts: split(it.minutes, limit),
+                parts: crate::greedy::split(it.minutes, limit),
                 after: it.after,
                 days: Vec::new(),
             }
