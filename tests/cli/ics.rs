@@ -3,9 +3,9 @@
 //!
 //! The readers: the Rust `ical` crate (modelled on Mozilla's ical.js), the `icalendar`
 //! crate's parser, and `tests/ics/check_ics.py`, which runs the Python `icalendar`, `vobject`
-//! and `ics` packages from the virtualenv `.ci/run` installs (`tests/ics/setup-venv.sh`). Without
-//! that virtualenv the Python readers are skipped with a message, except under `CI=true`, where
-//! that is a failure.
+//! and `ics` packages from the virtualenv `tests/ics/setup-venv.sh` installs (the README's test
+//! command and `.ci/run` run it). Without that virtualenv the tests fail and say how to install
+//! it.
 //!
 //! What they check ([`check_files`]): CRLF everywhere and no bare CR or LF, no line over 75
 //! octets, folds every reader undoes the same way, PRODID/VERSION/CALSCALE/METHOD, the
@@ -114,9 +114,7 @@ pub fn check_files(files: &[PathBuf]) -> Vec<Calendar> {
         v.finish();
         calendars.push(cal);
     }
-    if let Some(python) = python() {
-        compare_with_python(&python, files, &calendars);
-    }
+    compare_with_python(&python(), files, &calendars);
     calendars
 }
 
@@ -535,26 +533,20 @@ fn compare_with_icalendar_crate(text: &str, cal: &Calendar, v: &mut Violations) 
 // The Python readers
 // ---------------------------------------------------------------------------------------------
 
-/// The virtualenv's python, or None (with a message) when it is not installed and this is not
-/// CI. Under `CI=true` a missing virtualenv fails the test: CI must never pass without them.
-fn python() -> Option<PathBuf> {
-    static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
+/// The virtualenv's python. A missing virtualenv fails the test, with the command that
+/// installs it: a calendar is never waved through unread.
+fn python() -> PathBuf {
+    static FOUND: OnceLock<PathBuf> = OnceLock::new();
     FOUND
         .get_or_init(|| {
             let python = venv_python();
-            if python.exists() {
-                return Some(python);
-            }
-            let hint = format!(
-                "the Python calendar readers are not installed ({} is missing); \
-                 run `bash tests/ics/setup-venv.sh` (.ci/run does)",
+            assert!(
+                python.exists(),
+                "the Python calendar readers are not installed ({} is missing); run \
+                 `bash tests/ics/setup-venv.sh` (the README's test command and .ci/run do)",
                 python.display()
             );
-            let ci = std::env::var("CI")
-                .is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"));
-            assert!(!ci, "{hint}");
-            eprintln!("skipping the Python readers: {hint}");
-            None
+            python
         })
         .clone()
 }

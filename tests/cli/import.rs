@@ -2,35 +2,16 @@
 //! same sections, items, kinds and minutes as the bundled path, and lines the path format has
 //! no place for are reported with their line numbers (errors with `--strict`).
 
+use crate::model::slug;
 use crate::util::Sandbox;
 use serde_norway::Value;
 use std::io::Write;
 use std::process::Stdio;
 
-const ENGINEER_SEED: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/seeds/backend-engineer-learning-path.txt"
-);
-const LEVELS_SEED: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/seeds/backend-learning-path.txt"
-);
+/// Copies of the two seed checklists (`../shared/seeds`), so the test runs from any clone.
+const ENGINEER_SEED: &str = include_str!("../fixtures/seeds/backend-engineer-learning-path.txt");
+const LEVELS_SEED: &str = include_str!("../fixtures/seeds/backend-learning-path.txt");
 const BUNDLED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/paths/backend-engineer.yaml");
-
-/// The seeds live beside the repository (`../shared/seeds`), where CI clones them. Locally they
-/// may be missing: then the test says so and passes; under CI it fails.
-fn seed(file: &str) -> Option<String> {
-    match std::fs::read_to_string(file) {
-        Ok(text) => Some(text),
-        Err(e) if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") => {
-            panic!("seed {file} is missing under CI: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipped: seed {file} is not there ({e}); CI runs this test");
-            None
-        }
-    }
-}
 
 /// `(section id, weeks, [(item title, kind, minutes)])` of a path file, with the format's
 /// defaults applied (kind `required`, `default_minutes`, ids from titles).
@@ -86,30 +67,10 @@ fn outline(yaml: &str) -> Outline {
         .collect()
 }
 
-fn slug(title: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    for c in title.chars() {
-        if c.is_ascii_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c.to_ascii_lowercase());
-        } else {
-            dash = true;
-        }
-    }
-    out
-}
-
 #[test]
 fn twelve_week_seed_matches_the_bundled_path() {
-    let Some(text) = seed(ENGINEER_SEED) else {
-        return;
-    };
     let sb = Sandbox::new();
-    sb.write("seed.txt", &text);
+    sb.write("seed.txt", ENGINEER_SEED);
     let run = sb
         .cmd(["import", "seed.txt", "-o", "engineer.yaml"])
         .ok()
@@ -147,11 +108,8 @@ fn twelve_week_seed_matches_the_bundled_path() {
 
 #[test]
 fn level_seed_imports_and_validates() {
-    let Some(text) = seed(LEVELS_SEED) else {
-        return;
-    };
     let sb = Sandbox::new();
-    sb.write("levels.txt", &text);
+    sb.write("levels.txt", LEVELS_SEED);
     let run = sb.cmd(["import", "levels.txt"]).ok();
     assert!(run.stdout.contains("sections:"), "{}", run.stdout);
     assert!(
