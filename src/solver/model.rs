@@ -272,15 +272,7 @@ impl Model {
     }
 
     fn make_classes(&mut self, problem: &Problem) {
-        let mut linked = vec![false; problem.tasks.len()];
-        for (i, t) in problem.tasks.iter().enumerate() {
-            if !t.after.is_empty() {
-                linked[i] = true;
-            }
-            for &j in &t.after {
-                linked[j] = true;
-            }
-        }
+        let linked = linked_tasks(problem);
         let mut by_key: BTreeMap<ClassKey, usize> = BTreeMap::new();
         for (i, t) in problem.tasks.iter().enumerate() {
             let class = if linked[i] {
@@ -311,23 +303,8 @@ impl Model {
     /// whose lateness touches nothing but capacity — no prerequisites, no section waiting for
     /// theirs, no previous late day to keep.
     fn make_pools(&mut self, problem: &Problem) {
-        let mut followed = vec![false; problem.section_after.len()];
-        for (t, after) in problem.section_after.iter().enumerate() {
-            for &s in after {
-                if s != t {
-                    followed[s] = true;
-                }
-            }
-        }
-        let mut linked = vec![false; problem.tasks.len()];
-        for (i, t) in problem.tasks.iter().enumerate() {
-            if !t.after.is_empty() {
-                linked[i] = true;
-            }
-            for &j in &t.after {
-                linked[j] = true;
-            }
-        }
+        let followed = followed_sections(problem);
+        let linked = linked_tasks(problem);
         let mut by_size: BTreeMap<u32, usize> = BTreeMap::new();
         for c in 0..self.classes.len() {
             let rep = &problem.tasks[self.classes[c].tasks[0]];
@@ -1028,6 +1005,33 @@ impl Model {
     }
 }
 
+/// Tasks that have a prerequisite or are one.
+fn linked_tasks(problem: &Problem) -> Vec<bool> {
+    let mut linked = vec![false; problem.tasks.len()];
+    for (i, t) in problem.tasks.iter().enumerate() {
+        if !t.after.is_empty() {
+            linked[i] = true;
+        }
+        for &j in &t.after {
+            linked[j] = true;
+        }
+    }
+    linked
+}
+
+/// Sections whose required work another section (one without weeks) waits for.
+fn followed_sections(problem: &Problem) -> Vec<bool> {
+    let mut followed = vec![false; problem.section_after.len()];
+    for (t, after) in problem.section_after.iter().enumerate() {
+        for &s in after {
+            if s != t {
+                followed[s] = true;
+            }
+        }
+    }
+    followed
+}
+
 /// Every maximal multiset of `sizes` (size, how many are available) whose sum fits `cap`, as
 /// (size, count) lists; `None` when there are more than `limit`.
 fn maximal_patterns(cap: u32, sizes: &[(u32, u32)], limit: usize) -> Option<Vec<Vec<(u32, u32)>>> {
@@ -1174,12 +1178,7 @@ fn required_relaxed(
     seconds: f64,
     options: &Options,
 ) -> Option<(LevelResult, Option<Relaxation>)> {
-    let waits = problem.tasks.iter().any(|t| !t.after.is_empty())
-        || problem
-            .section_after
-            .iter()
-            .enumerate()
-            .any(|(t, after)| after.iter().any(|&s| s != t));
+    let waits = linked_tasks(problem).contains(&true) || followed_sections(problem).contains(&true);
     if waits || m.late_cols.is_empty() {
         return None;
     }
