@@ -631,7 +631,11 @@ fn overloads(
             }
         }
         let longest = f64::from(avail.largest_day());
-        let hours = (need * longest / 60.0 * 4.0).ceil() / 4.0;
+        // The capacity bound is necessary, not sufficient (packing, overlapping windows), so it
+        // can come out at today's hours for a section that is late today: never report less
+        // than the next quarter hour above them.
+        let more = ((longest / 60.0 * 4.0).floor() + 1.0) / 4.0;
+        let hours = ((need * longest / 60.0 * 4.0).ceil() / 4.0).max(more);
         let (a, b) = windows[s]
             .map(|(a, b)| (avail.date(a), avail.date(b)))
             .unwrap_or_default();

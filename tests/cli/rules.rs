@@ -281,6 +281,33 @@ fn bundled_path_at_half_an_hour_a_day_is_not_worse_than_greedy() {
     assert_not_worse_than_greedy(&model::backend_engineer(), &bundled_settings(30), levels);
 }
 
+/// Every overloaded window asks for more than today's hours: the capacity bound alone said
+/// "0.50 h" for sections that are late at 0.5 h a day.
+#[test]
+fn overloaded_windows_ask_for_more_hours_than_today() {
+    let sb = Sandbox::new();
+    let run = sb
+        .plan(
+            "backend-engineer",
+            &[
+                "--start",
+                "2026-12-01",
+                "--hours",
+                "0.5",
+                "--format",
+                "json",
+            ],
+        )
+        .ok();
+    let doc = run.json();
+    let overloaded = doc["overloaded"].as_array().expect("an overloaded list");
+    assert!(!overloaded.is_empty(), "0.5 h a day leaves work late");
+    for o in overloaded {
+        let hours = o["needed_hours_per_day"].as_f64().expect("hours");
+        assert!(hours > 0.5, "{o}");
+    }
+}
+
 /// A required item in week 1 that lists an optional item of week 2 as a prerequisite: the
 /// optional item cannot come first, so it is left out and the required item goes ahead (the
 /// contract: a plan is always written). The solver used to answer "infeasible" (exit 1).
