@@ -4,7 +4,9 @@
 //! optional numbers, and the child's peak memory (ru_maxrss from `wait4`).
 //!
 //! Run with `cargo bench --bench plan`; pass words to run only the cases whose name contains one
-//! of them (`cargo bench --bench plan -- generated`). Each run gets the CLI's default time limit
+//! of them (`cargo bench --bench plan -- generated`). `sweep` adds the bundled path at every
+//! setting from 0.25 to 3 h a day in 0.05 steps, in path order and with `--any-order`, on
+//! weekdays alone and with double hours at weekends (`cargo bench --bench plan -- sweep`). Each run gets the CLI's default time limit
 //! unless `STUDYPLAN_BENCH_TIME_LIMIT` gives one (seconds, passed as `--time-limit`); runs longer
 //! than `STUDYPLAN_BENCH_TIMEOUT` seconds (default 900) are killed and reported.
 
@@ -21,7 +23,9 @@ struct Case {
     /// Path file or bundled id.
     path: String,
     items: usize,
-    hours: &'static str,
+    hours: String,
+    /// More flags, such as `--any-order`.
+    extra: Vec<String>,
 }
 
 struct Outcome {
@@ -101,8 +105,9 @@ fn run(case: &Case, dir: &Path, time_limit: Option<&str>, timeout: Duration) -> 
             "--start",
             "2026-12-01",
             "--hours",
-            case.hours,
+            &case.hours,
         ])
+        .args(&case.extra)
         .args([
             "--tz",
             "UTC",
@@ -170,6 +175,43 @@ fn run(case: &Case, dir: &Path, time_limit: Option<&str>, timeout: Duration) -> 
     }
 }
 
+/// The bundled path at 0.25 to 3 h a day in 0.05 steps: in path order and with `--any-order`,
+/// with the same hours every day and with double hours at weekends.
+fn sweep() -> Vec<Case> {
+    let mut cases = Vec::new();
+    for any_order in [false, true] {
+        for weekend in [false, true] {
+            for step in 5..=60 {
+                let hours = format!("{:.2}", f64::from(step) * 0.05);
+                let mut extra = Vec::new();
+                let mut name = format!(
+                    "sweep{}{}@{hours}h",
+                    if weekend { "-weekend" } else { "" },
+                    if any_order { "-any-order" } else { "" }
+                );
+                if weekend {
+                    extra.extend([
+                        "--weekend-hours".to_string(),
+                        format!("{:.2}", f64::from(step) * 0.1),
+                    ]);
+                }
+                if any_order {
+                    extra.push("--any-order".to_string());
+                }
+                name = name.replace(".00h", "h");
+                cases.push(Case {
+                    name,
+                    path: "backend-engineer".into(),
+                    items: 184,
+                    hours,
+                    extra,
+                });
+            }
+        }
+    }
+    cases
+}
+
 fn main() {
     let filters: Vec<String> = std::env::args()
         .skip(1)
@@ -192,7 +234,8 @@ fn main() {
             name: format!("backend-engineer@{hours}h"),
             path: "backend-engineer".into(),
             items: 184,
-            hours,
+            hours: hours.into(),
+            extra: Vec::new(),
         });
     }
     for hours in ["1.5", "1"] {
@@ -200,8 +243,12 @@ fn main() {
             name: format!("generated-year@{hours}h"),
             path: generated.display().to_string(),
             items: 2000,
-            hours,
+            hours: hours.into(),
+            extra: Vec::new(),
         });
+    }
+    if filters.iter().any(|f| f.contains("sweep")) {
+        cases.extend(sweep());
     }
     cases.retain(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())));
 

@@ -1,5 +1,5 @@
 //! Command-line definitions (clap derive types only). Values stay raw strings here where the
-//! contract fixes a format; [`crate::app`] validates them into settings with messages that
+//! contract fixes a format; [`crate::settings`] validates them into settings with messages that
 //! name the flag.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -305,6 +305,9 @@ pub struct AvailabilityArgs {
     /// Seconds the optimizer may take before it returns its best plan [default: 10]
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
+    /// Lift the path-order rule: items of a section may start in any order (remembered)
+    #[arg(long)]
+    pub any_order: bool,
 }
 
 /// Output flags shared by commands that write a plan.

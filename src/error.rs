@@ -40,6 +40,17 @@ pub enum Error {
     /// An item name that matches nothing or more than one item.
     #[error("{message}")]
     Item { message: String },
+    /// A path argument that is neither a file nor a bundled path's id.
+    #[error(
+        "cannot read {name}: no such file, and no bundled path has that id (bundled: {bundled})"
+    )]
+    NoPath { name: String, bundled: String },
+    /// A state file made from a bundled path that this build does not have.
+    #[error("the plan uses the bundled path {id:?}, which this build does not have")]
+    MissingBundled { id: String },
+    /// The path file a plan was made from is gone.
+    #[error("cannot read {}: the plan was made from this path file and it no longer exists; restore it, or give its new place with `studyplan replan --path FILE`", file.display())]
+    PathFileGone { file: PathBuf },
     /// Reading an input file failed.
     #[error("cannot read {}: {source}", file.display())]
     Read {
@@ -57,6 +68,9 @@ pub enum Error {
     /// Writing to stdout failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
+    /// The chart could not be drawn.
+    #[error("cannot draw the chart: {message}")]
+    Chart { message: String },
     /// The optimizer broke down (not: found no perfect plan).
     #[error("solver failed: {0}")]
     Solver(String),
@@ -82,9 +96,14 @@ impl Error {
             | Error::Flag { .. }
             | Error::State { .. }
             | Error::Item { .. }
+            | Error::NoPath { .. }
+            | Error::MissingBundled { .. }
+            | Error::PathFileGone { .. }
             | Error::Read { .. } => EXIT_INVALID,
             Error::Late { .. } => EXIT_LATE,
-            Error::Write { .. } | Error::Output(_) | Error::Solver(_) => EXIT_FAILURE,
+            Error::Write { .. } | Error::Output(_) | Error::Chart { .. } | Error::Solver(_) => {
+                EXIT_FAILURE
+            }
         }
     }
 

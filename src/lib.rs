@@ -1,8 +1,8 @@
 //! studyplan: plan a learning path into study sessions.
-pub mod app;
 pub mod calendar;
 pub mod chart;
 pub mod cli;
+pub mod commands;
 pub mod error;
 pub mod output;
 pub mod path;
@@ -10,6 +10,8 @@ pub mod plan;
 pub mod progress;
 pub mod replan;
 pub mod schedule;
+pub mod settings;
 pub mod solver;
 pub mod spinner;
+pub mod storage;
 pub mod whatif;

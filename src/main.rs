@@ -4,7 +4,7 @@ use clap::Parser;
 
 fn main() {
     let cli = studyplan::cli::Cli::parse();
-    if let Err(e) = studyplan::app::run(cli) {
+    if let Err(e) = studyplan::commands::run(cli) {
         // Every message already includes its cause: print it once.
         eprintln!("error: {e}");
         std::process::exit(e.exit_code());

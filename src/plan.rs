@@ -120,6 +120,29 @@ pub struct Summary {
     /// Why the plan is not proven optimal, when it is not the time limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Whether the path-order rule was lifted (`--any-order`).
+    #[serde(default)]
+    pub any_order: bool,
+    /// What lifting the path-order rule would gain at priorities 1 and 2; `None` when it was
+    /// not worked out (with `--any-order`, or when that solve was not proven).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_cost: Option<OrderCost>,
+}
+
+/// What following the path's order costs, compared with `--any-order`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderCost {
+    /// Required minutes `--any-order` would fit inside their windows on top of this plan's.
+    pub required_in_window_minutes: u32,
+    /// Late minute-days `--any-order` would save.
+    pub late_minute_days: u64,
+}
+
+impl OrderCost {
+    /// Whether following the order costs anything.
+    pub fn is_zero(&self) -> bool {
+        self.required_in_window_minutes == 0 && self.late_minute_days == 0
+    }
 }
 
 impl Plan {

@@ -27,6 +27,9 @@ pub struct Settings {
     pub min_session: u32,
     /// Seconds the solver may take.
     pub time_limit: f64,
+    /// `--any-order`: items of a section need not start in path order.
+    #[serde(default)]
+    pub any_order: bool,
     /// Diagnostics for stderr; set by the command layer, never stored.
     #[serde(skip)]
     pub trace: Trace,
@@ -63,12 +66,12 @@ pub(crate) struct Work {
     pub previous: Option<Vec<u32>>,
 }
 
-fn options(settings: &Settings, only_required: bool) -> solver::Options {
+fn options(settings: &Settings, through: solver::Through) -> solver::Options {
     solver::Options {
         time_limit: settings.time_limit,
         verbose: settings.trace.levels,
         solver_log: settings.trace.solver_log,
-        only_required,
+        through,
     }
 }
 
@@ -94,10 +97,13 @@ pub fn required_fit(path: &LearningPath, settings: &Settings) -> Result<Fit> {
         });
     }
     let work = whole_path(path, limit);
-    let avail = &settings.availability;
     let windows = windows_of(path);
-    let problem = problem(path, avail, &windows, &work, &[]);
-    let solution = solver::solve(&problem, &options(settings, true)).map_err(too_long)?;
+    let problem = problem(path, settings, &windows, &work, &[]);
+    let solution = solver::solve(
+        &problem,
+        &options(settings, solver::Through::RequiredInWindow),
+    )
+    .map_err(too_long)?;
     let levels = solver::Levels::of(&problem, &solution.days);
     Ok(Fit {
         in_window: u32::try_from(levels.required_in_window).unwrap_or(u32::MAX),
@@ -187,6 +193,10 @@ pub fn plan(path: &LearningPath, settings: &Settings, now: DateTime<Utc>) -> Res
             ));
         }
     }
+    if !settings.any_order {
+        let tasks = tasks(path, &windows_of(path), &work);
+        warnings.extend(chains(path, &work, &tasks).1);
+    }
     let plan = solve(path, settings, &work, &[], Vec::new(), now)?;
     Ok(Planned { plan, warnings })
 }
@@ -201,49 +211,76 @@ pub(crate) fn solve(
     cancelled: Vec<Session>,
     now: DateTime<Utc>,
 ) -> Result<Plan> {
-    let avail = &settings.availability;
     let windows = windows_of(path);
-    let problem = problem(path, avail, &windows, work, fixed);
-    let solution = solver::solve(&problem, &options(settings, false)).map_err(too_long)?;
-    Ok(build_plan(
+    let problem = problem(path, settings, &windows, work, fixed);
+    let solution =
+        solver::solve(&problem, &options(settings, solver::Through::All)).map_err(too_long)?;
+    let mut plan = build_plan(
         path, settings, &windows, work, fixed, cancelled, &solution, now,
-    ))
+    );
+    plan.summary.any_order = settings.any_order;
+    if !settings.any_order {
+        plan.summary.order_cost = order_cost(&problem, &solution, settings)?;
+    }
+    Ok(plan)
+}
+
+/// What lifting the path-order rule would gain at priorities 1 and 2: nothing when every
+/// required minute is in its window already; otherwise the same problem without chains, solved
+/// through priority 2. `None` when that solve is not proven.
+fn order_cost(
+    problem: &Problem,
+    solution: &solver::Solution,
+    settings: &Settings,
+) -> Result<Option<crate::plan::OrderCost>> {
+    let ordered = solver::Levels::of(problem, &solution.days);
+    let required: u64 = problem
+        .tasks
+        .iter()
+        .filter(|t| t.kind == Kind::Required && t.window.is_some())
+        .map(|t| u64::from(t.minutes()))
+        .sum();
+    if problem.chains.is_empty()
+        || (ordered.required_in_window >= required && ordered.late_minute_days == 0)
+    {
+        return Ok(Some(crate::plan::OrderCost::default()));
+    }
+    // Against a plan that is not proven, a difference would measure the solver, not the rule.
+    if !solution.optimal {
+        return Ok(None);
+    }
+    let free = Problem {
+        chains: Vec::new(),
+        ..problem.clone()
+    };
+    let any =
+        solver::solve(&free, &options(settings, solver::Through::Lateness)).map_err(too_long)?;
+    if !any.optimal {
+        return Ok(None);
+    }
+    let unordered = solver::Levels::of(&free, &any.days);
+    Ok(Some(crate::plan::OrderCost {
+        required_in_window_minutes: u32::try_from(
+            unordered
+                .required_in_window
+                .saturating_sub(ordered.required_in_window),
+        )
+        .unwrap_or(u32::MAX),
+        late_minute_days: ordered
+            .late_minute_days
+            .saturating_sub(unordered.late_minute_days),
+    }))
 }
 
 fn problem(
     path: &LearningPath,
-    avail: &Availability,
+    settings: &Settings,
     windows: &[Option<(u32, u32)>],
     work: &[Work],
     fixed: &[Session],
 ) -> Problem {
-    let index: BTreeMap<String, usize> = work
-        .iter()
-        .enumerate()
-        .map(|(t, w)| {
-            let s = &path.sections[w.section];
-            (full_id(s, &s.items[w.item]), t)
-        })
-        .collect();
-    let tasks: Vec<Task> = work
-        .iter()
-        .map(|w| {
-            let item = &path.sections[w.section].items[w.item];
-            Task {
-                section: w.section,
-                kind: item.kind,
-                parts: w.parts.clone(),
-                window: windows[w.section],
-                release: w.release,
-                after: item
-                    .after
-                    .iter()
-                    .filter_map(|a| index.get(a).copied())
-                    .collect(),
-                previous: w.previous.clone(),
-            }
-        })
-        .collect();
+    let avail = &settings.availability;
+    let tasks = tasks(path, windows, work);
     let section_after = path
         .sections
         .iter()
@@ -300,11 +337,108 @@ fn problem(
         d += 1;
     }
     capacity.extend((0..7).map(|i| cap(d + i)));
+    let chains = if settings.any_order {
+        Vec::new()
+    } else {
+        chains(path, work, &tasks).0
+    };
     Problem {
         capacity,
         tasks,
         section_after,
+        chains,
+        slots: None,
     }
+}
+
+/// The solver's tasks for `work`: parts, windows, releases, prerequisites among the work.
+fn tasks(path: &LearningPath, windows: &[Option<(u32, u32)>], work: &[Work]) -> Vec<Task> {
+    let index: BTreeMap<String, usize> = work
+        .iter()
+        .enumerate()
+        .map(|(t, w)| {
+            let s = &path.sections[w.section];
+            (full_id(s, &s.items[w.item]), t)
+        })
+        .collect();
+    work.iter()
+        .map(|w| {
+            let item = &path.sections[w.section].items[w.item];
+            Task {
+                section: w.section,
+                kind: item.kind,
+                parts: w.parts.clone(),
+                window: windows[w.section],
+                release: w.release,
+                after: item
+                    .after
+                    .iter()
+                    .filter_map(|a| index.get(a).copied())
+                    .collect(),
+                previous: w.previous.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The path-order chains: the work of each section and kind that starts in this plan, in path
+/// order (work that continues an item begun earlier is not in a chain: it started before).
+///
+/// An item that must wait, through prerequisites, for an item after it in its chain cannot
+/// keep the rule; it leaves the chain, and the second value says so for the learner.
+fn chains(path: &LearningPath, work: &[Work], tasks: &[Task]) -> (Vec<Vec<usize>>, Vec<String>) {
+    // Everything each task waits for, through prerequisites.
+    let mut waits: Vec<Option<BTreeSet<usize>>> = vec![None; tasks.len()];
+    fn reach(t: usize, tasks: &[Task], waits: &mut Vec<Option<BTreeSet<usize>>>) {
+        if waits[t].is_some() {
+            return;
+        }
+        waits[t] = Some(BTreeSet::new()); // prerequisites are acyclic: a guard, not a result
+        let mut all = BTreeSet::new();
+        for &j in &tasks[t].after {
+            reach(j, tasks, waits);
+            all.insert(j);
+            all.extend(waits[j].iter().flatten().copied());
+        }
+        waits[t] = Some(all);
+    }
+    let mut by_key: BTreeMap<(usize, Kind), Vec<usize>> = BTreeMap::new();
+    for (t, w) in work.iter().enumerate() {
+        if w.part_numbers.first() == Some(&1) {
+            by_key
+                .entry((w.section, tasks[t].kind))
+                .or_default()
+                .push(t);
+        }
+    }
+    let mut warnings = Vec::new();
+    let mut out = Vec::new();
+    for chain in by_key.into_values() {
+        let mut kept = Vec::with_capacity(chain.len());
+        for (i, &t) in chain.iter().enumerate() {
+            reach(t, tasks, &mut waits);
+            let later = waits[t]
+                .iter()
+                .flatten()
+                .find(|j| chain[i + 1..].contains(j));
+            match later {
+                Some(&j) => {
+                    let id = |t: usize| {
+                        let s = &path.sections[work[t].section];
+                        full_id(s, &s.items[work[t].item])
+                    };
+                    warnings.push(format!(
+                        "{} waits for {}, which comes after it in the path: it does not follow the path's order",
+                        id(t),
+                        id(j)
+                    ));
+                }
+                None => kept.push(t),
+            }
+        }
+        out.push(kept);
+    }
+    (out, warnings)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -563,6 +697,8 @@ fn summary(
         optimal: solution.optimal,
         gap: solution.gap,
         note: solution.note.clone(),
+        any_order: false,
+        order_cost: None,
     };
     for x in sessions {
         match x.kind {

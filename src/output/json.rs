@@ -94,6 +94,8 @@ struct SummaryDto {
     late_minute_days: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     gap: Option<f64>,
+    any_order: bool,
+    order_cost: Option<crate::plan::OrderCost>,
 }
 
 #[derive(Serialize)]
@@ -145,6 +147,8 @@ impl<'a> Document<'a> {
                 optimal: s.optimal,
                 late_minute_days: s.late_minute_days,
                 gap: s.gap.and_then(finite),
+                any_order: s.any_order,
+                order_cost: s.order_cost,
             },
             overloaded: plan.overloaded.iter().map(OverloadDto::from).collect(),
             cancelled: plan
@@ -309,7 +313,9 @@ mod tests {
                 "reference_scheduled_minutes",
                 "optimal",
                 "late_minute_days",
-                "gap"
+                "gap",
+                "any_order",
+                "order_cost"
             ]
         );
         let unscheduled = text

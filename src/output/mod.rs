@@ -13,6 +13,7 @@ pub mod csv;
 pub mod ics;
 pub mod json;
 pub mod md;
+pub mod report;
 pub mod table;
 
 use crate::path::Kind;
@@ -440,6 +441,8 @@ pub(crate) fn sample_plan() -> Plan {
             optimal: false,
             gap: Some(0.0125),
             note: None,
+            any_order: false,
+            order_cost: None,
         },
     }
 }

@@ -2,7 +2,6 @@
 //! progress log. Written atomically (temporary file in the same folder, flushed, renamed), so
 //! an interrupted write leaves the previous state intact.
 
-pub mod lock;
 pub mod resolve;
 pub mod status;
 
@@ -11,7 +10,6 @@ use crate::plan::Plan;
 use crate::schedule::Settings;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Format version of the state file this build writes and reads.
@@ -79,31 +77,23 @@ pub struct Calendar {
 /// A state file larger than this is refused rather than read (a 20,000-item plan is far below).
 const MAX_STATE_BYTES: u64 = 256 << 20;
 
-/// Read at most one byte past the limit, so `/dev/zero` or a huge file cannot fill memory.
-fn read_limited(file: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(file)?
-        .take(MAX_STATE_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
 impl State {
     /// Read and check a state file.
     pub fn load(file: &Path) -> Result<State> {
-        let bytes = read_limited(file).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => Error::State {
-                file: file.to_path_buf(),
-                line: None,
-                column: None,
-                message: "not found: make a plan first with `studyplan plan` (or pass --state)"
-                    .into(),
-            },
-            _ => Error::Read {
-                file: file.to_path_buf(),
-                source,
-            },
+        let bytes = crate::storage::read_limited(file, MAX_STATE_BYTES).map_err(|source| {
+            match source.kind() {
+                std::io::ErrorKind::NotFound => Error::State {
+                    file: file.to_path_buf(),
+                    line: None,
+                    column: None,
+                    message: "not found: make a plan first with `studyplan plan` (or pass --state)"
+                        .into(),
+                },
+                _ => Error::Read {
+                    file: file.to_path_buf(),
+                    source,
+                },
+            }
         })?;
         let state_err = |line, column, message: String| Error::State {
             file: file.to_path_buf(),
@@ -111,7 +101,7 @@ impl State {
             column,
             message,
         };
-        if bytes.len() as u64 > MAX_STATE_BYTES {
+        let Some(bytes) = bytes else {
             return Err(state_err(
                 None,
                 None,
@@ -120,7 +110,7 @@ impl State {
                     MAX_STATE_BYTES >> 20
                 ),
             ));
-        }
+        };
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(state_err(
                 None,
@@ -160,65 +150,17 @@ impl State {
 
     /// Write atomically: a temporary file next to `file`, flushed and synced, renamed over it.
     pub fn save(&self, file: &Path) -> Result<()> {
-        let text = serde_norway::to_string(self)
-            .map_err(|e| Error::Solver(format!("cannot serialise the state: {e}")))?;
-        write_atomic(file, text.as_bytes())
+        let text = serde_norway::to_string(self).map_err(|e| Error::Write {
+            file: file.to_path_buf(),
+            source: std::io::Error::other(format!("cannot serialise the state: {e}")),
+        })?;
+        crate::storage::write_atomic(file, text.as_bytes())
     }
 }
 
 #[derive(Deserialize)]
 struct VersionOnly {
     version: u32,
-}
-
-/// Replace `file` with `bytes` atomically.
-pub fn write_atomic(file: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomic_with(file, bytes, |out, bytes| out.write_all(bytes))
-}
-
-/// Replace `file` with `bytes` atomically, handing the temporary file to `write` to fill.
-///
-/// The bytes go to a temporary file in the same folder (so the rename cannot cross file
-/// systems), which is synced and then renamed over `file`; the folder is synced after the
-/// rename so the new name survives a power cut. Whatever fails on the way (`write` itself,
-/// the sync, the rename), `file` keeps its old contents and the temporary file is removed.
-/// `write` exists so tests can fail the write part-way; everyone else calls [`write_atomic`].
-pub fn write_atomic_with(
-    file: &Path,
-    bytes: &[u8],
-    write: impl FnOnce(&mut dyn Write, &[u8]) -> std::io::Result<()>,
-) -> Result<()> {
-    let write_err = |source| Error::Write {
-        file: file.to_path_buf(),
-        source,
-    };
-    let dir = match file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".studyplan-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(write_err)?;
-    // On any early return `tmp` is dropped, which deletes the temporary file.
-    write(tmp.as_file_mut(), bytes).map_err(write_err)?;
-    tmp.as_file_mut().flush().map_err(write_err)?;
-    tmp.as_file().sync_all().map_err(write_err)?;
-    tmp.persist(file).map_err(|e| write_err(e.error))?;
-    sync_dir(&dir);
-    Ok(())
-}
-
-/// Make a rename in `dir` durable. Best effort: not every platform or file system lets a
-/// folder be opened and synced, and the rename itself has already happened.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 /// What the progress log says about one item.
@@ -303,7 +245,9 @@ impl State {
 mod tests {
     use super::*;
     use crate::calendar::Availability;
+    use crate::storage::{write_atomic, write_atomic_with};
     use chrono::NaiveTime;
+    use std::io::Write;
 
     /// A writer that takes `left` more bytes and then fails, like a full disk or a crash.
     struct FailAfter<'a> {
@@ -341,6 +285,7 @@ mod tests {
                 max_session: 90,
                 min_session: 15,
                 time_limit: 10.0,
+                any_order: false,
                 trace: crate::schedule::Trace::default(),
             },
             progress: (0..progress)

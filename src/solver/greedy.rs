@@ -58,11 +58,13 @@ pub fn complete_required(
     problem: &Problem,
     days: &[Option<Vec<u32>>],
 ) -> Option<Vec<Option<Vec<u32>>>> {
-    let mut free = problem.capacity.clone();
+    let mut free = Room::of(problem);
     for (task, d) in problem.tasks.iter().zip(days) {
-        for (&day, &m) in d.iter().flatten().zip(&task.parts) {
-            let f = free.get_mut(day as usize)?;
-            *f = f.checked_sub(m)?;
+        for (&slot, &m) in d.iter().flatten().zip(&task.parts) {
+            if !free.fits(slot as usize, m) {
+                return None;
+            }
+            free.take(slot as usize, m);
         }
     }
     let mut out = days.to_vec();
@@ -70,20 +72,31 @@ pub fn complete_required(
         .filter(|&t| problem.tasks[t].kind == Kind::Required)
         .collect();
     order.sort_by_key(|&t| (problem.tasks[t].window.map_or(u32::MAX, |w| w.1), t));
+    let chains = Chains::of(problem);
     for t in order {
         let task = &problem.tasks[t];
+        // A task that starts now starts no earlier than the tasks before it in its chain.
+        let after_chain = if out[t].as_ref().is_none_or(Vec::is_empty) {
+            chains.earliest(t, &out)
+        } else {
+            0
+        };
         let placed = out[t].get_or_insert_with(Vec::new);
-        let mut day = placed
+        let mut slot = placed
             .last()
-            .map_or(task.earliest() as usize, |&d| d as usize + 1);
+            .map_or(task.earliest().max(after_chain) as usize, |&d| {
+                problem.first_slot_after_day_of(d) as usize
+            });
         for &m in &task.parts[placed.len()..] {
-            while free.get(day).is_some_and(|&f| f < m) {
-                day += 1;
+            while slot < free.len() && !free.fits(slot, m) {
+                slot += 1;
             }
-            let f = free.get_mut(day)?;
-            *f -= m;
-            placed.push(day as u32);
-            day += 1;
+            if slot >= free.len() {
+                return None;
+            }
+            free.take(slot, m);
+            placed.push(slot as u32);
+            slot = problem.first_slot_after_day_of(slot as u32) as usize;
         }
     }
     Some(out)
@@ -96,9 +109,10 @@ fn schedule_from(
 ) -> Vec<Option<Vec<u32>>> {
     let mut g = Greedy {
         problem,
-        free: problem.capacity.clone(),
+        free: Room::of(problem),
         days: vec![None; problem.tasks.len()],
         last_required: vec![0; problem.section_after.len()],
+        chains: Chains::of(problem),
     };
     for (t, days) in seed.iter().enumerate() {
         let Some(days) = days else { continue };
@@ -107,7 +121,7 @@ fn schedule_from(
         }
         let task = &problem.tasks[t];
         for (&d, &m) in days.iter().zip(&task.parts) {
-            g.free[d as usize] = g.free[d as usize].saturating_sub(m);
+            g.free.take(d as usize, m);
         }
         if task.kind == Kind::Required {
             let last = days.last().copied().unwrap_or(0);
@@ -128,7 +142,10 @@ fn schedule_from(
             continue;
         }
         let task = &problem.tasks[t];
-        let in_window = window_first && task.window.is_some() && g.prerequisites_placed(t);
+        // Once a task of a chain is deferred, the rest of its chain waits for it.
+        let chain_deferred = g.chains.before(t).any(|j| deferred.contains(&j));
+        let in_window =
+            window_first && task.window.is_some() && !chain_deferred && g.prerequisites_placed(t);
         if !(in_window && g.try_place(t, task.window.map(|w| w.1))) {
             deferred.push(t);
         }
@@ -150,10 +167,11 @@ fn schedule_from(
 
 struct Greedy<'a> {
     problem: &'a Problem,
-    free: Vec<u32>,
+    free: Room<'a>,
     days: Vec<Option<Vec<u32>>>,
     /// Last day of placed required work per section.
     last_required: Vec<u32>,
+    chains: Chains,
 }
 
 impl Greedy<'_> {
@@ -184,6 +202,7 @@ impl Greedy<'_> {
         for &s in &problem.section_after[task.section] {
             earliest = earliest.max(self.last_required[s]);
         }
+        earliest = earliest.max(self.chains.earliest(t, &self.days));
         let mut to = last.map_or(self.free.len(), |b| (b as usize + 1).min(self.free.len()));
         // Work already placed that needs this task: finish on or before its first day.
         for (i, other) in problem.tasks.iter().enumerate() {
@@ -193,11 +212,16 @@ impl Greedy<'_> {
                 }
             }
         }
-        let Some(placed) = place(task, earliest as usize, to, &self.free) else {
+        // Tasks after this one in its chain that are already placed: start on or before them.
+        let first_to = self
+            .chains
+            .latest(t, &self.days)
+            .map_or(to, |d| d as usize + 1);
+        let Some(placed) = place(task, earliest as usize, to, first_to, &self.free) else {
             return false;
         };
         for (&d, &m) in placed.iter().zip(&task.parts) {
-            self.free[d as usize] -= m;
+            self.free.take(d as usize, m);
         }
         if task.kind == Kind::Required {
             let last = placed.last().copied().unwrap_or(0);
@@ -208,21 +232,128 @@ impl Greedy<'_> {
     }
 }
 
-/// Parts on strictly increasing days from `from`, each on the first day with room, before `to`.
-fn place(task: &Task, from: usize, to: usize, free: &[u32]) -> Option<Vec<u32>> {
+/// Parts on strictly increasing days from slot `from`, each in the first slot with room,
+/// before `to` (and the first part before `first_to`).
+fn place(task: &Task, from: usize, to: usize, first_to: usize, free: &Room) -> Option<Vec<u32>> {
     let mut out = Vec::with_capacity(task.parts.len());
-    let mut day = from;
+    let mut slot = from;
     for &m in &task.parts {
-        while day < to && free[day] < m {
-            day += 1;
+        let to = if out.is_empty() { to.min(first_to) } else { to };
+        while slot < to && !free.fits(slot, m) {
+            slot += 1;
         }
-        if day >= to {
+        if slot >= to {
             return None;
         }
-        out.push(day as u32);
-        day += 1;
+        out.push(slot as u32);
+        slot = free.problem.first_slot_after_day_of(slot as u32) as usize;
     }
     Some(out)
+}
+
+/// What is still free: the room of each slot and, with several slots a day, the study
+/// minutes of each day.
+struct Room<'a> {
+    problem: &'a Problem,
+    slot: Vec<u32>,
+    day: Vec<u32>,
+}
+
+impl<'a> Room<'a> {
+    fn of(problem: &'a Problem) -> Room<'a> {
+        Room {
+            problem,
+            slot: problem.capacity.clone(),
+            day: problem
+                .slots
+                .as_ref()
+                .map(|x| x.day_minutes.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.slot.len()
+    }
+
+    /// Whether a session of `m` minutes fits slot `s`.
+    fn fits(&self, s: usize, m: u32) -> bool {
+        let Some(&room) = self.slot.get(s) else {
+            return false;
+        };
+        room >= self.problem.room(m)
+            && (self.problem.slots.is_none()
+                || self
+                    .day
+                    .get(self.problem.day(s as u32) as usize)
+                    .is_some_and(|&d| d >= m))
+    }
+
+    fn take(&mut self, s: usize, m: u32) {
+        let room = self.problem.room(m);
+        if let Some(r) = self.slot.get_mut(s) {
+            *r = r.saturating_sub(room);
+        }
+        if self.problem.slots.is_some() {
+            let day = self.problem.day(s as u32) as usize;
+            if let Some(d) = self.day.get_mut(day) {
+                *d = d.saturating_sub(m);
+            }
+        }
+    }
+}
+
+/// The path-order chains of a problem, indexed by task.
+struct Chains {
+    /// For each task: its chain and its place in it.
+    of: Vec<Option<(usize, usize)>>,
+    chains: Vec<Vec<usize>>,
+}
+
+impl Chains {
+    fn of(problem: &Problem) -> Chains {
+        let mut of = vec![None; problem.tasks.len()];
+        for (c, chain) in problem.chains.iter().enumerate() {
+            for (i, &t) in chain.iter().enumerate() {
+                of[t] = Some((c, i));
+            }
+        }
+        Chains {
+            of,
+            chains: problem.chains.clone(),
+        }
+    }
+
+    /// The tasks before `t` in its chain.
+    fn before(&self, t: usize) -> impl Iterator<Item = usize> + '_ {
+        let (c, i) = self.of[t].unwrap_or((0, 0));
+        let chain: &[usize] = self.chains.get(c).map_or(&[], |v| &v[..i]);
+        chain.iter().copied()
+    }
+
+    /// The tasks after `t` in its chain.
+    fn after(&self, t: usize) -> impl Iterator<Item = usize> + '_ {
+        let chain: &[usize] = match self.of[t] {
+            Some((c, i)) => &self.chains[c][i + 1..],
+            None => &[],
+        };
+        chain.iter().copied()
+    }
+
+    /// The first day `t` may start on: the latest first day of a placed task before it.
+    fn earliest(&self, t: usize, days: &[Option<Vec<u32>>]) -> u32 {
+        self.before(t)
+            .filter_map(|j| days[j].as_ref().and_then(|d| d.first().copied()))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The last day `t` may start on: the earliest first day of a placed task after it.
+    fn latest(&self, t: usize, days: &[Option<Vec<u32>>]) -> Option<u32> {
+        self.after(t)
+            .filter_map(|j| days[j].as_ref().and_then(|d| d.first().copied()))
+            .min()
+    }
 }
 
 /// Tasks in an order that respects prerequisites: a topological sort by earliest window end
@@ -246,6 +377,13 @@ fn placement_order(problem: &Problem, by_deadline: bool) -> Vec<usize> {
             next[j].push(i);
         }
     }
+    // A task of a chain waits for the one before it, so it is never placed before it.
+    for chain in &problem.chains {
+        for w in chain.windows(2) {
+            indegree[w[1]] += 1;
+            next[w[0]].push(w[1]);
+        }
+    }
     let mut ready: BinaryHeap<Reverse<(u32, usize)>> = (0..n)
         .filter(|&i| indegree[i] == 0)
         .map(|i| Reverse(key(i)))
@@ -259,6 +397,15 @@ fn placement_order(problem: &Problem, by_deadline: bool) -> Vec<usize> {
                 ready.push(Reverse(key(k)));
             }
         }
+    }
+    // Prerequisites and path order that wait for each other in a circle: the rest in path
+    // order (placing them may fail, which the caller reports).
+    if order.len() < n {
+        let mut placed = vec![false; n];
+        for &i in &order {
+            placed[i] = true;
+        }
+        order.extend((0..n).filter(|&i| !placed[i]));
     }
     order
 }

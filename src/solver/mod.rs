@@ -12,15 +12,106 @@ mod model;
 use crate::path::Kind;
 
 /// The scheduling problem for one plan or replan.
+///
+/// Time comes in slots: without [`Problem::slots`] a slot is a day (slot `d` is day `d`);
+/// with them a slot is one free gap of a day, in time order. Everything about days (windows,
+/// releases, lateness) is given in slots by the caller and measured in days by the solver.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
-    /// Free study minutes of each day; day 0 is the plan's start. Its length is the horizon
-    /// the caller allows; the solver may use a shorter prefix.
+    /// Room of each slot: without slots, the free study minutes of each day (day 0 is the
+    /// plan's start); with them, the gap's minutes plus one break (see [`Slots`]). Its length
+    /// is the horizon the caller allows; the solver may use a shorter prefix.
     pub capacity: Vec<u32>,
     pub tasks: Vec<Task>,
     /// For each section, the sections whose required work must be finished (by day) before any
     /// session of this section. Used for sections without weeks ("after the sections before it").
     pub section_after: Vec<Vec<usize>>,
+    /// The path-order rule: in each chain (tasks of one section and kind, in path order), the
+    /// first part of a scheduled task is on or after the first part of every scheduled task
+    /// before it. Empty with `--any-order`.
+    pub chains: Vec<Vec<usize>>,
+    /// Several free gaps a day (study windows, busy calendars, breaks); `None`: one a day.
+    pub slots: Option<Slots>,
+}
+
+/// The free gaps of the days, as the solver's time unit.
+///
+/// A session lies inside one gap; sessions of one gap are `break_minutes` apart, so a session
+/// of `m` minutes takes `m + break_minutes` of its slot's room, and a slot's room is its
+/// length plus one break. A day's sessions together stay within its study minutes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slots {
+    /// The day of each slot, non-decreasing from 0, every day with at least one slot (a day
+    /// without study has one slot of no room). As long as [`Problem::capacity`].
+    pub day: Vec<u32>,
+    /// Study minutes of each day.
+    pub day_minutes: Vec<u32>,
+    pub break_minutes: u32,
+}
+
+impl Problem {
+    /// The day slot `s` is on.
+    pub fn day(&self, s: u32) -> u32 {
+        match &self.slots {
+            None => s,
+            Some(x) => match x.day.get(s as usize) {
+                Some(&d) => d,
+                // Past the horizon: one slot a day after the last.
+                None => x.day.last().map_or(0, |&d| d + 1) + s - x.day.len() as u32,
+            },
+        }
+    }
+
+    /// The room a session of `minutes` takes in its slot.
+    pub fn room(&self, minutes: u32) -> u32 {
+        minutes + self.slots.as_ref().map_or(0, |x| x.break_minutes)
+    }
+
+    /// Study minutes of `day`, when a day holds several slots.
+    pub fn day_minutes(&self, day: u32) -> Option<u32> {
+        self.slots
+            .as_ref()
+            .map(|x| x.day_minutes.get(day as usize).copied().unwrap_or(0))
+    }
+
+    /// The last slot of the day before slot `s`'s day, or `None` on the first day.
+    pub fn last_slot_before_day_of(&self, s: u32) -> Option<u32> {
+        let Some(x) = &self.slots else {
+            return s.checked_sub(1);
+        };
+        let day = self.day(s);
+        let first = x.day.partition_point(|&d| d < day) as u32;
+        first.checked_sub(1)
+    }
+
+    /// The first slot of the day after slot `s`'s day.
+    pub fn first_slot_after_day_of(&self, s: u32) -> u32 {
+        match &self.slots {
+            None => s + 1,
+            Some(x) => {
+                let day = self.day(s);
+                (x.day.partition_point(|&d| d <= day) as u32).max(s + 1)
+            }
+        }
+    }
+
+    /// The last slot at most `days` days after slot `s`'s day (within the horizon).
+    pub fn last_slot_within(&self, s: u32, days: u32) -> u32 {
+        match &self.slots {
+            None => s.saturating_add(days),
+            Some(x) => {
+                let day = self.day(s).saturating_add(days);
+                (x.day.partition_point(|&d| d <= day) as u32)
+                    .saturating_sub(1)
+                    .max(s)
+            }
+        }
+    }
+
+    /// Days from slot `end`'s day to slot `s`'s day (0 when `s` is not later).
+    pub fn days_after(&self, s: u32, end: u32) -> u32 {
+        self.day(s).saturating_sub(self.day(end))
+    }
 }
 
 /// One item to place, possibly split into parts.
@@ -66,10 +157,22 @@ pub struct Options {
     pub time_limit: f64,
     /// Print each level's progress to stderr.
     pub verbose: bool,
-    /// Stop after priority 1 (required minutes in window): for what-if searches.
-    pub only_required: bool,
+    /// The last priority level to solve: fewer levels for what-if searches and for the cost
+    /// of the path-order rule.
+    pub through: Through,
     /// Let HiGHS print its own log.
     pub solver_log: bool,
+}
+
+/// How far down the priorities a solve goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Through {
+    /// Priority 1 only: the most required minutes in their windows.
+    RequiredInWindow,
+    /// Priorities 1 and 2: then the least late work.
+    Lateness,
+    /// Every level.
+    All,
 }
 
 /// Why there is no plan at all.
@@ -88,7 +191,7 @@ impl Default for Options {
         Options {
             time_limit: 10.0,
             verbose: false,
-            only_required: false,
+            through: Through::All,
             solver_log: false,
         }
     }
@@ -128,16 +231,16 @@ impl Levels {
         let mut l = Levels::default();
         for (task, d) in problem.tasks.iter().zip(days) {
             let Some(d) = d else { continue };
-            for (p, (&m, &day)) in task.parts.iter().zip(d).enumerate() {
+            for (p, (&m, &slot)) in task.parts.iter().zip(d).enumerate() {
                 let m = u64::from(m);
-                l.earliness += m * u64::from(day);
-                if task.previous.as_ref().and_then(|v| v.get(p)) == Some(&day) {
+                l.earliness += m * u64::from(problem.day(slot));
+                if task.previous.as_ref().and_then(|v| v.get(p)) == Some(&slot) {
                     l.kept += 1;
                 }
                 match task.kind {
                     Kind::Required => match task.window {
-                        Some((_, end)) if day > end => {
-                            l.late_minute_days += m * u64::from(day - end);
+                        Some((_, end)) if slot > end => {
+                            l.late_minute_days += m * u64::from(problem.days_after(slot, end));
                         }
                         _ => l.required_in_window += m,
                     },
@@ -245,6 +348,7 @@ fn keep_path_order(problem: &Problem, days: &mut [Option<Vec<u32>>]) {
 pub fn is_feasible(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
     let horizon = problem.capacity.len();
     let mut used = vec![0u32; horizon];
+    let mut minutes_on: std::collections::BTreeMap<u32, u32> = Default::default();
     let sections = problem.section_after.len();
     let mut last_required = vec![None::<u32>; sections];
     for (task, d) in problem.tasks.iter().zip(days) {
@@ -254,7 +358,10 @@ pub fn is_feasible(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
             }
             continue;
         };
-        if d.len() != task.parts.len() || d.windows(2).any(|w| w[0] >= w[1]) {
+        // Parts on distinct days, in order.
+        if d.len() != task.parts.len()
+            || d.windows(2).any(|w| problem.day(w[0]) >= problem.day(w[1]))
+        {
             return false;
         }
         let (Some(&first), Some(&last)) = (d.first(), d.last()) else {
@@ -266,8 +373,9 @@ pub fn is_feasible(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
         if task.latest_for_optional().is_some_and(|b| last > b) {
             return false;
         }
-        for (&day, &m) in d.iter().zip(&task.parts) {
-            used[day as usize] += m;
+        for (&slot, &m) in d.iter().zip(&task.parts) {
+            used[slot as usize] += problem.room(m);
+            *minutes_on.entry(problem.day(slot)).or_default() += m;
         }
         if task.kind == Kind::Required {
             let l = &mut last_required[task.section];
@@ -275,6 +383,15 @@ pub fn is_feasible(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
         }
     }
     if used.iter().zip(&problem.capacity).any(|(u, c)| u > c) {
+        return false;
+    }
+    if minutes_on
+        .iter()
+        .any(|(&day, &m)| problem.day_minutes(day).is_some_and(|most| m > most))
+    {
+        return false;
+    }
+    if !in_chain_order(problem, days) {
         return false;
     }
     for (task, d) in problem.tasks.iter().zip(days) {
@@ -305,6 +422,16 @@ pub fn is_feasible(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
     true
 }
 
+/// Whether every chain of `problem` starts its scheduled tasks in order (the path-order rule).
+pub fn in_chain_order(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
+    problem.chains.iter().all(|chain| {
+        let firsts = chain
+            .iter()
+            .filter_map(|&t| days[t].as_ref().and_then(|d| d.first().copied()));
+        firsts.clone().zip(firsts.skip(1)).all(|(a, b)| a <= b)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +458,8 @@ mod tests {
                 task(0, Kind::Optional, vec![30]),
             ],
             section_after: vec![Vec::new()],
+            chains: Vec::new(),
+            slots: None,
         };
         // Both items interleaved, the second one first: every level as good as in order.
         let mut days = vec![Some(vec![1, 3]), Some(vec![0, 2]), Some(vec![4])];
@@ -354,6 +483,8 @@ mod tests {
                 task(0, Kind::Required, vec![30]),
             ],
             section_after: vec![Vec::new()],
+            chains: Vec::new(),
+            slots: None,
         };
         let mut days = vec![Some(vec![1]), Some(vec![0])];
         keep_path_order(&problem, &mut days);

@@ -36,6 +36,9 @@ use std::time::Instant;
 
 const REQUIRED_IN_WINDOW: &str = "required minutes in window";
 const OPTIONAL_THEN_REFERENCE: &str = "optional then reference minutes";
+const LATE_MINUTE_DAYS: &str = "late minute-days";
+/// Chains that may leave tasks out up to this length state the path-order rule pairwise.
+const PAIRWISE_CHAIN: usize = 40;
 
 /// A sparse linear expression over column indices.
 type Lin = Vec<(usize, f64)>;
@@ -116,6 +119,9 @@ struct Model {
     keep: Vec<(usize, usize, u32, usize)>,
     /// Day patterns: (day, size counts of the pattern, column).
     patterns: Vec<(u32, Pattern, usize)>,
+    /// Path-order switches of chains that may skip tasks: (chain, place in it, day, column),
+    /// where the column is 1 when every scheduled task up to that place has started by the day.
+    started: Vec<(usize, usize, u32, usize)>,
     objectives: Vec<Objective>,
 }
 
@@ -253,6 +259,7 @@ impl Model {
             phase: vec![None; problem.section_after.len()],
             keep: Vec::new(),
             patterns: Vec::new(),
+            started: Vec::new(),
             objectives: Vec::new(),
         };
         m.make_classes(problem);
@@ -266,13 +273,14 @@ impl Model {
         m.pattern_constraints(problem, horizon);
         m.phase_constraints(problem);
         m.prerequisite_constraints(problem);
+        m.order_constraints(problem);
         m.keep_variables(problem);
         m.make_objectives(problem);
         m
     }
 
     fn make_classes(&mut self, problem: &Problem) {
-        let linked = linked_tasks(problem);
+        let linked = own_class(problem);
         let mut by_key: BTreeMap<ClassKey, usize> = BTreeMap::new();
         for (i, t) in problem.tasks.iter().enumerate() {
             let class = if linked[i] {
@@ -304,7 +312,8 @@ impl Model {
     /// theirs, no previous late day to keep.
     fn make_pools(&mut self, problem: &Problem) {
         let followed = followed_sections(problem);
-        let linked = linked_tasks(problem);
+        // A late session of a chain keeps its place in the order, so it needs its own columns.
+        let linked = own_class(problem);
         let mut by_size: BTreeMap<u32, usize> = BTreeMap::new();
         for c in 0..self.classes.len() {
             let rep = &problem.tasks[self.classes[c].tasks[0]];
@@ -351,7 +360,7 @@ impl Model {
             // after it (widened when a proven optimum touches the limit).
             let last = match (rep.kind, rep.window) {
                 (Kind::Required, Some((_, end))) if self.classes[c].pool.is_some() => end,
-                (Kind::Required, Some((_, end))) => end.saturating_add(late_limit),
+                (Kind::Required, Some((_, end))) => problem.last_slot_within(end, late_limit),
                 _ => rep.latest_for_optional().unwrap_or(u32::MAX),
             }
             .min(horizon - 1);
@@ -363,9 +372,8 @@ impl Model {
                 let mut days = Vec::new();
                 if lo <= hi && last + 1 >= k {
                     for d in lo..=hi {
-                        let cap = problem.capacity[d as usize];
-                        if cap >= size {
-                            let ub = n.min(f64::from(cap / size));
+                        if let Some(most) = fits(problem, d, size) {
+                            let ub = n.min(f64::from(most));
                             let col = self.add(0.0, ub, true);
                             days.push((d, col, ub));
                             if rep.kind == Kind::Required && rep.window.is_some_and(|w| d > w.1) {
@@ -393,9 +401,8 @@ impl Model {
                 .sum();
             let mut vars = Vec::new();
             for d in first..horizon {
-                let cap = problem.capacity[d as usize];
-                if cap >= size {
-                    let ub = count.min(f64::from(cap / size));
+                if let Some(most) = fits(problem, d, size) {
+                    let ub = count.min(f64::from(most));
                     let col = self.add(0.0, ub, true);
                     vars.push((d, col, ub));
                     self.late_cols.push(col);
@@ -511,7 +518,9 @@ impl Model {
                         .map(|c| (c, 1.0))
                         .into_iter()
                         .collect();
-                    if let Some(c) = before.at(i64::from(d) - 1) {
+                    // Part p−1 finished by the end of the day before.
+                    let day_before = problem.last_slot_before_day_of(d).map_or(-1, i64::from);
+                    if let Some(c) = before.at(day_before) {
                         row.push((c, -1.0));
                     }
                     self.leq(&row, 0.0);
@@ -520,17 +529,30 @@ impl Model {
         }
     }
 
+    /// Room per slot and, with several slots a day, study minutes per day.
     fn capacity_constraints(&mut self, problem: &Problem, horizon: u32) {
-        let mut per_day: Vec<Lin> = vec![Vec::new(); horizon as usize];
+        let mut per_slot: Vec<Lin> = vec![Vec::new(); horizon as usize];
         let mut most: Vec<f64> = vec![0.0; horizon as usize];
+        let mut per_day: BTreeMap<u32, (Lin, f64)> = BTreeMap::new();
         for (size, d, col, ub) in self.session_columns(problem) {
-            let size = f64::from(size);
-            per_day[d as usize].push((col, size));
-            most[d as usize] += size * ub;
+            let room = f64::from(problem.room(size));
+            per_slot[d as usize].push((col, room));
+            most[d as usize] += room * ub;
+            if problem.slots.is_some() {
+                let day = per_day.entry(problem.day(d)).or_default();
+                day.0.push((col, f64::from(size)));
+                day.1 += f64::from(size) * ub;
+            }
         }
-        for (d, lin) in per_day.into_iter().enumerate() {
+        for (d, lin) in per_slot.into_iter().enumerate() {
             let cap = f64::from(problem.capacity[d]);
             if most[d] > cap {
+                self.leq(&lin, cap);
+            }
+        }
+        for (day, (lin, most)) in per_day {
+            let cap = f64::from(problem.day_minutes(day).unwrap_or(0));
+            if most > cap {
                 self.leq(&lin, cap);
             }
         }
@@ -547,7 +569,9 @@ impl Model {
         const MAX_PATTERNS: usize = 20;
         let mut per_day: Vec<BTreeMap<u32, Lin>> = vec![BTreeMap::new(); horizon as usize];
         let mut avail: Vec<BTreeMap<u32, u32>> = vec![BTreeMap::new(); horizon as usize];
+        // Patterns per slot, in room units (a session and its break).
         for (size, d, col, ub) in self.session_columns(problem) {
+            let size = problem.room(size);
             per_day[d as usize]
                 .entry(size)
                 .or_default()
@@ -720,6 +744,113 @@ impl Model {
         }
     }
 
+    /// The path-order rule (see [`Problem::chains`]), on first parts, cumulatively: with
+    /// `S_i(d)` = task `i` of the chain has started by slot `d`,
+    /// - a required chain schedules every task, so `S_{i+1}(d) ≤ S_i(d)`;
+    /// - an optional or reference chain may leave tasks out, which are then absent from the
+    ///   order. Up to [`PAIRWISE_CHAIN`] tasks, every pair states it on its own:
+    ///   `S_j(d) + Σ_{d' > d} x_i(d') ≤ 1` for `i < j` (task `j` started by `d` while task `i`
+    ///   starts later never holds), as tight as a pair allows. Longer chains use switches
+    ///   `R_i(d)` ("every scheduled task up to `i` has started by `d`") with `R_i ≤ R_{i−1}`,
+    ///   `R_i(d) + Σ_{d' > d} x_i(d') ≤ 1` and `S_{i+1}(d) ≤ R_i(d)`. `R` may be continuous:
+    ///   every bound on it is 0 or 1, so `S_{i+1}(d)`, an integer, is 0 whenever one of them
+    ///   is 0.
+    fn order_constraints(&mut self, problem: &Problem) {
+        for (ci, chain) in problem.chains.iter().enumerate() {
+            if chain.len() < 2 {
+                continue;
+            }
+            let firsts: Vec<Vec<(u32, usize)>> = chain
+                .iter()
+                .map(|&t| {
+                    self.classes[self.class_of[t]].vars[0]
+                        .iter()
+                        .map(|&(d, col, _)| (d, col))
+                        .collect()
+                })
+                .collect();
+            let later: Vec<u32> = firsts[1..].iter().flatten().map(|v| v.0).collect();
+            let (Some(&lo), Some(&hi)) = (later.iter().min(), later.iter().max()) else {
+                continue;
+            };
+            // S_i(d) for every task and every slot in lo..=hi, built once.
+            let started: Vec<Vec<Lin>> =
+                firsts.iter().map(|f| self.prefix(f, lo, hi, 1.0)).collect();
+            if chain
+                .iter()
+                .all(|&t| problem.tasks[t].kind == Kind::Required)
+            {
+                for i in 0..chain.len() - 1 {
+                    for &(d, _) in &firsts[i + 1] {
+                        let k = (d - lo) as usize;
+                        let mut row = started[i + 1][k].clone();
+                        row.extend(started[i][k].iter().map(|&(c, a)| (c, -a)));
+                        self.leq(&row, 0.0);
+                    }
+                }
+                continue;
+            }
+            // Σ x_i: the terms, or one column when long.
+            let totals: Vec<Lin> = firsts
+                .iter()
+                .map(|f| {
+                    let terms: Lin = f.iter().map(|&(_, c)| (c, 1.0)).collect();
+                    if terms.len() <= 24 {
+                        return terms;
+                    }
+                    let n = self.add(0.0, 1.0, false);
+                    let mut row = vec![(n, 1.0)];
+                    row.extend(terms.iter().map(|&(c, a)| (c, -a)));
+                    self.eq(&row, 0.0);
+                    vec![(n, 1.0)]
+                })
+                .collect();
+            // Σ_{d' > d} x_i as a short expression.
+            let after = |i: usize, k: usize| -> Lin {
+                let mut row = totals[i].clone();
+                row.extend(started[i][k].iter().map(|&(c, a)| (c, -a)));
+                row
+            };
+            let last_day = |i: usize| firsts[i].iter().map(|v| v.0).max();
+            if chain.len() <= PAIRWISE_CHAIN {
+                for j in 1..chain.len() {
+                    for &(d, _) in &firsts[j] {
+                        let k = (d - lo) as usize;
+                        for i in 0..j {
+                            if last_day(i).is_none_or(|last| last <= d) {
+                                continue; // task i cannot start after d
+                            }
+                            let mut row = started[j][k].clone();
+                            row.extend(after(i, k));
+                            self.leq(&row, 1.0);
+                        }
+                    }
+                }
+                continue;
+            }
+            let mut before: Option<Vec<usize>> = None;
+            for i in 0..chain.len() - 1 {
+                let r: Vec<usize> = (lo..=hi).map(|_| self.add(0.0, 1.0, false)).collect();
+                let next_days: Vec<u32> = firsts[i + 1].iter().map(|v| v.0).collect();
+                for (k, d) in (lo..=hi).enumerate() {
+                    if let Some(b) = &before {
+                        self.leq(&[(r[k], 1.0), (b[k], -1.0)], 0.0);
+                    }
+                    let mut row: Lin = vec![(r[k], 1.0)];
+                    row.extend(after(i, k));
+                    self.leq(&row, 1.0);
+                    if next_days.contains(&d) {
+                        let mut row = started[i + 1][k].clone();
+                        row.push((r[k], -1.0));
+                        self.leq(&row, 0.0);
+                    }
+                    self.started.push((ci, i, d, r[k]));
+                }
+                before = Some(r);
+            }
+        }
+    }
+
     fn keep_variables(&mut self, problem: &Problem) {
         for c in 0..self.classes.len() {
             let mut previous: BTreeMap<(usize, u32), f64> = BTreeMap::new();
@@ -763,10 +894,10 @@ impl Model {
             for (p, days) in class.vars.iter().enumerate() {
                 let size = f64::from(rep.parts[p]);
                 for &(d, col, _) in days {
-                    early.push((col, size * f64::from(d)));
+                    early.push((col, size * f64::from(problem.day(d))));
                     match (rep.kind, rep.window) {
                         (Kind::Required, Some((_, end))) if d > end => {
-                            late.push((col, size * f64::from(d - end)));
+                            late.push((col, size * f64::from(problem.days_after(d, end))));
                         }
                         (Kind::Required, _) => in_window.push((col, size)),
                         (Kind::Optional, _) => optional.push((col, size)),
@@ -781,12 +912,13 @@ impl Model {
         for pool in &self.pools {
             let size = f64::from(pool.size);
             for &(d, col, _) in &pool.vars {
-                early.push((col, size * f64::from(d)));
-                late.push((col, size * f64::from(d)));
+                let day = f64::from(problem.day(d));
+                early.push((col, size * day));
+                late.push((col, size * day));
             }
             for &(c, _) in &pool.classes {
                 let rep = &problem.tasks[self.classes[c].tasks[0]];
-                let end = f64::from(rep.window.map_or(0, |w| w.1));
+                let end = f64::from(rep.window.map_or(0, |w| problem.day(w.1)));
                 late_offset -= size * end * self.classes[c].tasks.len() as f64;
                 late.extend(
                     self.classes[c].vars[0]
@@ -804,7 +936,7 @@ impl Model {
                 in_window,
                 Some(req_total),
             ),
-            ("late minute-days", Sense::Min, late, Some(0.0)),
+            (LATE_MINUTE_DAYS, Sense::Min, late, Some(0.0)),
             // Optional, then reference minutes, in one integral objective: a weight above
             // every reference total makes it exactly lexicographic.
             (
@@ -818,7 +950,7 @@ impl Model {
         ];
         for (name, sense, lin, bound) in objectives {
             if !lin.is_empty() {
-                let offset = if name == "late minute-days" {
+                let offset = if name == LATE_MINUTE_DAYS {
                     late_offset
                 } else {
                     0.0
@@ -891,7 +1023,7 @@ impl Model {
         // Each day takes the first pattern that holds what the schedule puts there.
         let mut used: BTreeMap<(u32, u32), u32> = BTreeMap::new();
         for (size, d, col, _) in self.session_columns(problem) {
-            *used.entry((d, size)).or_default() += x[col].round() as u32;
+            *used.entry((d, problem.room(size))).or_default() += x[col].round() as u32;
         }
         let mut chosen: BTreeMap<u32, bool> = BTreeMap::new();
         for (d, pat, col) in &self.patterns {
@@ -905,6 +1037,15 @@ impl Model {
                 x[*col] = 1.0;
                 chosen.insert(*d, true);
             }
+        }
+        for &(chain, i, d, col) in &self.started {
+            let all = problem.chains[chain][..=i].iter().all(|&t| {
+                days[t]
+                    .as_ref()
+                    .and_then(|v| v.first())
+                    .is_none_or(|&first| first <= d)
+            });
+            x[col] = if all { 1.0 } else { 0.0 };
         }
         for (col, prev, terms) in &self.sums {
             x[*col] = prev.map_or(0.0, |p| x[p]) + terms.iter().map(|&t| x[t]).sum::<f64>();
@@ -1003,6 +1144,32 @@ impl Model {
         }
         out
     }
+}
+
+/// How many sessions of `size` minutes slot `d` holds, when at least one.
+fn fits(problem: &Problem, d: u32, size: u32) -> Option<u32> {
+    let mut most = problem.capacity[d as usize] / problem.room(size);
+    if let Some(minutes) = problem.day_minutes(problem.day(d)) {
+        most = most.min(minutes / size.max(1));
+    }
+    (most > 0).then_some(most)
+}
+
+/// Tasks that are their own class: those with a prerequisite or that are one, and those that
+/// the path-order rule puts in order with others.
+///
+/// A chain orders its tasks one by one, so aggregating the tasks of a chain would need the
+/// count of a class started by a day to decide which of them come before the next class; one
+/// class per task states the rule with one cumulative row per day, which is as tight as it
+/// gets, and the chain itself removes the symmetry that aggregation was there to remove.
+fn own_class(problem: &Problem) -> Vec<bool> {
+    let mut own = linked_tasks(problem);
+    for chain in problem.chains.iter().filter(|c| c.len() > 1) {
+        for &t in chain {
+            own[t] = true;
+        }
+    }
+    own
 }
 
 /// Tasks that have a prerequisite or are one.
@@ -1429,7 +1596,9 @@ fn horizon_for(problem: &Problem, greedy: &[Option<Vec<u32>>]) -> u32 {
         .max()
         .unwrap_or(0);
     let len = problem.capacity.len() as u32;
-    (last_window.max(last_greedy) + 1 + 14).min(len).max(1)
+    (problem.last_slot_within(last_window.max(last_greedy), 14) + 1)
+        .min(len)
+        .max(1)
 }
 
 pub(super) fn solve(
@@ -1477,7 +1646,7 @@ pub(super) fn solve(
             .unwrap_or(0);
         // A proven optimum that reaches the last week may want more days: widen and solve
         // again. (An unproven one says nothing about the horizon, and no time is left.)
-        if result.optimal && last + 7 >= horizon && horizon < len {
+        if result.optimal && problem.last_slot_within(last, 7) >= horizon && horizon < len {
             horizon = (horizon * 2).min(len);
             continue;
         }
@@ -1494,10 +1663,53 @@ fn lateness(problem: &Problem, days: &[Option<Vec<u32>>]) -> u32 {
         .filter(|(t, _)| t.kind == Kind::Required)
         .filter_map(|(t, d)| {
             let end = t.window?.1;
-            d.as_ref()?.iter().map(|&day| day.saturating_sub(end)).max()
+            d.as_ref()?
+                .iter()
+                .map(|&slot| problem.days_after(slot, end))
+                .max()
         })
         .max()
         .unwrap_or(0)
+}
+
+/// The greedy plan, for a model of `columns` columns that is too large to build or solve.
+fn too_large(greedy: &[Option<Vec<u32>>], columns: usize) -> Solution {
+    Solution {
+        days: greedy.to_vec(),
+        optimal: false,
+        gap: None,
+        note: Some(format!(
+            "the plan is too large for the exact optimizer ({columns} variables, limit {MAX_COLUMNS}); this is the greedy plan, not proven optimal"
+        )),
+    }
+}
+
+/// A lower bound on the columns of the model before it is built: tasks in a class of their
+/// own have one column per part and slot they may take, and one running sum per slot of the
+/// path-order rule when their range is long. (Tasks that share a class add less, and are left
+/// out.) Building a model far past [`MAX_COLUMNS`] would take minutes and gigabytes.
+fn own_class_columns(problem: &Problem, horizon: u32, late_limit: u32) -> usize {
+    let own = own_class(problem);
+    let mut chained = vec![false; problem.tasks.len()];
+    for chain in problem.chains.iter().filter(|c| c.len() > 1) {
+        for &t in chain {
+            chained[t] = true;
+        }
+    }
+    let mut columns = 0usize;
+    for (t, task) in problem.tasks.iter().enumerate().filter(|&(t, _)| own[t]) {
+        let last = match (task.kind, task.window) {
+            (Kind::Required, Some((_, end))) => problem.last_slot_within(end, late_limit),
+            _ => task.latest_for_optional().unwrap_or(u32::MAX),
+        }
+        .min(horizon.saturating_sub(1));
+        let range = last.saturating_sub(task.earliest()) as usize + 1;
+        columns += range * task.parts.len();
+        if range > 24 && chained[t] {
+            columns += range;
+        }
+    }
+    columns
 }
 
 /// Past this many columns HiGHS needs more memory than a laptop should give a planner
@@ -1513,6 +1725,10 @@ fn solve_with_horizon(
     began: Instant,
 ) -> Result<Solution, String> {
     let built = Instant::now();
+    let estimate = own_class_columns(problem, horizon, late_limit);
+    if estimate > MAX_COLUMNS {
+        return Ok(too_large(greedy, estimate));
+    }
     let m = Model::build(problem, horizon, late_limit);
     if options.verbose {
         let nonzeros: usize = m
@@ -1531,15 +1747,7 @@ fn solve_with_horizon(
         );
     }
     if m.cols.len() > MAX_COLUMNS {
-        return Ok(Solution {
-            days: greedy.to_vec(),
-            optimal: false,
-            gap: None,
-            note: Some(format!(
-                "the plan is too large for the exact optimizer ({} variables, limit {MAX_COLUMNS}); this is the greedy plan, not proven optimal",
-                m.cols.len()
-            )),
-        });
+        return Ok(too_large(greedy, m.cols.len()));
     }
     let greedy_in: Vec<Option<Vec<u32>>> = greedy
         .iter()
@@ -1553,14 +1761,12 @@ fn solve_with_horizon(
     let mut lp: Option<Relaxation> = None;
     let mut optimal = true;
     let mut gap = None;
-    let levels = if options.only_required {
-        m.objectives
-            .iter()
-            .take_while(|o| o.name == REQUIRED_IN_WINDOW)
-            .count()
-    } else {
-        m.objectives.len()
+    let wanted = |o: &&Objective| match options.through {
+        super::Through::RequiredInWindow => o.name == REQUIRED_IN_WINDOW,
+        super::Through::Lateness => o.name == REQUIRED_IN_WINDOW || o.name == LATE_MINUTE_DAYS,
+        super::Through::All => true,
     };
+    let levels = m.objectives.iter().take_while(wanted).count();
     for objective in &m.objectives[..levels] {
         if objective.name == OPTIONAL_THEN_REFERENCE {
             // The levels above may have opened room for optional work the start left out.
@@ -1666,8 +1872,9 @@ mod tests {
             20u32..=45,
             prop::collection::vec(section, 1..4),
             prop::collection::vec(any::<bool>(), 7),
+            any::<bool>(),
         )
-            .prop_map(|(minutes, sections, week)| {
+            .prop_map(|(minutes, sections, week, ordered)| {
                 let limit = 30.min(minutes);
                 let mut tasks = Vec::new();
                 for (s, (first, extra, items)) in sections.iter().enumerate() {
@@ -1686,10 +1893,21 @@ mod tests {
                 }
                 // A study week with at least one day on; about ten weeks of days.
                 let on = |d: usize| week[d % 7] || d % 7 == 0;
+                // Half of the problems follow the path-order rule.
+                let mut chains: BTreeMap<(usize, Kind), Vec<usize>> = BTreeMap::new();
+                for (t, task) in tasks.iter().enumerate() {
+                    chains.entry((task.section, task.kind)).or_default().push(t);
+                }
                 Problem {
                     capacity: (0..70).map(|d| if on(d) { minutes } else { 0 }).collect(),
                     tasks,
                     section_after: vec![Vec::new(); sections.len()],
+                    chains: if ordered {
+                        chains.into_values().collect()
+                    } else {
+                        Vec::new()
+                    },
+                    slots: None,
                 }
             })
     }

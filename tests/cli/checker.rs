@@ -70,6 +70,7 @@ pub struct SummaryDoc {
     /// An extension of the contract: priority 2's value.
     #[serde(default)]
     pub late_minute_days: Option<u64>,
+    pub any_order: bool,
 }
 
 /// The contract's priorities 1–3 as one value, compared lexicographically by [`Levels::key`].
@@ -94,6 +95,29 @@ impl Levels {
             self.optional,
             self.reference,
         )
+    }
+}
+
+/// Everything each item waits for, through prerequisites.
+fn transitive_prerequisites(items: &[FlatItem]) -> Vec<BTreeSet<usize>> {
+    let mut out: Vec<BTreeSet<usize>> = items
+        .iter()
+        .map(|i| i.after.iter().copied().collect())
+        .collect();
+    loop {
+        let mut changed = false;
+        for i in 0..items.len() {
+            let more: BTreeSet<usize> = out[i]
+                .iter()
+                .flat_map(|&j| out[j].iter().copied())
+                .collect();
+            for j in more {
+                changed |= out[i].insert(j);
+            }
+        }
+        if !changed {
+            return out;
+        }
     }
 }
 
@@ -453,6 +477,46 @@ pub fn violations(spec: &PathSpec, settings: &Settings, doc: &PlanDoc) -> Vec<St
                     "{} is scheduled but its prerequisite {} is not",
                     item.full_id, items[p].full_id
                 )),
+            }
+        }
+    }
+
+    // Path order, unless lifted: items of one section and kind start in path order (the same
+    // day allowed, after it). An item that waits, through prerequisites, for a later item of
+    // its own section and kind cannot keep the rule and is left out of it.
+    if doc.summary.any_order != settings.any_order {
+        v.push(format!(
+            "summary.any_order is {}, the flags say {}",
+            doc.summary.any_order, settings.any_order
+        ));
+    }
+    if !settings.any_order {
+        let waits = transitive_prerequisites(&items);
+        let mut chains: BTreeMap<(usize, &str), Vec<usize>> = BTreeMap::new();
+        for (i, item) in items.iter().enumerate() {
+            chains
+                .entry((item.section, item.kind.as_str()))
+                .or_default()
+                .push(i);
+        }
+        for chain in chains.values() {
+            let mut previous: Option<(usize, DateTime<FixedOffset>)> = None;
+            for (k, &i) in chain.iter().enumerate() {
+                if chain[k + 1..].iter().any(|j| waits[i].contains(j)) {
+                    continue;
+                }
+                let Some(start) = first_start(i) else {
+                    continue;
+                };
+                if let Some((p, before)) = previous {
+                    if start < before {
+                        v.push(format!(
+                            "path order: {} starts {start}, before {} (earlier in the path) starts {before}",
+                            items[i].full_id, items[p].full_id
+                        ));
+                    }
+                }
+                previous = Some((i, start));
             }
         }
     }

@@ -60,6 +60,17 @@ pub fn schedule(spec: &PathSpec, settings: &Settings) -> Vec<Option<Vec<u32>>> {
             if blocked {
                 continue;
             }
+            // Path order: not before an item of the same section and kind placed before it
+            // (items go in path order, and prerequisites here point at earlier items only).
+            if !settings.any_order {
+                for (j, other) in items.iter().enumerate().take(i) {
+                    if other.section == item.section && other.kind == item.kind {
+                        if let Some(d) = &days[j] {
+                            earliest = earliest.max(d[0]);
+                        }
+                    }
+                }
+            }
             // Optional and reference work: inside the window and before required dependents.
             let mut latest = if pass == Kind::Required {
                 None

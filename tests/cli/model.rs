@@ -158,6 +158,8 @@ pub struct Settings {
     pub at: NaiveTime,
     pub tz: Tz,
     pub max_session: Option<u32>,
+    /// `--any-order`: the path-order rule is lifted.
+    pub any_order: bool,
 }
 
 pub fn date(s: &str) -> NaiveDate {
@@ -182,6 +184,7 @@ impl Settings {
             at: NaiveTime::from_hms_opt(19, 0, 0).expect("time"),
             tz: Tz::UTC,
             max_session: None,
+            any_order: false,
         }
     }
 
@@ -219,6 +222,9 @@ impl Settings {
         }
         if let Some(m) = self.max_session {
             a.extend(["--max-session".to_string(), m.to_string()]);
+        }
+        if self.any_order {
+            a.push("--any-order".to_string());
         }
         a
     }

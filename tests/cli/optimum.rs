@@ -71,6 +71,9 @@ struct Task {
     after: Vec<usize>,
     /// For each part, every day it may go on by itself, ascending.
     days: Vec<Vec<u32>>,
+    /// Whether the path-order rule binds this item: not with `--any-order`, and not for an item
+    /// that waits, through prerequisites, for a later item of its own section and kind.
+    ordered: bool,
 }
 
 /// The best schedule found, with what it took.
@@ -144,9 +147,33 @@ fn tasks(spec: &PathSpec, settings: &Settings) -> (Vec<Task>, u32) {
                 parts: crate::greedy::split(it.minutes, limit),
                 after: it.after,
                 days: Vec::new(),
+                ordered: !settings.any_order,
             }
         })
         .collect();
+    // Everything each item waits for, through prerequisites (they point at earlier items only
+    // in these instances, but nothing here relies on it).
+    let n = tasks.len();
+    let mut waits: Vec<Vec<bool>> = (0..n)
+        .map(|i| (0..n).map(|j| tasks[i].after.contains(&j)).collect())
+        .collect();
+    for k in 0..n {
+        for i in 0..n {
+            for j in 0..n {
+                if waits[i][k] && waits[k][j] {
+                    waits[i][j] = true;
+                }
+            }
+        }
+    }
+    for i in 0..n {
+        let later_in_chain = (i + 1..n).any(|j| {
+            waits[i][j] && tasks[j].section == tasks[i].section && tasks[j].kind == tasks[i].kind
+        });
+        if later_in_chain {
+            tasks[i].ordered = false;
+        }
+    }
     let last_window_day = tasks.iter().filter_map(|t| t.window.map(|w| w.1)).max();
     let horizon = horizon(settings, &tasks, last_window_day);
     for t in &mut tasks {
@@ -270,6 +297,11 @@ impl Search<'_> {
         let Some(dy) = &self.days[y] else {
             return true;
         };
+        // Path order: an item starts no earlier than a scheduled item before it in the path of
+        // its own section and kind.
+        if y < x && in_one_chain(tx, ty) && dy[0] > first_x {
+            return false;
+        }
         let last_y = dy[dy.len() - 1];
         !(must_follow(tx, ty) && last_y > first_x)
     }
@@ -286,6 +318,9 @@ impl Search<'_> {
             };
             if tx.after.contains(&y) || must_follow(tx, ty) {
                 lo = lo.max(dy[dy.len() - 1]);
+            }
+            if in_one_chain(tx, ty) {
+                lo = lo.max(dy[0]);
             }
             if ty.after.contains(&x) || must_follow(ty, tx) {
                 hi = hi.min(dy[0]);
@@ -385,6 +420,11 @@ fn must_follow(x: &Task, y: &Task) -> bool {
     y.kind == Kind::Required
         && ((x.section == y.section && x.kind != Kind::Required)
             || (x.weekless && y.section < x.section))
+}
+
+/// Whether the path-order rule puts `x` and `y` in one order.
+fn in_one_chain(x: &Task, y: &Task) -> bool {
+    x.ordered && y.ordered && x.section == y.section && x.kind == y.kind
 }
 
 /// `acc` plus a session of `m` minutes of `task` on day `d`.
@@ -628,8 +668,14 @@ fn regression_presolve_enumeration_lost_the_earliness_optimum() {
     );
     let mut settings = Settings::daily("2026-02-04", 15);
     settings.days = Some([false, false, false, true, true, true, false]);
+    // The instance was found without the path-order rule, which it needs to show the bug.
+    settings.any_order = true;
     let v = assert_optimal(&spec, &settings);
     assert_eq!(v.tuple(), (79, 55, 0, 0, 763));
+    // With the rule, i2 may not start before i1: the optimum is the reference's.
+    settings.any_order = false;
+    let v = assert_optimal(&spec, &settings);
+    assert_eq!(v.tuple(), (79, 55, 0, 0, 774));
 }
 
 /// Also found by the random test, with the same cause: 839 minute-days reported optimal where
@@ -659,8 +705,13 @@ fn regression_presolve_enumeration_lost_the_earliness_optimum_with_prerequisites
     );
     let mut settings = Settings::daily("2026-11-12", 15);
     settings.days = Some([true, false, false, false, true, false, true]);
+    // Found without the path-order rule: "s2/i2 first" breaks it.
+    settings.any_order = true;
     let v = assert_optimal(&spec, &settings);
     assert_eq!(v.tuple(), (41, 72, 29, 0, 836));
+    settings.any_order = false;
+    let v = assert_optimal(&spec, &settings);
+    assert_eq!(v.tuple(), (41, 72, 29, 0, 839));
 }
 
 /// An item longer than the session limit is split, and the part that does not fit its window
@@ -856,8 +907,9 @@ fn settings() -> impl Strategy<Value = Settings> {
         prop::sample::subsequence((0..7).collect::<Vec<usize>>(), 2..=3),
         prop::option::weighted(0.15, (0i64..21, 0i64..3)),
         prop::sample::select(vec![None, None, Some(20), Some(25), Some(30)]),
+        prop::bool::weighted(0.3),
     )
-        .prop_map(|(start, quarters, study, off, max_session)| {
+        .prop_map(|(start, quarters, study, off, max_session, any_order)| {
             let start = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date") + Duration::days(start);
             let mut days = [false; 7];
             for d in study {
@@ -873,6 +925,7 @@ fn settings() -> impl Strategy<Value = Settings> {
                 .into_iter()
                 .collect();
             s.max_session = max_session;
+            s.any_order = any_order;
             s
         })
 }

@@ -37,9 +37,10 @@ fn settings() -> impl Strategy<Value = Settings> {
         prop::sample::select(times.to_vec()),
         prop::sample::select(zones.to_vec()),
         prop::sample::select(vec![None, Some(30), Some(45), Some(60), Some(120)]),
+        prop::bool::weighted(0.3),
     )
         .prop_map(
-            |(start, quarters, weekend, days, off, at, tz, max_session)| {
+            |(start, quarters, weekend, days, off, at, tz, max_session, any_order)| {
                 let start =
                     NaiveDate::from_ymd_opt(2026, 1, 1).expect("date") + Duration::days(start);
                 let days = days.map(|mut d| {
@@ -63,6 +64,7 @@ fn settings() -> impl Strategy<Value = Settings> {
                     at: NaiveTime::from_hms_opt(at.0, at.1, 0).expect("time"),
                     tz,
                     max_session,
+                    any_order,
                 }
             },
         )

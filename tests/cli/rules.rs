@@ -105,6 +105,7 @@ pub fn small_settings() -> Settings {
         at: NaiveTime::from_hms_opt(7, 30, 0).expect("time"),
         tz: chrono_tz::Europe::Berlin,
         max_session: Some(45),
+        any_order: false,
     }
 }
 
@@ -163,7 +164,44 @@ fn tight() -> (PathSpec, Settings) {
     };
     let mut settings = Settings::daily("2026-12-07", 60); // a Monday
     settings.days = Some([true, true, false, false, false, false, false]);
+    // a + c on Monday and b + d on Tuesday is the only way to fit, and it breaks path order.
+    settings.any_order = true;
     (spec, settings)
+}
+
+/// The tight week in path order: a and b on Monday, c on Tuesday, and d (30 min) no longer
+/// fits; the plan says what the order costs and that `--any-order` would fit it.
+#[test]
+fn path_order_is_kept_and_its_cost_is_reported() {
+    let (spec, mut settings) = tight();
+    settings.any_order = false;
+    let sb = Sandbox::new();
+    let (doc, levels) = plan_and_check(&sb, &spec, &settings);
+    assert_eq!(levels.required_in_window, 90);
+    assert!(doc.summary.optimal);
+    let order: Vec<&str> = doc.sessions.iter().map(|s| s.item.as_str()).collect();
+    assert_eq!(order, ["crunch/a", "crunch/b", "crunch/c", "crunch/d"]);
+    sb.write("tight.yaml", &spec.yaml());
+    let args = settings.args();
+    let mut extra: Vec<&str> = args.iter().map(String::as_str).collect();
+    extra.extend(["--format", "json"]);
+    let run = sb.plan("tight.yaml", &extra).ok();
+    let cost = &run.json()["summary"]["order_cost"];
+    assert_eq!(cost["required_in_window_minutes"], 30, "{cost}");
+    assert!(
+        run.stderr
+            .contains("following the path's order costs 30 required minutes in their windows"),
+        "{}",
+        run.stderr
+    );
+    // With --any-order there is nothing to compare with.
+    settings.any_order = true;
+    let args = settings.args();
+    let mut extra: Vec<&str> = args.iter().map(String::as_str).collect();
+    extra.extend(["--format", "json"]);
+    let run = sb.plan("tight.yaml", &extra).ok();
+    assert_eq!(run.json()["summary"]["order_cost"], serde_json::Value::Null);
+    assert_eq!(run.json()["summary"]["any_order"], true);
 }
 
 #[test]

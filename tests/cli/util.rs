@@ -33,6 +33,14 @@ impl Sandbox {
         self.dir.path()
     }
 
+    /// Let every user into the sandbox (for [`Cmd::unprivileged`]).
+    #[cfg(unix)]
+    pub fn open_to_all(&self) {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(self.path(), std::fs::Permissions::from_mode(0o777))
+            .expect("chmod the sandbox");
+    }
+
     /// Writes `contents` to `name` (relative to the sandbox), creating parent directories.
     pub fn write(&self, name: &str, contents: &str) -> PathBuf {
         let file = self.path().join(name);
@@ -86,6 +94,8 @@ pub struct Cmd {
     args: Vec<OsString>,
     dir: PathBuf,
     env: Vec<(String, String)>,
+    /// Run as this user id (and the group of the same number).
+    uid: Option<u32>,
 }
 
 impl Cmd {
@@ -94,7 +104,20 @@ impl Cmd {
             args: Vec::new(),
             dir: dir.to_path_buf(),
             env: Vec::new(),
+            uid: None,
         }
+    }
+
+    /// Run as an unprivileged user (`nobody`, 65534) when the tests run as root, as CI does:
+    /// root ignores file permissions, so a test of them means something only for other users.
+    /// The sandbox must let that user in ([`Sandbox::open_to_all`]).
+    #[cfg(unix)]
+    pub fn unprivileged(mut self) -> Cmd {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } == 0 {
+            self.uid = Some(65_534);
+        }
+        self
     }
 
     pub fn args<I, S>(mut self, args: I) -> Cmd
@@ -129,6 +152,11 @@ impl Cmd {
             .env("TZ", "UTC");
         for (k, v) in &self.env {
             c.env(k, v);
+        }
+        #[cfg(unix)]
+        if let Some(uid) = self.uid {
+            use std::os::unix::process::CommandExt as _;
+            c.uid(uid).gid(uid);
         }
         c
     }

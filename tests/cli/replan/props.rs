@@ -65,6 +65,7 @@ fn settings() -> impl Strategy<Value = Settings> {
             at: NaiveTime::from_hms_opt(19, 0, 0).expect("time"),
             tz,
             max_session,
+            any_order: false,
         })
 }
 

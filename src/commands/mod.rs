@@ -1,0 +1,200 @@
+//! The command layer: one file per command group. Each command turns its clap arguments into
+//! plain settings ([`crate::settings`]), reads files, the clock and the environment, calls the
+//! core and hands the result to a writer in [`crate::output`]. Nothing below this module reads
+//! the clock or the environment, and only it and [`crate::storage`] touch files.
+//!
+//! Shared here: finding a learning path, opening a state file under its lock, "today" in the
+//! plan's zone, and writing to stdout where a closed pipe is success.
+
+mod import;
+mod info;
+mod plan;
+mod record;
+mod replan;
+mod show;
+
+use crate::cli::{AvailabilityArgs, Cli, ColorArg, Command, FormatArg};
+use crate::error::{Error, Result};
+use crate::output::Format;
+use crate::path::{self, bundled, LearningPath};
+use crate::progress::{Action, Source, State};
+use crate::settings::{self, Flags};
+use crate::storage::Lock;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+/// Run one command.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Plan(args) => plan::plan(*args),
+        Command::Show(args) => show::show(&args),
+        Command::Validate(args) => info::validate(&args),
+        Command::Done(args) => record::record(&args, Action::Done),
+        Command::Progress(args) => record::record(&args, Action::Progress),
+        Command::Skip(args) => record::skip(&args),
+        Command::Undo(args) => record::undo(&args),
+        Command::Status(args) => show::status(&args),
+        Command::Replan(args) => replan::replan(*args),
+        Command::Import(args) => import::import(&args),
+        Command::Paths(args) => info::paths(&args),
+        Command::Chart(args) => show::chart(&args),
+        Command::Completions(args) => info::completions(&args),
+        Command::Man(args) => info::man(&args),
+    }
+}
+
+/// Find a path by file name or bundled id.
+fn resolve_path(arg: &str) -> Result<(LearningPath, Source)> {
+    let file = Path::new(arg);
+    if file.exists() {
+        let p = path::load::load_file(file)?;
+        let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+        return Ok((p, Source::File(abs)));
+    }
+    if let Some(b) = bundled::find(arg) {
+        return Ok((bundled::load(b)?, Source::Bundled(b.id.to_string())));
+    }
+    let ids: Vec<&str> = bundled::all().iter().map(|b| b.id).collect();
+    Err(Error::NoPath {
+        name: arg.to_string(),
+        bundled: ids.join(", "),
+    })
+}
+
+/// Load the path a state file refers to.
+fn load_source(source: &Source) -> Result<LearningPath> {
+    match source {
+        Source::Bundled(id) => match bundled::find(id) {
+            Some(b) => bundled::load(b),
+            None => Err(Error::MissingBundled { id: id.clone() }),
+        },
+        Source::File(f) => path::load::load_file(f),
+    }
+}
+
+/// The clap flags of `plan`/`replan` as plain values.
+fn flags(args: &AvailabilityArgs) -> Flags {
+    Flags {
+        hours: args.hours.clone(),
+        weekend_hours: args.weekend_hours.clone(),
+        days: args.days.clone(),
+        off: args.off.clone(),
+        at: args.at.clone(),
+        tz: args.tz.clone(),
+        max_session: args.max_session,
+        min_session: args.min_session,
+        time_limit: args.time_limit,
+        any_order: args.any_order,
+    }
+}
+
+/// What settings need from outside the flags: the system's zone and the trace switches.
+fn context() -> settings::Context {
+    settings::Context {
+        system_zone: iana_time_zone::get_timezone().unwrap_or_default(),
+        trace: crate::schedule::Trace {
+            levels: std::env::var_os("STUDYPLAN_LOG").is_some()
+                || std::env::var_os("STUDYPLAN_DEBUG").is_some(),
+            solver_log: std::env::var_os("STUDYPLAN_HIGHS_LOG").is_some(),
+        },
+    }
+}
+
+/// The generation time: `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
+fn now(flag: Option<&str>) -> Result<DateTime<Utc>> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    Ok(settings::resolve_now(flag, epoch.as_deref())?.unwrap_or_else(Utc::now))
+}
+
+/// `--on`, `--today`, `--from` and the like: the given date, else today in the plan's zone.
+fn date_or_today(
+    flag: &str,
+    value: Option<&str>,
+    state: &State,
+    now: DateTime<Utc>,
+) -> Result<NaiveDate> {
+    match value {
+        Some(d) => crate::calendar::parse_date(d).map_err(|m| Error::flag(flag, m)),
+        None => Ok(today_in(state, now)),
+    }
+}
+
+/// Today in the plan's time zone.
+fn today_in(state: &State, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&state.settings.availability.tz())
+        .date_naive()
+}
+
+/// Lock and load a state file for a change.
+fn open_state(file: &Path) -> Result<(Lock, State)> {
+    // A state file that is not there is refused before a lock file is made next to it.
+    if std::fs::symlink_metadata(file).is_err() {
+        State::load(file)?;
+    }
+    let lock = Lock::acquire(file)?;
+    let state = State::load(file)?;
+    Ok((lock, state))
+}
+
+fn format_of(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Table => Format::Table,
+        FormatArg::Json => Format::Json,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Md => Format::Md,
+    }
+}
+
+fn color_of(c: ColorArg) -> bool {
+    match c {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// A closed pipe, also when a writer (such as csv's) wraps the I/O error.
+fn is_broken_pipe(e: &std::io::Error) -> bool {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return true;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> =
+        e.get_ref().map(|inner| inner as _);
+    while let Some(s) = source {
+        if s.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        {
+            return true;
+        }
+        if let Some(csv) = s.downcast_ref::<csv::Error>() {
+            if let csv::ErrorKind::Io(io) = csv.kind() {
+                return io.kind() == std::io::ErrorKind::BrokenPipe;
+            }
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// Write to stdout; a closed pipe (`studyplan show | head`) is not an error.
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    let result = write(&mut lock).and_then(|()| lock.flush());
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other.map_err(Error::Output),
+    }
+}
+
+/// Write a JSON document to stdout.
+fn json_to_stdout(value: &impl serde::Serialize) -> Result<()> {
+    to_stdout(|w| {
+        serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::other)?;
+        writeln!(w)
+    })
+}

@@ -1,0 +1,186 @@
+//! `plan`: a fresh plan of a learning path (or, with `--fit`, the what-if answer), and the
+//! step every planning command ends with: save the state, write the calendar, print the plan.
+
+use super::{color_of, context, flags, format_of, json_to_stdout, now, resolve_path, to_stdout};
+use crate::cli::{FormatArg, OutputArgs, PlanArgs};
+use crate::error::{Error, Result};
+use crate::output::{self, ics::IcsOptions, TableOptions};
+use crate::path::LearningPath;
+use crate::plan::Plan;
+use crate::progress::{self, State};
+use crate::schedule::{self, Settings};
+use crate::settings;
+use crate::storage::{self, Lock};
+use std::path::{Path, PathBuf};
+
+pub(super) fn plan(args: PlanArgs) -> Result<()> {
+    let start = crate::calendar::parse_date(&args.start).map_err(|m| Error::flag("--start", m))?;
+    let settings = settings::resolve(start, &flags(&args.availability), None, &context())?;
+    let ics = ics_options(&args.output)?;
+    let now = now(args.output.now.as_deref())?;
+    let (path, source) = resolve_path(&args.path)?;
+    if args.fit && matches!(args.output.format, FormatArg::Csv | FormatArg::Md) {
+        return Err(Error::flag(
+            "--format",
+            "with --fit, the what-if answer is printed as table (text) or json",
+        ));
+    }
+    let message = format!("optimizing the plan (time limit {} s)", settings.time_limit);
+    let planned =
+        crate::spinner::with_spinner(&message, |_| schedule::plan(&path, &settings, now))?;
+    for w in &planned.warnings {
+        eprintln!("warning: {w}");
+    }
+    if args.fit {
+        return fit(&path, &settings, &planned.plan, &args.output);
+    }
+    let _lock = Lock::acquire(&args.output.state)?;
+    let mut plan = planned.plan;
+    let mut log = Vec::new();
+    if args.output.state.exists() {
+        // Never overwrite what cannot be read: it may hold progress from a newer studyplan.
+        let old = State::load(&args.output.state)?;
+        if old.plan.path.id == plan.path.id {
+            crate::replan::reissue(&old.plan, &mut plan);
+            log = old.progress;
+            if !log.is_empty() {
+                eprintln!(
+                    "note: a fresh plan replaces the old one in {}; its progress log ({} entries) is kept: run `studyplan replan` to plan around it",
+                    args.output.state.display(),
+                    log.len()
+                );
+            }
+        } else if !old.progress.is_empty() {
+            eprintln!(
+                "warning: {} held a plan for {:?} with {} progress entries; it is replaced by a plan for {:?}",
+                args.output.state.display(),
+                old.plan.path.id,
+                old.progress.len(),
+                plan.path.id
+            );
+        }
+    }
+    let mut state = State {
+        version: progress::VERSION,
+        source,
+        settings,
+        progress: log,
+        calendar: progress::Calendar::default(),
+        plan,
+    };
+    state.refresh_done();
+    finish(state, &args.output, ics)
+}
+
+/// The calendar flags, validated.
+pub(super) fn ics_options(out: &OutputArgs) -> Result<IcsOptions> {
+    let remind_minutes = out
+        .remind
+        .as_deref()
+        .map(|r| settings::parse_duration_minutes(r).map_err(|m| Error::flag("--remind", m)))
+        .transpose()?;
+    Ok(IcsOptions {
+        remind_minutes,
+        milestones: out.milestones,
+    })
+}
+
+/// Where the calendar goes by default: `<path-id>.ics` next to the state file.
+pub(super) fn default_ics(state: &Path, plan: &Plan) -> PathBuf {
+    let name = format!("{}.ics", plan.path.id);
+    match state.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(name),
+        _ => PathBuf::from(name),
+    }
+}
+
+/// Save the state, write the calendar, print the plan and the diagnostics.
+pub(super) fn finish(mut state: State, out: &OutputArgs, ics: IcsOptions) -> Result<()> {
+    // Remember the calendar options for the next replan.
+    state.calendar = progress::Calendar {
+        remind_minutes: ics.remind_minutes,
+        milestones: ics.milestones,
+        file: out.ics.clone().or(state.calendar.file.take()),
+    };
+    let plan = &state.plan;
+    // Render and check everything first, so a failure leaves no partial output behind.
+    let mut calendar = Vec::new();
+    output::ics::write_ics(plan, &ics, &mut calendar).map_err(Error::Output)?;
+    let ics_file = state
+        .calendar
+        .file
+        .clone()
+        .unwrap_or_else(|| default_ics(&out.state, plan));
+    if out.state.is_dir() {
+        return Err(Error::flag(
+            "--state",
+            format!(
+                "{} is a folder; give a file such as studyplan.yaml",
+                out.state.display()
+            ),
+        ));
+    }
+    for (flag, file) in [("--state", &out.state), ("--ics", &ics_file)] {
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                return Err(Error::flag(
+                    flag,
+                    format!("the folder {} does not exist", dir.display()),
+                ));
+            }
+        }
+    }
+    if !out.no_ics && ics_file.is_dir() {
+        return Err(Error::flag(
+            "--ics",
+            format!(
+                "{} is a folder; give a file such as plan.ics",
+                ics_file.display()
+            ),
+        ));
+    }
+    state.save(&out.state)?;
+    if !out.no_ics {
+        storage::write_atomic(&ics_file, &calendar)?;
+        eprintln!(
+            "wrote {} ({} sessions)",
+            ics_file.display(),
+            plan.sessions.len()
+        );
+    }
+    let opts = TableOptions {
+        color: color_of(out.color),
+        width: None,
+        week: None,
+    };
+    to_stdout(|w| output::write_plan(plan, format_of(out.format), &opts, w))?;
+    // Diagnostics go to stderr; a failure to write them is no reason to fail the command.
+    let _ = output::report::write_diagnostics(plan, &mut std::io::stderr());
+    strict(out, plan)
+}
+
+/// `--strict`: exit 3 when some required work is late.
+fn strict(out: &OutputArgs, plan: &Plan) -> Result<()> {
+    let late = output::late_count(plan);
+    if out.strict && late > 0 {
+        return Err(Error::Late { count: late });
+    }
+    Ok(())
+}
+
+/// `plan --fit`: the what-if answer instead of a plan; writes no files.
+fn fit(path: &LearningPath, settings: &Settings, plan: &Plan, out: &OutputArgs) -> Result<()> {
+    let answer = crate::spinner::with_spinner("finding the hours that fit", |spinner| {
+        crate::whatif::analyze(path, settings, plan, &mut |what, day| {
+            spinner.set_message(format!(
+                "finding the hours that fit {what}: trying {}",
+                crate::whatif::hm(day)
+            ));
+        })
+    })?;
+    match out.format {
+        FormatArg::Json => json_to_stdout(&answer)?,
+        _ => to_stdout(|w| crate::whatif::write_text(&answer, w))?,
+    }
+    strict(out, plan)
+}

@@ -1,0 +1,102 @@
+//! `done`, `progress`, `skip` and `undo`: entries in the progress log of a state file.
+
+use super::{date_or_today, now, open_state};
+use crate::cli::{DoneArgs, SkipArgs, UndoArgs};
+use crate::error::{Error, Result};
+use crate::progress::{resolve, Action, Entry, State};
+use chrono::NaiveDate;
+use std::path::Path;
+
+/// `done` and `progress`.
+pub(super) fn record(args: &DoneArgs, action: Action) -> Result<()> {
+    if action == Action::Progress && args.minutes.is_none_or(|m| m == 0) {
+        return Err(Error::flag(
+            "--minutes",
+            "is required for progress (minutes of progress, at least 1)",
+        ));
+    }
+    append(
+        &args.state.state,
+        &args.items,
+        action,
+        args.minutes,
+        |state| date_or_today("--on", args.on.as_deref(), state, now(args.now.as_deref())?),
+    )
+}
+
+/// `skip`.
+pub(super) fn skip(args: &SkipArgs) -> Result<()> {
+    append(
+        &args.state.state,
+        &args.items,
+        Action::Skip,
+        None,
+        |state| date_or_today("--on", None, state, now(args.now.as_deref())?),
+    )
+}
+
+/// Lock the state, resolve the item names, append one entry per item, save, and say so.
+fn append(
+    file: &Path,
+    names: &[String],
+    action: Action,
+    minutes: Option<u32>,
+    on: impl FnOnce(&State) -> Result<NaiveDate>,
+) -> Result<()> {
+    let (_lock, mut state) = open_state(file)?;
+    let on = on(&state)?;
+    // Names resolve against the plan and, when it can be read, the current path file.
+    let path = super::load_source(&state.source).ok();
+    let items = resolve::resolve_all(&state.candidates(path.as_ref()), names)?;
+    for item in &items {
+        state.progress.push(Entry {
+            item: item.clone(),
+            action,
+            on,
+            minutes,
+        });
+    }
+    state.refresh_done();
+    state.save(file)?;
+    for item in &items {
+        match (action, minutes) {
+            (Action::Skip, _) => {
+                eprintln!("recorded skip: {item} (run `studyplan replan` to free its sessions)");
+            }
+            (_, Some(m)) => eprintln!("recorded {}: {item} ({m} min) on {on}", verb(action)),
+            (_, None) => eprintln!("recorded {}: {item} on {on}", verb(action)),
+        }
+    }
+    Ok(())
+}
+
+fn verb(action: Action) -> &'static str {
+    match action {
+        Action::Done => "done",
+        Action::Progress => "progress",
+        Action::Skip => "skip",
+    }
+}
+
+/// `undo`: remove the last entry.
+pub(super) fn undo(args: &UndoArgs) -> Result<()> {
+    let file = &args.state.state;
+    let (_lock, mut state) = open_state(file)?;
+    let Some(last) = state.progress.pop() else {
+        return Err(Error::State {
+            file: file.clone(),
+            line: None,
+            column: None,
+            message: "has no recorded progress to undo".into(),
+        });
+    };
+    state.refresh_done();
+    state.save(file)?;
+    eprintln!(
+        "undid {}: {} (on {})",
+        verb(last.action),
+        last.item,
+        last.on
+    );
+    Ok(())
+}

@@ -1,0 +1,56 @@
+//! `show`, `status` and `chart`: read a saved plan and print it, where the learner stands, or
+//! a chart of both. Nothing here changes the state file.
+
+use super::{color_of, date_or_today, format_of, json_to_stdout, now, to_stdout};
+use crate::cli::{ChartArgs, ShowArgs, StatusArgs, StatusFormat};
+use crate::error::{Error, Result};
+use crate::output::{self, TableOptions};
+use crate::progress::State;
+use crate::storage;
+
+pub(super) fn show(args: &ShowArgs) -> Result<()> {
+    let state = State::load(&args.state)?;
+    let weeks = state.plan.weeks();
+    if let Some(week) = args.week.filter(|&w| w > weeks) {
+        return Err(Error::flag(
+            "--week",
+            format!("the plan has {weeks} week(s); week {week} is past its end"),
+        ));
+    }
+    let opts = TableOptions {
+        color: color_of(args.color),
+        width: None,
+        week: args.week,
+    };
+    to_stdout(|w| output::write_plan(&state.plan, format_of(args.format), &opts, w))
+}
+
+pub(super) fn status(args: &StatusArgs) -> Result<()> {
+    let state = State::load(&args.state.state)?;
+    let today = date_or_today("--today", args.today.as_deref(), &state, now(None)?)?;
+    let s = crate::progress::status::status(&state, today);
+    match args.format {
+        StatusFormat::Table => {
+            to_stdout(|w| crate::progress::status::write_table(&s, color_of(args.color), w))
+        }
+        StatusFormat::Json => json_to_stdout(&s),
+    }
+}
+
+/// `chart`: the saved plan and progress as an SVG.
+pub(super) fn chart(args: &ChartArgs) -> Result<()> {
+    let state = State::load(&args.state.state)?;
+    let today = date_or_today("--today", args.today.as_deref(), &state, now(None)?)?;
+    let svg = crate::chart::render(&state, today).map_err(|message| Error::Chart { message })?;
+    match &args.output {
+        Some(f) if f.as_os_str() == "-" => to_stdout(|w| w.write_all(svg.as_bytes())),
+        other => {
+            let file = other.clone().unwrap_or_else(|| {
+                super::plan::default_ics(&args.state.state, &state.plan).with_extension("svg")
+            });
+            storage::write_atomic(&file, svg.as_bytes())?;
+            eprintln!("wrote {}", file.display());
+            Ok(())
+        }
+    }
+}

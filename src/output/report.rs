@@ -1,0 +1,174 @@
+//! Short texts that are not the plan itself: the diagnostics after a plan (late work, what
+//! was left out, whether the plan is proven optimal), the `validate` summary and the `paths`
+//! table.
+
+use crate::path::{Kind, LearningPath};
+use crate::plan::Plan;
+use std::io::{self, Write};
+
+/// Diagnostics for stderr after a plan: late work and what it would take to fit, what was left
+/// out, and the solver's status.
+pub fn write_diagnostics(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
+    let s = &plan.summary;
+    if s.required_late_minutes > 0 {
+        writeln!(
+            w,
+            "warning: {} required minutes do not fit their windows and are planned late",
+            s.required_late_minutes
+        )?;
+        for o in &plan.overloaded {
+            writeln!(
+                w,
+                "  {} ({} – {}): {} min late; it would fit with about {:.2} h per study day",
+                o.section, o.window_start, o.window_end, o.late_minutes, o.needed_hours_per_day
+            )?;
+        }
+    }
+    if let Some(cost) = plan.summary.order_cost.filter(|c| !c.is_zero()) {
+        let mut parts = Vec::new();
+        if cost.required_in_window_minutes > 0 {
+            parts.push(format!(
+                "{} required minutes in their windows",
+                cost.required_in_window_minutes
+            ));
+        }
+        if cost.late_minute_days > 0 {
+            parts.push(format!("{} more late minute-days", cost.late_minute_days));
+        }
+        writeln!(
+            w,
+            "note: following the path's order costs {}; --any-order would avoid that",
+            parts.join(" and ")
+        )?;
+    }
+    let dropped = plan
+        .unscheduled
+        .iter()
+        .filter(|u| u.kind != Kind::Required)
+        .count();
+    if dropped > 0 {
+        writeln!(
+            w,
+            "note: {dropped} optional or reference item(s) do not fit and are left out"
+        )?;
+    }
+    if let Some(note) = &s.note {
+        writeln!(w, "note: {note}")?;
+    } else if !s.optimal {
+        match s.gap {
+            Some(g) => writeln!(
+                w,
+                "note: the time limit was hit; this is the best plan found (gap {:.2}%)",
+                g * 100.0
+            )?,
+            None => writeln!(
+                w,
+                "note: the time limit was hit; this is the best plan found"
+            )?,
+        }
+    }
+    Ok(())
+}
+
+/// The `validate` summary of a path.
+pub fn write_validation(path: &LearningPath, w: &mut dyn Write) -> io::Result<()> {
+    let items = path.sections.iter().map(|s| s.items.len()).sum::<usize>();
+    writeln!(w, "{} ({}): valid", path.title, path.id)?;
+    writeln!(w, "  sections: {}", path.sections.len())?;
+    writeln!(w, "  items:    {items}")?;
+    for kind in [Kind::Required, Kind::Optional, Kind::Reference] {
+        let n = path.items().filter(|(_, i)| i.kind == kind).count();
+        let m = path.minutes_of(kind);
+        writeln!(
+            w,
+            "  {:<9} {n:>3} items, {m:>5} min ({:.1} h)",
+            format!("{kind}:"),
+            f64::from(m) / 60.0
+        )?;
+    }
+    Ok(())
+}
+
+/// One bundled path, as `paths` lists it.
+#[derive(Debug, serde::Serialize)]
+pub struct PathRow {
+    pub id: String,
+    pub title: String,
+    pub sections: usize,
+    pub items: usize,
+    /// Weeks the windows span (None: no windows).
+    pub weeks: Option<u32>,
+    pub required_minutes: u32,
+    pub optional_minutes: u32,
+    pub reference_minutes: u32,
+}
+
+impl PathRow {
+    pub fn of(p: &LearningPath) -> PathRow {
+        PathRow {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            sections: p.sections.len(),
+            items: p.items().count(),
+            weeks: p
+                .sections
+                .iter()
+                .filter_map(|s| s.weeks)
+                .map(|w| w.last)
+                .max(),
+            required_minutes: p.minutes_of(Kind::Required),
+            optional_minutes: p.minutes_of(Kind::Optional),
+            reference_minutes: p.minutes_of(Kind::Reference),
+        }
+    }
+}
+
+/// The `paths` table.
+pub fn write_paths(rows: &[PathRow], w: &mut dyn Write) -> io::Result<()> {
+    use comfy_table::{
+        modifiers, presets, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width,
+    };
+    let hours = |m: u32| format!("{:.1}", f64::from(m) / 60.0);
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .apply_modifier(modifiers::UTF8_ROUND_CORNERS)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(super::table::DEFAULT_WIDTH)
+        .set_header(vec![
+            "Path (id, title)",
+            "Weeks",
+            "Secs",
+            "Items",
+            "Req h",
+            "Opt h",
+            "Ref h",
+        ]);
+    for r in rows {
+        t.add_row(vec![
+            format!("{}\n{}", r.id, r.title),
+            r.weeks.map_or_else(|| "–".to_string(), |w| w.to_string()),
+            r.sections.to_string(),
+            r.items.to_string(),
+            hours(r.required_minutes),
+            hours(r.optional_minutes),
+            hours(r.reference_minutes),
+        ]);
+    }
+    for c in 1..7 {
+        if let Some(col) = t.column_mut(c) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    // Ids stay on one line, so they can be copied.
+    let id_width = rows.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    if let Some(col) = t.column_mut(0) {
+        col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+            u16::try_from(id_width + 2).unwrap_or(u16::MAX),
+        )));
+    }
+    writeln!(w, "{t}")?;
+    writeln!(
+        w,
+        "Plan one with: studyplan plan <ID> --start YYYY-MM-DD --hours H"
+    )
+}
