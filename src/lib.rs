@@ -1,5 +1,6 @@
 //! studyplan: plan a learning path into study sessions.
 pub mod app;
+pub mod busy;
 pub mod calendar;
 pub mod chart;
 pub mod cli;
