@@ -6,7 +6,7 @@
 
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
-    TimeZone, Weekday,
+    Offset, TimeZone, Weekday,
 };
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -83,13 +83,19 @@ pub fn resolve_local(tz: Tz, local: NaiveDateTime) -> DateTime<FixedOffset> {
         LocalResult::Single(t) => t.fixed_offset(),
         LocalResult::Ambiguous(a, _) => a.fixed_offset(),
         LocalResult::None => {
-            // Walk forward minute by minute until the wall clock exists again (gaps are < 1 day).
+            // Walk forward minute by minute to the first wall-clock time that exists again: that
+            // is the transition (gaps are shorter than a day). Reading `local` with the offset in
+            // force just before the transition shifts it forward by exactly the gap's length
+            // (02:30 in a 02:00-03:00 gap becomes 03:30, not 03:00).
             let mut probe = local;
             for _ in 0..(24 * 60) {
                 probe += Duration::minutes(1);
                 if let Some(t) = tz.from_local_datetime(&probe).earliest() {
-                    let gap = probe - local;
-                    return (t - gap + gap).fixed_offset();
+                    let before = tz
+                        .offset_from_utc_datetime(&(t.naive_utc() - Duration::seconds(1)))
+                        .fix();
+                    let utc = local - Duration::seconds(i64::from(before.local_minus_utc()));
+                    return tz.from_utc_datetime(&utc).fixed_offset();
                 }
             }
             tz.from_utc_datetime(&local).fixed_offset()
@@ -221,6 +227,30 @@ mod tests {
         let after = a.instant(NaiveDate::from_ymd_opt(2027, 3, 28).unwrap(), 0);
         assert_eq!(before.to_rfc3339(), "2027-03-27T19:00:00+01:00");
         assert_eq!(after.to_rfc3339(), "2027-03-28T19:00:00+02:00");
+    }
+
+    /// Issue 10, item 6: `(t - gap + gap)` left a start time inside a DST gap at the first valid
+    /// minute (03:00) instead of shifting it forward by the gap as documented.
+    #[test]
+    fn regression_dst_gap_session_at_0230_on_2027_03_28_berlin_moves_forward_by_the_gap() {
+        let mut a = avail("Europe/Berlin");
+        a.at = NaiveTime::from_hms_opt(2, 30, 0).unwrap();
+        let date = NaiveDate::from_ymd_opt(2027, 3, 28).unwrap();
+        assert_eq!(a.instant(date, 0).to_rfc3339(), "2027-03-28T03:30:00+02:00");
+        // The minute before the gap and the first minute after it are untouched.
+        a.at = NaiveTime::from_hms_opt(1, 59, 0).unwrap();
+        assert_eq!(a.instant(date, 0).to_rfc3339(), "2027-03-28T01:59:00+01:00");
+        assert_eq!(a.instant(date, 61).to_rfc3339(), "2027-03-28T03:00:00+02:00");
+        // New York springs forward at 02:00 too (2027-03-14), by one hour.
+        let ny: Tz = "America/New_York".parse().unwrap();
+        let local = NaiveDate::from_ymd_opt(2027, 3, 14)
+            .unwrap()
+            .and_hms_opt(2, 15, 0)
+            .unwrap();
+        assert_eq!(
+            resolve_local(ny, local).to_rfc3339(),
+            "2027-03-14T03:15:00-04:00"
+        );
     }
 
     #[test]

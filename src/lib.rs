@@ -1,4 +1,5 @@
 //! studyplan: plan a learning path into study sessions.
+pub mod busy;
 pub mod calendar;
 pub mod chart;
 pub mod cli;
