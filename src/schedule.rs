@@ -213,6 +213,9 @@ pub(crate) fn solve(
 ) -> Result<Plan> {
     let windows = windows_of(path);
     let problem = problem(path, settings, &windows, work, fixed);
+    // The time limit covers the plan and the cost of its order together: the solver's own
+    // stopwatch, not the clock of the plan.
+    let began = std::time::Instant::now();
     let solution =
         solver::solve(&problem, &options(settings, solver::Through::All)).map_err(too_long)?;
     let mut plan = build_plan(
@@ -220,7 +223,8 @@ pub(crate) fn solve(
     );
     plan.summary.any_order = settings.any_order;
     if !settings.any_order {
-        plan.summary.order_cost = order_cost(&problem, &solution, settings)?;
+        let left = settings.time_limit - began.elapsed().as_secs_f64();
+        plan.summary.order_cost = order_cost(&problem, &solution, settings, left)?;
     }
     Ok(plan)
 }
@@ -232,6 +236,7 @@ fn order_cost(
     problem: &Problem,
     solution: &solver::Solution,
     settings: &Settings,
+    seconds: f64,
 ) -> Result<Option<crate::plan::OrderCost>> {
     let ordered = solver::Levels::of(problem, &solution.days);
     let required: u64 = problem
@@ -246,15 +251,16 @@ fn order_cost(
         return Ok(Some(crate::plan::OrderCost::default()));
     }
     // Against a plan that is not proven, a difference would measure the solver, not the rule.
-    if !solution.optimal {
+    if !solution.optimal || seconds <= 0.1 {
         return Ok(None);
     }
     let free = Problem {
         chains: Vec::new(),
         ..problem.clone()
     };
-    let any =
-        solver::solve(&free, &options(settings, solver::Through::Lateness)).map_err(too_long)?;
+    let mut options = options(settings, solver::Through::Lateness);
+    options.time_limit = seconds;
+    let any = solver::solve(&free, &options).map_err(too_long)?;
     if !any.optimal {
         return Ok(None);
     }
