@@ -34,6 +34,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Chart(args) => chart(&args),
         Command::Completions(args) => completions(&args),
         Command::Man(args) => man(&args),
+        Command::Sync(args) => crate::sync::command::run_args(&args),
     }
 }
 
@@ -314,9 +315,11 @@ fn plan(args: PlanArgs) -> Result<()> {
     let _lock = progress::lock::Lock::acquire(&args.output.state)?;
     let mut plan = planned.plan;
     let mut log = Vec::new();
+    let mut sync = crate::sync::SyncState::default();
     if args.output.state.exists() {
         // Never overwrite what cannot be read: it may hold progress from a newer studyplan.
         let old = State::load(&args.output.state)?;
+        sync = old.sync.clone().for_new_plan();
         if old.plan.path.id == plan.path.id {
             crate::replan::reissue(&old.plan, &mut plan);
             log = old.progress;
@@ -343,6 +346,7 @@ fn plan(args: PlanArgs) -> Result<()> {
         settings,
         progress: log,
         calendar: progress::Calendar::default(),
+        sync,
         plan,
     };
     state.refresh_done();
@@ -434,6 +438,9 @@ pub fn finish(state: &State, out: &OutputArgs, ics: IcsOptions) -> Result<()> {
     };
     to_stdout(|w| output::write_plan(plan, format_of(out.format), &opts, w))?;
     report(plan);
+    if out.sync {
+        crate::sync::command::after_write(&out.state, out.now.as_deref())?;
+    }
     let late = plan.sessions.iter().filter(|s| s.late).count();
     if out.strict && late > 0 {
         return Err(Error::Late { count: late });

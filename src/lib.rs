@@ -12,4 +12,5 @@ pub mod replan;
 pub mod schedule;
 pub mod solver;
 pub mod spinner;
+pub mod sync;
 pub mod whatif;
