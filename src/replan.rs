@@ -107,8 +107,9 @@ pub fn replan(
                     && section.items[..ii]
                         .iter()
                         .any(|x| full_id(section, x) == s.item);
-                let required_of_section =
-                    s.section == section.id && s.kind == Kind::Required && item.kind != Kind::Required;
+                let required_of_section = s.section == section.id
+                    && s.kind == Kind::Required
+                    && item.kind != Kind::Required;
                 if s.item == id {
                     // The other parts of an item go on days of their own, after the pinned one.
                     release = release.max(day(s.date).saturating_add(1));
@@ -117,7 +118,12 @@ pub fn replan(
                     release = release.max(day(s.date));
                 }
             }
-            for declined in state.sync.declined.iter().filter(|x| x.item == id && x.date >= from) {
+            for declined in state
+                .sync
+                .declined
+                .iter()
+                .filter(|x| x.item == id && x.date >= from)
+            {
                 release = release.max(day(declined.date).saturating_add(1));
             }
             let parts = schedule::split(remaining, limit);

@@ -67,7 +67,9 @@ impl Client {
             ));
         }
         if uri.query().is_some() {
-            return Err(bad(format!("{url:?} has a query; give the collection's URL")));
+            return Err(bad(format!(
+                "{url:?} has a query; give the collection's URL"
+            )));
         }
         let mut collection = format!(
             "{}://{}{}",
@@ -151,7 +153,7 @@ impl Client {
         let not_caldav = |why: &str| {
             self.fail(
                 url,
-                Some(StatusCode::MULTI_STATUS),
+                None,
                 &format!("is not a CalDAV calendar collection: {why}"),
             )
         };
@@ -351,35 +353,32 @@ impl Client {
                      in STUDYPLAN_CALDAV_PASSWORD or with --password-command"
                         .to_string()
                 } else {
-                    "the server refused the user name or password (401 Unauthorized); check \
-                     --user and the password"
+                    "the server refused the user name or password; check --user \
+                     and the password"
                         .to_string()
                 }
             }
-            403 => "the server does not allow this (403 Forbidden); check that the user may \
-                    write to this calendar"
+            403 => "the server does not allow this; check that the user may write to \
+                    this calendar"
                 .to_string(),
-            404 | 410 if op == Op::List => "there is no calendar collection at this URL \
-                 (404 Not Found); check --caldav, or create the calendar in your calendar app"
+            404 | 410 if op == Op::List => "there is no calendar collection at this URL; check \
+                 --caldav, or create the calendar in your calendar app"
                 .to_string(),
-            404 | 410 => "the calendar collection is gone (404 Not Found); check --caldav".to_string(),
+            404 | 410 => "the calendar collection is gone; check --caldav".to_string(),
             405 | 501 if op == Op::List => {
                 "the server does not speak WebDAV here: this is not a CalDAV calendar collection"
                     .to_string()
             }
-            412 => "the event changed on the server meanwhile (412 Precondition Failed); \
+            412 => "the event changed on the server meanwhile (a failed precondition); \
                     nothing was overwritten: run `studyplan sync` again to take the change in"
                 .to_string(),
             300..=399 => match header(response, "location") {
-                Some(to) => format!(
-                    "the server redirects to {to}; give that URL with --caldav"
-                ),
+                Some(to) => format!("the server redirects to {to}; give that URL with --caldav"),
                 None => format!("the server redirects ({status}) without saying where"),
             },
             500..=599 => format!(
-                "the server failed ({} {reason}); what was done so far is saved: run \
-                 `studyplan sync` again later",
-                status.as_u16()
+                "the server failed ({reason}); what was done so far is saved: run \
+                 `studyplan sync` again later"
             ),
             _ => format!("unexpected answer {} {reason}", status.as_u16()),
         };
@@ -462,8 +461,10 @@ mod tests {
     #[test]
     fn urls_are_checked() {
         assert!(Client::new("ftp://x/cal/", None, Duration::from_secs(1)).is_err());
-        assert!(Client::new("https://bob:pw@x/cal/", None, Duration::from_secs(1))
-            .is_err_and(|e| !e.to_string().contains("pw")));
+        assert!(
+            Client::new("https://bob:pw@x/cal/", None, Duration::from_secs(1))
+                .is_err_and(|e| !e.to_string().contains("pw"))
+        );
         let c = client("http://127.0.0.1:5232/bob/study");
         assert_eq!(c.url(), "http://127.0.0.1:5232/bob/study/");
         assert_eq!(

@@ -7,7 +7,10 @@
 //! create whose answer was lost is found by its name and adopted, never made twice.
 
 use super::client::{Client, Credentials};
-use super::{digest, event, reconcile, resource_name, rules, to_fetch, Action, Declined, Resource, Seen, Wanted};
+use super::{
+    digest, event, reconcile, resource_name, rules, to_fetch, Action, Declined, Resource, Seen,
+    Wanted,
+};
 use crate::error::{Error, Result};
 use crate::output::ics::{render_resource, IcsOptions};
 use crate::plan::Session;
@@ -92,7 +95,10 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
         .password_command
         .clone()
         .or_else(|| state.sync.password_command.clone());
-    let password = password(options.password_command.is_some(), password_command.as_deref())?;
+    let password = password(
+        options.password_command.is_some(),
+        password_command.as_deref(),
+    )?;
     let credentials = match (user.clone(), password) {
         (Some(user), Some(password)) => Some(Credentials { user, password }),
         (Some(_), None) => {
@@ -163,8 +169,16 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
         let line = describe(state, a, false);
         apply_local(state, a, &ics);
         if let Action::Pin { uid, .. } = a {
-            for broken in rules::check_moved(&state.plan, path.as_ref(), &state.settings.availability, uid) {
-                eprintln!("warning: {} breaks a rule, and stays where you put it: {broken}", label_of(state, uid));
+            for broken in rules::check_moved(
+                &state.plan,
+                path.as_ref(),
+                &state.settings.availability,
+                uid,
+            ) {
+                eprintln!(
+                    "warning: {} breaks a rule, and stays where you put it: {broken}",
+                    label_of(state, uid)
+                );
             }
         }
         out.line(&line);
@@ -267,9 +281,7 @@ fn session<'a>(state: &'a State, uid: &str) -> Option<&'a Session> {
 }
 
 fn label_of(state: &State, uid: &str) -> String {
-    match session(state, uid)
-        .or_else(|| state.plan.cancelled.iter().find(|s| s.uid == uid))
-    {
+    match session(state, uid).or_else(|| state.plan.cancelled.iter().find(|s| s.uid == uid)) {
         Some(s) if s.parts > 1 => format!("{} (part {}/{})", s.item, s.part, s.parts),
         Some(s) => s.item.clone(),
         None => uid.to_string(),
@@ -278,7 +290,10 @@ fn label_of(state: &State, uid: &str) -> String {
 
 fn local(state: &State, t: DateTime<Utc>) -> String {
     match state.plan.timezone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => tz.from_utc_datetime(&t.naive_utc()).format("%Y-%m-%d %H:%M").to_string(),
+        Ok(tz) => tz
+            .from_utc_datetime(&t.naive_utc())
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
         Err(_) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
     }
 }
@@ -295,7 +310,11 @@ fn describe(state: &State, a: &Action, dry_run: bool) -> String {
         Action::Update { uid, .. } => ("update", format!("{}{}", label_of(state, uid), when(uid))),
         Action::Adopt { uid, .. } => (
             "update",
-            format!("{}{} (found on the server from an earlier sync)", label_of(state, uid), when(uid)),
+            format!(
+                "{}{} (found on the server from an earlier sync)",
+                label_of(state, uid),
+                when(uid)
+            ),
         ),
         Action::Delete { uid, .. } => ("delete", label_of(state, uid)),
         Action::Pin { uid, start, .. } => (
@@ -314,8 +333,14 @@ fn describe(state: &State, a: &Action, dry_run: bool) -> String {
                 when(uid)
             ),
         ),
-        Action::Record { uid, .. } => ("record", format!("{}: changed on the server, same time", label_of(state, uid))),
-        Action::Forget { uid } => ("forget", format!("{}: already gone from the server", label_of(state, uid))),
+        Action::Record { uid, .. } => (
+            "record",
+            format!("{}: changed on the server, same time", label_of(state, uid)),
+        ),
+        Action::Forget { uid } => (
+            "forget",
+            format!("{}: already gone from the server", label_of(state, uid)),
+        ),
         Action::Leave { uid, reason } => ("leave", format!("{}: {reason}", label_of(state, uid))),
     };
     if dry_run {
@@ -351,8 +376,8 @@ fn apply_local(state: &mut State, a: &Action, ics: &IcsOptions) {
             s.start = tz.from_utc_datetime(&start.naive_utc()).fixed_offset();
             s.end = tz.from_utc_datetime(&end.naive_utc()).fixed_offset();
             s.date = s.start.date_naive();
-            s.late = s.kind == crate::path::Kind::Required
-                && s.window_end.is_some_and(|e| s.date > e);
+            s.late =
+                s.kind == crate::path::Kind::Required && s.window_end.is_some_and(|e| s.date > e);
             s.sequence = s.sequence.max(sequence.unwrap_or(0));
             let written = s.clone();
             state
@@ -405,7 +430,10 @@ fn apply_local(state: &mut State, a: &Action, ics: &IcsOptions) {
         Action::Leave { uid, reason } => {
             eprintln!("warning: {uid}: {reason}");
         }
-        Action::Create { .. } | Action::Update { .. } | Action::Adopt { .. } | Action::Delete { .. } => {}
+        Action::Create { .. }
+        | Action::Update { .. }
+        | Action::Adopt { .. }
+        | Action::Delete { .. } => {}
     }
 }
 

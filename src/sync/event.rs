@@ -20,7 +20,10 @@ pub fn read(body: &str, uid: &str, zone: &str, length: Duration) -> Seen {
         Err(e) => {
             return Seen {
                 uid: None,
-                times: Err(format!("it does not parse as iCalendar: {}", first_line(&e))),
+                times: Err(format!(
+                    "it does not parse as iCalendar: {}",
+                    first_line(&e)
+                )),
                 sequence: None,
                 cancelled: false,
             }
@@ -119,7 +122,13 @@ mod tests {
     }
 
     fn times(event: &str) -> Result<(DateTime<Utc>, DateTime<Utc>), String> {
-        read(&cal(event), "u1@studyplan", "Europe/Berlin", Duration::minutes(30)).times
+        read(
+            &cal(event),
+            "u1@studyplan",
+            "Europe/Berlin",
+            Duration::minutes(30),
+        )
+        .times
     }
 
     #[test]
@@ -147,8 +156,10 @@ mod tests {
 
     #[test]
     fn reports_what_it_cannot_place() {
-        assert!(times("DTSTART;VALUE=DATE:20261201\r\nDTEND;VALUE=DATE:20261202\r\n")
-            .is_err_and(|e| e.contains("all-day")));
+        assert!(
+            times("DTSTART;VALUE=DATE:20261201\r\nDTEND;VALUE=DATE:20261202\r\n")
+                .is_err_and(|e| e.contains("all-day"))
+        );
         assert!(times(
             "DTSTART;TZID=Mars/Olympus:20261201T190000\r\nDTEND;TZID=Mars/Olympus:20261201T193000\r\n"
         )

@@ -291,37 +291,39 @@ pub fn reconcile(
                     r.name
                 ),
             }),
-            Some(s) => match &s.times {
-                Err(why) => {
-                    local.push(Action::Leave {
+            Some(s) => {
+                match &s.times {
+                    Err(why) => {
+                        local.push(Action::Leave {
                         uid: uid.clone(),
                         reason: format!("its time on the server cannot be read ({why}); it is left as it is"),
                     });
-                    local.push(Action::Record {
-                        uid,
-                        etag: etag.clone(),
-                    });
-                }
-                Ok((start, end)) if *start == r.start && *end == r.end => {
-                    local.push(Action::Record {
-                        uid: uid.clone(),
-                        etag: etag.clone(),
-                    });
-                    if w.digest != r.digest {
-                        writes.push(Action::Update {
+                        local.push(Action::Record {
                             uid,
                             etag: etag.clone(),
                         });
                     }
+                    Ok((start, end)) if *start == r.start && *end == r.end => {
+                        local.push(Action::Record {
+                            uid: uid.clone(),
+                            etag: etag.clone(),
+                        });
+                        if w.digest != r.digest {
+                            writes.push(Action::Update {
+                                uid,
+                                etag: etag.clone(),
+                            });
+                        }
+                    }
+                    Ok((start, end)) => local.push(Action::Pin {
+                        uid,
+                        start: *start,
+                        end: *end,
+                        etag: etag.clone(),
+                        sequence: s.sequence,
+                    }),
                 }
-                Ok((start, end)) => local.push(Action::Pin {
-                    uid,
-                    start: *start,
-                    end: *end,
-                    etag: etag.clone(),
-                    sequence: s.sequence,
-                }),
-            },
+            }
         }
     }
     let live: BTreeSet<&str> = wanted.iter().map(|w| w.uid.as_str()).collect();
@@ -350,7 +352,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn t(h: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 12, 1, h, 0, 0).single().expect("time")
+        Utc.with_ymd_and_hms(2026, 12, 1, h, 0, 0)
+            .single()
+            .expect("time")
     }
 
     fn wanted(uid: &str, h: u32, digest: &str) -> Wanted {
@@ -567,7 +571,10 @@ mod tests {
             &listed(&[("a", "e1")]),
             &[("a", seen("other", 19))],
         );
-        assert!(matches!(&stranger[..], [Action::Leave { .. }]), "{stranger:?}");
+        assert!(
+            matches!(&stranger[..], [Action::Leave { .. }]),
+            "{stranger:?}"
+        );
     }
 
     #[test]

@@ -50,8 +50,13 @@ pub fn check_moved(
             out.push(format!("overlap: it overlaps {}", label(x)));
         }
     }
-    for x in plan.sessions.iter().filter(|x| x.item == s.item && x.uid != s.uid) {
-        let wrong = (x.part < s.part && x.start >= s.start) || (x.part > s.part && x.start <= s.start);
+    for x in plan
+        .sessions
+        .iter()
+        .filter(|x| x.item == s.item && x.uid != s.uid)
+    {
+        let wrong =
+            (x.part < s.part && x.start >= s.start) || (x.part > s.part && x.start <= s.start);
         if wrong {
             out.push(format!("order: it is now out of order with {}", label(x)));
         }
@@ -151,35 +156,70 @@ mod tests {
         let plan = sample_plan();
         let a = avail(&plan);
         let uid = plan.sessions[1].uid.clone();
-        assert!(check_moved(&plan, None, &a, &uid).is_empty(), "{:?}", check_moved(&plan, None, &a, &uid));
+        assert!(
+            check_moved(&plan, None, &a, &uid).is_empty(),
+            "{:?}",
+            check_moved(&plan, None, &a, &uid)
+        );
     }
 
     #[test]
     fn a_move_out_of_the_window_onto_a_full_day_is_named() {
         let mut plan = sample_plan();
         let a = avail(&plan);
-        let first = plan.sessions[0].clone();
-        let target = plan
+        // Café Indexing (required, week of Mar 22) onto Replication's slot on Mar 29, a day
+        // that already holds a Kafka part and Replication.
+        let replication = plan
             .sessions
             .iter()
-            .find(|s| {
-                s.kind == Kind::Required
-                    && s.window_end.is_some_and(|e| e < plan.sessions.last().map_or(e, |l| l.date))
-            })
+            .find(|s| s.item == "database-fundamentals/replication")
             .cloned()
-            .expect("a required session with a window");
-        let last = plan.sessions.last().cloned().expect("a session");
-        let moved = plan
+            .expect("replication");
+        let cafe = plan
             .sessions
             .iter_mut()
-            .find(|s| s.uid == target.uid)
-            .expect("session");
-        moved.date = last.date;
-        moved.start = last.start;
-        moved.end = last.end;
-        let w = check_moved(&plan, None, &a, &target.uid);
-        assert!(w.iter().any(|m| m.starts_with("window:")), "{w:?}");
-        assert!(w.iter().any(|m| m.starts_with("overlap:")), "{w:?}");
-        let _ = first;
+            .find(|s| s.item == "database-fundamentals/cafe-indexing")
+            .expect("cafe");
+        cafe.date = replication.date;
+        cafe.start = replication.start;
+        cafe.end = replication.start + chrono::Duration::minutes(45);
+        let uid = cafe.uid.clone();
+        let w = check_moved(&plan, None, &a, &uid);
+        assert!(
+            w.iter().any(|m| m
+                .starts_with("window: required work outside its window 2027-03-22 – 2027-03-28")),
+            "{w:?}"
+        );
+        assert!(
+            w.iter()
+                .any(|m| m.starts_with("overlap: it overlaps database-fundamentals/replication")),
+            "{w:?}"
+        );
+        assert!(
+            w.iter()
+                .any(|m| m.starts_with("capacity: 2027-03-29 now holds 135 min")),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn parts_out_of_order_are_named() {
+        let mut plan = sample_plan();
+        let a = avail(&plan);
+        let second = plan
+            .sessions
+            .iter_mut()
+            .find(|s| s.uid.ends_with("kafka-internals/2@studyplan"))
+            .expect("part 2");
+        second.start -= chrono::Duration::days(3);
+        second.end -= chrono::Duration::days(3);
+        second.date = second.start.date_naive();
+        let uid = second.uid.clone();
+        let w = check_moved(&plan, None, &a, &uid);
+        assert!(
+            w.iter()
+                .any(|m| m.contains("out of order with streaming/kafka-internals (part 1/3)")),
+            "{w:?}"
+        );
     }
 }

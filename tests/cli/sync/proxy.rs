@@ -70,7 +70,12 @@ impl Proxy {
         let base = self.shared.count.load(Ordering::SeqCst);
         let mut faults = self.shared.faults.lock().expect("faults");
         faults.clear();
-        faults.push((base + n, fault));
+        faults.push((base.saturating_add(n), fault));
+    }
+
+    /// Pass every request from now on.
+    pub fn clear(&self) {
+        self.shared.faults.lock().expect("faults").clear();
     }
 
     /// Fail every request from now on with `fault`.

@@ -113,7 +113,10 @@ impl Radicale {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("Radicale did not answer within 30 s; its log:\n{}", self.log());
+        panic!(
+            "Radicale did not answer within 30 s; its log:\n{}",
+            self.log()
+        );
     }
 
     pub fn log(&self) -> String {
@@ -217,12 +220,16 @@ impl Dav {
 
     /// Resource names and ETags in a collection.
     pub fn list(&self, collection: &str) -> BTreeMap<String, String> {
-        let body = r#"<?xml version="1.0"?><propfind xmlns="DAV:"><prop><getetag/></prop></propfind>"#;
+        let body =
+            r#"<?xml version="1.0"?><propfind xmlns="DAV:"><prop><getetag/></prop></propfind>"#;
         let (status, _, text) = self.request("PROPFIND", collection, &[("Depth", "1")], body);
         assert_eq!(status, 207, "PROPFIND {collection}: {text}");
         let doc = roxmltree::Document::parse(&text).expect("multistatus XML");
         let mut out = BTreeMap::new();
-        for r in doc.descendants().filter(|n| n.has_tag_name(("DAV:", "response"))) {
+        for r in doc
+            .descendants()
+            .filter(|n| n.has_tag_name(("DAV:", "response")))
+        {
             let href = r
                 .descendants()
                 .find(|n| n.has_tag_name(("DAV:", "href")))
