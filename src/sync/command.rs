@@ -150,12 +150,11 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
     let seen = read_events(&client, state, &wanted, &fetch)?;
     let actions = reconcile(&wanted, &state.sync.resources, &listing, &seen);
 
-    let mut out = Report::default();
     if options.dry_run {
         for a in &actions {
-            out.line(&describe(state, a, true));
+            say(&describe(state, a, true));
         }
-        out.finish(client.url(), wanted.len(), &actions, true);
+        summary(client.url(), wanted.len(), &actions, true);
         return Ok(());
     }
 
@@ -181,7 +180,7 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
                 );
             }
         }
-        out.line(&line);
+        say(&line);
     }
     prune(state, now);
     state.save(file)?;
@@ -190,9 +189,9 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
         let line = describe(state, a, false);
         apply_remote(&client, state, a, &ics)?;
         state.save(file)?;
-        out.line(&line);
+        say(&line);
     }
-    out.finish(client.url(), state.plan.sessions.len(), &actions, false);
+    summary(client.url(), state.plan.sessions.len(), &actions, false);
     Ok(())
 }
 
@@ -499,31 +498,27 @@ fn prune(state: &mut State, now: DateTime<Utc>) {
     state.sync.declined.sort();
 }
 
-/// What went to stdout, and the closing line.
-#[derive(Default)]
-struct Report;
+/// One line of the report on stdout (a closed pipe is not an error).
+fn say(text: &str) {
+    let _ = crate::app::to_stdout(|w| writeln!(w, "{text}"));
+}
 
-impl Report {
-    fn line(&mut self, text: &str) {
-        let _ = crate::app::to_stdout(|w| writeln!(w, "{text}"));
-    }
-
-    fn finish(&self, url: &str, events: usize, actions: &[Action], dry_run: bool) {
-        let count = |f: fn(&Action) -> bool| actions.iter().filter(|a| f(a)).count();
-        let created = count(|a| matches!(a, Action::Create { .. }));
-        let updated = count(|a| matches!(a, Action::Update { .. } | Action::Adopt { .. }));
-        let deleted = count(|a| matches!(a, Action::Delete { .. }));
-        let pinned = count(|a| matches!(a, Action::Pin { .. }));
-        let removed = count(|a| matches!(a, Action::Removed { .. }));
-        let text = if created + updated + deleted + pinned + removed == 0 {
-            format!("calendar is up to date: {events} events at {url}")
-        } else {
-            format!(
-                "{} {url}: {created} created, {updated} updated, {deleted} deleted; {pinned} moved by you (pinned), {removed} deleted by you{}",
-                if dry_run { "would sync" } else { "synced" },
-                if dry_run { "; nothing was changed (--dry-run)" } else { "" }
-            )
-        };
-        let _ = crate::app::to_stdout(|w| writeln!(w, "{text}"));
-    }
+/// The closing line: what changed, or that nothing had to.
+fn summary(url: &str, events: usize, actions: &[Action], dry_run: bool) {
+    let count = |f: fn(&Action) -> bool| actions.iter().filter(|a| f(a)).count();
+    let created = count(|a| matches!(a, Action::Create { .. }));
+    let updated = count(|a| matches!(a, Action::Update { .. } | Action::Adopt { .. }));
+    let deleted = count(|a| matches!(a, Action::Delete { .. }));
+    let pinned = count(|a| matches!(a, Action::Pin { .. }));
+    let removed = count(|a| matches!(a, Action::Removed { .. }));
+    let text = if created + updated + deleted + pinned + removed == 0 {
+        format!("calendar is up to date: {events} events at {url}")
+    } else {
+        format!(
+            "{} {url}: {created} created, {updated} updated, {deleted} deleted; {pinned} moved by you (pinned), {removed} deleted by you{}",
+            if dry_run { "would sync" } else { "synced" },
+            if dry_run { "; nothing was changed (--dry-run)" } else { "" }
+        )
+    };
+    let _ = crate::app::to_stdout(|w| writeln!(w, "{text}"));
 }
