@@ -56,11 +56,15 @@ pub fn replan(
     let pinned: BTreeSet<&str> = state.sync.pinned.iter().map(String::as_str).collect();
     let mut fixed: Vec<Session> = Vec::new();
     let mut open: Vec<&Session> = Vec::new();
+    let mut kept_pins: Vec<&Session> = Vec::new();
     for s in &old.sessions {
         let keep_pinned = pinned.contains(s.uid.as_str())
             && s.date >= from
             && !finished(&s.item)
             && in_path.contains(&s.item);
+        if keep_pinned && !s.done {
+            kept_pins.push(s);
+        }
         let keep = s.done
             || keep_pinned
             || (s.date < from && (finished(&s.item) || !in_path.contains(&s.item)));
@@ -71,7 +75,6 @@ pub fn replan(
         }
     }
 
-    let kept_pins: Vec<&Session> = fixed.iter().filter(|s| !s.done).collect();
     let day = |date: NaiveDate| u32::try_from(avail.day_of(date).max(0)).unwrap_or(u32::MAX);
     let mut warnings = Vec::new();
     let mut work = Vec::new();

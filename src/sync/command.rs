@@ -167,6 +167,10 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
     for a in actions.iter().filter(|a| !a.writes()) {
         let line = describe(state, a, false);
         apply_local(state, a, &ics);
+        // A new ETag for the same event is bookkeeping: nothing to tell the learner.
+        if matches!(a, Action::Record { .. }) {
+            continue;
+        }
         if let Action::Pin { uid, .. } = a {
             for broken in rules::check_moved(
                 &state.plan,
