@@ -5,7 +5,7 @@
 //! exactly one event per live session, the moved one where the learner put it, no duplicate,
 //! no stale copy, the learner's own events untouched; a second sync changes nothing.
 //!
-//! - [`server`]: Radicale and the test's own WebDAV client (the learner's app).
+//! - [`server`]: Radicale, Xandikos and the test's own WebDAV client (the learner's app).
 //! - [`proxy`]: a fault-injecting proxy in front of Radicale: 500, 412, 401, a dropped
 //!   connection, a lost answer, no answer, a server that is not CalDAV.
 
@@ -16,7 +16,7 @@ use crate::util::{Run, Sandbox, NOW};
 use chrono::{DateTime, Utc};
 use proxy::{Fault, Proxy};
 use serde_json::Value;
-use server::{Dav, Event, Radicale, PASSWORD, USER};
+use server::{Dav, Event, Radicale, Xandikos, PASSWORD, USER};
 use std::collections::BTreeMap;
 
 const PATH: &str = "id: small
@@ -177,7 +177,7 @@ fn assert_up_to_date(sb: &Sandbox) {
 const DENTIST: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Learner's app//EN\r\nBEGIN:VEVENT\r\nUID:dentist-42@example.com\r\nDTSTAMP:20261120T090000Z\r\nDTSTART:20261124T080000Z\r\nDTEND:20261124T090000Z\r\nSUMMARY:Dentist\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 
 /// The learner's app moves an event: new DTSTART/DTEND (UTC), SEQUENCE raised, If-Match.
-fn learner_moves(dav: &Dav, e: &Event, start: &str, end: &str) {
+fn learner_moves(dav: &Dav, collection: &str, e: &Event, start: &str, end: &str) {
     let body: String = e
         .body
         .split("\r\n")
@@ -194,7 +194,7 @@ fn learner_moves(dav: &Dav, e: &Event, start: &str, end: &str) {
         })
         .collect::<Vec<_>>()
         .join("\r\n");
-    let status = dav.put(&format!("{COLLECTION}{}", e.name), &body, Some(&e.etag));
+    let status = dav.put(&format!("{collection}{}", e.name), &body, Some(&e.etag));
     assert!((200..300).contains(&status), "the learner's move: {status}");
 }
 
@@ -208,28 +208,39 @@ fn event_of<'a>(events: &'a [Event], uid: &str) -> &'a Event {
 #[test]
 fn plan_sync_move_delete_done_skip_replan_sync() {
     let server = Radicale::start();
-    let dav = server.dav();
+    full_cycle(&server.url(), &server.dav(), COLLECTION);
+}
+
+/// The same cycle on Xandikos, a second CalDAV server (git-backed, its own ETags), without
+/// authentication.
+#[test]
+fn the_same_cycle_on_a_second_server() {
+    let server = Xandikos::start();
+    full_cycle(&server.url(), &server.dav(), server::XANDIKOS_CALENDAR);
+}
+
+/// plan → sync → the learner's own event, a move and a deletion in the learner's app →
+/// sync → done/skip → replan → sync, the server checked after every step.
+fn full_cycle(url: &str, dav: &Dav, collection: &str) {
     let sb = planned();
     let plan = show(&sb);
     let n = plan["sessions"].as_array().expect("sessions").len();
 
     // First sync: one event per session.
-    let run = first_sync(&sb, &server.url());
+    let run = first_sync(&sb, url);
     let created = run
         .stdout
         .lines()
         .filter(|l| l.starts_with("created "))
         .count();
     assert_eq!(created, n, "{}", run.stdout);
-    assert_in_step(&sb, &dav, COLLECTION, &[]);
+    assert_in_step(&sb, dav, collection, &[]);
 
     // The learner's own event in the same calendar.
-    assert_eq!(
-        dav.put(&format!("{COLLECTION}dentist.ics"), DENTIST, None),
-        201
-    );
+    let status = dav.put(&format!("{collection}dentist.ics"), DENTIST, None);
+    assert!((200..300).contains(&status), "{status}");
     let foreign: Vec<Event> = dav
-        .events(COLLECTION)
+        .events(collection)
         .into_iter()
         .filter(|e| e.uid == "dentist-42@example.com")
         .collect();
@@ -243,21 +254,20 @@ fn plan_sync_move_delete_done_skip_replan_sync() {
         .to_string();
     let storage = session_of(&plan, "db/storage-engines").clone();
     let storage_uid = storage["uid"].as_str().expect("uid").to_string();
-    let events = dav.events(COLLECTION);
+    let events = dav.events(collection);
     learner_moves(
-        &dav,
+        dav,
+        collection,
         event_of(&events, &indexes),
         "20261126T063000Z",
         "20261126T070000Z",
     );
-    let moved_etag = event_of(&dav.events(COLLECTION), &indexes).etag.clone();
-    assert_eq!(
-        dav.delete(&format!(
-            "{COLLECTION}{}",
-            event_of(&events, &storage_uid).name
-        )),
-        200
-    );
+    let moved_etag = event_of(&dav.events(collection), &indexes).etag.clone();
+    let status = dav.delete(&format!(
+        "{collection}{}",
+        event_of(&events, &storage_uid).name
+    ));
+    assert!((200..300).contains(&status), "{status}");
 
     let run = sync(&sb, &[]).ok();
     assert!(
@@ -282,7 +292,7 @@ fn plan_sync_move_delete_done_skip_replan_sync() {
         .expect("sessions")
         .iter()
         .any(|s| s["item"] == "db/storage-engines"));
-    let events = assert_in_step(&sb, &dav, COLLECTION, &foreign);
+    let events = assert_in_step(&sb, dav, collection, &foreign);
     assert_eq!(
         event_of(&events, &indexes).etag,
         moved_etag,
@@ -336,7 +346,7 @@ fn plan_sync_move_delete_done_skip_replan_sync() {
         "{}",
         run.stdout
     );
-    let events = assert_in_step(&sb, &dav, COLLECTION, &foreign);
+    let events = assert_in_step(&sb, dav, collection, &foreign);
     assert_eq!(event_of(&events, &indexes).start, "20261126T063000Z");
     assert_up_to_date(&sb);
 }
@@ -356,6 +366,7 @@ fn a_move_that_breaks_a_rule_is_kept_with_a_warning_and_replan_keeps_it() {
     let events = dav.events(COLLECTION);
     learner_moves(
         &dav,
+        COLLECTION,
         event_of(&events, &indexes),
         "20261202T050000Z",
         "20261202T053000Z",
@@ -430,6 +441,7 @@ fn dry_run_lists_everything_and_changes_nothing() {
     let events = dav.events(COLLECTION);
     learner_moves(
         &dav,
+        COLLECTION,
         event_of(&events, &uid),
         "20261203T160000Z",
         "20261203T165000Z",

@@ -1,6 +1,7 @@
-//! A real CalDAV server for the sync tests: Radicale from the test virtualenv
-//! (`tests/ics/setup-venv.sh` installs it), on 127.0.0.1 at a free port, with htpasswd
-//! authentication on and its storage in a temporary folder; killed when dropped.
+//! Real CalDAV servers for the sync tests, from the test virtualenv (`tests/ics/setup-venv.sh`
+//! installs them), each on 127.0.0.1 at a free port with its storage in a temporary folder,
+//! killed when dropped: Radicale with htpasswd authentication on, and Xandikos (a second,
+//! independent implementation, git-backed, without authentication).
 //!
 //! [`Dav`] is the test's own client, the learner's calendar app: it lists, reads, writes and
 //! deletes events with plain WebDAV requests, independently of studyplan's client.
@@ -16,8 +17,8 @@ use ureq::http::{Method, Request};
 pub const USER: &str = "alice";
 pub const PASSWORD: &str = "correct horse battery staple";
 
-/// The virtualenv's python with Radicale, or a failed test that says how to install it.
-fn python() -> PathBuf {
+/// The virtualenv's python with `module`, or a failed test that says how to install it.
+fn python(module: &str) -> PathBuf {
     let python = match std::env::var_os("STUDYPLAN_ICS_PYTHON") {
         Some(p) => PathBuf::from(p),
         None => std::path::Path::new(crate::util::bin())
@@ -28,16 +29,16 @@ fn python() -> PathBuf {
             .join("bin")
             .join("python"),
     };
-    let has_radicale = python.exists()
+    let has_module = python.exists()
         && Command::new(&python)
-            .args(["-c", "import radicale"])
+            .args(["-c", &format!("import {module}")])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|s| s.success());
     assert!(
-        has_radicale,
-        "the CalDAV test server is not installed (Radicale in {}); run \
+        has_module,
+        "the CalDAV test server is not installed ({module} in {}); run \
          `bash tests/ics/setup-venv.sh` (the README's test command and .ci/run do)",
         python.display()
     );
@@ -54,7 +55,7 @@ pub struct Radicale {
 impl Radicale {
     /// Start Radicale with one user and one calendar, `/alice/study/`.
     pub fn start() -> Radicale {
-        let python = python();
+        let python = python("radicale");
         // A port taken between our probe and Radicale's bind makes it exit: try again.
         for _ in 0..5 {
             let dir = tempfile::Builder::new()
@@ -145,6 +146,92 @@ impl Drop for Radicale {
     }
 }
 
+/// Poll until the port accepts connections (bounded), or the process has exited.
+fn wait_ready(child: &mut Child, addr: SocketAddr, dir: &std::path::Path) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return false;
+        }
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
+    panic!("the CalDAV server did not answer within 30 s; its log:\n{log}");
+}
+
+/// The calendar Xandikos makes with `--defaults`.
+pub const XANDIKOS_CALENDAR: &str = "/user/calendars/calendar/";
+
+/// A running Xandikos.
+pub struct Xandikos {
+    child: Child,
+    addr: SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+impl Xandikos {
+    pub fn start() -> Xandikos {
+        let python = python("xandikos");
+        for _ in 0..5 {
+            let dir = tempfile::Builder::new()
+                .prefix("studyplan-xandikos-")
+                .tempdir()
+                .expect("temp dir");
+            let port = TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free port")
+                .port();
+            let log = std::fs::File::create(dir.path().join("log")).expect("log file");
+            let child = Command::new(&python)
+                .args([
+                    "-m",
+                    "xandikos",
+                    "serve",
+                    "--defaults",
+                    "--no-detect-systemd",
+                ])
+                .arg("-d")
+                .arg(dir.path().join("data"))
+                .arg("--state-dir")
+                .arg(dir.path().join("state"))
+                .args(["-l", "127.0.0.1", "-p", &port.to_string()])
+                .stdin(Stdio::null())
+                .stdout(log.try_clone().expect("log"))
+                .stderr(log)
+                .spawn()
+                .expect("start xandikos");
+            let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+            let mut server = Xandikos {
+                child,
+                addr,
+                _dir: dir,
+            };
+            if wait_ready(&mut server.child, addr, server._dir.path()) {
+                return server;
+            }
+        }
+        panic!("Xandikos did not start five times in a row");
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}{XANDIKOS_CALENDAR}", self.addr)
+    }
+
+    pub fn dav(&self) -> Dav {
+        Dav::new(&format!("http://{}", self.addr))
+    }
+}
+
+impl Drop for Xandikos {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// One event on the server, as the learner's app sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
@@ -222,7 +309,12 @@ impl Dav {
     pub fn list(&self, collection: &str) -> BTreeMap<String, String> {
         let body =
             r#"<?xml version="1.0"?><propfind xmlns="DAV:"><prop><getetag/></prop></propfind>"#;
-        let (status, _, text) = self.request("PROPFIND", collection, &[("Depth", "1")], body);
+        let (status, _, text) = self.request(
+            "PROPFIND",
+            collection,
+            &[("Depth", "1"), ("Content-Type", "application/xml")],
+            body,
+        );
         assert_eq!(status, 207, "PROPFIND {collection}: {text}");
         let doc = roxmltree::Document::parse(&text).expect("multistatus XML");
         let mut out = BTreeMap::new();
