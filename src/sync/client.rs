@@ -35,6 +35,8 @@ pub struct Client {
     collection: String,
     /// Its path, percent-decoded, ending in `/`: hrefs in listings are compared with it.
     path: String,
+    /// `scheme://host:port`, to turn an href into a URL.
+    origin: String,
     authorization: Option<String>,
     timeout: Duration,
 }
@@ -71,12 +73,8 @@ impl Client {
                 "{url:?} has a query; give the collection's URL"
             )));
         }
-        let mut collection = format!(
-            "{}://{}{}",
-            uri.scheme_str().unwrap_or("https"),
-            authority,
-            uri.path()
-        );
+        let origin = format!("{}://{}", uri.scheme_str().unwrap_or("https"), authority);
+        let mut collection = format!("{origin}{}", uri.path());
         if !collection.ends_with('/') {
             collection.push('/');
         }
@@ -101,6 +99,7 @@ impl Client {
             agent: config.into(),
             collection,
             path,
+            origin,
             authorization,
             timeout,
         })
@@ -161,6 +160,8 @@ impl Client {
             .map_err(|e| not_caldav(&format!("its listing is not XML ({e})")))?;
         let mut listing = Listing::new();
         let mut is_calendar = None;
+        // Calendars inside the URL, to name in the error when it is an account or a folder.
+        let mut calendars = Vec::new();
         for response in doc
             .descendants()
             .filter(|n| n.has_tag_name((DAV_NS, "response")))
@@ -191,14 +192,23 @@ impl Client {
             }
             let is_collection = resourcetype
                 .is_some_and(|r| r.children().any(|c| c.has_tag_name((DAV_NS, "collection"))));
+            let calendar = resourcetype.is_some_and(|r| {
+                r.children()
+                    .any(|c| c.has_tag_name((CALDAV_NS, "calendar")))
+            });
             if same_path(&path, &self.path) {
-                is_calendar = Some(resourcetype.is_some_and(|r| {
-                    r.children()
-                        .any(|c| c.has_tag_name((CALDAV_NS, "calendar")))
-                }));
+                is_calendar = Some(calendar);
                 continue;
             }
             if is_collection {
+                if calendar {
+                    let href = href.trim();
+                    calendars.push(if href.starts_with('/') {
+                        format!("{}{href}", self.origin)
+                    } else {
+                        href.to_string()
+                    });
+                }
                 continue;
             }
             let Some(name) = path.strip_prefix(&self.path).filter(|n| !n.contains('/')) else {
@@ -210,6 +220,10 @@ impl Client {
         }
         match is_calendar {
             Some(true) => Ok(listing),
+            Some(false) if !calendars.is_empty() => Err(not_caldav(&format!(
+                "it holds calendars; give the URL of one of them: {}",
+                calendars.join(", ")
+            ))),
             Some(false) => Err(not_caldav(
                 "its resourcetype is not a calendar (give the URL of a calendar, not of an account or a folder)",
             )),

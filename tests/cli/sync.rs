@@ -587,6 +587,7 @@ fn a_url_that_is_not_a_calendar_collection_is_refused() {
     sync(&sb, &["--caldav", &home, "--user", USER])
         .fails(4)
         .stderr_has("not a CalDAV calendar")
+        .stderr_has(&format!("give the URL of one of them: {}", server.url()))
         .stderr_has(&home);
     // A calendar that does not exist.
     let gone = format!("{}/alice/nope/", server.base());
