@@ -240,7 +240,10 @@ mod tests {
         // The minute before the gap and the first minute after it are untouched.
         a.at = NaiveTime::from_hms_opt(1, 59, 0).unwrap();
         assert_eq!(a.instant(date, 0).to_rfc3339(), "2027-03-28T01:59:00+01:00");
-        assert_eq!(a.instant(date, 61).to_rfc3339(), "2027-03-28T03:00:00+02:00");
+        assert_eq!(
+            a.instant(date, 61).to_rfc3339(),
+            "2027-03-28T03:00:00+02:00"
+        );
         // New York springs forward at 02:00 too (2027-03-14), by one hour.
         let ny: Tz = "America/New_York".parse().unwrap();
         let local = NaiveDate::from_ymd_opt(2027, 3, 14)

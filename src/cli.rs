@@ -104,6 +104,42 @@ pub enum Command {
         studyplan man plan > studyplan-plan.1\n  \
         studyplan man > ~/.local/share/man/man1/studyplan.1")]
     Man(ManArgs),
+    /// Keep a CalDAV calendar in step with the saved plan: one event per session
+    #[command(after_help = "Examples:\n  \
+        STUDYPLAN_CALDAV_PASSWORD=... studyplan sync --caldav https://dav.example.com/cal/me/study/ --user me\n  \
+        studyplan sync --caldav https://dav.example.com/cal/me/study/ --user me --password-command 'pass show caldav'\n  \
+        studyplan sync                  # later: the URL, user and password command are remembered\n  \
+        studyplan sync --dry-run        # list what would change, change nothing\n  \
+        studyplan replan --sync\n\n\
+        Events you move in your calendar app stay where you put them (pinned for later replans);\n\
+        events you delete there are planned again by the next replan. Events studyplan did not\n\
+        create are never touched. Exit code 4: the server failed or refused; run sync again.")]
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    #[command(flatten)]
+    pub state: StateArg,
+    /// URL of the CalDAV calendar collection (remembered in the state file)
+    #[arg(long, value_name = "URL")]
+    pub caldav: Option<String>,
+    /// User name for the server (remembered)
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+    /// Command whose first line of output is the password, run with `sh -c` (remembered;
+    /// the password itself is never stored). Otherwise STUDYPLAN_CALDAV_PASSWORD
+    #[arg(long, value_name = "CMD")]
+    pub password_command: Option<String>,
+    /// Print every create, update, delete and pin that a sync would do; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Seconds each request may take
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Pin "now" (RFC 3339); also SOURCE_DATE_EPOCH
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -345,6 +381,9 @@ pub struct OutputArgs {
     /// When to colour the tables (NO_COLOR and a non-terminal stdout turn colour off)
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// After writing, sync the CalDAV calendar set up with `studyplan sync --caldav URL`
+    #[arg(long)]
+    pub sync: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,10 @@ pub const EXIT_INVALID: i32 = 2;
 pub const EXIT_LATE: i32 = 3;
 /// Exit code for failures that are not the user's input (I/O on output, solver breakdown).
 pub const EXIT_FAILURE: i32 = 1;
+/// Exit code of `sync` when the CalDAV server cannot be reached, refuses (401, 403, 412, 5xx),
+/// times out, or is not a CalDAV calendar. What was done before the failure is saved, so the
+/// next `sync` finishes the job.
+pub const EXIT_SYNC: i32 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -77,6 +81,18 @@ pub enum Error {
     /// `--strict` and some required work is late.
     #[error("{count} required session(s) had to be placed after their window (--strict)")]
     Late { count: usize },
+    /// A CalDAV request that failed: no answer, an error status, or an answer that is not
+    /// CalDAV. `status` is the HTTP status when there was one. Never holds the password.
+    #[error("CalDAV {url}: {message}{}", http_status(*status))]
+    CalDav {
+        url: String,
+        status: Option<u16>,
+        message: String,
+    },
+}
+
+fn http_status(status: Option<u16>) -> String {
+    status.map_or_else(String::new, |s| format!(" (HTTP {s})"))
 }
 
 fn location(line: Option<usize>, column: Option<usize>) -> String {
@@ -101,6 +117,7 @@ impl Error {
             | Error::PathFileGone { .. }
             | Error::Read { .. } => EXIT_INVALID,
             Error::Late { .. } => EXIT_LATE,
+            Error::CalDav { .. } => EXIT_SYNC,
             Error::Write { .. } | Error::Output(_) | Error::Chart { .. } | Error::Solver(_) => {
                 EXIT_FAILURE
             }

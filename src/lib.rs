@@ -15,4 +15,5 @@ pub mod settings;
 pub mod solver;
 pub mod spinner;
 pub mod storage;
+pub mod sync;
 pub mod whatif;

@@ -7,6 +7,12 @@
 //! its previous day where that costs nothing the contract ranks higher. UIDs are stable (path,
 //! item, part); a session whose time changes gets SEQUENCE + 1; old sessions that no longer
 //! exist go to `plan.cancelled` with SEQUENCE + 1.
+//!
+//! Sessions the learner moved in their calendar (pinned by `sync`) are kept where the learner
+//! put them, like done ones, as long as they are on or after `--from` and their item is still
+//! to do; the rest of their item, the items that need them first, the items after them in
+//! path order and the optional work of their section are planned no earlier than they are.
+//! An item whose session the learner deleted in their calendar is not planned on that day.
 
 use crate::error::{Error, Result};
 use crate::path::{full_id, Kind, LearningPath};
@@ -45,11 +51,23 @@ pub fn replan(
     let in_path: BTreeSet<String> = path.items().map(|(s, i)| full_id(s, i)).collect();
     let finished = |item: &str| progress.get(item).is_some_and(|p| p.done || p.skipped);
 
-    // What stays: done sessions, and sessions before --from that will not be planned again.
+    // What stays: done sessions, sessions before --from that will not be planned again, and
+    // sessions the learner pinned from --from on whose item is still to do.
+    let pinned: BTreeSet<&str> = state.sync.pinned.iter().map(String::as_str).collect();
     let mut fixed: Vec<Session> = Vec::new();
     let mut open: Vec<&Session> = Vec::new();
+    let mut kept_pins: Vec<&Session> = Vec::new();
     for s in &old.sessions {
-        let keep = s.done || (s.date < from && (finished(&s.item) || !in_path.contains(&s.item)));
+        let keep_pinned = pinned.contains(s.uid.as_str())
+            && s.date >= from
+            && !finished(&s.item)
+            && in_path.contains(&s.item);
+        if keep_pinned && !s.done {
+            kept_pins.push(s);
+        }
+        let keep = s.done
+            || keep_pinned
+            || (s.date < from && (finished(&s.item) || !in_path.contains(&s.item)));
         if keep {
             fixed.push(s.clone());
         } else {
@@ -57,6 +75,7 @@ pub fn replan(
         }
     }
 
+    let day = |date: NaiveDate| u32::try_from(avail.day_of(date).max(0)).unwrap_or(u32::MAX);
     let mut warnings = Vec::new();
     let mut work = Vec::new();
     for (si, section) in path.sections.iter().enumerate() {
@@ -69,11 +88,47 @@ pub fn replan(
             let done_sessions: Vec<&Session> =
                 fixed.iter().filter(|s| s.item == id && s.done).collect();
             let done_minutes: u32 = done_sessions.iter().map(|s| s.minutes).sum();
-            let remaining = item.minutes.saturating_sub(p.progress.max(done_minutes));
+            let pinned_here: Vec<&Session> =
+                kept_pins.iter().copied().filter(|s| s.item == id).collect();
+            let pinned_minutes: u32 = pinned_here.iter().map(|s| s.minutes).sum();
+            let remaining = item
+                .minutes
+                .saturating_sub(p.progress.max(done_minutes).saturating_add(pinned_minutes));
             if remaining == 0 {
                 continue;
             }
-            let d = done_sessions.iter().map(|s| s.part).max().unwrap_or(0);
+            let d = done_sessions
+                .iter()
+                .chain(pinned_here.iter())
+                .map(|s| s.part)
+                .max()
+                .unwrap_or(0);
+            let mut release = release;
+            for s in &kept_pins {
+                let same_kind_before = s.section == section.id
+                    && s.kind == item.kind
+                    && section.items[..ii]
+                        .iter()
+                        .any(|x| full_id(section, x) == s.item);
+                let required_of_section = s.section == section.id
+                    && s.kind == Kind::Required
+                    && item.kind != Kind::Required;
+                if s.item == id {
+                    // The other parts of an item go on days of their own, after the pinned one.
+                    release = release.max(day(s.date).saturating_add(1));
+                } else if item.after.contains(&s.item) || same_kind_before || required_of_section {
+                    // Same day is fine: new sessions of a day start after the kept ones.
+                    release = release.max(day(s.date));
+                }
+            }
+            for declined in state
+                .sync
+                .declined
+                .iter()
+                .filter(|x| x.item == id && x.date >= from)
+            {
+                release = release.max(day(declined.date).saturating_add(1));
+            }
             let parts = schedule::split(remaining, limit);
             if parts.len() > 1 && parts[parts.len() - 1] < settings.min_session {
                 warnings.push(format!(
@@ -186,8 +241,22 @@ pub fn replan(
         settings: settings.clone(),
         progress: state.progress.clone(),
         calendar: state.calendar.clone(),
+        sync: state.sync.clone(),
         plan,
     };
+    // Pins of sessions that were not kept are lifted; deletions before --from are history.
+    let live: BTreeSet<String> = state.plan.sessions.iter().map(|s| s.uid.clone()).collect();
+    state.sync.pinned.retain(|u| live.contains(u));
+    state.sync.declined.retain(|d| d.date >= from);
+    for s in &kept_pins {
+        changes.push(format!(
+            "kept      {} (part {}/{}) where you moved it, {}",
+            s.item,
+            s.part,
+            s.parts,
+            s.start.format("%Y-%m-%d %H:%M")
+        ));
+    }
     // Done flags of the kept sessions come from the log; new sessions are not done.
     let kept_done: BTreeSet<String> = fixed
         .iter()

@@ -12,6 +12,7 @@ mod plan;
 mod record;
 mod replan;
 mod show;
+mod sync;
 
 use crate::cli::{AvailabilityArgs, Cli, ColorArg, Command, FormatArg};
 use crate::error::{Error, Result};
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Chart(args) => show::chart(&args),
         Command::Completions(args) => info::completions(&args),
         Command::Man(args) => info::man(&args),
+        Command::Sync(args) => sync::run_args(&args),
     }
 }
 

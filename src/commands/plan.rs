@@ -37,9 +37,11 @@ pub(super) fn plan(args: PlanArgs) -> Result<()> {
     let _lock = Lock::acquire(&args.output.state)?;
     let mut plan = planned.plan;
     let mut log = Vec::new();
+    let mut sync = crate::sync::SyncState::default();
     if args.output.state.exists() {
         // Never overwrite what cannot be read: it may hold progress from a newer studyplan.
         let old = State::load(&args.output.state)?;
+        sync = old.sync.clone().for_new_plan();
         if old.plan.path.id == plan.path.id {
             crate::replan::reissue(&old.plan, &mut plan);
             log = old.progress;
@@ -66,6 +68,7 @@ pub(super) fn plan(args: PlanArgs) -> Result<()> {
         settings,
         progress: log,
         calendar: progress::Calendar::default(),
+        sync,
         plan,
     };
     state.refresh_done();
@@ -156,6 +159,9 @@ pub(super) fn finish(mut state: State, out: &OutputArgs, ics: IcsOptions) -> Res
     to_stdout(|w| output::write_plan(plan, format_of(out.format), &opts, w))?;
     // Diagnostics go to stderr; a failure to write them is no reason to fail the command.
     let _ = output::report::write_diagnostics(plan, &mut std::io::stderr());
+    if out.sync {
+        super::sync::after_write(&out.state, out.now.as_deref())?;
+    }
     strict(out, plan)
 }
 

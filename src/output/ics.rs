@@ -79,6 +79,29 @@ fn render(plan: &Plan, opts: &IcsOptions) -> String {
     cal.buf
 }
 
+/// One session as a CalDAV calendar object resource (RFC 4791 §4.1): a VCALENDAR holding that
+/// session's VEVENT alone, written by the same VEVENT writer as the file, so UID, SEQUENCE,
+/// DTSTAMP and every other property are identical. No METHOD (a calendar object resource must
+/// not carry one) and no calendar name (the collection has its own).
+#[must_use]
+pub fn render_resource(plan: &Plan, session: &Session, opts: &IcsOptions) -> String {
+    let mut cal = Writer::default();
+    cal.raw("BEGIN", "VCALENDAR");
+    cal.raw("VERSION", "2.0");
+    cal.raw("PRODID", PRODID);
+    cal.raw("CALSCALE", "GREGORIAN");
+    write_session(
+        &mut cal,
+        plan,
+        session,
+        &utc_stamp(plan.generated),
+        opts,
+        false,
+    );
+    cal.raw("END", "VCALENDAR");
+    cal.buf
+}
+
 /// Cancelled sessions to write: one per UID (the highest SEQUENCE wins), none whose UID is
 /// still an active session (two VEVENTs with one UID would be one event to an importer), in
 /// order of their old start time.
@@ -816,6 +839,22 @@ mod tests {
         let mut a = Vec::new();
         write_ics(&plan, &opts(Some(10), true), &mut a).expect("write");
         assert_eq!(a, full().into_bytes());
+    }
+
+    #[test]
+    fn a_resource_is_one_vevent_like_the_files() {
+        let plan = sample_plan();
+        let options = opts(Some(10), true);
+        let file = events(&full());
+        for (i, s) in plan.sessions.iter().enumerate() {
+            let one = render_resource(&plan, s, &options);
+            let lines = logical_lines(&one);
+            assert_eq!(lines.first().map(String::as_str), Some("BEGIN:VCALENDAR"));
+            assert!(!lines.iter().any(|l| l.starts_with("METHOD")), "{one}");
+            let evs = events(&one);
+            assert_eq!(evs.len(), 1);
+            assert_eq!(evs[0], file[i], "the same VEVENT as in the file");
+        }
     }
 
     #[test]

@@ -58,6 +58,9 @@ pub struct State {
     /// calendar to the same file unless told otherwise.
     #[serde(default)]
     pub calendar: Calendar,
+    /// The CalDAV calendar `sync` keeps in step, and what it knows about it.
+    #[serde(default, skip_serializing_if = "crate::sync::SyncState::is_empty")]
+    pub sync: crate::sync::SyncState,
     pub plan: Plan,
 }
 
@@ -297,6 +300,7 @@ mod tests {
                 })
                 .collect(),
             calendar: Calendar::default(),
+            sync: crate::sync::SyncState::default(),
             plan: crate::output::sample_plan(),
         }
     }

@@ -19,6 +19,9 @@
 //! - [`chart`]: the SVG parsed as XML, with its series and labels.
 //! - [`finish`]: `paths`, completions, man pages, examples in every `--help`, no spinner in pipes.
 //! - [`examples`]: the worked examples in `examples/`, re-run and compared with their output.
+//! - [`sync`]: `sync` against real CalDAV servers (Radicale; Xandikos for the whole cycle too)
+//!   started per test: the learner's moves and deletions, foreign events, faults injected by a
+//!   proxy, passwords.
 
 mod bad_inputs;
 mod chart;
@@ -37,5 +40,6 @@ mod proptests;
 mod replan;
 mod rules;
 mod snapshots;
+mod sync;
 mod util;
 mod whatif;

@@ -148,6 +148,7 @@ impl Cmd {
             .env_remove("STUDYPLAN_STATE")
             .env_remove("STUDYPLAN_DEBUG")
             .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("STUDYPLAN_CALDAV_PASSWORD")
             .env("NO_COLOR", "1")
             .env("TZ", "UTC");
         for (k, v) in &self.env {
