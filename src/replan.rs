@@ -105,7 +105,8 @@ pub fn replan(
                 .unwrap_or(0);
             let mut release = release;
             for s in &kept_pins {
-                let same_kind_before = s.section == section.id
+                let same_kind_before = !settings.any_order
+                    && s.section == section.id
                     && s.kind == item.kind
                     && section.items[..ii]
                         .iter()
