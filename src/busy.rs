@@ -47,7 +47,9 @@ impl FromStr for AllDay {
         match s.trim().to_ascii_lowercase().as_str() {
             "block" => Ok(AllDay::Block),
             "ignore" => Ok(AllDay::Ignore),
-            other => Err(format!("{other:?} is not an all-day policy (write block or ignore)")),
+            other => Err(format!(
+                "{other:?} is not an all-day policy (write block or ignore)"
+            )),
         }
     }
 }
@@ -114,7 +116,10 @@ pub fn read(
         file: file.to_string(),
         line: Some(line),
         uid: None,
-        message: format!("malformed line {:?} (expected NAME:VALUE)", shorten(&content)),
+        message: format!(
+            "malformed line {:?} (expected NAME:VALUE)",
+            shorten(&content)
+        ),
     })?;
     let mut reader = Reader {
         file,
@@ -245,7 +250,10 @@ impl Unfolded {
     fn content_at(&self, offset: usize) -> &str {
         let i = self.starts.partition_point(|&(start, _)| start <= offset);
         let from = i.checked_sub(1).map_or(0, |i| self.starts[i].0);
-        self.text.get(from..).and_then(|t| t.lines().next()).unwrap_or("")
+        self.text
+            .get(from..)
+            .and_then(|t| t.lines().next())
+            .unwrap_or("")
     }
 }
 
@@ -356,7 +364,12 @@ struct Reader<'f> {
 }
 
 impl Reader<'_> {
-    fn error(&self, line: Option<usize>, uid: Option<&str>, message: impl Into<String>) -> BusyError {
+    fn error(
+        &self,
+        line: Option<usize>,
+        uid: Option<&str>,
+        message: impl Into<String>,
+    ) -> BusyError {
         BusyError {
             file: self.file.to_string(),
             line,
@@ -375,7 +388,10 @@ impl Reader<'_> {
             Err(e) => {
                 let offset = text.len().saturating_sub(e.input.len());
                 let content = self.unfolded.content_at(offset);
-                let message = if content.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("END:")) {
+                let message = if content
+                    .get(..4)
+                    .is_some_and(|h| h.eq_ignore_ascii_case("END:"))
+                {
                     format!(
                         "{:?} does not close the component open here (BEGIN: and END: lines do \
                          not pair up)",
@@ -466,19 +482,24 @@ impl Reader<'_> {
         {
             let line = self.line(text, obs.properties.first().map_or("", |p| p.name.as_str()));
             let offset = |name: &str| -> Result<i32, BusyError> {
-                let p = prop(obs, name)
-                    .ok_or_else(|| self.error(line, None, format!("VTIMEZONE {id:?} has no {name}")))?;
+                let p = prop(obs, name).ok_or_else(|| {
+                    self.error(line, None, format!("VTIMEZONE {id:?} has no {name}"))
+                })?;
                 parse_offset(p.val.as_str()).ok_or_else(|| {
                     self.error(
                         self.line(text, p.name.as_str()),
                         None,
-                        format!("{name} {:?} is not a UTC offset such as +0100", p.val.as_str()),
+                        format!(
+                            "{name} {:?} is not a UTC offset such as +0100",
+                            p.val.as_str()
+                        ),
                     )
                 })
             };
             let (before, after) = (offset("TZOFFSETFROM")?, offset("TZOFFSETTO")?);
-            let start = prop(obs, "DTSTART")
-                .ok_or_else(|| self.error(line, None, format!("VTIMEZONE {id:?} has no DTSTART")))?;
+            let start = prop(obs, "DTSTART").ok_or_else(|| {
+                self.error(line, None, format!("VTIMEZONE {id:?} has no DTSTART"))
+            })?;
             let start_line = self.line(text, start.name.as_str());
             let onset = parse_naive(start.val.as_str()).ok_or_else(|| {
                 self.error(
@@ -580,7 +601,10 @@ impl Reader<'_> {
     }
 
     fn read_event<'c>(&mut self, text: &str, c: &'c Component<'c>) -> Result<Event<'c>, BusyError> {
-        let line = c.properties.first().and_then(|p| self.line(text, p.name.as_str()));
+        let line = c
+            .properties
+            .first()
+            .and_then(|p| self.line(text, p.name.as_str()));
         let uid = prop(c, "UID").map(|p| p.val.as_str().trim());
         let with_uid = |mut e: BusyError| {
             e.uid = uid.map(str::to_string);
@@ -621,8 +645,14 @@ impl Reader<'_> {
             })?,
             // RFC 5545 3.6.1: a date lasts one day, a date-time without an end lasts no time.
             (None, None) => match start {
-                When::Date(_) => Length { days: 1, seconds: 0 },
-                When::At(..) => Length { days: 0, seconds: 0 },
+                When::Date(_) => Length {
+                    days: 1,
+                    seconds: 0,
+                },
+                When::At(..) => Length {
+                    days: 0,
+                    seconds: 0,
+                },
             },
         };
         let mut rdates = Vec::new();
@@ -664,8 +694,8 @@ impl Reader<'_> {
             && !value_is("STATUS", "CANCELLED")
             // Outlook's "show as free", in case a file carries it without TRANSP.
             && !value_is("X-MICROSOFT-CDO-BUSYSTATUS", "FREE");
-        let all_day = matches!(start, When::Date(_))
-            || value_is("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE");
+        let all_day =
+            matches!(start, When::Date(_)) || value_is("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE");
         Ok(Event {
             line,
             uid,
@@ -778,7 +808,11 @@ impl Reader<'_> {
         // Instances are told apart by the instant they start at, whatever zone names them.
         let mut skip: HashSet<i64> = HashSet::new();
         let mut skip_days: HashSet<NaiveDate> = HashSet::new();
-        for &x in event.exdates.iter().chain(moved.iter().filter_map(|m| m.recurrence_id.as_ref())) {
+        for &x in event
+            .exdates
+            .iter()
+            .chain(moved.iter().filter_map(|m| m.recurrence_id.as_ref()))
+        {
             match (x, event.start) {
                 // A DATE exception of a timed series drops that day's instance (Google does this).
                 (When::Date(d), When::At(..)) => {
@@ -824,9 +858,8 @@ impl Reader<'_> {
                 }
             };
             let past = |t: NaiveDateTime| self.local_to_utc(t, zone) >= horizon;
-            let starts = expand_rule(rule, event.start.naive(), resolve, past).map_err(|m| {
-                self.error(line.or(event.start_line).or(event.line), event.uid, m)
-            })?;
+            let starts = expand_rule(rule, event.start.naive(), resolve, past)
+                .map_err(|m| self.error(line.or(event.start_line).or(event.line), event.uid, m))?;
             for t in starts {
                 let start = match event.start {
                     When::Date(_) => When::Date(t.date()),
@@ -881,7 +914,9 @@ fn expand_rule(
             let value = if let Some(z) = u.strip_suffix(['Z', 'z']) {
                 parse_naive(z).map(|t| UntilValue::Utc(Utc.from_utc_datetime(&t)))
             } else if u.len() == 8 {
-                NaiveDate::parse_from_str(u, "%Y%m%d").ok().map(UntilValue::Date)
+                NaiveDate::parse_from_str(u, "%Y%m%d")
+                    .ok()
+                    .map(UntilValue::Date)
             } else {
                 parse_naive(u).map(UntilValue::Local)
             }
@@ -1070,7 +1105,9 @@ mod tests {
 
     #[track_caller]
     fn error(text: &str) -> String {
-        busy_in(text, BERLIN, AllDay::Block).unwrap_err().to_string()
+        busy_in(text, BERLIN, AllDay::Block)
+            .unwrap_err()
+            .to_string()
     }
 
     fn event(lines: &str) -> String {
@@ -1107,7 +1144,9 @@ mod tests {
 
     #[test]
     fn unknown_time_zone_is_named_with_its_line() {
-        let text = cal(&event("DTSTART;TZID=Mars/Olympus:20270105T100000\nDURATION:PT1H\n"));
+        let text = cal(&event(
+            "DTSTART;TZID=Mars/Olympus:20270105T100000\nDURATION:PT1H\n",
+        ));
         assert_eq!(
             error(&text),
             "cal.ics:6: unknown time zone \"Mars/Olympus\" in TZID: not an IANA or Windows zone \
@@ -1242,14 +1281,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(got[0].end - got[0].start, Duration::days(7));
-        assert_eq!(busy_in(&text, BERLIN, AllDay::Ignore).unwrap(), Vec::<String>::new());
+        assert_eq!(
+            busy_in(&text, BERLIN, AllDay::Ignore).unwrap(),
+            Vec::<String>::new()
+        );
         // Outlook can mark a midnight-to-midnight date-time event as all-day.
         let outlook = cal(&event(
             "DTSTART;TZID=W. Europe Standard Time:20270301T000000\n\
              DTEND;TZID=W. Europe Standard Time:20270302T000000\nX-MICROSOFT-CDO-ALLDAYEVENT:TRUE\n",
         ));
         assert_eq!(busy(&outlook).len(), 1);
-        assert!(busy_in(&outlook, BERLIN, AllDay::Ignore).unwrap().is_empty());
+        assert!(busy_in(&outlook, BERLIN, AllDay::Ignore)
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
@@ -1311,7 +1355,9 @@ mod tests {
         );
         assert!(error("").contains("is empty"));
         assert_eq!(
-            error(&cal(&event("this line has no colon\nDTSTART:20270105T100000Z\n"))),
+            error(&cal(&event(
+                "this line has no colon\nDTSTART:20270105T100000Z\n"
+            ))),
             "cal.ics:6: malformed line \"this line has no colon\" (expected NAME:VALUE)"
         );
         assert_eq!(
@@ -1328,7 +1374,9 @@ mod tests {
             "cal.ics:5: unexpected line after END:VCALENDAR (one calendar per file)"
         );
         assert_eq!(
-            error(&cal(&event("DTSTART:20270105T100000Z\nDTEND:20270105T090000Z\n"))),
+            error(&cal(&event(
+                "DTSTART:20270105T100000Z\nDTEND:20270105T090000Z\n"
+            ))),
             "cal.ics:7: DTEND 20270105T090000Z is before DTSTART 20270105T100000Z (event \"e1\")"
         );
         assert_eq!(
@@ -1340,13 +1388,18 @@ mod tests {
             "cal.ics:6: DTSTART \"2027-01-05\" is not a date (YYYYMMDD) or date-time \
              (YYYYMMDDTHHMMSS[Z]) (event \"e1\")"
         );
-        let rejected = error(&cal(&event("DTSTART:20270105T100000Z\nRRULE:FREQ=SOMETIMES\n")));
+        let rejected = error(&cal(&event(
+            "DTSTART:20270105T100000Z\nRRULE:FREQ=SOMETIMES\n",
+        )));
         assert!(
-            rejected.starts_with("cal.ics:7: RRULE \"FREQ=SOMETIMES\" is not a valid recurrence rule"),
+            rejected
+                .starts_with("cal.ics:7: RRULE \"FREQ=SOMETIMES\" is not a valid recurrence rule"),
             "{rejected}"
         );
-        assert!(error(&cal(&event("DTSTART:20270105T100000Z\nDURATION:1 hour\n")))
-            .contains("DURATION \"1 hour\" is not a duration"));
+        assert!(
+            error(&cal(&event("DTSTART:20270105T100000Z\nDURATION:1 hour\n")))
+                .contains("DURATION \"1 hour\" is not a duration")
+        );
     }
 
     #[test]
@@ -1368,7 +1421,9 @@ mod tests {
     #[test]
     fn parameter_lists_on_unused_properties_do_not_matter() {
         let line = "ATTENDEE;MEMBER=\"mailto:a@x\",\"mailto:b@x\":mailto:c@x\n";
-        let text = cal(&event(&format!("{line}DTSTART:20270105T100000Z\nDURATION:PT1H\n")));
+        let text = cal(&event(&format!(
+            "{line}DTSTART:20270105T100000Z\nDURATION:PT1H\n"
+        )));
         let unfolded = Unfolded {
             text: text.replace("\r\n", "\n"),
             starts: vec![(0, 1)],
@@ -1379,7 +1434,8 @@ mod tests {
 
     #[test]
     fn folded_lines_and_mixed_line_ends() {
-        let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\nBEGIN:VEVENT\r\nUID:e1\nDTSTART;TZID=Europe/\r\n \
+        let text =
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\nBEGIN:VEVENT\r\nUID:e1\nDTSTART;TZID=Europe/\r\n \
                     Berlin:20270105T190000\nDTEND;TZID=Europe/Berlin:2027\n\t0105T200000\r\n\
                     SUMMARY:a long\r\n  summary\nEND:VEVENT\r\nEND:VCALENDAR";
         assert_eq!(busy(text), ["2027-01-05T19:00+01:00 20:00+01:00"]);
@@ -1402,9 +1458,14 @@ mod tests {
     fn a_calendar_of_50000_events() {
         let mut body = String::new();
         for i in 0..50_000u32 {
-            let day = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + Duration::days(i64::from(i / 8));
+            let day =
+                NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + Duration::days(i64::from(i / 8));
             let hour = 8 + i % 8;
-            let recurring = if i % 500 == 0 { "RRULE:FREQ=WEEKLY;COUNT=10\r\n" } else { "" };
+            let recurring = if i % 500 == 0 {
+                "RRULE:FREQ=WEEKLY;COUNT=10\r\n"
+            } else {
+                ""
+            };
             body.push_str(&format!(
                 "BEGIN:VEVENT\r\nUID:{i}@example.com\r\nDTSTAMP:20240101T000000Z\r\n\
                  DTSTART;TZID=Europe/Berlin:{d}T{hour:02}0000\r\n\
