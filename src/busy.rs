@@ -6,7 +6,8 @@
 //! names as Outlook writes them via CLDR's table in the `localzone` crate, the file's own
 //! VTIMEZONE definitions as a last resort, floating times in the plan's zone), recurrences
 //! (RRULE expanded by the `rrule` crate; RDATE, EXDATE and RECURRENCE-ID overrides here), and
-//! which events block at all (not transparent, free or cancelled ones; all-day ones by choice).
+//! which events block at all: not cancelled ones, not transparent or free timed ones, and
+//! all-day ones as the learner chooses ([`AllDay`]), whatever their TRANSP says.
 //!
 //! It is pure: text in, intervals out. Reading files, size limits and remembering which files a
 //! plan used belong to the command layer.
@@ -346,7 +347,7 @@ struct Event<'a> {
     rdates: Vec<(When, Option<Length>)>,
     exdates: Vec<When>,
     recurrence_id: Option<When>,
-    /// Not transparent, free or cancelled.
+    /// Not cancelled, and (timed events) not transparent or free.
     blocks: bool,
     all_day: bool,
 }
@@ -690,12 +691,15 @@ impl Reader<'_> {
         let value_is = |name: &str, want: &str| {
             prop(c, name).is_some_and(|p| p.val.as_str().trim().eq_ignore_ascii_case(want))
         };
-        let blocks = !value_is("TRANSP", "TRANSPARENT")
-            && !value_is("STATUS", "CANCELLED")
-            // Outlook's "show as free", in case a file carries it without TRANSP.
-            && !value_is("X-MICROSOFT-CDO-BUSYSTATUS", "FREE");
         let all_day =
             matches!(start, When::Date(_)) || value_is("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE");
+        // Google, Outlook and Apple all mark a new all-day event "free" (TRANSP:TRANSPARENT),
+        // holidays included, so for all-day events the all-day policy decides, not TRANSP;
+        // a cancelled event never blocks.
+        let free = value_is("TRANSP", "TRANSPARENT")
+            // Outlook's "show as free", in case a file carries it without TRANSP.
+            || value_is("X-MICROSOFT-CDO-BUSYSTATUS", "FREE");
+        let blocks = !value_is("STATUS", "CANCELLED") && (all_day || !free);
         Ok(Event {
             line,
             uid,
@@ -1494,5 +1498,108 @@ mod tests {
         );
         // 2021 has 365 days of 8 back-to-back-ish meetings (45 min each, 15 min apart).
         assert_eq!(got.len(), 365 * 8);
+    }
+
+    /// Intervals of a fixture in `tz`, March 1st to April 15th 2027.
+    fn fixture(text: &str, tz: Tz, all_day: AllDay) -> Vec<String> {
+        let start = resolve_local(tz, date(2027, 3, 1)).with_timezone(&Utc);
+        let end = resolve_local(tz, date(2027, 4, 16)).with_timezone(&Utc);
+        read(text, "fixture.ics", tz, start, end, all_day)
+            .unwrap()
+            .iter()
+            .map(|b| {
+                let (s, e) = (b.start.with_timezone(&tz), b.end.with_timezone(&tz));
+                let end = if s.date_naive() == e.date_naive() {
+                    e.format("%H:%M").to_string()
+                } else {
+                    e.format("%m-%dT%H:%M%:z").to_string()
+                };
+                format!("{} {end}", s.format("%m-%dT%H:%M%:z"))
+            })
+            .collect()
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_time(NaiveTime::MIN)
+    }
+
+    /// Google: a Tue/Thu series with an EXDATE, a moved and a cancelled instance and a UTC
+    /// UNTIL; a week's holiday marked free (as Google marks all-day events); a dentist appointment
+    /// touching the series; a transparent event.
+    #[test]
+    fn google_calendar_export() {
+        let text = include_str!("../tests/fixtures/busy/google.ics");
+        assert_eq!(
+            fixture(text, BERLIN, AllDay::Block),
+            [
+                "03-02T19:00+01:00 20:00",
+                "03-04T19:00+01:00 20:00",
+                "03-09T18:00+01:00 20:00",
+                "03-18T19:00+01:00 20:00",
+                "03-18T21:00+01:00 22:00",
+                "03-25T19:00+01:00 20:00",
+                "03-29T00:00+02:00 04-05T00:00+02:00",
+            ]
+        );
+        // Without the holiday, the series shows through it, across the DST change.
+        let ignore = fixture(text, BERLIN, AllDay::Ignore);
+        assert_eq!(
+            ignore[ignore.len() - 2..],
+            ["03-30T19:00+02:00 20:00", "04-01T19:00+02:00 20:00"]
+        );
+    }
+
+    /// Outlook: Windows zone names (quoted and not) with their VTIMEZONE blocks, a weekly series
+    /// with an EXDATE and a moved instance, a call in New York's zone over the weeks where the US
+    /// has changed to summer time and Europe has not, a free all-day holiday, a free event and a
+    /// "Customized Time Zone" only its VTIMEZONE defines.
+    #[test]
+    fn outlook_export() {
+        let text = include_str!("../tests/fixtures/busy/outlook.ics");
+        assert_eq!(
+            fixture(text, BERLIN, AllDay::Block),
+            [
+                "03-01T16:00+01:00 17:00",
+                "03-03T18:00+01:00 19:00",
+                "03-08T16:00+01:00 17:00",
+                "03-10T18:00+01:00 19:00",
+                "03-15T15:00+01:00 16:00",
+                "03-22T15:00+01:00 16:00",
+                "03-24T20:00+01:00 21:00",
+                "03-29T16:00+02:00 17:00",
+                "03-30T18:30+02:00 19:30",
+                "03-31T18:00+02:00 19:00",
+                "04-05T00:00+02:00 04-06T00:00+02:00",
+                "04-07T18:00+02:00 19:00",
+                "04-14T18:00+02:00 19:00",
+            ]
+        );
+    }
+
+    /// Apple: a New York series with COUNT, an EXDATE and an instance moved to another day;
+    /// a spring break over the DST change and a yearly birthday inside it (both marked free, as
+    /// Apple marks all-day events); a cancelled flight; an Apple structured location, whose
+    /// quoted parameters the crate's parser never sees.
+    #[test]
+    fn apple_calendar_export() {
+        let text = include_str!("../tests/fixtures/busy/apple.ics");
+        let ny = chrono_tz::America::New_York;
+        assert_eq!(
+            fixture(text, ny, AllDay::Block),
+            [
+                "03-09T18:00-05:00 19:00",
+                "03-13T00:00-05:00 03-20T00:00-04:00",
+                "04-01T19:00-04:00 20:30",
+                "04-06T09:00-04:00 10:00",
+                "04-06T18:00-04:00 19:00",
+                "04-13T18:00-04:00 19:00",
+            ]
+        );
+        assert_eq!(
+            fixture(text, ny, AllDay::Ignore)[..2],
+            ["03-09T18:00-05:00 19:00", "03-16T18:00-04:00 19:00"]
+        );
     }
 }
