@@ -18,7 +18,7 @@ use chrono::{
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::busy::Busy;
+use crate::busy::{AllDay, Busy};
 
 /// The learner's availability, already validated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,6 +32,10 @@ pub struct Availability {
     pub at: NaiveTime,
     /// IANA zone name.
     pub timezone: String,
+    /// When on a day study can happen (windows, busy calendars, breaks); the default is today's
+    /// "from `at` to midnight".
+    #[serde(default, skip_serializing_if = "FreeTime::is_unset")]
+    pub free: FreeTime,
 }
 
 impl Availability {
@@ -53,8 +57,29 @@ impl Availability {
         self.off.iter().any(|&(a, b)| a <= date && date <= b)
     }
 
-    /// Study minutes available on `date`.
+    /// The free gaps of `date` (see [`FreeTime::gaps_on`]).
+    #[must_use]
+    pub fn gaps_on(&self, date: NaiveDate) -> Vec<Gap> {
+        self.free.gaps_on(self, date)
+    }
+
+    /// The instant of `minute_of_day` minutes after local midnight on `date`, DST-correct.
+    #[must_use]
+    pub fn instant_at(&self, date: NaiveDate, minute_of_day: u32) -> DateTime<FixedOffset> {
+        FreeTime::instant_at(self, date, minute_of_day)
+    }
+
+    /// The longest single session any day can hold (see [`FreeTime::longest_session`]).
+    #[must_use]
+    pub fn longest_session(&self) -> u32 {
+        self.free.longest_session(self)
+    }
+
+    /// Study minutes available on `date`: the day's hours, but no more than its free gaps hold.
     pub fn minutes_on(&self, date: NaiveDate) -> u32 {
+        if self.free.shapes_days() {
+            return self.free.minutes_on(self, date);
+        }
         if self.is_off(date) {
             return 0;
         }
@@ -73,8 +98,12 @@ impl Availability {
         (0..days).map(|d| self.minutes_on(self.date(d))).collect()
     }
 
-    /// The largest capacity of any study day (over a week; days off only remove capacity).
+    /// The largest capacity of any study day (over a week; days off and busy time only remove
+    /// capacity).
     pub fn largest_day(&self) -> u32 {
+        if self.free.windows.is_some() {
+            return self.free.largest_day(self);
+        }
         self.weekday_minutes
             .iter()
             .map(|&m| m.min(self.minutes_left_after_at()))
@@ -151,8 +180,9 @@ impl Window {
         self.end.saturating_sub(self.start)
     }
 
-    /// Parse `HH:MM-HH:MM`; `spec` is the whole flag value, named in errors.
-    fn parse(times: &str, spec: &str) -> Result<Window, String> {
+    /// Parse `HH:MM-HH:MM`; `spec` is the whole flag value, named in errors, and `days` its
+    /// days part (for the example of a window split at midnight).
+    fn parse(times: &str, spec: &str, days: &str) -> Result<Window, String> {
         let (a, b) = times
             .split_once('-')
             .ok_or_else(|| format!("{spec:?}: the times must be HH:MM-HH:MM, e.g. 18:00-21:30"))?;
@@ -171,8 +201,9 @@ impl Window {
             return Err(if past_midnight {
                 format!(
                     "{spec:?}: the window {} runs past midnight; a window ends by 24:00, so \
-                     split it in two, e.g. fri={}-24:00 and sat=00:00-{}",
+                     split it in two: {}={}-24:00, and 00:00-{} on the day after",
                     times.trim(),
+                    days.trim(),
                     clock(start),
                     clock(end)
                 )
@@ -205,7 +236,7 @@ impl TryFrom<String> for Window {
     type Error = String;
 
     fn try_from(s: String) -> Result<Self, Self::Error> {
-        Window::parse(&s, &s)
+        Window::parse(&s, &s, "DAYS")
     }
 }
 
@@ -343,7 +374,7 @@ pub fn parse_window(spec: &str) -> Result<([bool; 7], Window), String> {
         format!("{spec:?} is not a study window; write DAYS=HH:MM-HH:MM, e.g. mon-fri=18:00-21:30")
     })?;
     let mask = parse_days(days).map_err(|e| format!("{spec:?}: {e}"))?;
-    Ok((mask, Window::parse(times, spec)?))
+    Ok((mask, Window::parse(times, spec, days)?))
 }
 
 /// Parse and check all `--window` values together: windows that overlap on a day are an error;
@@ -367,7 +398,7 @@ pub fn parse_windows(
     Ok((week.clone(), window_warnings(&week, weekday_minutes)))
 }
 
-fn window_warnings(week: &WeekWindows, weekday_minutes: [u32; 7]) -> Vec<String> {
+pub fn window_warnings(week: &WeekWindows, weekday_minutes: [u32; 7]) -> Vec<String> {
     // Days that share a finding share one line: "mon, tue, wed: …".
     let mut short: Vec<((u32, u32), Vec<&str>)> = Vec::new();
     let mut bare = Vec::new();
@@ -466,6 +497,25 @@ pub struct FreeTime {
     /// afresh, so a replan sees them as they are then.
     #[serde(skip)]
     pub busy: BusyTimes,
+    /// The busy calendars `busy` was read from, so a replan can read them again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub busy_files: Vec<BusyFile>,
+    /// What all-day events of the busy calendars do.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub busy_all_day: AllDay,
+}
+
+/// A busy calendar a plan was made with: where it is and a hash of what it held then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusyFile {
+    pub path: std::path::PathBuf,
+    /// FNV-1a 64 of the file's bytes, hex: enough to tell that the calendar changed.
+    pub hash: String,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -473,6 +523,16 @@ fn is_zero(n: &u32) -> bool {
 }
 
 impl FreeTime {
+    /// Whether nothing is set: the state file leaves it out then.
+    #[must_use]
+    pub fn is_unset(&self) -> bool {
+        self.windows.is_none()
+            && self.break_minutes == 0
+            && self.busy.is_empty()
+            && self.busy_files.is_empty()
+            && self.busy_all_day == AllDay::default()
+    }
+
     /// Whether windows or busy time shape the days (the JSON lists the gaps then).
     #[must_use]
     pub fn shapes_days(&self) -> bool {
@@ -788,6 +848,7 @@ mod tests {
             )],
             at: NaiveTime::from_hms_opt(19, 0, 0).unwrap(),
             timezone: tz.into(),
+            free: FreeTime::default(),
         }
     }
 
@@ -921,7 +982,7 @@ mod tests {
         assert_eq!(
             err("fri=22:00-01:00"),
             "\"fri=22:00-01:00\": the window 22:00-01:00 runs past midnight; a window ends by \
-             24:00, so split it in two, e.g. fri=22:00-24:00 and sat=00:00-01:00"
+             24:00, so split it in two: fri=22:00-24:00, and 00:00-01:00 on the day after"
         );
         assert!(err("mon=24:00-24:00").contains("not a time of day"));
         assert!(err("mon=18:00-25:00").contains("not a time of day"));
@@ -981,6 +1042,7 @@ mod tests {
             ])),
             break_minutes: 10,
             busy: BusyTimes::new([busy_at("UTC", "2027-03-22 10:00", "2027-03-22 11:00")]),
+            ..FreeTime::default()
         };
         let yaml = serde_norway::to_string(&free).unwrap();
         assert_eq!(
@@ -1039,6 +1101,7 @@ mod tests {
                 // A meeting in New York (18:00-19:00 there) is 00:00-01:00 the next day here.
                 busy_at("America/New_York", "2027-03-22 18:00", "2027-03-22 19:00"),
             ]),
+            ..FreeTime::default()
         };
         assert_eq!(
             gaps(&free, &a, date(2027, 3, 22)),
@@ -1131,6 +1194,7 @@ mod tests {
                 "2027-03-14 05:00",
             )]),
             break_minutes: 30,
+            ..FreeTime::default()
         };
         assert_eq!(
             gaps(&free, &ny, date(2027, 3, 14)),
@@ -1220,6 +1284,7 @@ mod tests {
                     windows: windows.clone(),
                     break_minutes,
                     busy: BusyTimes::new(busy.clone()),
+                    ..FreeTime::default()
                 };
                 let gaps = free.gaps_on(&a, day);
                 for pair in gaps.windows(2) {

@@ -344,6 +344,21 @@ pub struct AvailabilityArgs {
     /// Lift the path-order rule: items of a section may start in any order (remembered)
     #[arg(long)]
     pub any_order: bool,
+    /// When study may happen, e.g. mon-fri=18:00-21:30 (repeatable; several windows a day
+    /// allowed). Without it a day's study runs from --at
+    #[arg(long = "window", value_name = "DAYS=HH:MM-HH:MM")]
+    pub windows: Vec<String>,
+    /// An existing calendar (.ics, or - for stdin) whose events no session may overlap
+    /// (repeatable; remembered for replan)
+    #[arg(long = "busy", value_name = "FILE")]
+    pub busy: Vec<String>,
+    /// What all-day events of the --busy calendars do [default: block]
+    #[arg(long, value_name = "POLICY", value_parser = ["block", "ignore"])]
+    pub busy_all_day: Option<String>,
+    /// Minutes kept free between two sessions and between a session and a busy event
+    /// [default: 0]
+    #[arg(long = "break", value_name = "MIN")]
+    pub break_minutes: Option<u32>,
 }
 
 /// Output flags shared by commands that write a plan.

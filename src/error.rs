@@ -55,6 +55,9 @@ pub enum Error {
     /// The path file a plan was made from is gone.
     #[error("cannot read {}: the plan was made from this path file and it no longer exists; restore it, or give its new place with `studyplan replan --path FILE`", file.display())]
     PathFileGone { file: PathBuf },
+    /// A busy calendar (`--busy`) that cannot be read as iCalendar.
+    #[error("busy calendar {0}")]
+    Busy(#[from] crate::busy::BusyError),
     /// Reading an input file failed.
     #[error("cannot read {}: {source}", file.display())]
     Read {
@@ -115,6 +118,7 @@ impl Error {
             | Error::NoPath { .. }
             | Error::MissingBundled { .. }
             | Error::PathFileGone { .. }
+            | Error::Busy(_)
             | Error::Read { .. } => EXIT_INVALID,
             Error::Late { .. } => EXIT_LATE,
             Error::CalDav { .. } => EXIT_SYNC,

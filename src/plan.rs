@@ -37,10 +37,44 @@ pub struct PathInfo {
     pub title: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayCapacity {
     pub date: NaiveDate,
     pub minutes: u32,
+    /// The day's free gaps, when study windows or busy calendars shape the days.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<FreeGap>,
+}
+
+/// One free gap of a day, as instants in the plan's zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreeGap {
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+}
+
+impl DayCapacity {
+    /// The capacity of `date`, with its gaps when windows or busy time shape the days.
+    #[must_use]
+    pub fn of(avail: &crate::calendar::Availability, date: NaiveDate) -> DayCapacity {
+        let gaps = if avail.free.shapes_days() {
+            avail
+                .gaps_on(date)
+                .iter()
+                .map(|g| FreeGap {
+                    start: avail.instant_at(date, g.start),
+                    end: avail.instant_at(date, g.end),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        DayCapacity {
+            date,
+            minutes: avail.minutes_on(date),
+            gaps,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

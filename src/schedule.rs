@@ -565,10 +565,7 @@ fn build_plan(
         .max()
         .unwrap_or(0);
     let capacity = (0..=last_day)
-        .map(|d| DayCapacity {
-            date: avail.date(d),
-            minutes: avail.minutes_on(avail.date(d)),
-        })
+        .map(|d| DayCapacity::of(avail, avail.date(d)))
         .collect();
 
     let summary = summary(path, &sessions, &unscheduled, solution);

@@ -6,7 +6,7 @@
 //! clap and the environment, [`resolve`] validates them with messages that name the flag, and
 //! nothing after this step sees a string from the command line.
 
-use crate::calendar::{self, Availability};
+use crate::calendar::{self, Availability, FreeTime};
 use crate::error::{Error, Result};
 use crate::schedule::{Settings, Trace};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -25,6 +25,12 @@ pub struct Flags {
     pub time_limit: Option<f64>,
     /// `--any-order`: lift the path-order rule.
     pub any_order: bool,
+    /// `--window DAYS=HH:MM-HH:MM`, repeatable; none keeps a replan's old windows.
+    pub windows: Vec<String>,
+    /// `--break MIN`.
+    pub break_minutes: Option<u32>,
+    /// `--busy-all-day block|ignore`.
+    pub busy_all_day: Option<String>,
 }
 
 /// What the command layer knows from outside the flags.
@@ -121,6 +127,7 @@ pub fn resolve(
             "must be a positive number of seconds",
         ));
     }
+    let free = free_time(flags, base, minutes)?;
     Ok(Settings {
         availability: Availability {
             start,
@@ -128,6 +135,7 @@ pub fn resolve(
             off,
             at,
             timezone,
+            free,
         },
         max_session,
         min_session,
@@ -135,6 +143,47 @@ pub fn resolve(
         any_order: flags.any_order || base.is_some_and(|b| b.any_order),
         trace: context.trace,
     })
+}
+
+/// Windows, break and the all-day policy from the flags, on top of a replan's old ones. The
+/// busy calendars themselves are read by the command layer (it keeps `busy_files` up to date).
+fn free_time(flags: &Flags, base: Option<&Settings>, minutes: [u32; 7]) -> Result<FreeTime> {
+    let mut free = base
+        .map(|b| b.availability.free.clone())
+        .unwrap_or_default();
+    if !flags.windows.is_empty() {
+        let specs: Vec<&str> = flags.windows.iter().map(String::as_str).collect();
+        let (week, _) =
+            calendar::parse_windows(&specs, minutes).map_err(|m| Error::flag("--window", m))?;
+        free.windows = Some(week);
+    }
+    if let Some(b) = flags.break_minutes {
+        if b > calendar::DAY_MINUTES {
+            return Err(Error::flag(
+                "--break",
+                format!("{b} minutes is longer than a day (give at most 1440)"),
+            ));
+        }
+        free.break_minutes = b;
+    }
+    if let Some(policy) = &flags.busy_all_day {
+        free.busy_all_day = policy
+            .parse()
+            .map_err(|m| Error::flag("--busy-all-day", m))?;
+    }
+    Ok(free)
+}
+
+/// What is odd but allowed about resolved settings, for stderr: days whose windows hold less
+/// than their hours, days with hours but no window, windows on days without hours.
+#[must_use]
+pub fn warnings(settings: &Settings) -> Vec<String> {
+    let a = &settings.availability;
+    a.free
+        .windows
+        .as_ref()
+        .map(|w| calendar::window_warnings(w, a.weekday_minutes))
+        .unwrap_or_default()
 }
 
 /// Study minutes Monday..Sunday from the given flags on top of an old week (a replan's).
@@ -402,5 +451,60 @@ mod tests {
         assert_eq!(parse_duration_minutes("45"), Ok(45));
         assert!(parse_duration_minutes("1d").is_err());
         assert!(parse_duration_minutes("8000h").is_err());
+    }
+
+    #[test]
+    fn windows_break_and_all_day_policy_resolve_and_a_replan_keeps_them() {
+        let f = Flags {
+            windows: vec!["mon-fri=18:00-21:30".into(), "sat=09:00-10:00".into()],
+            break_minutes: Some(10),
+            busy_all_day: Some("ignore".into()),
+            ..flags("2")
+        };
+        let s = resolve(date("2026-12-01"), &f, None, &context()).unwrap();
+        let free = &s.availability.free;
+        assert_eq!(free.break_minutes, 10);
+        assert_eq!(free.busy_all_day, crate::busy::AllDay::Ignore);
+        let week = free.windows.as_ref().unwrap();
+        assert_eq!(week.total(chrono::Weekday::Mon), 210);
+        // Saturday's window holds 60 of its 120 minutes; Sunday has none.
+        assert_eq!(warnings(&s).len(), 2);
+
+        // A replan that gives none of them keeps them; one that gives a window replaces all.
+        let kept = resolve(date("2026-12-01"), &Flags::default(), Some(&s), &context()).unwrap();
+        assert_eq!(kept.availability.free, s.availability.free);
+        let again = Flags {
+            windows: vec!["mon-sun=07:00-09:00".into()],
+            ..Flags::default()
+        };
+        let replaced = resolve(date("2026-12-01"), &again, Some(&s), &context()).unwrap();
+        let week = replaced.availability.free.windows.as_ref().unwrap();
+        assert_eq!(week.total(chrono::Weekday::Sat), 120);
+        assert_eq!(replaced.availability.free.break_minutes, 10);
+        assert!(warnings(&replaced).is_empty());
+    }
+
+    #[test]
+    fn bad_windows_breaks_and_policies_name_their_flag() {
+        let bad = |f: Flags| {
+            resolve(date("2026-12-01"), &f, None, &context())
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(bad(Flags {
+            windows: vec!["mon=20:00-19:00".into()],
+            ..flags("1")
+        })
+        .starts_with("invalid value for --window: \"mon=20:00-19:00\""));
+        assert!(bad(Flags {
+            break_minutes: Some(2000),
+            ..flags("1")
+        })
+        .starts_with("invalid value for --break: 2000 minutes is longer than a day"));
+        assert!(bad(Flags {
+            busy_all_day: Some("maybe".into()),
+            ..flags("1")
+        })
+        .starts_with("invalid value for --busy-all-day"));
     }
 }

@@ -14,14 +14,16 @@ mod replan;
 mod show;
 mod sync;
 
+use crate::calendar::{BusyFile, BusyTimes};
 use crate::cli::{AvailabilityArgs, Cli, ColorArg, Command, FormatArg};
 use crate::error::{Error, Result};
 use crate::output::Format;
 use crate::path::{self, bundled, LearningPath};
 use crate::progress::{Action, Source, State};
+use crate::schedule::Settings;
 use crate::settings::{self, Flags};
-use crate::storage::Lock;
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::storage::{self, Lock};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -88,7 +90,112 @@ fn flags(args: &AvailabilityArgs) -> Flags {
         min_session: args.min_session,
         time_limit: args.time_limit,
         any_order: args.any_order,
+        windows: args.windows.clone(),
+        break_minutes: args.break_minutes,
+        busy_all_day: args.busy_all_day.clone(),
     }
+}
+
+/// The largest busy calendar read: a 50,000-event export is about 15 MB.
+const MAX_BUSY_BYTES: u64 = 200 << 20;
+
+/// Read the busy calendars into `settings`: the ones given (`--busy`), else (a replan) the ones
+/// the plan was made with, saying on stderr when one changed or vanished since. Events are read
+/// from the day before the start (a late event's break can reach into the first day) to three
+/// years past today or the start, whichever is later: past any plan's end.
+fn load_busy(settings: &mut Settings, given: &[String], now: DateTime<Utc>) -> Result<()> {
+    let a = &settings.availability;
+    let tz = a.tz();
+    let first = a.start.pred_opt().unwrap_or(a.start);
+    let from = crate::calendar::resolve_local(tz, first.and_time(NaiveTime::MIN)).to_utc();
+    let to = from.max(now) + chrono::Duration::days(3 * 366 + 1);
+    let all_day = a.free.busy_all_day;
+    let read = |name: &str, bytes: Vec<u8>| -> Result<Vec<crate::busy::Busy>> {
+        let text = String::from_utf8(bytes).map_err(|_| crate::busy::BusyError {
+            file: name.to_string(),
+            line: None,
+            uid: None,
+            message: "is not UTF-8 text (export the calendar as .ics)".into(),
+        })?;
+        Ok(crate::busy::read(&text, name, tz, from, to, all_day)?)
+    };
+    let too_large = |name: &str| crate::busy::BusyError {
+        file: name.to_string(),
+        line: None,
+        uid: None,
+        message: format!(
+            "is larger than {} MB, the most a busy calendar may be (export a shorter range)",
+            MAX_BUSY_BYTES >> 20
+        ),
+    };
+    let mut busy = Vec::new();
+    let mut files = Vec::new();
+    if given.is_empty() {
+        for old in &a.free.busy_files {
+            let bytes = match storage::read_limited(&old.path, MAX_BUSY_BYTES) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    eprintln!(
+                        "note: busy calendar {} is gone; planning without it (give --busy again \
+                         to use another)",
+                        old.path.display()
+                    );
+                    continue;
+                }
+                other => other.map_err(|source| Error::Read {
+                    file: old.path.clone(),
+                    source,
+                })?,
+            };
+            let name = old.path.display().to_string();
+            let bytes = bytes.ok_or_else(|| too_large(&name))?;
+            let hash = content_hash(&bytes);
+            if hash != old.hash {
+                eprintln!("note: busy calendar {name} changed since the last plan; planning around it as it is now");
+            }
+            busy.extend(read(&name, bytes)?);
+            files.push(BusyFile {
+                path: old.path.clone(),
+                hash,
+            });
+        }
+    } else {
+        for name in given {
+            let stdin = name == "-";
+            let file = std::path::PathBuf::from(name);
+            let bytes = if stdin {
+                storage::read_limited_from(std::io::stdin(), MAX_BUSY_BYTES)
+            } else {
+                storage::read_limited(&file, MAX_BUSY_BYTES)
+            }
+            .map_err(|source| Error::Read {
+                file: file.clone(),
+                source,
+            })?
+            .ok_or_else(|| too_large(name))?;
+            let hash = content_hash(&bytes);
+            busy.extend(read(name, bytes)?);
+            if stdin {
+                eprintln!("note: a busy calendar from stdin is not remembered; give it again to replan around it");
+            } else {
+                files.push(BusyFile {
+                    path: std::fs::canonicalize(&file).unwrap_or(file),
+                    hash,
+                });
+            }
+        }
+    }
+    let free = &mut settings.availability.free;
+    free.busy = BusyTimes::new(busy);
+    free.busy_files = files;
+    Ok(())
+}
+
+/// FNV-1a 64 of `bytes`, hex: stable across versions and machines.
+fn content_hash(bytes: &[u8]) -> String {
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
+    h.write(bytes);
+    format!("{:016x}", h.finish())
 }
 
 /// What settings need from outside the flags: the system's zone and the trace switches.

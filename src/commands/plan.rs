@@ -1,7 +1,9 @@
 //! `plan`: a fresh plan of a learning path (or, with `--fit`, the what-if answer), and the
 //! step every planning command ends with: save the state, write the calendar, print the plan.
 
-use super::{color_of, context, flags, format_of, json_to_stdout, now, resolve_path, to_stdout};
+use super::{
+    color_of, context, flags, format_of, json_to_stdout, load_busy, now, resolve_path, to_stdout,
+};
 use crate::cli::{FormatArg, OutputArgs, PlanArgs};
 use crate::error::{Error, Result};
 use crate::output::{self, ics::IcsOptions, TableOptions};
@@ -15,9 +17,13 @@ use std::path::{Path, PathBuf};
 
 pub(super) fn plan(args: PlanArgs) -> Result<()> {
     let start = crate::calendar::parse_date(&args.start).map_err(|m| Error::flag("--start", m))?;
-    let settings = settings::resolve(start, &flags(&args.availability), None, &context())?;
+    let mut settings = settings::resolve(start, &flags(&args.availability), None, &context())?;
     let ics = ics_options(&args.output)?;
     let now = now(args.output.now.as_deref())?;
+    load_busy(&mut settings, &args.availability.busy, now)?;
+    for w in settings::warnings(&settings) {
+        eprintln!("warning: {w}");
+    }
     let (path, source) = resolve_path(&args.path)?;
     if args.fit && matches!(args.output.format, FormatArg::Csv | FormatArg::Md) {
         return Err(Error::flag(

@@ -1,7 +1,7 @@
 //! `replan`: plan what is left from a day on, keeping what happened before it.
 
 use super::plan::{finish, ics_options};
-use super::{context, date_or_today, flags, load_source, now, open_state, resolve_path};
+use super::{context, date_or_today, flags, load_busy, load_source, now, open_state, resolve_path};
 use crate::cli::ReplanArgs;
 use crate::error::{Error, Result};
 use crate::progress::Source;
@@ -15,12 +15,16 @@ pub(super) fn replan(args: ReplanArgs) -> Result<()> {
     // The calendar keeps the reminders and milestones it was made with.
     ics.remind_minutes = ics.remind_minutes.or(state.calendar.remind_minutes);
     ics.milestones |= state.calendar.milestones;
-    let settings = settings::resolve(
+    let mut settings = settings::resolve(
         state.settings.availability.start,
         &flags(&args.availability),
         Some(&state.settings),
         &context(),
     )?;
+    load_busy(&mut settings, &args.availability.busy, now)?;
+    for w in settings::warnings(&settings) {
+        eprintln!("warning: {w}");
+    }
     let from = date_or_today("--from", args.from.as_deref(), &state, now)?;
     let path = match &args.path {
         Some(p) => {

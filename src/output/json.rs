@@ -49,6 +49,15 @@ struct PathDto<'a> {
 struct CapacityDto {
     date: String,
     minutes: u32,
+    /// With `--window` or `--busy` only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    gaps: Vec<GapDto>,
+}
+
+#[derive(Serialize)]
+struct GapDto {
+    start: String,
+    end: String,
 }
 
 #[derive(Serialize)]
@@ -166,6 +175,14 @@ impl From<&DayCapacity> for CapacityDto {
         CapacityDto {
             date: date(d.date),
             minutes: d.minutes,
+            gaps: d
+                .gaps
+                .iter()
+                .map(|g| GapDto {
+                    start: time(g.start),
+                    end: time(g.end),
+                })
+                .collect(),
         }
     }
 }

@@ -284,6 +284,7 @@ mod tests {
                     off: Vec::new(),
                     at: NaiveTime::from_hms_opt(19, 0, 0).expect("time"),
                     timezone: "Europe/Berlin".into(),
+                    free: Default::default(),
                 },
                 max_session: 90,
                 min_session: 15,

@@ -13,6 +13,7 @@
 //! - [`errors`]: invalid input exits with code 2 and names the file or flag.
 //! - [`snapshots`]: `insta` snapshots of the table and `validate` output.
 //! - [`bad_inputs`]: a catalogue of hostile inputs, the size limits, random bytes at the loaders.
+//! - [`busy`]: study windows, busy calendars and breaks: flags, state, replan notes, bad input.
 //! - [`ics`]: calendars read back by independent parsers (Rust and Python), DST, replans.
 //! - [`import`]: the seeds' checklists become path files; the 12-week seed equals the bundled path.
 //! - [`whatif`]: `plan --fit` against brute force with `plan` at every 5-minute step.
@@ -24,6 +25,7 @@
 //!   proxy, passwords.
 
 mod bad_inputs;
+mod busy;
 mod chart;
 mod checker;
 mod errors;
