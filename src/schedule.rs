@@ -98,7 +98,7 @@ pub fn required_fit(path: &LearningPath, settings: &Settings) -> Result<Fit> {
     }
     let work = whole_path(path, limit);
     let windows = windows_of(path);
-    let problem = problem(path, settings, &windows, &work, &[]);
+    let (problem, _) = problem(path, settings, &windows, &work, &[]);
     let solution = solver::solve(
         &problem,
         &options(settings, solver::Through::RequiredInWindow),
@@ -212,14 +212,22 @@ pub(crate) fn solve(
     now: DateTime<Utc>,
 ) -> Result<Plan> {
     let windows = windows_of(path);
-    let problem = problem(path, settings, &windows, work, fixed);
+    let (problem, slots) = problem(path, settings, &windows, work, fixed);
     // The time limit covers the plan and the cost of its order together: the solver's own
     // stopwatch, not the clock of the plan.
     let began = std::time::Instant::now();
     let solution =
         solver::solve(&problem, &options(settings, solver::Through::All)).map_err(too_long)?;
     let mut plan = build_plan(
-        path, settings, &windows, work, fixed, cancelled, &solution, now,
+        path,
+        settings,
+        &windows,
+        work,
+        fixed,
+        cancelled,
+        &solution,
+        slots.as_ref(),
+        now,
     );
     plan.summary.any_order = settings.any_order;
     if !settings.any_order {
@@ -278,13 +286,15 @@ fn order_cost(
     }))
 }
 
+/// The solver's problem, and with study windows, busy calendars or breaks the slots it is
+/// measured in (see [`solver::Slots`]).
 fn problem(
     path: &LearningPath,
     settings: &Settings,
     windows: &[Option<(u32, u32)>],
     work: &[Work],
     fixed: &[Session],
-) -> Problem {
+) -> (Problem, Option<SlotTable>) {
     let avail = &settings.availability;
     let tasks = tasks(path, windows, work);
     let section_after = path
@@ -348,12 +358,118 @@ fn problem(
     } else {
         chains(path, work, &tasks).0
     };
-    Problem {
+    let mut problem = Problem {
         capacity,
         tasks,
         section_after,
         chains,
         slots: None,
+    };
+    let free = &avail.free;
+    if !(free.shapes_days() || free.break_minutes > 0) {
+        return (problem, None);
+    }
+    let table = SlotTable::new(avail, fixed, &problem.capacity);
+    table.apply(&mut problem);
+    (problem, Some(table))
+}
+
+/// The free gaps of every day of the horizon as the solver's slots, in time order: a day's
+/// gaps are its study windows (or `--at` to midnight) minus busy time and the sessions a
+/// replan keeps, each widened by the break. A day without a gap has one slot of no room, so
+/// every day has a slot.
+struct SlotTable {
+    /// For each slot: its day and the minute after local midnight its gap starts.
+    starts: Vec<(u32, u32)>,
+    /// For each slot, its room: the gap's minutes plus one break.
+    rooms: Vec<u32>,
+    /// For each day, its first and last slot.
+    first: Vec<u32>,
+    last: Vec<u32>,
+    /// Study minutes of each day (its hours, within its gaps, less what a replan keeps).
+    day_minutes: Vec<u32>,
+    break_minutes: u32,
+}
+
+impl SlotTable {
+    fn new(avail: &Availability, fixed: &[Session], day_minutes: &[u32]) -> SlotTable {
+        let brk = avail.free.break_minutes;
+        let tz = avail.tz();
+        let mut table = SlotTable {
+            starts: Vec::new(),
+            rooms: Vec::new(),
+            first: Vec::new(),
+            last: Vec::new(),
+            day_minutes: day_minutes.to_vec(),
+            break_minutes: brk,
+        };
+        for (d, &minutes) in day_minutes.iter().enumerate() {
+            let d = d as u32;
+            let date = avail.date(d);
+            let mut gaps: Vec<(u32, u32)> = if minutes == 0 {
+                Vec::new()
+            } else {
+                avail
+                    .gaps_on(date)
+                    .iter()
+                    .map(|g| (g.start, g.end))
+                    .collect()
+            };
+            // Kept sessions of the day are busy time too, with the break around them.
+            for s in fixed.iter().filter(|s| s.date == date) {
+                let minute = |t: DateTime<chrono::FixedOffset>| {
+                    let local = t.with_timezone(&tz).naive_local();
+                    let m = (local - date.and_time(chrono::NaiveTime::MIN)).num_minutes();
+                    u32::try_from(m.clamp(0, 1440)).unwrap_or(0)
+                };
+                let (a, b) = (
+                    minute(s.start).saturating_sub(brk),
+                    (minute(s.end) + brk).min(1440),
+                );
+                gaps = gaps
+                    .into_iter()
+                    .flat_map(|(x, y)| {
+                        [(x, y.min(a)), (x.max(b), y)]
+                            .into_iter()
+                            .filter(|(p, q)| p < q)
+                    })
+                    .collect();
+            }
+            table.first.push(table.starts.len() as u32);
+            if gaps.is_empty() {
+                gaps.push((0, 0));
+            }
+            for (start, end) in gaps {
+                table.starts.push((d, start));
+                table
+                    .rooms
+                    .push(if end > start { end - start + brk } else { 0 });
+            }
+            table.last.push(table.starts.len() as u32 - 1);
+        }
+        table
+    }
+
+    /// Restate `problem`, made in days, in slots.
+    fn apply(&self, problem: &mut Problem) {
+        let days = self.first.len() as u32;
+        let first = |d: u32| self.first[d.min(days - 1) as usize];
+        let last = |d: u32| self.last[d.min(days - 1) as usize];
+        for t in &mut problem.tasks {
+            t.window = t.window.map(|(a, b)| (first(a), last(b)));
+            t.release = first(t.release);
+            if let Some(previous) = &mut t.previous {
+                for p in previous.iter_mut().filter(|p| **p != u32::MAX) {
+                    *p = first(*p);
+                }
+            }
+        }
+        problem.capacity.clone_from(&self.rooms);
+        problem.slots = Some(solver::Slots {
+            day: self.starts.iter().map(|s| s.0).collect(),
+            day_minutes: self.day_minutes.clone(),
+            break_minutes: self.break_minutes,
+        });
     }
 }
 
@@ -456,6 +572,7 @@ fn build_plan(
     fixed: &[Session],
     cancelled: Vec<Session>,
     solution: &solver::Solution,
+    slots: Option<&SlotTable>,
     now: DateTime<Utc>,
 ) -> Plan {
     let avail = &settings.availability;
@@ -498,8 +615,21 @@ fn build_plan(
             &raws.iter().map(|r| (r.work, r.part)).collect::<Vec<_>>(),
             members,
         );
-        let date = avail.date(day);
-        let mut offset = fixed_by_date.get(&date).copied().unwrap_or(0);
+        // With slots, `day` is a slot: its sessions run from the gap's start, a break apart.
+        let (date, mut offset, brk) = match slots {
+            Some(t) => {
+                let (d, start) = t.starts[day as usize];
+                (avail.date(d), start, t.break_minutes)
+            }
+            None => {
+                let date = avail.date(day);
+                (date, fixed_by_date.get(&date).copied().unwrap_or(0), 0)
+            }
+        };
+        let at = |minute: u32| match slots {
+            Some(_) => avail.instant_at(date, minute),
+            None => avail.instant(date, minute),
+        };
         for r in order {
             let raw = &raws[r];
             let w = &work[raw.work];
@@ -516,8 +646,8 @@ fn build_plan(
                 kind: item.kind,
                 section: section.id.clone(),
                 date,
-                start: avail.instant(date, offset),
-                end: avail.instant(date, offset + minutes),
+                start: at(offset),
+                end: at(offset + minutes),
                 minutes,
                 part,
                 parts: w.parts_total,
@@ -529,7 +659,7 @@ fn build_plan(
                 url: item.url.clone(),
                 sequence: 0,
             });
-            offset += minutes;
+            offset += minutes + brk;
         }
     }
     sessions.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
@@ -799,5 +929,132 @@ mod tests {
         assert_eq!(split(30, 30), vec![30]);
         assert_eq!(split(100, 30), vec![25, 25, 25, 25]);
         assert_eq!(split(91, 45), vec![31, 30, 30]);
+    }
+
+    /// The bundled path in the evenings of two study windows, around a weekly meeting and a
+    /// holiday week, with breaks: every session inside a window, clear of busy time by the
+    /// break, a break apart from the other sessions of its day, within the day's hours; and
+    /// every required minute still fits its window.
+    #[test]
+    fn sessions_keep_to_windows_busy_time_and_breaks() {
+        use crate::busy::Busy;
+        use crate::calendar::{parse_windows, BusyTimes, FreeTime};
+        use chrono::{Datelike, Duration, NaiveTime, TimeZone};
+        let path = crate::path::bundled::load(
+            crate::path::bundled::find("backend-engineer").expect("bundled"),
+        )
+        .expect("loads");
+        let start = NaiveDate::from_ymd_opt(2026, 12, 7).expect("date"); // a Monday
+        let minutes = [60, 60, 60, 60, 60, 90, 90];
+        let (windows, _) = parse_windows(
+            &[
+                "mon-fri=18:00-19:00",
+                "mon-fri=20:00-21:30",
+                "sat,sun=09:00-12:00",
+            ],
+            minutes,
+        )
+        .expect("windows");
+        let tz = chrono_tz::Europe::Berlin;
+        let at = |date: NaiveDate, h: u32, m: u32| {
+            tz.from_local_datetime(&date.and_hms_opt(h, m, 0).expect("time"))
+                .single()
+                .expect("one instant")
+                .with_timezone(&Utc)
+        };
+        let mut busy = Vec::new();
+        for week in 0..12 {
+            // A weekly meeting on Tuesday evenings, 20:30 to 21:30.
+            let tuesday = start + Duration::days(7 * week + 1);
+            busy.push(Busy {
+                start: at(tuesday, 20, 30),
+                end: at(tuesday, 21, 30),
+            });
+        }
+        // A holiday week.
+        let holiday = start + Duration::days(21);
+        busy.push(Busy {
+            start: at(holiday, 0, 0),
+            end: at(holiday + Duration::days(7), 0, 0),
+        });
+        let settings = Settings {
+            availability: Availability {
+                start,
+                weekday_minutes: minutes,
+                off: Vec::new(),
+                at: NaiveTime::from_hms_opt(19, 0, 0).expect("time"),
+                timezone: "Europe/Berlin".into(),
+                free: FreeTime {
+                    windows: Some(windows),
+                    break_minutes: 10,
+                    busy: BusyTimes::new(busy.clone()),
+                    ..FreeTime::default()
+                },
+            },
+            max_session: 90,
+            min_session: 15,
+            time_limit: 3.0,
+            any_order: false,
+            trace: Trace::default(),
+        };
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 21, 12, 0, 0)
+            .single()
+            .expect("now");
+        let planned = plan(&path, &settings, now).expect("plans");
+        let sessions = &planned.plan.sessions;
+        assert!(!sessions.is_empty());
+        let inside = |s: &Session| {
+            let (a, b) = (s.start.with_timezone(&tz), s.end.with_timezone(&tz));
+            let (a, b) = (
+                a.time().signed_duration_since(NaiveTime::MIN).num_minutes(),
+                b.time().signed_duration_since(NaiveTime::MIN).num_minutes(),
+            );
+            let weekend = a.max(0) < 13 * 60 && s.date.weekday().number_from_monday() >= 6;
+            let weekday = s.date.weekday().number_from_monday() <= 5
+                && ((a >= 18 * 60 && b <= 19 * 60) || (a >= 20 * 60 && b <= 21 * 60 + 30));
+            weekday || (weekend && a >= 9 * 60 && b <= 12 * 60)
+        };
+        for s in sessions {
+            assert!(
+                inside(s),
+                "{} {}–{} is outside the windows",
+                s.item,
+                s.start,
+                s.end
+            );
+            for b in &busy {
+                let brk = Duration::minutes(10);
+                let (ss, se) = (s.start.with_timezone(&Utc), s.end.with_timezone(&Utc));
+                assert!(
+                    se + brk <= b.start || ss >= b.end + brk,
+                    "{} {}–{} is within the break of busy time {}–{}",
+                    s.item,
+                    s.start,
+                    s.end,
+                    b.start,
+                    b.end
+                );
+            }
+        }
+        let mut by_date: BTreeMap<NaiveDate, Vec<&Session>> = BTreeMap::new();
+        for s in sessions {
+            by_date.entry(s.date).or_default().push(s);
+        }
+        for (date, day) in by_date {
+            let total: u32 = day.iter().map(|s| s.minutes).sum();
+            let hours = minutes[date.weekday().num_days_from_monday() as usize];
+            assert!(total <= hours, "{date}: {total} min, more than {hours}");
+            for w in day.windows(2) {
+                assert!(
+                    w[0].end + Duration::minutes(10) <= w[1].start,
+                    "{date}: {} and {} are less than a break apart",
+                    w[0].item,
+                    w[1].item
+                );
+            }
+        }
+        let summary = &planned.plan.summary;
+        assert_eq!(summary.required_in_window_minutes, summary.required_minutes);
     }
 }

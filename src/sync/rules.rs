@@ -148,6 +148,7 @@ mod tests {
             off: Vec::new(),
             at: chrono::NaiveTime::from_hms_opt(19, 0, 0).expect("time"),
             timezone: plan.timezone.clone(),
+            free: crate::calendar::FreeTime::default(),
         }
     }
 
