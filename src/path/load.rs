@@ -1,17 +1,17 @@
 //! Loading a path file: YAML text → validated [`LearningPath`].
 //!
-//! The YAML is first deserialized into plain `Raw*` structs that mirror the file format exactly
-//! (`deny_unknown_fields`, no untagged enums), so serde's own errors name the offending key. The
-//! raw values are then checked and resolved into the domain types: ids defaulted and checked for
-//! duplicates, minutes and weeks range-checked, prerequisites resolved to full ids and checked for
-//! cycles. Serde errors carry a line and column; for the errors found after deserializing, a small
-//! scanner of block-style YAML ([`SourceMap`]) remembers where every section and item and each of
-//! their keys start, so those errors name a line too.
+//! The YAML is first deserialized (module `path::yaml`) into plain `Raw*` structs that mirror the
+//! file format exactly (`deny_unknown_fields`), so the YAML library's own errors name the offending
+//! key. Every value comes wrapped in `Spanned`, which records where it was written, so each
+//! check below can point at the exact line and column, in block and flow style alike. The raw
+//! values are then checked and resolved into the domain types: ids defaulted and checked for
+//! duplicates, minutes and weeks range-checked, prerequisites resolved to full ids and checked
+//! for cycles.
 
+use super::yaml::{self, Pos, Spanned, Value};
 use super::{slug, Item, Kind, LearningPath, Section, Weeks};
 use crate::error::Error;
 use serde::Deserialize;
-use serde_norway::Value;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -26,10 +26,6 @@ const MAX_MINUTES: u32 = 10_000;
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 /// The most items a path may hold; 10,000-item paths are tested, twice that is still accepted.
 pub const MAX_ITEMS: usize = 20_000;
-/// The deepest nesting of YAML flow collections (`[`, `{`) accepted. A path file needs five
-/// levels at most; the YAML parser slows down quadratically on deeply nested flow collections, so a
-/// hostile file of nested brackets is refused before it is parsed.
-const MAX_FLOW_DEPTH: usize = 64;
 
 /// Parses a week window: `"3"`, `"1-2"`, `"1–2"` (en dash) or `"1 - 2"`; weeks are 1-based.
 ///
@@ -131,52 +127,46 @@ pub fn load_file(file: &Path) -> Result<LearningPath, Error> {
 ///
 /// [`Error::PathFile`] with the line and column where known: YAML syntax, unknown keys, wrong
 /// types, missing or empty titles, bad ids, duplicate ids, bad weeks or minutes, unknown
-/// prerequisites and prerequisite cycles.
+/// prerequisites and prerequisite cycles, and files past the size, item or nesting limits.
 pub fn load_str(text: &str, file: &Path) -> Result<LearningPath, Error> {
-    let limit = |message: String| Error::PathFile {
+    let whole_file = |message: String| Error::PathFile {
         file: file.to_path_buf(),
         line: None,
         column: None,
         message,
     };
     if text.len() > MAX_FILE_BYTES {
-        return Err(limit(too_large(text.len() as u64)));
+        return Err(whole_file(too_large(text.len() as u64)));
     }
-    if let Some((line, column)) = too_deep(text) {
-        return Err(Error::PathFile {
+    if is_blank_yaml(text) {
+        return Err(whole_file(
+            "the file is empty; a path file needs at least a `title` and `sections`".into(),
+        ));
+    }
+    let raw: Spanned<RawPath> =
+        yaml::parse(text, expecting).map_err(|problem| Error::PathFile {
             file: file.to_path_buf(),
-            line: Some(line),
-            column: Some(column),
-            message: format!(
-                "brackets are nested more than {MAX_FLOW_DEPTH} levels deep; even a path file \
-                 written entirely in flow style needs only five"
-            ),
-        });
-    }
-    let raw: RawPath = serde_norway::from_str(text).map_err(|e| yaml_error(text, file, &e))?;
+            line: problem.at.map(|p| p.line),
+            column: problem.at.map(|p| p.column),
+            message: clip_quoted(&problem.message),
+        })?;
     let items: usize = raw
+        .value
         .sections
         .iter()
+        .filter_map(|s| s.value.as_ref())
         .flatten()
-        .map(|s| s.items.as_ref().map_or(0, Vec::len))
+        .filter_map(|s| s.value.items.as_ref())
+        .filter_map(|items| items.value.as_ref())
+        .map(Vec::len)
         .sum();
     if items > MAX_ITEMS {
-        return Err(limit(format!(
+        return Err(whole_file(format!(
             "the path has {items} items, more than the limit of {MAX_ITEMS}; split it into \
              several path files"
         )));
     }
-    let map = SourceMap::scan(text);
-    if is_blank_yaml(text) {
-        return Err(Error::PathFile {
-            file: file.to_path_buf(),
-            line: None,
-            column: None,
-            message: "the file is empty; a path file needs at least a `title` and `sections`"
-                .into(),
-        });
-    }
-    Checker { file, map: &map }.path(raw)
+    Checker { file }.path(raw)
 }
 
 /// Reads at most one byte more than [`MAX_FILE_BYTES`], so a huge or endless file such as
@@ -217,28 +207,8 @@ fn too_large(size: u64) -> String {
     )
 }
 
-/// The line and column (1-based) where YAML flow collections first nest deeper than
-/// [`MAX_FLOW_DEPTH`]. Brackets inside text are counted too: only a file with dozens of
-/// unbalanced brackets can trip it, and none of those is a real path file.
-fn too_deep(text: &str) -> Option<(usize, usize)> {
-    let mut depth = 0usize;
-    for (n, line) in text.lines().enumerate() {
-        for (column, c) in line.chars().enumerate() {
-            match c {
-                '[' | '{' => {
-                    depth += 1;
-                    if depth > MAX_FLOW_DEPTH {
-                        return Some((n + 1, column + 1));
-                    }
-                }
-                ']' | '}' => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-        }
-    }
-    None
-}
-
+/// Whether the text holds no YAML content at all: only blank lines, comments and document
+/// markers. Such a file is "empty", which says more than the YAML library's "expected a mapping".
 fn is_blank_yaml(text: &str) -> bool {
     text.lines().all(|l| {
         let t = l.trim_start_matches('\u{feff}').trim();
@@ -247,82 +217,70 @@ fn is_blank_yaml(text: &str) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The file format, exactly as written.
+// The file format, exactly as written. Each value is `Spanned` so that the checks can say where
+// it is; the keys whose value the checks, not serde, interpret are `Value`s; `present` keeps a
+// key written with a null value (`minutes: ~`, `items:`) as `Some`, with its position.
+
+const PATH_FILE: &str = "a path file: a mapping with `title` and `sections`";
+const A_SECTION: &str = "a section: a mapping with `title` and `items`";
+const AN_ITEM: &str = "an item: a mapping with `title` and `minutes`";
+
+/// What belongs at a key path, for messages about a value of the wrong type.
+fn expecting(path: &str) -> Option<&'static str> {
+    let indexed = path.ends_with(']');
+    if path.is_empty() {
+        Some(PATH_FILE)
+    } else if indexed && path.starts_with("sections[") && path.contains(".items[") {
+        Some(AN_ITEM)
+    } else if indexed && path.starts_with("sections[") && !path.contains('.') {
+        Some(A_SECTION)
+    } else {
+        None
+    }
+}
 
 #[derive(Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a path file: a mapping with `title` and `sections`"
-)]
+#[serde(deny_unknown_fields)]
 struct RawPath {
-    id: Option<String>,
-    title: Option<String>,
-    summary: Option<String>,
-    default_minutes: Option<Value>,
-    sections: Option<Vec<RawSection>>,
+    id: Option<Spanned<String>>,
+    title: Option<Spanned<String>>,
+    summary: Option<Spanned<String>>,
+    #[serde(default, deserialize_with = "yaml::present")]
+    default_minutes: Option<Spanned<Value>>,
+    #[serde(default, deserialize_with = "yaml::present")]
+    sections: Option<Spanned<Option<Vec<Spanned<RawSection>>>>>,
 }
 
 #[derive(Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a section: a mapping with `title` and `items`"
-)]
+#[serde(deny_unknown_fields)]
 struct RawSection {
-    id: Option<String>,
-    title: Option<String>,
-    weeks: Option<Value>,
-    checkpoint: Option<String>,
-    focus: Option<Vec<String>>,
-    items: Option<Vec<RawItem>>,
+    id: Option<Spanned<String>>,
+    title: Option<Spanned<String>>,
+    #[serde(default, deserialize_with = "yaml::present")]
+    weeks: Option<Spanned<Value>>,
+    checkpoint: Option<Spanned<String>>,
+    focus: Option<Vec<Spanned<String>>>,
+    #[serde(default, deserialize_with = "yaml::present")]
+    items: Option<Spanned<Option<Vec<Spanned<RawItem>>>>>,
 }
 
 #[derive(Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "an item: a mapping with `title` and `minutes`"
-)]
+#[serde(deny_unknown_fields)]
 struct RawItem {
-    title: Option<String>,
-    kind: Option<String>,
-    minutes: Option<Value>,
-    group: Option<String>,
-    id: Option<String>,
-    url: Option<String>,
-    after: Option<Value>,
+    title: Option<Spanned<String>>,
+    kind: Option<Spanned<String>>,
+    #[serde(default, deserialize_with = "yaml::present")]
+    minutes: Option<Spanned<Value>>,
+    group: Option<Spanned<String>>,
+    id: Option<Spanned<String>>,
+    url: Option<Spanned<String>>,
+    #[serde(default, deserialize_with = "yaml::present")]
+    after: Option<Spanned<Value>>,
 }
 
-/// Turns a serde error into a path-file error with the position split out of the message.
-fn yaml_error(text: &str, file: &Path, e: &serde_norway::Error) -> Error {
-    let mut message = e.to_string();
-    let mut line = None;
-    let mut column = None;
-    if let Some(loc) = e.location() {
-        line = Some(loc.line());
-        column = Some(loc.column());
-        let suffix = format!(" at line {} column {}", loc.line(), loc.column());
-        if let Some(at) = message.find(&suffix) {
-            message.replace_range(at..at + suffix.len(), "");
-        }
-    }
-    // serde points a duplicate key at the start of its mapping; point at the second key instead.
-    if let Some(name) = between(&message, "duplicate field `", "`") {
-        let map = SourceMap::scan(text);
-        let spots = map.at_serde_path(&message);
-        if let Some(second) = spots.and_then(|s| s.keys.iter().filter(|k| k.name == name).nth(1)) {
-            line = Some(second.key.line);
-            column = Some(second.key.column);
-        }
-        message.push_str("; each key may appear once per mapping");
-    }
-    if message.contains("unknown field `") {
-        message.push_str("; check the spelling");
-    }
-    Error::PathFile {
-        file: file.to_path_buf(),
-        line,
-        column,
-        message: clip_quoted(&message),
-    }
+/// The position of an optional value.
+fn pos<T>(value: Option<&Spanned<T>>) -> Option<Pos> {
+    value.and_then(Pos::of)
 }
 
 /// Shortens every quoted part of a message (between backticks or double quotes) longer than 80
@@ -354,23 +312,47 @@ fn clip_quoted(message: &str) -> String {
     out
 }
 
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let rest = &s[s.find(start)? + start.len()..];
-    Some(&rest[..rest.find(end)?])
-}
-
 // ---------------------------------------------------------------------------------------------
 // Validation.
 
 struct Checker<'a> {
     file: &'a Path,
-    map: &'a SourceMap,
 }
 
-/// What the checker remembers about an item until prerequisites are resolved.
-struct Pending {
-    item: Item,
-    after: Vec<String>,
+/// Where a section's parts were written, kept until duplicates and prerequisites are checked.
+struct SectionAt {
+    entry: Option<Pos>,
+    /// The `id:` value, when the section sets one.
+    id: Option<Pos>,
+    title: Option<Pos>,
+    items: Vec<ItemAt>,
+}
+
+/// A text and where it was written (or, for an error message, where it points).
+type Placed = (String, Option<Pos>);
+
+/// Where an item's parts were written.
+struct ItemAt {
+    entry: Option<Pos>,
+    /// The `id:` value, when the item sets one.
+    id: Option<Pos>,
+    title: Option<Pos>,
+    /// The `after:` value.
+    after: Option<Pos>,
+    /// Each `after` entry as written, and where; once resolved, the full ids instead.
+    entries: Vec<Placed>,
+}
+
+impl ItemAt {
+    /// The `after` entry that names `prerequisite` (a full id), else the `after:` value.
+    fn entry_naming(&self, prerequisite: &str) -> Option<Pos> {
+        self.entries
+            .iter()
+            .find(|(id, _)| id == prerequisite)
+            .and_then(|&(_, at)| at)
+            .or(self.after)
+            .or(self.entry)
+    }
 }
 
 impl Checker<'_> {
@@ -383,58 +365,58 @@ impl Checker<'_> {
         }
     }
 
-    fn path(&self, raw: RawPath) -> Result<LearningPath, Error> {
-        let top = &self.map.top;
-        let id = match raw.id {
-            Some(id) => check_id("path", &id).map_err(|m| self.err(top.value("id"), m))?,
+    fn path(&self, raw: Spanned<RawPath>) -> Result<LearningPath, Error> {
+        let top = Pos::of(&raw);
+        let raw = raw.value;
+        let id = match &raw.id {
+            Some(id) => check_id("path", &id.value).map_err(|m| self.err(Pos::of(id), m))?,
             None => default_path_id(self.file),
         };
-        let title = match raw.title {
+        let title = match &raw.title {
             Some(t) => {
-                check_title("the path title", &t).map_err(|m| self.err(top.value("title"), m))?
+                check_title("the path title", &t.value).map_err(|m| self.err(Pos::of(t), m))?
             }
             None => {
                 return Err(self.err(
-                    top.entry,
+                    top,
                     "the path has no title; add `title: ...` at the top of the file",
                 ))
             }
         };
-        let summary = match raw.summary {
-            Some(s) => {
-                check_prose("the summary", &s).map_err(|m| self.err(top.value("summary"), m))?
-            }
+        let summary = match &raw.summary {
+            Some(s) => check_prose("the summary", &s.value).map_err(|m| self.err(Pos::of(s), m))?,
             None => None,
         };
-        let default_minutes = match raw.default_minutes {
-            Some(v) => Some(
-                minutes_from_value(&v, "default_minutes")
-                    .map_err(|m| self.err(top.value("default_minutes"), m))?,
+        let default_minutes = match &raw.default_minutes {
+            Some(v) if v.value != Value::Null => Some(
+                minutes_from_value(&v.value, "default_minutes")
+                    .map_err(|m| self.err(Pos::of(v), m))?,
             ),
-            None => None,
+            _ => None,
         };
-        let raw_sections = raw.sections.unwrap_or_default();
+        let sections_at = pos(raw.sections.as_ref()).or(top);
+        let raw_sections = raw.sections.and_then(|s| s.value).unwrap_or_default();
         if raw_sections.is_empty() {
             return Err(self.err(
-                top.key("sections"),
+                sections_at,
                 "the path has no sections; add a `sections:` list with at least one section",
             ));
         }
 
         let mut sections = Vec::with_capacity(raw_sections.len());
-        let mut pending = Vec::with_capacity(raw_sections.len());
+        let mut places: Vec<SectionAt> = Vec::with_capacity(raw_sections.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (index, raw_section) in raw_sections.into_iter().enumerate() {
-            let (section, items) = self.section(index, raw_section, default_minutes)?;
+            let (section, at) = self.section(index, raw_section, default_minutes)?;
             if let Some(&other) = seen.get(&section.id) {
-                return Err(self.duplicate_section(&section.id, other, index));
+                return Err(self.duplicate_section(&section.id, other, &places[other], &at));
             }
             seen.insert(section.id.clone(), index);
             sections.push(section);
-            pending.push(items);
+            places.push(at);
         }
-        self.resolve_after(&mut sections, pending)?;
-        self.check_order(&sections)?;
+        self.resolve_after(&mut sections, &mut places)?;
+        self.check_order(&sections, &places)?;
         Ok(LearningPath {
             id,
             title,
@@ -443,16 +425,10 @@ impl Checker<'_> {
         })
     }
 
-    fn duplicate_section(&self, id: &str, first: usize, second: usize) -> Error {
-        let spots_a = self.map.section(first);
-        let spots_b = self.map.section(second);
-        let explicit = spots_b.has("id") || spots_a.has("id");
-        let at = if spots_b.has("id") {
-            spots_b.value("id")
-        } else {
-            spots_b.value("title")
-        };
-        let other = match spots_a.entry {
+    fn duplicate_section(&self, id: &str, first: usize, a: &SectionAt, b: &SectionAt) -> Error {
+        let explicit = a.id.is_some() || b.id.is_some();
+        let at = b.id.or(b.title).or(b.entry);
+        let other = match a.entry {
             Some(p) => format!("the section at line {}", p.line),
             None => format!("section {}", first + 1),
         };
@@ -478,59 +454,71 @@ impl Checker<'_> {
     fn section(
         &self,
         index: usize,
-        raw: RawSection,
+        raw: Spanned<RawSection>,
         default_minutes: Option<u32>,
-    ) -> Result<(Section, Vec<Vec<String>>), Error> {
-        let spots = self.map.section(index);
-        let title = match raw.title {
-            Some(t) => check_title("the section title", &t)
-                .map_err(|m| self.err(spots.value("title"), m))?,
+    ) -> Result<(Section, SectionAt), Error> {
+        let entry = Pos::of(&raw);
+        let raw = raw.value;
+        let mut at = SectionAt {
+            entry,
+            id: pos(raw.id.as_ref()),
+            title: pos(raw.title.as_ref()),
+            items: Vec::new(),
+        };
+        let title = match &raw.title {
+            Some(t) => {
+                check_title("the section title", &t.value).map_err(|m| self.err(at.title, m))?
+            }
             None => {
                 return Err(self.err(
-                    spots.entry,
+                    entry,
                     format!("section {} has no title; add `title: ...`", index + 1),
                 ))
             }
         };
-        let id = match raw.id {
-            Some(id) => check_id("section", &id).map_err(|m| self.err(spots.value("id"), m))?,
+        let id = match &raw.id {
+            Some(id) => check_id("section", &id.value).map_err(|m| self.err(at.id, m))?,
             None => slug(&title),
         };
-        let weeks = match raw.weeks {
-            None | Some(Value::Null) => None,
-            Some(v) => Some(weeks_from_value(&v).map_err(|m| self.err(spots.value("weeks"), m))?),
+        let weeks = match &raw.weeks {
+            Some(v) if v.value != Value::Null => {
+                Some(weeks_from_value(&v.value).map_err(|m| self.err(Pos::of(v), m))?)
+            }
+            _ => None,
         };
-        let checkpoint = match raw.checkpoint {
-            Some(c) => check_prose("the checkpoint", &c)
-                .map_err(|m| self.err(spots.value("checkpoint"), m))?,
+        let checkpoint = match &raw.checkpoint {
+            Some(c) => {
+                check_prose("the checkpoint", &c.value).map_err(|m| self.err(Pos::of(c), m))?
+            }
             None => None,
         };
         let mut focus = Vec::new();
         for entry in raw.focus.unwrap_or_default() {
             focus.push(
-                check_title("a focus entry", &entry)
-                    .map_err(|m| self.err(spots.value("focus"), m))?,
+                check_title("a focus entry", &entry.value)
+                    .map_err(|m| self.err(Pos::of(&entry), m))?,
             );
         }
-        let raw_items = raw.items.unwrap_or_default();
+        let items_at = pos(raw.items.as_ref()).or(entry);
+        let raw_items = raw.items.and_then(|i| i.value).unwrap_or_default();
         if raw_items.is_empty() {
             return Err(self.err(
-                spots.key("items"),
+                items_at,
                 format!("section `{id}` has no items; add at least one item under `items:`"),
             ));
         }
 
         let mut items = Vec::with_capacity(raw_items.len());
-        let mut afters = Vec::with_capacity(raw_items.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (j, raw_item) in raw_items.into_iter().enumerate() {
-            let Pending { item, after } = self.item(index, j, &id, raw_item, default_minutes)?;
+            let (item, item_at) = self.item(j, &id, raw_item, default_minutes)?;
             if let Some(&other) = seen.get(&item.id) {
-                return Err(self.duplicate_item(&id, &item.id, index, other, j));
+                let first = (other, &at.items[other]);
+                return Err(self.duplicate_item(&id, &item.id, first, (j, &item_at)));
             }
             seen.insert(item.id.clone(), j);
             items.push(item);
-            afters.push(after);
+            at.items.push(item_at);
         }
         let section = Section {
             id,
@@ -540,33 +528,24 @@ impl Checker<'_> {
             focus,
             items,
         };
-        Ok((section, afters))
+        Ok((section, at))
     }
 
+    /// `first` and `second` are the two items' indexes and places.
     fn duplicate_item(
         &self,
         section: &str,
         id: &str,
-        s: usize,
-        first: usize,
-        second: usize,
+        (first, a): (usize, &ItemAt),
+        (second, b): (usize, &ItemAt),
     ) -> Error {
-        let a = self.map.item(s, first);
-        let b = self.map.item(s, second);
-        let at = if b.has("id") {
-            b.value("id")
-        } else {
-            b.value("title")
-        };
-        let other = match a.entry {
+        let at = b.id.or(b.title).or(b.entry);
+        let name = |index: usize, item: &ItemAt| match item.entry {
             Some(p) => format!("the item at line {}", p.line),
-            None => format!("item {}", first + 1),
+            None => format!("item {}", index + 1),
         };
-        let this = match b.entry {
-            Some(p) => format!("the item at line {}", p.line),
-            None => format!("item {}", second + 1),
-        };
-        if a.has("id") || b.has("id") {
+        let (this, other) = (name(second, b), name(first, a));
+        if a.id.is_some() || b.id.is_some() {
             self.err(
                 at,
                 format!(
@@ -587,20 +566,27 @@ impl Checker<'_> {
 
     fn item(
         &self,
-        s: usize,
         j: usize,
         section_id: &str,
-        raw: RawItem,
+        raw: Spanned<RawItem>,
         default_minutes: Option<u32>,
-    ) -> Result<Pending, Error> {
-        let spots = self.map.item(s, j);
-        let title = match raw.title {
+    ) -> Result<(Item, ItemAt), Error> {
+        let entry = Pos::of(&raw);
+        let raw = raw.value;
+        let mut at = ItemAt {
+            entry,
+            id: pos(raw.id.as_ref()),
+            title: pos(raw.title.as_ref()),
+            after: pos(raw.after.as_ref()),
+            entries: Vec::new(),
+        };
+        let title = match &raw.title {
             Some(t) => {
-                check_title("the item title", &t).map_err(|m| self.err(spots.value("title"), m))?
+                check_title("the item title", &t.value).map_err(|m| self.err(at.title, m))?
             }
             None => {
                 return Err(self.err(
-                    spots.entry,
+                    entry,
                     format!(
                         "item {} of section `{section_id}` has no title; add `title: ...`",
                         j + 1
@@ -608,67 +594,69 @@ impl Checker<'_> {
                 ))
             }
         };
-        let id = match raw.id {
-            Some(id) => check_id("item", &id).map_err(|m| self.err(spots.value("id"), m))?,
+        let id = match &raw.id {
+            Some(id) => check_id("item", &id.value).map_err(|m| self.err(at.id, m))?,
             None => slug(&title),
         };
-        let kind = match raw.kind.as_deref().map(str::trim) {
+        let kind = match &raw.kind {
             None => Kind::Required,
-            Some(k) if k.eq_ignore_ascii_case("required") => Kind::Required,
-            Some(k) if k.eq_ignore_ascii_case("optional") => Kind::Optional,
-            Some(k) if k.eq_ignore_ascii_case("reference") => Kind::Reference,
-            Some(k) => {
-                return Err(self.err(
-                    spots.value("kind"),
-                    format!("unknown kind `{k}`; use `required`, `optional` or `reference`"),
-                ))
-            }
+            Some(k) => match k.value.trim() {
+                k if k.eq_ignore_ascii_case("required") => Kind::Required,
+                k if k.eq_ignore_ascii_case("optional") => Kind::Optional,
+                k if k.eq_ignore_ascii_case("reference") => Kind::Reference,
+                other => {
+                    return Err(self.err(
+                        Pos::of(k),
+                        format!(
+                            "unknown kind `{other}`; use `required`, `optional` or `reference`"
+                        ),
+                    ))
+                }
+            },
         };
-        let minutes = match (raw.minutes, default_minutes) {
-            (Some(v), _) if !v.is_null() => minutes_from_value(&v, "minutes")
-                .map_err(|m| self.err(spots.value("minutes"), m))?,
+        let minutes = match (&raw.minutes, default_minutes) {
+            (Some(v), _) if v.value != Value::Null => {
+                minutes_from_value(&v.value, "minutes").map_err(|m| self.err(Pos::of(v), m))?
+            }
             (_, Some(d)) => d,
-            (_, None) => {
+            (written, None) => {
                 return Err(self.err(
-                    spots.key("minutes").or(spots.value("title")),
+                    pos(written.as_ref()).or(at.title).or(entry),
                     "item has no minutes and the path sets no default_minutes; add `minutes:` \
                      to the item or `default_minutes:` at the top of the file",
                 ))
             }
         };
-        let group = match raw.group {
+        let group = match &raw.group {
             Some(g) => {
-                Some(check_title("the group", &g).map_err(|m| self.err(spots.value("group"), m))?)
+                Some(check_title("the group", &g.value).map_err(|m| self.err(Pos::of(g), m))?)
             }
             None => None,
         };
-        let url = match raw.url {
-            Some(u) => Some(check_url(&u).map_err(|m| self.err(spots.value("url"), m))?),
+        let url = match &raw.url {
+            Some(u) => Some(check_url(&u.value).map_err(|m| self.err(Pos::of(u), m))?),
             None => None,
         };
-        let after = match raw.after {
-            None | Some(Value::Null) => Vec::new(),
-            Some(v) => after_from_value(v).map_err(|m| self.err(spots.value("after"), m))?,
+        if let Some(after) = &raw.after {
+            at.entries = after_from_value(after).map_err(|(m, p)| self.err(p, m))?;
+        }
+        let item = Item {
+            id,
+            title,
+            kind,
+            minutes,
+            group,
+            url,
+            after: Vec::new(),
         };
-        Ok(Pending {
-            item: Item {
-                id,
-                title,
-                kind,
-                minutes,
-                group,
-                url,
-                after: Vec::new(),
-            },
-            after,
-        })
+        Ok((item, at))
     }
 
     /// Resolves `after` entries to full ids; bare item ids mean the item's own section.
     fn resolve_after(
         &self,
         sections: &mut [Section],
-        pending: Vec<Vec<Vec<String>>>,
+        places: &mut [SectionAt],
     ) -> Result<(), Error> {
         let mut known: HashSet<String> = HashSet::new();
         for section in sections.iter() {
@@ -676,13 +664,14 @@ impl Checker<'_> {
                 known.insert(format!("{}/{}", section.id, item.id));
             }
         }
-        for (s, afters) in pending.into_iter().enumerate() {
-            for (j, entries) in afters.into_iter().enumerate() {
+        for (s, section_at) in places.iter_mut().enumerate() {
+            for (j, item_at) in section_at.items.iter_mut().enumerate() {
                 let section_id = sections[s].id.clone();
                 let own = format!("{section_id}/{}", sections[s].items[j].id);
-                let at = self.map.item(s, j).value("after");
-                let mut resolved: Vec<String> = Vec::with_capacity(entries.len());
-                for entry in entries {
+                let mut resolved: Vec<String> = Vec::with_capacity(item_at.entries.len());
+                let mut resolved_at = Vec::with_capacity(item_at.entries.len());
+                for (entry, entry_at) in std::mem::take(&mut item_at.entries) {
+                    let at = entry_at.or(item_at.after).or(item_at.entry);
                     let entry = entry.trim();
                     if entry.is_empty() {
                         return Err(self.err(
@@ -708,9 +697,11 @@ impl Checker<'_> {
                         return Err(self.err(at, unknown_prerequisite(entry, &own, sections)));
                     }
                     if !resolved.contains(&full) {
+                        resolved_at.push((full.clone(), entry_at));
                         resolved.push(full);
                     }
                 }
+                item_at.entries = resolved_at;
                 sections[s].items[j].after = resolved;
             }
         }
@@ -718,13 +709,26 @@ impl Checker<'_> {
     }
 
     /// Rejects prerequisite cycles, counting the rule that within a section every optional or
-    /// reference item comes after every required item as an ordering too.
-    fn check_order(&self, sections: &[Section]) -> Result<(), Error> {
+    /// reference item comes after every required item as an ordering too. The error points at
+    /// the `after` entry that closes the cycle.
+    fn check_order(&self, sections: &[Section], places: &[SectionAt]) -> Result<(), Error> {
         let graph = OrderGraph::new(sections);
         let Some(cycle) = graph.find_cycle() else {
             return Ok(());
         };
         let name = |node: usize| graph.name(sections, node);
+        // Where item `node` names the item `before` in its `after`.
+        let entry_at = |node: usize, before: usize| -> Option<Pos> {
+            let (s, j) = graph.item(node)?;
+            let at = places.get(s)?.items.get(j)?;
+            match graph.item(before) {
+                Some((bs, bj)) => at.entry_naming(&format!(
+                    "{}/{}",
+                    sections[bs].id, sections[bs].items[bj].id
+                )),
+                None => at.after.or(at.entry),
+            }
+        };
         if let Some(b) = cycle.iter().position(|&n| graph.barrier(n).is_some()) {
             // Rotate so that the cycle reads: optional o → … → required r → barrier → o.
             let mut rotated: Vec<usize> = cycle[b + 1..].to_vec();
@@ -745,14 +749,16 @@ impl Checker<'_> {
             let optional = rotated[0];
             let required = rotated[end];
             let chain = render_chain(&graph, sections, &rotated);
-            let (rs, rj) = graph.item(required).unwrap_or_default();
             let (_, oj) = graph.item(optional).unwrap_or_default();
             let okind = sections
                 .get(section)
                 .and_then(|s| s.items.get(oj))
                 .map_or(Kind::Optional, |i| i.kind);
+            // A required item is never reached through a barrier, so the step into it is one of
+            // its own `after` entries.
+            let at = entry_at(required, rotated[end.saturating_sub(1)]);
             return Err(self.err(
-                self.map.item(rs, rj).value("after"),
+                at,
                 format!(
                     "required item {} has to come after the {okind} item {} through `after` \
                      ({chain}), but within a section every optional or reference item comes \
@@ -774,9 +780,8 @@ impl Checker<'_> {
         rotated.extend_from_slice(&cycle[..start]);
         rotated.push(rotated[0]);
         let chain = render_chain(&graph, sections, &rotated);
-        let (s, j) = graph.item(rotated[1]).unwrap_or_default();
         Err(self.err(
-            self.map.item(s, j).value("after"),
+            entry_at(rotated[1], rotated[0]),
             format!(
                 "prerequisite cycle: {chain} (each must come before the next); remove one of \
                  these `after` entries"
@@ -1040,35 +1045,35 @@ fn check_url(url: &str) -> Result<String, String> {
 }
 
 fn minutes_from_value(value: &Value, what: &str) -> Result<u32, String> {
-    let whole = match value {
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                u
-            } else if let Some(i) = n.as_i64() {
-                return Err(format!(
-                    "{what} must be a positive number of minutes, not {i}"
-                ));
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                if !(f.is_finite() && f.fract() == 0.0) {
-                    return Err(format!(
-                        "{what} must be a whole number of minutes such as 30, not {n}"
-                    ));
-                }
-                if f < 0.0 {
-                    return Err(format!(
-                        "{what} must be a positive number of minutes, not {n}"
-                    ));
-                }
-                if f > f64::from(MAX_MINUTES) {
-                    u64::MAX
-                } else {
-                    // Exact: a whole number within u32 range.
-                    f as u64
-                }
-            }
+    let whole: i128 = match value {
+        Value::Int(i) if *i < 0 => {
+            return Err(format!(
+                "{what} must be a positive number of minutes, not {i}"
+            ))
         }
-        Value::String(s) => {
+        Value::Int(i) => *i,
+        Value::Float(f) => {
+            if !(f.is_finite() && f.fract() == 0.0) {
+                return Err(format!(
+                    "{what} must be a whole number of minutes such as 30, not {}",
+                    yaml_float(*f)
+                ));
+            }
+            if *f < 0.0 {
+                return Err(format!(
+                    "{what} must be a positive number of minutes, not {}",
+                    yaml_float(*f)
+                ));
+            }
+            if *f > f64::from(MAX_MINUTES) {
+                return Err(too_many_minutes(what, "too large"));
+            }
+            // Exact: a whole number from 0 to MAX_MINUTES.
+            #[expect(clippy::cast_possible_truncation, reason = "whole and within range")]
+            let minutes = *f as i128;
+            minutes
+        }
+        Value::Text(s) => {
             let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
             let hint = if digits.is_empty() {
                 String::from("30")
@@ -1080,7 +1085,7 @@ fn minutes_from_value(value: &Value, what: &str) -> Result<u32, String> {
                  `{what}: {hint}`"
             ));
         }
-        _ => {
+        Value::Null | Value::Bool(_) | Value::List(_) | Value::Map => {
             return Err(format!(
                 "{what} must be a whole number of minutes such as 30"
             ))
@@ -1089,454 +1094,59 @@ fn minutes_from_value(value: &Value, what: &str) -> Result<u32, String> {
     match u32::try_from(whole) {
         Ok(0) => Err(format!("{what} must be at least 1, not 0")),
         Ok(m) if m <= MAX_MINUTES => Ok(m),
-        _ => Err(format!(
-            "{what} is {}, more than the limit of {MAX_MINUTES} minutes per item; split the \
-             work into smaller items",
-            if whole == u64::MAX {
-                String::from("too large")
-            } else {
-                whole.to_string()
-            }
-        )),
+        _ => Err(too_many_minutes(what, &whole.to_string())),
+    }
+}
+
+fn too_many_minutes(what: &str, amount: &str) -> String {
+    format!(
+        "{what} is {amount}, more than the limit of {MAX_MINUTES} minutes per item; split the \
+         work into smaller items"
+    )
+}
+
+/// A float as YAML spells the ones that are not numbers: `.nan`, `.inf`, `-.inf`.
+fn yaml_float(f: f64) -> String {
+    if f.is_nan() {
+        String::from(".nan")
+    } else if f.is_infinite() {
+        String::from(if f > 0.0 { ".inf" } else { "-.inf" })
+    } else {
+        f.to_string()
     }
 }
 
 fn weeks_from_value(value: &Value) -> Result<Weeks, String> {
     match value {
-        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => parse_weeks(&u.to_string()),
-            (None, Some(i)) => parse_weeks(&i.to_string()),
-            _ => Err(format!(
-                "weeks must be whole weeks such as `3` or `1-2`, not {n}"
-            )),
-        },
-        Value::String(s) => parse_weeks(s),
-        _ => Err("weeks must be a week such as `3` or a range such as `1-2`".into()),
+        Value::Int(i) => parse_weeks(&i.to_string()),
+        Value::Float(f) => Err(format!(
+            "weeks must be whole weeks such as `3` or `1-2`, not {}",
+            yaml_float(*f)
+        )),
+        Value::Text(s) => parse_weeks(s),
+        Value::Null | Value::Bool(_) | Value::List(_) | Value::Map => {
+            Err("weeks must be a week such as `3` or a range such as `1-2`".into())
+        }
     }
 }
 
-fn after_from_value(value: Value) -> Result<Vec<String>, String> {
-    let entry = |v: Value| match v {
-        Value::String(s) => Ok(s),
-        Value::Number(n) => Ok(n.to_string()),
-        _ => Err(String::from(
-            "`after` must be a list of item ids such as `[section-id/item-id]`",
+/// The entries of an `after` value (one id or a list of ids) with where each is written; an
+/// error names the entry at fault.
+fn after_from_value(after: &Spanned<Value>) -> Result<Vec<Placed>, Placed> {
+    let entry = |v: &Spanned<Value>| match &v.value {
+        Value::Text(s) => Ok((s.clone(), Pos::of(v))),
+        Value::Int(i) => Ok((i.to_string(), Pos::of(v))),
+        Value::Float(f) => Ok((yaml_float(*f), Pos::of(v))),
+        Value::Null | Value::Bool(_) | Value::List(_) | Value::Map => Err((
+            String::from("`after` must be a list of item ids such as `[section-id/item-id]`"),
+            Pos::of(v),
         )),
     };
-    match value {
-        Value::Sequence(list) => list.into_iter().map(entry).collect(),
-        other => entry(other).map(|s| vec![s]),
+    match &after.value {
+        Value::Null => Ok(Vec::new()),
+        Value::List(list) => list.iter().map(entry).collect(),
+        _ => entry(after).map(|e| vec![e]),
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Where things are in the source text.
-
-/// A 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Pos {
-    line: usize,
-    column: usize,
-}
-
-#[derive(Debug, Clone)]
-struct KeySpot {
-    name: String,
-    key: Pos,
-    /// Start of the value when it is on the same line as the key.
-    value: Option<Pos>,
-}
-
-/// The positions of one mapping: where its entry starts and where each key is.
-#[derive(Debug, Default)]
-struct Spots {
-    entry: Option<Pos>,
-    keys: Vec<KeySpot>,
-}
-
-static NO_SPOTS: Spots = Spots {
-    entry: None,
-    keys: Vec::new(),
-};
-
-impl Spots {
-    fn find(&self, name: &str) -> Option<&KeySpot> {
-        self.keys.iter().find(|k| k.name == name)
-    }
-
-    fn has(&self, name: &str) -> bool {
-        self.find(name).is_some()
-    }
-
-    /// The key's position, else the mapping's.
-    fn key(&self, name: &str) -> Option<Pos> {
-        self.find(name).map(|k| k.key).or(self.entry)
-    }
-
-    /// The value's position, else the key's, else the mapping's.
-    fn value(&self, name: &str) -> Option<Pos> {
-        self.find(name)
-            .map(|k| k.value.unwrap_or(k.key))
-            .or(self.entry)
-    }
-}
-
-/// Positions of the top mapping, each section and each item, by index. Built by a light scan of
-/// block-style YAML; flow-style parts (`{...}`, `[...]`) are opaque, so positions inside them
-/// fall back to the enclosing entry.
-#[derive(Debug, Default)]
-struct SourceMap {
-    top: Spots,
-    sections: Vec<(Spots, Vec<Spots>)>,
-}
-
-impl SourceMap {
-    fn scan(text: &str) -> Self {
-        let mut scanner = Scanner::new(text);
-        let Node::Map(top) = scanner.node(None) else {
-            return SourceMap::default();
-        };
-        let mut map = SourceMap {
-            top: Spots {
-                entry: top.first().map(|(k, _)| k.key),
-                keys: Vec::new(),
-            },
-            sections: Vec::new(),
-        };
-        for (key, value) in top {
-            if key.name == "sections" {
-                if let Node::Seq(entries) = value {
-                    map.sections = entries.into_iter().map(section_spots).collect();
-                }
-                map.top.keys.push(key);
-            } else {
-                map.top.keys.push(key);
-            }
-        }
-        map
-    }
-
-    fn section(&self, s: usize) -> &Spots {
-        self.sections.get(s).map_or(&NO_SPOTS, |(spots, _)| spots)
-    }
-
-    fn item(&self, s: usize, j: usize) -> &Spots {
-        self.sections
-            .get(s)
-            .and_then(|(_, items)| items.get(j))
-            .unwrap_or(&NO_SPOTS)
-    }
-
-    /// The mapping a serde error path such as `sections[2].items[0]: …` points at.
-    fn at_serde_path(&self, message: &str) -> Option<&Spots> {
-        let path = message.split(": ").next()?;
-        if !path.starts_with("sections[") {
-            return Some(&self.top);
-        }
-        let index = |s: &str, name: &str| -> Option<usize> {
-            s.strip_prefix(name)?
-                .strip_prefix('[')?
-                .strip_suffix(']')?
-                .parse()
-                .ok()
-        };
-        let parts: Vec<&str> = path.split('.').collect();
-        match parts.as_slice() {
-            [sec] => index(sec, "sections").map(|s| self.section(s)),
-            [sec, item] => Some(self.item(index(sec, "sections")?, index(item, "items")?)),
-            _ => None,
-        }
-    }
-}
-
-fn section_spots((entry, node): (Pos, Node)) -> (Spots, Vec<Spots>) {
-    let Node::Map(keys) = node else {
-        return (
-            Spots {
-                entry: Some(entry),
-                keys: Vec::new(),
-            },
-            Vec::new(),
-        );
-    };
-    let mut spots = Spots {
-        entry: Some(entry),
-        keys: Vec::new(),
-    };
-    let mut items = Vec::new();
-    for (key, value) in keys {
-        if key.name == "items" {
-            if let Node::Seq(entries) = value {
-                items = entries
-                    .into_iter()
-                    .map(|(at, node)| Spots {
-                        entry: Some(at),
-                        keys: match node {
-                            Node::Map(keys) => keys.into_iter().map(|(k, _)| k).collect(),
-                            _ => Vec::new(),
-                        },
-                    })
-                    .collect();
-            }
-        }
-        spots.keys.push(key);
-    }
-    (spots, items)
-}
-
-/// The block structure of a YAML document, with positions.
-enum Node {
-    Scalar,
-    Seq(Vec<(Pos, Node)>),
-    Map(Vec<(KeySpot, Node)>),
-}
-
-#[derive(Clone, Copy)]
-struct Line<'a> {
-    /// 1-based line number.
-    no: usize,
-    /// Column (0-based) where `text` starts.
-    indent: usize,
-    text: &'a str,
-}
-
-struct Scanner<'a> {
-    lines: Vec<Line<'a>>,
-    pos: usize,
-}
-
-impl<'a> Scanner<'a> {
-    fn new(text: &'a str) -> Self {
-        let lines = text
-            .lines()
-            .enumerate()
-            .filter_map(|(i, raw)| {
-                let raw = if i == 0 {
-                    raw.strip_prefix('\u{feff}').unwrap_or(raw)
-                } else {
-                    raw
-                };
-                let content = raw.trim_start_matches(' ');
-                let indent = raw.len() - content.len();
-                let content = strip_comment(content).trim_end();
-                let marker = indent == 0
-                    && (content == "---" || content == "..." || content.starts_with('%'));
-                (!content.is_empty() && !marker).then_some(Line {
-                    no: i + 1,
-                    indent,
-                    text: content,
-                })
-            })
-            .collect();
-        Scanner { lines, pos: 0 }
-    }
-
-    fn peek(&self) -> Option<Line<'a>> {
-        self.lines.get(self.pos).copied()
-    }
-
-    /// Parses the node starting at the current line. Scalars continue on lines indented deeper
-    /// than `parent`.
-    fn node(&mut self, parent: Option<usize>) -> Node {
-        let Some(line) = self.peek() else {
-            return Node::Scalar;
-        };
-        if is_seq_entry(line.text) {
-            self.seq(line.indent)
-        } else if split_key(line.text).is_some() {
-            self.map(line.indent)
-        } else {
-            self.pos += 1;
-            if let Some(p) = parent {
-                self.skip_deeper(p);
-            }
-            Node::Scalar
-        }
-    }
-
-    fn skip_deeper(&mut self, indent: usize) {
-        while self.peek().is_some_and(|l| l.indent > indent) {
-            self.pos += 1;
-        }
-    }
-
-    fn seq(&mut self, indent: usize) -> Node {
-        let mut entries = Vec::new();
-        while let Some(line) = self.peek() {
-            if line.indent != indent || !is_seq_entry(line.text) {
-                break;
-            }
-            let at = Pos {
-                line: line.no,
-                column: indent + 1,
-            };
-            let rest = &line.text[1..];
-            let content = rest.trim_start_matches(' ');
-            let node = if content.is_empty() {
-                self.pos += 1;
-                match self.peek() {
-                    Some(next) if next.indent > indent => self.node(Some(indent)),
-                    _ => Node::Scalar,
-                }
-            } else {
-                // Treat the entry's content as a line of its own, indented past the dash.
-                self.lines[self.pos] = Line {
-                    no: line.no,
-                    indent: indent + 1 + (rest.len() - content.len()),
-                    text: content,
-                };
-                self.node(Some(indent))
-            };
-            entries.push((at, node));
-        }
-        Node::Seq(entries)
-    }
-
-    fn map(&mut self, indent: usize) -> Node {
-        let mut entries = Vec::new();
-        while let Some(line) = self.peek() {
-            if line.indent < indent {
-                break;
-            }
-            if line.indent > indent {
-                // Not expected in valid block YAML; skip rather than misread.
-                self.pos += 1;
-                continue;
-            }
-            if is_seq_entry(line.text) {
-                break;
-            }
-            let Some((name, value_at)) = split_key(line.text) else {
-                break;
-            };
-            self.pos += 1;
-            let key = Pos {
-                line: line.no,
-                column: indent + 1,
-            };
-            let value_text = &line.text[value_at..];
-            let property_only =
-                value_text.starts_with(['&', '!']) && !value_text.contains(char::is_whitespace);
-            let (value, value_pos) = if value_text.is_empty() || property_only {
-                match self.peek() {
-                    Some(next) if next.indent > indent => (self.node(Some(indent)), None),
-                    Some(next) if next.indent == indent && is_seq_entry(next.text) => {
-                        (self.seq(indent), None)
-                    }
-                    _ => (Node::Scalar, None),
-                }
-            } else {
-                self.skip_deeper(indent);
-                let column = indent + 1 + line.text[..value_at].chars().count();
-                (
-                    Node::Scalar,
-                    Some(Pos {
-                        line: line.no,
-                        column,
-                    }),
-                )
-            };
-            entries.push((
-                KeySpot {
-                    name,
-                    key,
-                    value: value_pos,
-                },
-                value,
-            ));
-        }
-        Node::Map(entries)
-    }
-}
-
-fn is_seq_entry(text: &str) -> bool {
-    text == "-" || text.starts_with("- ") || text.starts_with("-\t")
-}
-
-/// If the line is `key: value`, the key and the byte offset where the value starts.
-fn split_key(text: &str) -> Option<(String, usize)> {
-    let (name, colon) = match text.chars().next()? {
-        q @ ('"' | '\'') => {
-            let close = closing_quote(text, q)?;
-            let after = &text[close + 1..];
-            let gap = after.len() - after.trim_start_matches([' ', '\t']).len();
-            (text[1..close].to_string(), close + 1 + gap)
-        }
-        '[' | '{' | '|' | '>' | '&' | '*' | '!' | '?' | '#' | '%' | '@' | '`' => return None,
-        _ => {
-            let colon = text.char_indices().find_map(|(i, c)| {
-                let next = text[i + c.len_utf8()..].chars().next();
-                (c == ':' && next.is_none_or(|n| n == ' ' || n == '\t')).then_some(i)
-            })?;
-            (text[..colon].trim_end().to_string(), colon)
-        }
-    };
-    let rest = text[colon..].strip_prefix(':')?;
-    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
-        return None;
-    }
-    let value = rest.trim_start_matches([' ', '\t']);
-    Some((name, text.len() - value.len()))
-}
-
-/// Byte index of the quote that closes the one at index 0.
-fn closing_quote(text: &str, quote: char) -> Option<usize> {
-    let mut chars = text.char_indices().skip(1).peekable();
-    while let Some((i, c)) = chars.next() {
-        if quote == '"' && c == '\\' {
-            chars.next();
-        } else if c == quote {
-            if quote == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') {
-                chars.next();
-            } else {
-                return Some(i);
-            }
-        }
-    }
-    None
-}
-
-/// The line without its `# comment`, leaving `#` inside quotes and words alone.
-fn strip_comment(s: &str) -> &str {
-    let mut quote: Option<char> = None;
-    let mut prev: Option<char> = None;
-    let mut prev_solid: Option<char> = None;
-    let mut chars = s.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match quote {
-            Some('"') => {
-                if c == '\\' {
-                    chars.next();
-                } else if c == '"' {
-                    quote = None;
-                }
-            }
-            Some(_) => {
-                if c == '\'' {
-                    if chars.peek().is_some_and(|&(_, n)| n == '\'') {
-                        chars.next();
-                    } else {
-                        quote = None;
-                    }
-                }
-            }
-            None => {
-                if c == '#' && prev.is_none_or(char::is_whitespace) {
-                    return &s[..i];
-                }
-                let opens_scalar = prev.is_none_or(|p| p.is_whitespace() || "[{,".contains(p))
-                    && prev_solid.is_none_or(|p| ":-[{,?".contains(p));
-                if (c == '"' || c == '\'') && opens_scalar {
-                    quote = Some(c);
-                }
-            }
-        }
-        prev = Some(c);
-        if !c.is_whitespace() {
-            prev_solid = Some(c);
-        }
-    }
-    s
 }
 
 #[cfg(test)]
@@ -1737,6 +1347,13 @@ sections:
             3,
             "duplicate field `title`",
         );
+        // In flow style: the second key itself.
+        assert_fails_at(
+            "title: T\nsections:\n  - title: S\n    items:\n      - {title: I, minutes: 5, minutes: 6}\n",
+            5,
+            32,
+            "sections[0].items[0]: duplicate field `minutes`",
+        );
     }
 
     #[test]
@@ -1808,9 +1425,11 @@ sections:
             5,
             "control character (a tab)",
         );
+        // A block scalar is located at its first line of text (the YAML library's span), not at
+        // the `|` on the line before.
         assert_fails(
             "title: T\nsections:\n  - title: |\n      two\n      lines\n    items:\n      - title: I\n        minutes: 5\n",
-            3,
+            4,
             "control character (a line break)",
         );
     }
@@ -2079,18 +1698,113 @@ sections:
         assert!(message.contains("can never be scheduled"), "{message}");
     }
 
-    #[test]
-    fn compact_and_flow_styles_still_locate_lines() {
-        // Sequences at the same indent as their key, and flow-style items.
-        let text = "title: T\nsections:\n- title: S\n  items:\n  - title: I\n    minutes: 5\n  - {title: J, minutes: 0}\n";
-        assert_fails(text, 7, "at least 1");
-        let text =
-            "title: T\nsections:\n-\n  title: S\n  items:\n  -   title: I\n      minutes: 0\n";
-        assert_fails(text, 7, "at least 1");
+    /// Loads `text`, expects a path-file error, and returns where it points and its message.
+    fn fail_at(text: &str) -> ((Option<usize>, Option<usize>), String) {
+        match load(text) {
+            Ok(_) => panic!("expected an error for:\n{text}"),
+            Err(Error::PathFile {
+                line,
+                column,
+                message,
+                ..
+            }) => ((line, column), message),
+            Err(other) => panic!("unexpected error kind: {other}"),
+        }
+    }
+
+    /// Expects an error at exactly `line`:`column` whose message has `fragment`.
+    fn assert_fails_at(text: &str, line: usize, column: usize, fragment: &str) {
+        let (at, message) = fail_at(text);
+        assert!(
+            message.contains(fragment),
+            "message {message:?} lacks {fragment:?}"
+        );
+        assert_eq!(
+            at,
+            (Some(line), Some(column)),
+            "wrong place for {message:?}"
+        );
     }
 
     #[test]
-    fn source_map_handles_block_scalars_and_comments() {
+    fn compact_and_flow_styles_locate_the_value() {
+        // Sequences at the same indent as their key, and a flow-style item: the `0` itself.
+        let text = "title: T\nsections:\n- title: S\n  items:\n  - title: I\n    minutes: 5\n  - {title: J, minutes: 0}\n";
+        assert_fails_at(text, 7, 25, "at least 1");
+        let text =
+            "title: T\nsections:\n-\n  title: S\n  items:\n  -   title: I\n      minutes: 0\n";
+        assert_fails_at(text, 7, 16, "at least 1");
+    }
+
+    #[test]
+    fn flow_style_values_are_located_exactly() {
+        let item = |flow: &str| {
+            format!("title: T\nsections:\n  - title: S\n    items:\n      - title: A\n        minutes: 5\n      - {flow}\n")
+        };
+        // Inside `{...}`: the column of the bad value, not of the item.
+        assert_fails_at(
+            &item("{title: x, minutes: 0}"),
+            7,
+            29,
+            "minutes must be at least 1, not 0",
+        );
+        assert_fails_at(
+            &item("{title: x, minutes: 5, kind: bonus}"),
+            7,
+            38,
+            "unknown kind `bonus`",
+        );
+        assert_fails_at(
+            &item("{title: \"a\\tb\", minutes: 5}"),
+            7,
+            17,
+            "control character (a tab)",
+        );
+        assert_fails_at(
+            &item("{title: x, minutes: 5, url: a b}"),
+            7,
+            37,
+            "contains whitespace",
+        );
+        // Inside `[...]`: the entry at fault.
+        assert_fails_at(
+            &item("{title: x, minutes: 5, after: [a, zzz]}"),
+            7,
+            43,
+            "unknown prerequisite `zzz`",
+        );
+        assert_fails_at(
+            &item("{title: x, minutes: 5, after: [a, [b]]}"),
+            7,
+            43,
+            "`after` must be a list",
+        );
+        // The same in a path written entirely in flow style.
+        let flow = "{title: T, sections: [{title: S, weeks: 0, items: [{title: A, minutes: 5}]}]}";
+        assert_fails_at(flow, 1, 41, "weeks start at 1");
+        let flow = "{title: T, sections: [{title: S, focus: [ok, \"\"], items: [{title: A, minutes: 5}]}]}";
+        assert_fails_at(flow, 1, 46, "a focus entry is empty");
+        // A block-style list under a key: the entry's own line.
+        let text = "title: T\nsections:\n  - title: S\n    items:\n      - title: A\n        minutes: 5\n      - title: B\n        minutes: 5\n        after:\n          - a\n          - zzz\n";
+        assert_fails_at(text, 11, 13, "unknown prerequisite `zzz`");
+    }
+
+    #[test]
+    fn cycles_point_at_the_entry_that_closes_them() {
+        let text = "title: T\nsections:\n  - title: S\n    items:\n      - {title: A, minutes: 5, after: [c]}\n      - {title: B, minutes: 5}\n      - {title: C, minutes: 5, after: [b, a]}\n";
+        assert_fails_at(text, 7, 43, "prerequisite cycle: `s/a` → `s/c` → `s/a`");
+        // The kind rule: the required item's entry naming the optional one.
+        let text = "title: T\nsections:\n  - title: S\n    items:\n      - {title: A, minutes: 5}\n      - {title: B, minutes: 5, kind: optional}\n      - {title: C, minutes: 5, after: [a, b]}\n";
+        assert_fails_at(
+            text,
+            7,
+            43,
+            "required item `s/c` has to come after the optional item `s/b`",
+        );
+    }
+
+    #[test]
+    fn comments_and_block_scalars_do_not_shift_positions() {
         let text = "\
 # leading comment
 title: \"T # not a comment\"
@@ -2106,7 +1820,133 @@ sections:
       - title: Two
         minutes: 0
 ";
-        assert_fails(text, 13, "at least 1");
+        assert_fails_at(text, 13, 18, "at least 1");
+        // A byte-order mark, CRLF line ends and characters outside ASCII: columns count characters.
+        let text = "\u{feff}title: T\r\nsections:\r\n  - title: Ünï 🦀\r\n    items: [{title: 🦀🦀, minutes: 0}]\r\n";
+        assert_fails_at(text, 4, 34, "at least 1");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_with_a_clear_message() {
+        let message = "the YAML is nested more than 64 levels deep; a path file needs six at most";
+        // Flow: the 65th bracket, as with the bracket counter this replaces.
+        let flow = format!("title: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        assert_fails_at(&flow, 1, 8 + 64, message);
+        // Deep where a list is allowed, so no type error comes first: again the 65th bracket, as
+        // the parser's bound on brackets looks ahead of the budget's count of all levels.
+        let after = format!(
+            "title: T\nsections:\n  - title: S\n    items:\n      - title: A\n        after: {}{}\n",
+            "[".repeat(500),
+            "]".repeat(500)
+        );
+        assert_fails_at(&after, 6, 16 + 64, message);
+        // Block: one more level per line.
+        let mut block = String::from("title: T\nx:\n");
+        for depth in 1..80 {
+            let _ = writeln!(block, "{}- ", "  ".repeat(depth));
+        }
+        let (at, got) = fail_at(&block);
+        assert!(got.starts_with(message), "{got}");
+        assert_eq!(at.0, Some(66), "{got}");
+        // Brackets inside text are text: the old bracket counter refused this file.
+        let text = format!(
+            "title: T\nsummary: \"{}\"\nsections:\n  - title: S\n    items: [{{title: A, minutes: 5}}]\n",
+            "[".repeat(100)
+        );
+        assert!(load(&text).is_ok());
+    }
+
+    #[test]
+    fn anchors_and_aliases_work_and_bombs_are_refused() {
+        let text = "title: T\nsections:\n  - title: S\n    items:\n      - {title: A, minutes: &m 5}\n      - {title: B, minutes: *m}\n";
+        assert_eq!(load(text).unwrap().sections[0].items[1].minutes, 5);
+        let mut bomb = String::from("title: T\nsections:\n  - title: S\n    items:\n      - title: A\n        minutes: 5\n        after: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..8 {
+            let prev = level - 1;
+            let _ = writeln!(
+                bomb,
+                "      - title: A{level}\n        minutes: 5\n        after: &a{level} [{}]",
+                vec![format!("*a{prev}"); 10].join(", ")
+            );
+        }
+        let (at, message) = fail_at(&bomb);
+        assert!(message.contains("anchors and aliases"), "{message}");
+        assert!(
+            message.contains("split the path into several files"),
+            "{message}"
+        );
+        assert!(at.0.is_some(), "{message}");
+    }
+
+    /// The messages that tests and learners rely on, word for word with their position: the
+    /// YAML library changed under them, these did not.
+    #[test]
+    fn representative_messages_are_unchanged() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "title: Typo Path\nsections:\n  - title: Basics\n    items:\n      - title: Intro\n        minuts: 20\n",
+                "test-path.yaml:6:9: sections[0].items[0]: unknown field `minuts`, expected one of \
+                 `title`, `kind`, `minutes`, `group`, `id`, `url`, `after`; check the spelling",
+            ),
+            (
+                "title: T\ncolour: red\nsections: []\n",
+                "test-path.yaml:2:1: unknown field `colour`, expected one of `id`, `title`, \
+                 `summary`, `default_minutes`, `sections`; check the spelling",
+            ),
+            (
+                "title: T\nsections:\n  - title: S\n    items:\n      - title: I\n        minutes: 5\n        minutes: 6\n",
+                "test-path.yaml:7:9: sections[0].items[0]: duplicate field `minutes`; each key may \
+                 appear once per mapping",
+            ),
+            (
+                "title: A\nsummary: S\ntitle: B\nsections: []\n",
+                "test-path.yaml:3:1: duplicate field `title`; each key may appear once per mapping",
+            ),
+            (
+                "- a\n- b\n",
+                "test-path.yaml:1:1: invalid type: sequence, expected a path file: a mapping with \
+                 `title` and `sections`",
+            ),
+            (
+                "id: x\nsections:\n  - title: S\n",
+                "test-path.yaml:1:1: the path has no title; add `title: ...` at the top of the file",
+            ),
+            (
+                "title: T\nsections:\n  - title: Intro\n    items:\n      - title: I\n        minutes: 5\n  - title: intro!\n    items:\n      - title: I\n        minutes: 5\n",
+                "test-path.yaml:7:12: duplicate section id `intro`: this section and the section at \
+                 line 3 both get it from their titles; set `id:` on one of them",
+            ),
+            (
+                "title: T\nsections:\n  - title: S\n    weeks: 3-1\n    items:\n      - title: I\n        minutes: 5\n",
+                "test-path.yaml:4:12: weeks run backwards (3-1); write the earlier week first: `1-3`",
+            ),
+            (
+                "title: T\nsections:\n  - title: S\n    items:\n      - title: I\n        minutes: 30 min\n",
+                "test-path.yaml:6:18: minutes must be a whole number of minutes, not the text \
+                 \"30 min\"; write e.g. `minutes: 30`",
+            ),
+            (
+                "title: T\nsections:\n  - title: S\n    items:\n      - title: I\n        kind: optional\n",
+                "test-path.yaml:5:16: item has no minutes and the path sets no default_minutes; add \
+                 `minutes:` to the item or `default_minutes:` at the top of the file",
+            ),
+            (
+                "# nothing here\n---\n",
+                "test-path.yaml: the file is empty; a path file needs at least a `title` and \
+                 `sections`",
+            ),
+        ];
+        for (text, expected) in cases {
+            let got = load(text).map(|_| ()).unwrap_err().to_string();
+            assert_eq!(&got, expected, "for:\n{text}");
+        }
+        let (at, message) = fail_at(&with_after("three", "a/one"));
+        assert_eq!(at, (Some(10), Some(17)));
+        assert_eq!(
+            message,
+            "unknown prerequisite `three` in `after` of `a/two`: a bare id means an item of the \
+             same section, and section `a` has no item `three`; did you mean `b/three`?"
+        );
     }
 
     #[test]

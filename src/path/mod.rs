@@ -1,12 +1,14 @@
 //! The learning-path model: sections with week windows holding items.
 //!
 //! This module owns the validated domain types. Loading and validating YAML lives in
-//! [`load`], reading the seeds' checklist format in [`import`], and the bundled paths that are
-//! compiled into the binary in [`bundled`]. Nothing here knows about days, hours or the solver.
+//! [`load`] (on top of `yaml`: the YAML library, its positions and limits), reading the seeds'
+//! checklist format in [`import`], and the bundled paths that are compiled into the binary in
+//! [`bundled`]. Nothing here knows about days, hours or the solver.
 
 pub mod bundled;
 pub mod import;
 pub mod load;
+mod yaml;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
