@@ -1892,7 +1892,7 @@ mod tests {
                     }
                 }
                 // A study week with at least one day on; about ten weeks of days.
-                let on = |d: usize| week[d % 7] || d % 7 == 0;
+                let on = |d: usize| week[d % 7] || d.is_multiple_of(7);
                 // Half of the problems follow the path-order rule.
                 let mut chains: BTreeMap<(usize, Kind), Vec<usize>> = BTreeMap::new();
                 for (t, task) in tasks.iter().enumerate() {

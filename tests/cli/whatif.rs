@@ -94,7 +94,7 @@ fn answer_is_the_first_step_that_fits() {
     assert_eq!(doc["fit"]["possible"], true, "{doc:#}");
     assert_eq!(doc["fit"]["proven"], true, "{doc:#}");
     let answer = answer_minutes(&doc)[0];
-    assert!(answer % 5 == 0 && answer > 0, "answer {answer}");
+    assert!(answer.is_multiple_of(5) && answer > 0, "answer {answer}");
     // At the given 15 minutes, required work is late, and the answer says where.
     assert!(doc["at_given_hours"]["required_late_minutes"].as_u64() > Some(0));
     assert!(!doc["windows"].as_array().unwrap().is_empty(), "{doc:#}");
