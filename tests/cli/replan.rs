@@ -19,7 +19,8 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::process::Stdio;
 
-const PATH: &str = "id: small
+/// A small path of two one-week sections (also the sync tests' path).
+pub const PATH: &str = "id: small
 title: Small
 sections:
   - id: db

@@ -19,23 +19,7 @@ use serde_json::Value;
 use server::{Dav, Event, Radicale, Xandikos, PASSWORD, USER};
 use std::collections::BTreeMap;
 
-const PATH: &str = "id: small
-title: Small
-sections:
-  - id: db
-    title: Databases
-    weeks: 1
-    items:
-      - {title: Storage Engines, minutes: 40}
-      - {title: Indexes, minutes: 30}
-      - {title: Index Tuning, minutes: 30, kind: optional}
-  - id: api
-    title: APIs
-    weeks: 2
-    items:
-      - {title: REST, minutes: 100}
-      - {title: GraphQL, minutes: 30, kind: reference}
-";
+use crate::replan::PATH;
 
 const COLLECTION: &str = "/alice/study/";
 
