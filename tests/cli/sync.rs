@@ -94,6 +94,14 @@ fn session_of<'a>(doc: &'a Value, item: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no session of {item}"))
 }
 
+/// The UID of the first session of `item`.
+fn uid_of(doc: &Value, item: &str) -> String {
+    session_of(doc, item)["uid"]
+        .as_str()
+        .expect("uid")
+        .to_string()
+}
+
 /// The server holds exactly one event per live session at the plan's times, each in its
 /// `<uid>.ics`, and the learner's own events exactly as they were.
 fn assert_in_step(sb: &Sandbox, dav: &Dav, collection: &str, foreign: &[Event]) -> Vec<Event> {
@@ -232,10 +240,7 @@ fn full_cycle(url: &str, dav: &Dav, collection: &str) {
     assert_up_to_date(&sb);
 
     // The learner moves "Indexes" to Thursday morning and deletes "Storage Engines".
-    let indexes = session_of(&plan, "db/indexes")["uid"]
-        .as_str()
-        .expect("uid")
-        .to_string();
+    let indexes = uid_of(&plan, "db/indexes");
     let storage = session_of(&plan, "db/storage-engines").clone();
     let storage_uid = storage["uid"].as_str().expect("uid").to_string();
     let events = dav.events(collection);
@@ -343,10 +348,7 @@ fn a_move_that_breaks_a_rule_is_kept_with_a_warning_and_replan_keeps_it() {
     first_sync(&sb, &server.url());
     let plan = show(&sb);
     // Required work of week 1 moved into week 2, onto the day of REST part 2.
-    let indexes = session_of(&plan, "db/indexes")["uid"]
-        .as_str()
-        .expect("uid")
-        .to_string();
+    let indexes = uid_of(&plan, "db/indexes");
     let events = dav.events(COLLECTION);
     learner_moves(
         &dav,
@@ -418,10 +420,7 @@ fn dry_run_lists_everything_and_changes_nothing() {
 
     first_sync(&sb, &server.url());
     let plan = show(&sb);
-    let uid = session_of(&plan, "api/rest")["uid"]
-        .as_str()
-        .expect("uid")
-        .to_string();
+    let uid = uid_of(&plan, "api/rest");
     let events = dav.events(COLLECTION);
     learner_moves(
         &dav,
@@ -681,10 +680,7 @@ fn faults_lose_nothing(fault: Fault) {
         // The learner moves one event, a replan changes others; the next sync fails at
         // request `at`, the one after it converges and keeps the move.
         let plan = show(&sb);
-        let uid = session_of(&plan, "api/rest")["uid"]
-            .as_str()
-            .expect("uid")
-            .to_string();
+        let uid = uid_of(&plan, "api/rest");
         let events = dav.events(&collection);
         let e = event_of(&events, &uid);
         let body = e
