@@ -1279,7 +1279,9 @@ fn run_level(
     seconds: f64,
     options: &Options,
 ) -> (LevelResult, Option<Relaxation>) {
-    let lp = relax(m, objective, fixes, view, options.solver_log);
+    let began = Instant::now();
+    let lp = relax(m, objective, fixes, view, seconds, options.solver_log);
+    let seconds = seconds - began.elapsed().as_secs_f64();
     // Objectives are integral: an LP bound less than one step from the start proves it.
     let proven_by_lp = lp.as_ref().is_some_and(|lp| {
         let lin = eval(&objective.lin, start);
@@ -1453,9 +1455,12 @@ fn relax(
     objective: &Objective,
     fixes: &[Constraint],
     view: View,
+    seconds: f64,
     log: bool,
 ) -> Option<Relaxation> {
     let mut model = highs_model(m, objective, fixes, view).ok()?;
+    // A relaxation that runs out of time proves nothing, and the MIP then gets no time.
+    option(&mut model, "time_limit", seconds.max(0.01)).ok()?;
     option(&mut model, "output_flag", log).ok()?;
     option(&mut model, "log_to_console", log).ok()?;
     option(&mut model, "solve_relaxation", true).ok()?;
