@@ -34,9 +34,27 @@ use highs::HighsModelStatus;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-const REQUIRED_IN_WINDOW: &str = "required minutes in window";
-const OPTIONAL_THEN_REFERENCE: &str = "optional then reference minutes";
-const LATE_MINUTE_DAYS: &str = "late minute-days";
+/// The priority levels, in the order they are solved.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Level {
+    RequiredInWindow,
+    LateMinuteDays,
+    OptionalThenReference,
+    SessionsKept,
+    Earliness,
+}
+
+impl Level {
+    fn name(self) -> &'static str {
+        match self {
+            Level::RequiredInWindow => "required minutes in window",
+            Level::LateMinuteDays => "late minute-days",
+            Level::OptionalThenReference => "optional then reference minutes",
+            Level::SessionsKept => "sessions kept",
+            Level::Earliness => "earliness",
+        }
+    }
+}
 /// Chains that may leave tasks out up to this length state the path-order rule pairwise.
 const PAIRWISE_CHAIN: usize = 40;
 
@@ -132,7 +150,7 @@ enum Sense {
 }
 
 struct Objective {
-    name: &'static str,
+    level: Level,
     sense: Sense,
     lin: Lin,
     /// Added to `lin` to give the level's value (HiGHS does not need it).
@@ -931,32 +949,32 @@ impl Model {
         let kept_total = kept.len() as f64;
         let objectives = [
             (
-                "required minutes in window",
+                Level::RequiredInWindow,
                 Sense::Max,
                 in_window,
                 Some(req_total),
             ),
-            (LATE_MINUTE_DAYS, Sense::Min, late, Some(0.0)),
+            (Level::LateMinuteDays, Sense::Min, late, Some(0.0)),
             // Optional, then reference minutes, in one integral objective: a weight above
             // every reference total makes it exactly lexicographic.
             (
-                OPTIONAL_THEN_REFERENCE,
+                Level::OptionalThenReference,
                 Sense::Max,
                 weighted(optional, reference, ref_total + 1.0),
                 Some(opt_total * (ref_total + 1.0) + ref_total),
             ),
-            ("sessions kept", Sense::Max, kept, Some(kept_total)),
-            ("earliness", Sense::Min, early, None),
+            (Level::SessionsKept, Sense::Max, kept, Some(kept_total)),
+            (Level::Earliness, Sense::Min, early, None),
         ];
-        for (name, sense, lin, bound) in objectives {
+        for (level, sense, lin, bound) in objectives {
             if !lin.is_empty() {
-                let offset = if name == LATE_MINUTE_DAYS {
+                let offset = if level == Level::LateMinuteDays {
                     late_offset
                 } else {
                     0.0
                 };
                 self.objectives.push(Objective {
-                    name,
+                    level,
                     sense,
                     lin,
                     offset,
@@ -1312,7 +1330,7 @@ fn run_level(
         if options.verbose {
             eprintln!(
                 "solver: {} failed ({e}); keeping the incumbent",
-                objective.name
+                objective.level.name()
             );
         }
         LevelResult {
@@ -1542,9 +1560,12 @@ fn solve_level(
     model
         .try_set_solution(Some(start), None, None, None)
         .map_err(|e| format!("cannot pass the warm start: {e:?}"))?;
-    let solved = model
-        .try_solve()
-        .map_err(|e| format!("HiGHS failed while optimising {}: {e:?}", objective.name))?;
+    let solved = model.try_solve().map_err(|e| {
+        format!(
+            "HiGHS failed while optimising {}: {e:?}",
+            objective.level.name()
+        )
+    })?;
     let status = solved.status();
     let x = solved.get_solution().columns().to_vec();
     let usable = x.len() == start.len()
@@ -1565,7 +1586,7 @@ fn solve_level(
         other => {
             return Err(format!(
                 "HiGHS answered {other:?} while optimising {}",
-                objective.name
+                objective.level.name()
             ))
         }
     };
@@ -1767,13 +1788,15 @@ fn solve_with_horizon(
     let mut optimal = true;
     let mut gap = None;
     let wanted = |o: &&Objective| match options.through {
-        super::Through::RequiredInWindow => o.name == REQUIRED_IN_WINDOW,
-        super::Through::Lateness => o.name == REQUIRED_IN_WINDOW || o.name == LATE_MINUTE_DAYS,
+        super::Through::RequiredInWindow => o.level == Level::RequiredInWindow,
+        super::Through::Lateness => {
+            matches!(o.level, Level::RequiredInWindow | Level::LateMinuteDays)
+        }
         super::Through::All => true,
     };
     let levels = m.objectives.iter().take_while(wanted).count();
     for objective in &m.objectives[..levels] {
-        if objective.name == OPTIONAL_THEN_REFERENCE {
+        if objective.level == Level::OptionalThenReference {
             // The levels above may have opened room for optional work the start left out.
             let days = m.days_of(problem, &x);
             let filled = super::greedy::fill(problem, &days);
@@ -1798,7 +1821,9 @@ fn solve_with_horizon(
             } else {
                 let t0 = Instant::now();
                 let mut outcome = None;
-                if objective.name == REQUIRED_IN_WINDOW && m.late_cols.len() >= RELAX_LATE_COLUMNS {
+                if objective.level == Level::RequiredInWindow
+                    && m.late_cols.len() >= RELAX_LATE_COLUMNS
+                {
                     outcome = required_relaxed(&m, problem, objective, &fixes, &x, left, options);
                 }
                 let (r, relaxation) = outcome.unwrap_or_else(|| {
@@ -1809,7 +1834,7 @@ fn solve_with_horizon(
                 if options.verbose {
                     eprintln!(
                         "solver: {} {:?} -> {} in {:.2}s (proven: {}, cols {}, rows {})",
-                        objective.name,
+                        objective.level.name(),
                         value,
                         eval(&objective.lin, &r.x) + objective.offset,
                         t0.elapsed().as_secs_f64(),
@@ -1936,7 +1961,7 @@ mod tests {
             let m = Model::build(&problem, horizon, u32::MAX);
             let x = m.columns_of(&problem, &start).expect("the greedy fits the model");
             let objective = &m.objectives[0];
-            prop_assume!(objective.name == REQUIRED_IN_WINDOW && !m.late_cols.is_empty());
+            prop_assume!(objective.level == Level::RequiredInWindow && !m.late_cols.is_empty());
             let (whole, _) = run_level(&m, objective, &[], View::Whole, &x, 60.0, &options());
             let Some((relaxed, _)) =
                 required_relaxed(&m, &problem, objective, &[], &x, 60.0, &options())
