@@ -264,11 +264,11 @@ fn late_work_reports_the_hours_its_window_would_need() {
     sb.write("tight.yaml", &spec.yaml());
     let args = settings.args();
     let extra: Vec<&str> = args.iter().map(String::as_str).collect();
-    // 120 required minutes over two study days: 1 hour a day would fit.
+    // 120 required minutes over two study days: nothing below 1 hour a day can fit.
     sb.plan("tight.yaml", &extra)
         .ok()
         .stderr_has("crunch")
-        .stderr_has("1.00 h");
+        .stderr_has("needs at least 1 h Mon, Tue");
 }
 
 fn bundled_settings(minutes: u32) -> Settings {
