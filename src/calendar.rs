@@ -75,6 +75,14 @@ impl Availability {
         self.free.longest_session(self)
     }
 
+    /// The most study minutes weekday `d` (0 = Monday) can offer before busy time and days off:
+    /// the minutes of its study windows, or from `at` to midnight. More hours on that day add
+    /// nothing.
+    #[must_use]
+    pub fn day_room(&self, d: usize) -> u32 {
+        self.free.room(self, |w| w.total(day(d)))
+    }
+
     /// Study minutes available on `date`: the day's hours, but no more than its free gaps hold.
     pub fn minutes_on(&self, date: NaiveDate) -> u32 {
         if self.free.shapes_days() {

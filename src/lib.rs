@@ -5,6 +5,7 @@ pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod need;
 pub mod output;
 pub mod path;
 pub mod plan;

@@ -131,8 +131,12 @@ pub struct Overload {
     pub window_end: NaiveDate,
     /// Required minutes that had to go after the window.
     pub late_minutes: u32,
-    /// Study hours per day (on every study day of the window) that would fit its required work.
+    /// `--hours` below which the required work due by the window's end cannot fit (a lower
+    /// bound of what `plan --fit` answers; 24 when no hours are enough).
     pub needed_hours_per_day: f64,
+    /// The same for people: `at least 35 min every day`, or why no hours are enough.
+    #[serde(default)]
+    pub needed: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -76,7 +76,6 @@ pub fn replan(
     }
 
     let day = |date: NaiveDate| u32::try_from(avail.day_of(date).max(0)).unwrap_or(u32::MAX);
-    let mut warnings = Vec::new();
     let mut work = Vec::new();
     for (si, section) in path.sections.iter().enumerate() {
         for (ii, item) in section.items.iter().enumerate() {
@@ -131,14 +130,6 @@ pub fn replan(
                 release = release.max(day(declined.date).saturating_add(1));
             }
             let parts = schedule::split(remaining, limit);
-            if parts.len() > 1 && parts[parts.len() - 1] < settings.min_session {
-                warnings.push(format!(
-                    "{id} ({remaining} min left) is split into {} parts of {} min, shorter than --min-session {}",
-                    parts.len(),
-                    parts[parts.len() - 1],
-                    settings.min_session
-                ));
-            }
             let k = parts.len() as u32;
             let part_numbers: Vec<u32> = (d + 1..=d + k).collect();
             // Previous days of parts that have not happened yet (missed ones cannot keep theirs).
@@ -163,6 +154,7 @@ pub fn replan(
         }
     }
 
+    let warnings = schedule::work_warnings(path, settings, &work);
     let mut plan = schedule::solve(path, settings, &work, &fixed, Vec::new(), now)?;
 
     // Sequences, and what changed.

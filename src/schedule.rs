@@ -7,6 +7,7 @@
 
 use crate::calendar::Availability;
 use crate::error::{Error, Result};
+use crate::need;
 use crate::path::{full_id, Kind, LearningPath};
 use crate::plan::{
     DayCapacity, Overload, PathInfo, Plan, SectionInfo, Session, Summary, Unscheduled,
@@ -152,11 +153,120 @@ fn whole_path(path: &LearningPath, limit: u32) -> Vec<Work> {
     work
 }
 
-/// The session limit: the smaller of `--max-session` and the largest capacity of a study day.
+/// The session limit: the smaller of `--max-session`, the largest capacity of a study day and
+/// the longest free gap a day can have (a session lies inside one gap, so with study windows no
+/// part is longer than the longest window).
 pub fn session_limit(settings: &Settings) -> u32 {
+    let avail = &settings.availability;
     settings
         .max_session
-        .min(settings.availability.largest_day())
+        .min(avail.largest_day())
+        .min(avail.longest_session())
+}
+
+/// Work whose longest part no free gap of its window can hold: busy time, breaks and days off
+/// can leave every gap of a window shorter than the session limit. For each such work (by
+/// index): its longest part and the longest session its window allows. Only study windows and
+/// busy time shape gaps, so without them nothing is listed.
+pub(crate) fn gapless(
+    path: &LearningPath,
+    settings: &Settings,
+    work: &[Work],
+) -> BTreeMap<usize, (u32, u32)> {
+    let avail = &settings.availability;
+    let mut out = BTreeMap::new();
+    if !avail.free.shapes_days() {
+        return out;
+    }
+    let mut longest_on: BTreeMap<u32, u32> = BTreeMap::new();
+    for (t, w) in work.iter().enumerate() {
+        let Some(weeks) = path.sections[w.section].weeks else {
+            continue;
+        };
+        let part = w.parts.iter().copied().max().unwrap_or(0);
+        let from = weeks.first_day().max(w.release);
+        if from > weeks.last_day() {
+            continue; // the window is over: the work is late in any case
+        }
+        let mut best = 0;
+        for d in from..=weeks.last_day() {
+            let longest = *longest_on.entry(d).or_insert_with(|| {
+                let date = avail.date(d);
+                let gap = avail.gaps_on(date).iter().map(|g| g.minutes()).max();
+                avail.minutes_on(date).min(gap.unwrap_or(0))
+            });
+            best = best.max(longest);
+            if best >= part {
+                break;
+            }
+        }
+        if best < part {
+            out.insert(t, (part, best));
+        }
+    }
+    out
+}
+
+/// Why `work[t]` cannot go in its window when [`gapless`] lists it.
+fn gapless_reason(path: &LearningPath, w: &Work, part: u32, best: u32) -> String {
+    let weeks = path.sections[w.section]
+        .weeks
+        .map(|weeks| {
+            format!(
+                " (week{} {weeks})",
+                if weeks.first == weeks.last { "" } else { "s" }
+            )
+        })
+        .unwrap_or_default();
+    if best == 0 {
+        format!("its window{weeks} has no free time (study windows, busy time, days off)")
+    } else {
+        format!(
+            "no free gap in its window{weeks} holds a part of {part} min; the longest holds {best} min"
+        )
+    }
+}
+
+/// What a learner should hear about the work before it is planned: parts shorter than
+/// `--min-session`, and work whose parts no free gap of its window can hold.
+pub(crate) fn work_warnings(
+    path: &LearningPath,
+    settings: &Settings,
+    work: &[Work],
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for w in work {
+        let last = w.parts[w.parts.len() - 1];
+        if w.parts.len() > 1 && last < settings.min_session {
+            let section = &path.sections[w.section];
+            let item = &section.items[w.item];
+            let minutes: u32 = w.parts.iter().sum();
+            let left = if minutes < item.minutes { " left" } else { "" };
+            warnings.push(format!(
+                "{} ({minutes} min{left}) is split into {} parts of {last} min, shorter than \
+                 --min-session {}",
+                full_id(section, item),
+                w.parts.len(),
+                settings.min_session
+            ));
+        }
+    }
+    for (t, (part, best)) in gapless(path, settings, work) {
+        let w = &work[t];
+        let section = &path.sections[w.section];
+        let item = &section.items[w.item];
+        let then = if item.kind == Kind::Required {
+            "it is planned after its window"
+        } else {
+            "it is left out"
+        };
+        warnings.push(format!(
+            "{}: {}, so {then}",
+            full_id(section, item),
+            gapless_reason(path, w, part, best)
+        ));
+    }
+    warnings
 }
 
 /// Split `minutes` into the fewest parts of at most `limit`, near-equal (longer parts first).
@@ -178,21 +288,7 @@ pub fn plan(path: &LearningPath, settings: &Settings, now: DateTime<Utc>) -> Res
         ));
     }
     let work = whole_path(path, limit);
-    let mut warnings = Vec::new();
-    for w in &work {
-        let last = w.parts[w.parts.len() - 1];
-        if w.parts.len() > 1 && last < settings.min_session {
-            let section = &path.sections[w.section];
-            let item = &section.items[w.item];
-            warnings.push(format!(
-                "{} ({} min) is split into {} parts of {last} min, shorter than --min-session {}",
-                full_id(section, item),
-                item.minutes,
-                w.parts.len(),
-                settings.min_session
-            ));
-        }
-    }
+    let mut warnings = work_warnings(path, settings, &work);
     if !settings.any_order {
         let tasks = tasks(path, &windows_of(path), &work);
         warnings.extend(chains(path, &work, &tasks).1);
@@ -665,6 +761,7 @@ fn build_plan(
     sessions.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
 
     let mut unscheduled = Vec::new();
+    let gapless = gapless(path, settings, work);
     for (t, days) in solution.days.iter().enumerate() {
         if days.is_some() {
             continue;
@@ -672,12 +769,13 @@ fn build_plan(
         let w = &work[t];
         let section = &path.sections[w.section];
         let item = &section.items[w.item];
-        let reason = match section.weeks {
-            Some(weeks) => format!(
+        let reason = match (section.weeks, gapless.get(&t)) {
+            (_, Some(&(part, best))) => gapless_reason(path, w, part, best),
+            (Some(weeks), None) => format!(
                 "does not fit in its window (week{} {weeks}) after the required work",
                 if weeks.first == weeks.last { "" } else { "s" }
             ),
-            None => "does not fit in the plan".to_string(),
+            (None, None) => "does not fit in the plan".to_string(),
         };
         unscheduled.push(Unscheduled {
             item: full_id(section, item),
@@ -699,7 +797,7 @@ fn build_plan(
         .collect();
 
     let summary = summary(path, &sessions, &unscheduled, solution);
-    let overloaded = overloads(path, settings, windows, &sessions);
+    let overloaded = overloads(path, settings, windows, work, &sessions);
     Plan {
         path: PathInfo {
             id: path.id.clone(),
@@ -850,70 +948,63 @@ fn summary(
     s
 }
 
-/// For each section whose required work runs late, the hours per study day that its window
-/// would need: the densest stretch that ends with this window (required minutes of every
-/// section whose window lies inside the stretch, over the study days of the stretch), scaled
-/// to the learner's own day lengths.
+/// For each section whose required work runs late, the hours a day below which the work due by
+/// the end of its window cannot fit: [`need::at_least`], the free lower bound that `plan --fit`
+/// starts its exact search from, so the advice never contradicts `--fit`. In a replan, the work
+/// is what is left, from the day the replan starts; work whose window is over by then is late
+/// at any hours and asks for none.
 fn overloads(
     path: &LearningPath,
     settings: &Settings,
     windows: &[Option<(u32, u32)>],
+    work: &[Work],
     sessions: &[Session],
 ) -> Vec<Overload> {
     let avail = &settings.availability;
+    let from = work.iter().map(|w| w.release).min().unwrap_or(0);
     let mut late: BTreeMap<&str, u32> = BTreeMap::new();
     for s in sessions.iter().filter(|s| s.late) {
         *late.entry(s.section.as_str()).or_default() += s.minutes;
     }
-    let demand = |a: u32, b: u32| -> u32 {
-        path.sections
-            .iter()
-            .zip(windows)
-            .filter(|(_, w)| w.is_some_and(|(x, y)| a <= x && y <= b))
-            .map(|(s, _)| {
-                s.items
-                    .iter()
-                    .filter(|i| i.kind == Kind::Required)
-                    .map(|i| i.minutes)
-                    .sum::<u32>()
-            })
-            .sum()
-    };
     let mut out = Vec::new();
     for (s, section) in path.sections.iter().enumerate() {
-        let (Some(&minutes), Some((_, end))) = (late.get(section.id.as_str()), windows[s]) else {
+        let (Some(&minutes), Some((first, end))) = (late.get(section.id.as_str()), windows[s])
+        else {
             continue;
         };
-        // Scale factor f: capacity becomes f × today's capacity; hours/day reported as the
-        // scaled length of the learner's longest study day.
-        let mut need: f64 = 0.0;
-        for &(a, _) in windows.iter().flatten() {
-            if a > end {
-                continue;
+        let (hours, needed) = if end < from {
+            (
+                24.0,
+                "no hours are enough: its window was over before the replan's first day"
+                    .to_string(),
+            )
+        } else {
+            let demands: Vec<need::Demand> = work
+                .iter()
+                .filter(|w| path.sections[w.section].items[w.item].kind == Kind::Required)
+                .filter_map(|w| {
+                    let (a, b) = windows[w.section]?;
+                    (b <= end && b >= w.release).then(|| need::Demand {
+                        first: a.max(w.release),
+                        last: b,
+                        minutes: w.parts.iter().sum(),
+                    })
+                })
+                .collect();
+            let bound = need::at_least(&demands, avail);
+            match (&bound.hours, bound.reasons.first()) {
+                (Some(h), _) => (h.hours, format!("at least {}", h.text)),
+                (None, Some(why)) => (24.0, format!("no hours are enough: {why}")),
+                (None, None) => (0.0, "any hours".to_string()),
             }
-            let cap: u32 = (a..=end).map(|d| avail.minutes_on(avail.date(d))).sum();
-            let dem = demand(a, end);
-            if cap > 0 {
-                need = need.max(f64::from(dem) / f64::from(cap));
-            } else if dem > 0 {
-                need = f64::INFINITY;
-            }
-        }
-        let longest = f64::from(avail.largest_day());
-        // The capacity bound is necessary, not sufficient (packing, overlapping windows), so it
-        // can come out at today's hours for a section that is late today: never report less
-        // than the next quarter hour above them.
-        let more = ((longest / 60.0 * 4.0).floor() + 1.0) / 4.0;
-        let hours = ((need * longest / 60.0 * 4.0).ceil() / 4.0).max(more);
-        let (a, b) = windows[s]
-            .map(|(a, b)| (avail.date(a), avail.date(b)))
-            .unwrap_or_default();
+        };
         out.push(Overload {
             section: section.id.clone(),
-            window_start: a,
-            window_end: b,
+            window_start: avail.date(first),
+            window_end: avail.date(end),
             late_minutes: minutes,
-            needed_hours_per_day: if hours.is_finite() { hours } else { 24.0 },
+            needed_hours_per_day: hours,
+            needed,
         });
     }
     out

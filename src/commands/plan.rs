@@ -186,13 +186,13 @@ fn fit(path: &LearningPath, settings: &Settings, plan: &Plan, out: &OutputArgs) 
         crate::whatif::analyze(path, settings, plan, &mut |what, day| {
             spinner.set_message(format!(
                 "finding the hours that fit {what}: trying {}",
-                crate::whatif::hm(day)
+                crate::need::hm(day)
             ));
         })
     })?;
     match out.format {
         FormatArg::Json => json_to_stdout(&answer)?,
-        _ => to_stdout(|w| crate::whatif::write_text(&answer, w))?,
+        _ => to_stdout(|w| output::fit::write_text(&answer, w))?,
     }
     strict(out, plan)
 }

@@ -26,12 +26,16 @@ pub(super) fn show(args: &ShowArgs) -> Result<()> {
 }
 
 pub(super) fn status(args: &StatusArgs) -> Result<()> {
-    let state = State::load(&args.state.state)?;
-    let today = date_or_today("--today", args.today.as_deref(), &state, now(None)?)?;
+    let mut state = State::load(&args.state.state)?;
+    let now = now(None)?;
+    let today = date_or_today("--today", args.today.as_deref(), &state, now)?;
+    // The hours still needed are hours within the free time: read the busy calendars as they
+    // are now, as a replan would.
+    super::load_busy(&mut state.settings, &[], now)?;
     let s = crate::progress::status::status(&state, today);
     match args.format {
         StatusFormat::Table => {
-            to_stdout(|w| crate::progress::status::write_table(&s, color_of(args.color), w))
+            to_stdout(|w| output::status::write_table(&s, color_of(args.color), w))
         }
         StatusFormat::Json => json_to_stdout(&s),
     }

@@ -8,8 +8,8 @@
 
 use super::ics::looks_like_uri;
 use super::{
-    date_span, day_label, fmt_hours, late_count, quality, sessions_in_week, short_date, time_span,
-    week_range, week_stats,
+    date_span, day_label, late_count, quality, sessions_in_week, short_date, time_span, week_range,
+    week_stats,
 };
 use crate::plan::{Plan, Session};
 use std::io::{self, Write};
@@ -175,12 +175,12 @@ fn write_overloaded(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
             .map_or(o.section.as_str(), |sec| sec.title.as_str());
         writeln!(
             out,
-            "- **{}** ({}–{}): {} min late; fits with {} h/day",
+            "- **{}** ({}–{}): {} min late; {}",
             escape(title),
             short_date(o.window_start),
             short_date(o.window_end),
             o.late_minutes,
-            fmt_hours(o.needed_hours_per_day)
+            super::overload_need(o)
         )?;
     }
     Ok(())
@@ -263,7 +263,7 @@ mod tests {
         assert!(md.contains("## Unscheduled\n"));
         assert!(md.contains("## Overloaded windows\n"));
         assert!(md.contains(
-            "- **Database Fundamentals** (Mar 22–Mar 28): 50 min late; fits with 1.75 h/day"
+            "- **Database Fundamentals** (Mar 22–Mar 28): 50 min late; needs at least 1.75 h/day"
         ));
         assert!(md.contains("> **Checkpoint, Database Fundamentals:** You can pick"));
         assert!(md.contains("- Plan: best found (gap 1.2%)"));

@@ -10,10 +10,12 @@
 //! human-readable writers so the terminal table and the Markdown document always agree.
 
 pub mod csv;
+pub mod fit;
 pub mod ics;
 pub mod json;
 pub mod md;
 pub mod report;
+pub mod status;
 pub mod table;
 
 use crate::path::Kind;
@@ -129,6 +131,16 @@ pub(crate) fn time_span(session: &Session) -> String {
 }
 
 /// `1.75`, `1.5`, `2`: hours with at most two decimals and no trailing zeros.
+/// What an overloaded window needs, for the plan's tables: the lower bound in hours a day, or
+/// why no hours are enough.
+pub(crate) fn overload_need(o: &crate::plan::Overload) -> String {
+    if o.needed.starts_with("no hours") {
+        o.needed.clone()
+    } else {
+        format!("needs at least {} h/day", fmt_hours(o.needed_hours_per_day))
+    }
+}
+
 pub(crate) fn fmt_hours(hours: f64) -> String {
     if !hours.is_finite() {
         return "?".to_string();
@@ -429,6 +441,7 @@ pub(crate) fn sample_plan() -> Plan {
             window_end: date(3, 28),
             late_minutes: 50,
             needed_hours_per_day: 1.75,
+            needed: "at least 1 h 45 min every day".to_string(),
         }],
         summary: Summary {
             required_minutes: 245,

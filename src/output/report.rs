@@ -17,10 +17,25 @@ pub fn write_diagnostics(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
             s.required_late_minutes
         )?;
         for o in &plan.overloaded {
+            let needs = if o.needed.starts_with("no hours") {
+                o.needed.clone()
+            } else {
+                format!("the work due by its end needs {}", o.needed)
+            };
             writeln!(
                 w,
-                "  {} ({} – {}): {} min late; it would fit with about {:.2} h per study day",
-                o.section, o.window_start, o.window_end, o.late_minutes, o.needed_hours_per_day
+                "  {} ({} – {}): {} min late; {needs}",
+                o.section, o.window_start, o.window_end, o.late_minutes
+            )?;
+        }
+        if plan
+            .overloaded
+            .iter()
+            .any(|o| o.needed.starts_with("at least"))
+        {
+            writeln!(
+                w,
+                "  (a bound from the minutes alone; `plan … --fit` finds the exact hours)"
             )?;
         }
     }

@@ -7,8 +7,8 @@
 //! added only when [`TableOptions::color`] is set; otherwise the output holds no ANSI codes.
 
 use super::{
-    date_span, day_label, fmt_hours, late_count, quality, session_title, sessions_in_week,
-    short_date, time_span, week_stats, TableOptions,
+    date_span, day_label, late_count, quality, session_title, sessions_in_week, short_date,
+    time_span, week_stats, TableOptions,
 };
 use crate::plan::{Plan, Session};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -234,11 +234,11 @@ fn write_footer(
                 .map_or(o.section.as_str(), |sec| sec.title.as_str());
             writeln!(
                 out,
-                "  - {title}, {}–{}: {} min late; fits with {} h/day",
+                "  - {title}, {}–{}: {} min late; {}",
                 short_date(o.window_start),
                 short_date(o.window_end),
                 o.late_minutes,
-                fmt_hours(o.needed_hours_per_day)
+                super::overload_need(o)
             )?;
         }
     }
@@ -297,8 +297,9 @@ mod tests {
         assert!(text.contains("Unscheduled (1):"));
         assert!(text.contains("Deep Dive | Internals"));
         assert!(text.contains("no room inside its window"));
-        assert!(text
-            .contains("Database Fundamentals, Mar 22–Mar 28: 50 min late; fits with 1.75 h/day"));
+        assert!(text.contains(
+            "Database Fundamentals, Mar 22–Mar 28: 50 min late; needs at least 1.75 h/day"
+        ));
     }
 
     #[test]

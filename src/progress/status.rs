@@ -1,6 +1,9 @@
-//! `status`: how far the learner is, from the plan and the progress log (no I/O, no clock).
+//! `status`: how far the learner is, from the plan and the progress log (no I/O, no clock). The
+//! hours still needed come from [`need::at_least`], the same answer `plan` gives for its late
+//! windows; the table is [`crate::output::status`].
 
 use super::{summarize, State};
+use crate::need::{self, Demand};
 use crate::path::Kind;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -20,8 +23,14 @@ pub struct Status {
     pub ahead_hours: f64,
     /// Last day of the remaining work when studying every available minute from today.
     pub projected_finish: Option<NaiveDate>,
-    /// Hours per study day that would fit the remaining required work in its windows.
+    /// `--hours` below which the remaining required work cannot fit its windows (the base day
+    /// of `needed`); None when nothing is due, or when no hours are enough.
     pub needed_hours_per_day: Option<f64>,
+    /// The week that `needed_hours_per_day` stands for, or why no hours are enough: a lower
+    /// bound of what `plan --fit` would answer, within the study windows and around busy time.
+    pub needed: need::AtLeast,
+    /// Required minutes left whose windows are over: late at any hours.
+    pub overdue_minutes: u32,
     /// Actual minutes ÷ estimated minutes of the items done with `--minutes`.
     pub pace: Option<f64>,
 }
@@ -72,29 +81,11 @@ fn percent(done: u32, total: u32, skipped: u32) -> Option<u32> {
     Some(u32::try_from(p.min(100)).unwrap_or(100))
 }
 
-/// Cells of a progress bar.
-const BAR_CELLS: usize = 10;
-
-/// A text progress bar such as `████████░░  80%`: filled cells rounded down, so a full bar
-/// means finished. Colour (green done, dim rest) only when asked for.
-pub fn bar(percent: Option<u32>, color: bool) -> String {
-    let Some(p) = percent else {
-        return format!("{:>width$}", "–", width = BAR_CELLS + 5);
-    };
-    let filled = (p as usize * BAR_CELLS / 100).min(BAR_CELLS);
-    let (done, rest) = ("█".repeat(filled), "░".repeat(BAR_CELLS - filled));
-    if color {
-        format!("\x1b[32m{done}\x1b[2m{rest}\x1b[0m {p:>3}%")
-    } else {
-        format!("{done}{rest} {p:>3}%")
-    }
-}
-
 struct ItemInfo {
     section: String,
     kind: Kind,
     minutes: u32,
-    window_end: Option<NaiveDate>,
+    window: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// Compute the status on `today`.
@@ -110,21 +101,23 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
                 section: s.section.clone(),
                 kind: s.kind,
                 minutes: 0,
-                window_end: s.window_end,
+                window: s.window_start.zip(s.window_end),
             }
         });
         e.minutes += s.minutes;
     }
     for u in &plan.unscheduled {
         let section = u.item.split('/').next().unwrap_or("").to_string();
-        let window_end = plan.section(&section).and_then(|s| s.window_end);
+        let window = plan
+            .section(&section)
+            .and_then(|s| s.window_start.zip(s.window_end));
         let e = items.entry(u.item.as_str()).or_insert_with(|| {
             order.push(u.item.as_str());
             ItemInfo {
                 section,
                 kind: u.kind,
                 minutes: 0,
-                window_end,
+                window,
             }
         });
         e.minutes += u.minutes;
@@ -137,7 +130,7 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
         .collect();
     let mut total = Row::new("total");
     let (mut actual, mut estimated) = (0u64, 0u64);
-    let mut remaining_by_end: BTreeMap<Option<NaiveDate>, u32> = BTreeMap::new();
+    let mut remaining_by_window: BTreeMap<(NaiveDate, NaiveDate), u32> = BTreeMap::new();
     let mut remaining_planned = 0u32;
     for id in &order {
         let info = &items[id];
@@ -172,8 +165,8 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
         kinds[k].add(info.minutes, done, skipped);
         total.add(info.minutes, done, skipped);
         let left = info.minutes - done - skipped;
-        if info.kind == Kind::Required {
-            *remaining_by_end.entry(info.window_end).or_default() += left;
+        if let (Kind::Required, Some(window), true) = (info.kind, info.window, left > 0) {
+            *remaining_by_window.entry(window).or_default() += left;
         }
         if plan.sessions.iter().any(|s| s.item == *id) {
             remaining_planned += left;
@@ -208,43 +201,25 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
         found
     };
 
-    // Required work due by each window end (overdue work counts everywhere) over the study
-    // minutes from today to that end.
-    let overdue: u32 = remaining_by_end
-        .iter()
-        .filter(|(e, _)| e.is_some_and(|e| e < today))
-        .map(|(_, m)| m)
-        .sum();
-    let mut needed: Option<f64> = None;
-    let mut due = overdue;
+    // Required work left, due by each window's end from today on. Work whose window is over is
+    // late at any hours: it asks for none (as in `plan`'s advice), and is counted apart.
     let first = today.max(plan.start);
-    for (end, minutes) in &remaining_by_end {
-        let Some(end) = end.filter(|e| *e >= today) else {
-            continue;
-        };
-        due += minutes;
-        let study_days = first
-            .iter_days()
-            .take_while(|d| *d <= end)
-            .filter(|d| avail.minutes_on(*d) > 0)
-            .count();
-        let n = if study_days == 0 {
-            f64::INFINITY
+    let day = |d: NaiveDate| need::day_number(avail, d);
+    let mut demands: Vec<Demand> = Vec::new();
+    let mut overdue_minutes = 0u32;
+    for (&(start, end), &minutes) in &remaining_by_window {
+        if end < first {
+            overdue_minutes += minutes;
         } else {
-            f64::from(due) / study_days as f64 / 60.0
-        };
-        needed = Some(needed.map_or(n, |x: f64| x.max(n)));
-    }
-    if needed.is_none() && overdue > 0 {
-        needed = Some(f64::INFINITY);
-    }
-    let needed_hours_per_day = needed.map(|h| {
-        if h.is_finite() {
-            (h * 100.0).round() / 100.0
-        } else {
-            24.0
+            demands.push(Demand {
+                first: day(start.max(first)),
+                last: day(end),
+                minutes,
+            });
         }
-    });
+    }
+    let needed = need::at_least(&demands, avail);
+    let needed_hours_per_day = needed.hours.as_ref().map(|h| h.hours);
 
     Status {
         today,
@@ -256,100 +231,15 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
         ahead_hours: (ahead_hours * 100.0).round() / 100.0,
         projected_finish,
         needed_hours_per_day,
+        needed,
+        overdue_minutes,
         pace: (estimated > 0).then(|| (actual as f64 / estimated as f64 * 100.0).round() / 100.0),
     }
-}
-
-/// Plain-text rendering: a table of sections and kinds with progress bars, then the outlook.
-pub fn write_table(s: &Status, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let width = s
-        .sections
-        .iter()
-        .chain(&s.kinds)
-        .map(|r| r.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(7);
-    let header = |w: &mut dyn std::io::Write, first: &str| {
-        writeln!(
-            w,
-            "  {first:<width$} {:>6} {:>6} {:>7} {:>9}  progress",
-            "min", "done", "skipped", "remaining"
-        )
-    };
-    let line = |w: &mut dyn std::io::Write, r: &Row| {
-        writeln!(
-            w,
-            "  {:<width$} {:>6} {:>6} {:>7} {:>9}  {}",
-            r.name,
-            r.total_minutes,
-            r.done_minutes,
-            r.skipped_minutes,
-            r.remaining_minutes,
-            bar(r.percent_done, color)
-        )
-    };
-    writeln!(w, "Status on {}", s.today)?;
-    header(w, "section")?;
-    for r in &s.sections {
-        line(w, r)?;
-    }
-    writeln!(w)?;
-    header(w, "kind")?;
-    for r in &s.kinds {
-        line(w, r)?;
-    }
-    line(w, &s.total)?;
-    writeln!(w)?;
-    let h = s.ahead_hours;
-    if h >= 0.0 {
-        writeln!(
-            w,
-            "Schedule:  {h:.2} h ahead ({} min done, {} min planned before today)",
-            s.done_minutes, s.planned_until_today_minutes
-        )?;
-    } else {
-        writeln!(
-            w,
-            "Schedule:  {:.2} h behind ({} min done, {} min planned before today)",
-            -h, s.done_minutes, s.planned_until_today_minutes
-        )?;
-    }
-    match s.projected_finish {
-        Some(d) => writeln!(w, "Finish:    {d} at the current hours")?,
-        None => writeln!(w, "Finish:    nothing planned is left")?,
-    }
-    if let Some(n) = s.needed_hours_per_day {
-        writeln!(
-            w,
-            "Needed:    {n:.2} h per study day for the required work to fit its windows"
-        )?;
-    }
-    if let Some(p) = s.pace {
-        writeln!(
-            w,
-            "Pace:      {p:.2}× the estimates (actual ÷ estimated minutes)"
-        )?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bars_fill_by_whole_cells_and_only_a_finished_row_is_full() {
-        assert_eq!(bar(Some(80), false), "████████░░  80%");
-        assert_eq!(bar(Some(0), false), "░░░░░░░░░░   0%");
-        assert_eq!(bar(Some(100), false), "██████████ 100%");
-        assert_eq!(bar(Some(99), false), "█████████░  99%");
-        assert_eq!(bar(None, false).chars().count(), BAR_CELLS + 5);
-        assert_eq!(
-            bar(Some(50), true),
-            "\u{1b}[32m█████\u{1b}[2m░░░░░\u{1b}[0m  50%"
-        );
-    }
 
     #[test]
     fn percent_leaves_out_skipped_work_and_rounds_down() {

@@ -17,6 +17,8 @@
 //! - [`ics`]: calendars read back by independent parsers (Rust and Python), DST, replans.
 //! - [`import`]: the seeds' checklists become path files; the 12-week seed equals the bundled path.
 //! - [`whatif`]: `plan --fit` against brute force with `plan` at every 5-minute step.
+//! - [`needed`]: `plan`'s advice, `plan --fit` and `status` agree on the hours a day needed,
+//!   within study windows and around busy time; sessions keep to the free gaps.
 //! - [`chart`]: the SVG parsed as XML, with its series and labels.
 //! - [`finish`]: `paths`, completions, man pages, examples in every `--help`, no spinner in pipes.
 //! - [`examples`]: the worked examples in `examples/`, re-run and compared with their output.
@@ -36,6 +38,7 @@ mod greedy;
 mod ics;
 mod import;
 mod model;
+mod needed;
 mod optimum;
 mod output;
 mod proptests;

@@ -1,0 +1,296 @@
+//! "How many hours a day do I need?" has one answer: `plan`'s advice on late windows and
+//! `status` give the free lower bound, `plan --fit` the exact hours searched up from that same
+//! bound, so the three never disagree (issue 10). All of them count hours within the study
+//! windows and around busy time (issue 12), and the session limit keeps to the free gaps.
+
+use crate::util::Sandbox;
+use serde_json::Value;
+
+fn minutes(week: &Value) -> Vec<u64> {
+    week["weekday_minutes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no week in {week:#}"))
+        .iter()
+        .map(|m| m.as_u64().expect("minutes"))
+        .collect()
+}
+
+/// The issue's own case: the bundled path at half an hour a day from its first day. `plan`
+/// used to say "about 0.75 h", `--fit` 45 min overall but 25 min for a window it had late (and
+/// `fits_at_given_hours: true`), `status` 0.51 h.
+#[test]
+fn regression_plan_fit_and_status_agree_on_the_hours_needed() {
+    let sb = Sandbox::new();
+    let flags = [
+        "--start",
+        "2026-12-01",
+        "--hours",
+        "0.5",
+        "--tz",
+        "UTC",
+        "--time-limit",
+        "3",
+    ];
+    let plan = sb
+        .plan(
+            "backend-engineer",
+            &[&flags[..], &["--format", "json", "--no-ics"]].concat(),
+        )
+        .ok();
+    let doc = plan.json();
+    let fit = sb
+        .plan(
+            "backend-engineer",
+            &[&flags[..], &["--fit", "--format", "json"]].concat(),
+        )
+        .ok()
+        .json();
+    let status = sb
+        .cmd(["status", "--today", "2026-12-01", "--format", "json"])
+        .ok()
+        .json();
+
+    // status (nothing done yet) and --fit start from the same bound for the whole path ...
+    let at_least = &fit["fit"]["at_least"];
+    assert_eq!(minutes(&status["needed"]["hours"]), minutes(at_least));
+    assert_eq!(status["needed_hours_per_day"], at_least["hours"]);
+    // ... and --fit's exact answer is never below it, and above the given 30 minutes (the
+    // plan has required work late).
+    let exact = minutes(&fit["fit"]["hours"]);
+    assert!(exact[0] >= minutes(at_least)[0], "{fit:#}");
+    assert!(exact[0] > 30, "{fit:#}");
+    let bound = at_least["hours"].as_f64().expect("hours");
+
+    // plan: every late window's bound is at most the whole path's, so at most --fit's answer;
+    // the last window's work is the whole path's, so its bound is status's.
+    let overloaded = doc["overloaded"].as_array().expect("overloaded");
+    assert!(!overloaded.is_empty(), "0.5 h a day leaves work late");
+    for o in overloaded {
+        let h = o["needed_hours_per_day"].as_f64().expect("hours");
+        assert!(
+            h <= bound,
+            "{o} asks for more than the whole path's {bound}"
+        );
+        assert!(h * 60.0 <= exact[0] as f64 + 0.5, "{o} vs --fit {exact:?}");
+        if o["window_end"] == "2027-02-22" {
+            assert_eq!(h, bound, "{o}");
+        }
+        let line = format!(
+            "  {} ({} – {}): {} min late; the work due by its end needs at least ",
+            o["section"].as_str().unwrap(),
+            o["window_start"].as_str().unwrap(),
+            o["window_end"].as_str().unwrap(),
+            o["late_minutes"]
+        );
+        assert!(
+            plan.stderr.contains(&line),
+            "{line:?} not in\n{}",
+            plan.stderr
+        );
+    }
+    assert!(!plan.stderr.contains("would fit with"), "{}", plan.stderr);
+    assert!(plan.stderr.contains("--fit"), "{}", plan.stderr);
+
+    // --fit: a window late at your hours never gets an answer at or below your hours, unless
+    // everything fits at them and only the plan's time limit made it late.
+    for w in fit["windows"].as_array().expect("windows") {
+        let n = &w["needed"];
+        let beyond = n["possible"] == false || minutes(&n["hours"])[0] > 30;
+        let time_limit =
+            w["fits_at_given_hours"] == true && fit["at_given_hours"]["optimal"] == false;
+        assert!(beyond || time_limit, "{w:#}");
+        assert!(!(beyond && w["fits_at_given_hours"] == true), "{w:#}");
+        if n["possible"] == true {
+            assert!(minutes(&n["hours"])[0] <= exact[0], "{w:#}");
+        }
+    }
+
+    // The texts say the same numbers.
+    let text = sb.cmd(["status", "--today", "2026-12-01"]).ok().stdout;
+    let line = format!(
+        "Needed:    at least {} for the required work to fit its windows ({})",
+        at_least["text"].as_str().unwrap(),
+        at_least["flags"].as_str().unwrap()
+    );
+    assert!(text.contains(&line), "{line:?} not in\n{text}");
+}
+
+const WEEK: &str = "\
+title: Week
+sections:
+  - title: W
+    weeks: 1
+    items:
+      - title: A
+        minutes: 60
+      - title: B
+        minutes: 60
+      - title: C
+        minutes: 60
+      - title: D
+        minutes: 60
+      - title: E
+        minutes: 60
+";
+
+/// A 20-minute event at 18:20 on the first seven evenings (UTC).
+const EVENINGS: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+BEGIN:VEVENT\r\nUID:evening@test\r\nDTSTART:20270301T182000Z\r\nDTEND:20270301T184000Z\r\n\
+RRULE:FREQ=DAILY;COUNT=7\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+/// A 30-minute event at 18:00 on Wednesday 2027-03-03 (UTC).
+const WEDNESDAY: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+BEGIN:VEVENT\r\nUID:wednesday@test\r\nDTSTART:20270303T180000Z\r\nDTEND:20270303T183000Z\r\n\
+END:VEVENT\r\nEND:VCALENDAR\r\n";
+
+const WINDOW: [&str; 8] = [
+    "--start",
+    "2027-03-01",
+    "--window",
+    "mon-fri=18:00-19:00",
+    "--days",
+    "mon-fri",
+    "--hours",
+    "0.5",
+];
+
+/// Five hours in a week of one-hour weekday windows: `--fit` and `status` answer an hour a day
+/// within the windows; a busy half hour makes it impossible at any hours, and both say why.
+#[test]
+fn fit_and_status_count_hours_within_the_windows_and_around_busy_time() {
+    let sb = Sandbox::new();
+    sb.write("week.yaml", WEEK);
+    sb.write("wednesday.ics", WEDNESDAY);
+
+    let fit = sb
+        .plan(
+            "week.yaml",
+            &[&WINDOW[..], &["--fit", "--format", "json"]].concat(),
+        )
+        .ok()
+        .json();
+    assert_eq!(fit["fit"]["possible"], true, "{fit:#}");
+    assert_eq!(minutes(&fit["fit"]["hours"])[0], 60, "{fit:#}");
+    assert_eq!(fit["at_given_hours"]["within_windows"], true);
+    sb.plan("week.yaml", &[&WINDOW[..], &["--no-ics"]].concat())
+        .ok();
+    let status = sb
+        .cmd(["status", "--today", "2027-03-01", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(status["needed_hours_per_day"], 1.0, "{status:#}");
+
+    let busy = [&WINDOW[..], &["--busy", "wednesday.ics"]].concat();
+    let run = sb.plan("week.yaml", &[&busy[..], &["--fit"]].concat()).ok();
+    assert!(
+        run.stdout.contains("No hours per day are enough"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("study windows"), "{}", run.stdout);
+    sb.plan("week.yaml", &[&busy[..], &["--no-ics"]].concat())
+        .ok();
+    let status = sb
+        .cmd(["status", "--today", "2027-03-01", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(status["needed_hours_per_day"], Value::Null, "{status:#}");
+    let why = status["needed"]["reasons"].to_string();
+    assert!(why.contains("270 min"), "{why}");
+}
+
+/// Two one-hour windows an evening: a day holds two hours, but no session is longer than an
+/// hour, so a 90-minute item is split instead of planned into a gap it cannot fit.
+#[test]
+fn sessions_are_no_longer_than_the_longest_window() {
+    let sb = Sandbox::new();
+    sb.write(
+        "long.yaml",
+        "title: Long\nsections:\n  - title: W\n    weeks: 1\n    items:\n      - title: Deep dive\n        minutes: 90\n",
+    );
+    let doc = sb
+        .plan(
+            "long.yaml",
+            &[
+                "--start",
+                "2027-03-01",
+                "--hours",
+                "2",
+                "--window",
+                "mon-fri=18:00-19:00",
+                "--window",
+                "mon-fri=20:00-21:00",
+                "--format",
+                "json",
+                "--no-ics",
+            ],
+        )
+        .ok()
+        .json();
+    let sessions = doc["sessions"].as_array().expect("sessions");
+    assert_eq!(sessions.len(), 2, "{doc:#}");
+    for s in sessions {
+        assert_eq!(s["minutes"], 45, "{s}");
+        assert_eq!(s["late"], false, "{s}");
+    }
+}
+
+/// Busy time leaves only 20-minute gaps in week 1: a 45-minute required item cannot go in its
+/// window and an optional one is left out, each with the reason, instead of silently.
+#[test]
+fn work_that_no_gap_of_its_window_can_hold_is_reported() {
+    let sb = Sandbox::new();
+    sb.write(
+        "gaps.yaml",
+        "title: Gaps\nsections:\n  - title: W\n    weeks: 1\n    items:\n      - title: Talk\n        minutes: 45\n      - title: Extra\n        kind: optional\n        minutes: 30\n  - title: V\n    weeks: 2\n    items:\n      - title: Later\n        minutes: 10\n",
+    );
+    sb.write("evenings.ics", EVENINGS);
+    let run = sb
+        .plan(
+            "gaps.yaml",
+            &[
+                "--start",
+                "2027-03-01",
+                "--hours",
+                "1",
+                "--window",
+                "mon-sun=18:00-19:00",
+                "--busy",
+                "evenings.ics",
+                "--format",
+                "json",
+                "--no-ics",
+            ],
+        )
+        .ok();
+    assert!(
+        run.stderr.contains(
+            "w/talk: no free gap in its window (week 1) holds a part of 45 min; the longest holds \
+             20 min, so it is planned after its window"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("w/extra: no free gap"),
+        "{}",
+        run.stderr
+    );
+    let doc = run.json();
+    let unscheduled = doc["unscheduled"].as_array().expect("unscheduled");
+    let extra = unscheduled
+        .iter()
+        .find(|u| u["item"] == "w/extra")
+        .unwrap_or_else(|| panic!("w/extra is scheduled: {doc:#}"));
+    assert_eq!(
+        extra["reason"],
+        "no free gap in its window (week 1) holds a part of 30 min; the longest holds 20 min"
+    );
+    let talk: Vec<&Value> = doc["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .filter(|s| s["item"] == "w/talk")
+        .collect();
+    assert!(talk.iter().all(|s| s["late"] == true), "{talk:?}");
+}
