@@ -175,3 +175,74 @@ fn bad_calendars_and_windows_exit_2_and_write_nothing() {
         );
     }
 }
+
+/// Regression: a replan mapped every kept session to the first free gap of its day and laid
+/// the sessions of a gap from its start, so a session in the evening gap of a day moved to
+/// the morning gap as soon as room opened there. After an earlier item is skipped, nothing else
+/// needs to move, and every other session keeps its exact start.
+#[test]
+fn regression_replan_moved_kept_sessions_to_the_first_gap_of_their_day() {
+    let sb = Sandbox::new();
+    sb.write("p.yaml", crate::replan::PATH);
+    sb.write(
+        "busy.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:m@test\r\n\
+         DTSTART:20270302T203000Z\r\nDTEND:20270302T210000Z\r\nRRULE:FREQ=WEEKLY;BYDAY=TU,TH\r\n\
+         END:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    let flags = [
+        "--start",
+        "2027-03-01",
+        "--hours",
+        "1.5",
+        "--tz",
+        "UTC",
+        "--window",
+        "mon-fri=18:00-19:00",
+        "--window",
+        "mon-fri=20:00-21:30",
+        "--busy",
+        "busy.ics",
+        "--break",
+        "10",
+        "--now",
+        crate::util::NOW,
+        "--format",
+        "json",
+    ];
+    let starts = |doc: &serde_json::Value| -> Vec<(String, String)> {
+        doc["sessions"]
+            .as_array()
+            .expect("sessions")
+            .iter()
+            .map(|s| (s["uid"].to_string(), s["start"].to_string()))
+            .collect()
+    };
+    let before = starts(&sb.plan("p.yaml", &flags).ok().json());
+    // The plan uses the evening gap of the first day after its morning one.
+    assert!(
+        before
+            .iter()
+            .any(|(uid, at)| uid.contains("indexes") && at.contains("2027-03-01T20:00")),
+        "{before:?}"
+    );
+    sb.cmd(["skip", "db/storage-engines"]).ok();
+    let run = sb
+        .cmd([
+            "replan",
+            "--from",
+            "2027-03-01",
+            "--now",
+            crate::util::NOW,
+            "--format",
+            "json",
+        ])
+        .ok();
+    let after = starts(&run.json());
+    let expected: Vec<(String, String)> = before
+        .into_iter()
+        .filter(|(uid, _)| !uid.contains("storage-engines"))
+        .collect();
+    assert_eq!(after, expected, "{}", run.stderr);
+    assert!(!run.stderr.contains("moved"), "{}", run.stderr);
+}
