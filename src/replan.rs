@@ -132,16 +132,28 @@ pub fn replan(
             let parts = schedule::split(remaining, limit);
             let k = parts.len() as u32;
             let part_numbers: Vec<u32> = (d + 1..=d + k).collect();
-            // Previous days of parts that have not happened yet (missed ones cannot keep theirs).
-            let previous: Vec<u32> = part_numbers
+            // Previous days and start times of parts that have not happened yet (missed ones
+            // cannot keep theirs).
+            let before: Vec<Option<&Session>> = part_numbers
                 .iter()
                 .map(|&n| {
                     open.iter()
+                        .copied()
                         .find(|s| s.item == id && s.part == n && s.date >= from)
-                        .and_then(|s| u32::try_from(avail.day_of(s.date)).ok())
+                })
+                .collect();
+            let previous: Vec<u32> = before
+                .iter()
+                .map(|s| {
+                    s.and_then(|s| u32::try_from(avail.day_of(s.date)).ok())
                         .unwrap_or(u32::MAX)
                 })
                 .collect();
+            let previous_minute: Vec<u32> = before
+                .iter()
+                .map(|s| s.map_or(u32::MAX, |s| minute_of_day(avail, s)))
+                .collect();
+            let any_previous = previous.iter().any(|&d| d != u32::MAX);
             work.push(Work {
                 section: si,
                 item: ii,
@@ -149,7 +161,8 @@ pub fn replan(
                 part_numbers,
                 parts_total: d + k,
                 release,
-                previous: previous.iter().any(|&d| d != u32::MAX).then_some(previous),
+                previous: any_previous.then_some(previous),
+                previous_minute: any_previous.then_some(previous_minute),
             });
         }
     }
@@ -264,6 +277,13 @@ pub fn replan(
         changes,
         warnings,
     })
+}
+
+/// Minutes after local midnight of its date at which `s` starts (its wall-clock time).
+fn minute_of_day(avail: &crate::calendar::Availability, s: &Session) -> u32 {
+    let local = s.start.with_timezone(&avail.tz()).naive_local();
+    let minutes = (local - s.date.and_time(chrono::NaiveTime::MIN)).num_minutes();
+    u32::try_from(minutes).unwrap_or(u32::MAX)
 }
 
 /// Carry calendar identity from `old` to a freshly made `new` plan of the same path: a session

@@ -65,6 +65,9 @@ pub(crate) struct Work {
     pub parts_total: u32,
     pub release: u32,
     pub previous: Option<Vec<u32>>,
+    /// For each part with a previous day, the minute after local midnight it started then
+    /// (`u32::MAX` for none): a replan keeps it in that gap, at that time, when it stays.
+    pub previous_minute: Option<Vec<u32>>,
 }
 
 fn options(settings: &Settings, through: solver::Through) -> solver::Options {
@@ -147,6 +150,7 @@ fn whole_path(path: &LearningPath, limit: u32) -> Vec<Work> {
                 parts_total: n,
                 release: 0,
                 previous: None,
+                previous_minute: None,
             });
         }
     }
@@ -466,7 +470,7 @@ fn problem(
         return (problem, None);
     }
     let table = SlotTable::new(avail, fixed, &problem.capacity);
-    table.apply(&mut problem);
+    table.apply(&mut problem, work);
     (problem, Some(table))
 }
 
@@ -546,17 +550,33 @@ impl SlotTable {
         table
     }
 
-    /// Restate `problem`, made in days, in slots.
-    fn apply(&self, problem: &mut Problem) {
+    /// Restate `problem`, made in days for `work`, in slots.
+    fn apply(&self, problem: &mut Problem, work: &[Work]) {
         let days = self.first.len() as u32;
         let first = |d: u32| self.first[d.min(days - 1) as usize];
         let last = |d: u32| self.last[d.min(days - 1) as usize];
-        for t in &mut problem.tasks {
+        for (t, w) in problem.tasks.iter_mut().zip(work) {
             t.window = t.window.map(|(a, b)| (first(a), last(b)));
             t.release = first(t.release);
             if let Some(previous) = &mut t.previous {
-                for p in previous.iter_mut().filter(|p| **p != u32::MAX) {
-                    *p = first(*p);
+                // A part kept from the previous plan is in the gap that still holds it, so
+                // that keeping it counts (the solver compares slots), not in the day's first.
+                for (p, day) in previous.iter_mut().enumerate() {
+                    if *day == u32::MAX {
+                        continue;
+                    }
+                    let minute = w
+                        .previous_minute
+                        .as_ref()
+                        .and_then(|m| m.get(p).copied())
+                        .unwrap_or(u32::MAX);
+                    let holds = |s: &u32| {
+                        let (start, end) = self.gap(*s);
+                        start <= minute && minute.saturating_add(t.parts[p]) <= end
+                    };
+                    *day = (first(*day)..=last(*day))
+                        .find(holds)
+                        .unwrap_or(first(*day));
                 }
             }
         }
@@ -566,6 +586,16 @@ impl SlotTable {
             day_minutes: self.day_minutes.clone(),
             break_minutes: self.break_minutes,
         });
+    }
+
+    /// The gap of `slot`: its first and its end minute after local midnight.
+    fn gap(&self, slot: u32) -> (u32, u32) {
+        let start = self.starts[slot as usize].1;
+        let room = self.rooms[slot as usize];
+        (
+            start,
+            (start + room).saturating_sub(self.break_minutes).max(start),
+        )
     }
 }
 
@@ -711,22 +741,56 @@ fn build_plan(
             &raws.iter().map(|r| (r.work, r.part)).collect::<Vec<_>>(),
             members,
         );
-        // With slots, `day` is a slot: its sessions run from the gap's start, a break apart.
-        let (date, mut offset, brk) = match slots {
+        // With slots, `day` is a slot: its sessions run from the gap's start, a break apart,
+        // except that a part a replan keeps in this gap keeps its time when the parts after it
+        // still fit behind it.
+        let (d, date, mut offset, brk, gap_end) = match slots {
             Some(t) => {
                 let (d, start) = t.starts[day as usize];
-                (avail.date(d), start, t.break_minutes)
+                (d, avail.date(d), start, t.break_minutes, t.gap(day).1)
             }
             None => {
                 let date = avail.date(day);
-                (date, fixed_by_date.get(&date).copied().unwrap_or(0), 0)
+                let offset = fixed_by_date.get(&date).copied().unwrap_or(0);
+                (day, date, offset, 0, 0)
             }
         };
+        // The minute a part started at in the previous plan, when that was on this day.
+        let kept_minute = |r: usize| {
+            let raw = &raws[r];
+            let w = &work[raw.work];
+            if slots.is_none() || w.previous.as_ref().and_then(|p| p.get(raw.part)) != Some(&d) {
+                return None;
+            }
+            w.previous_minute
+                .as_ref()
+                .and_then(|m| m.get(raw.part).copied())
+                .filter(|&m| m != u32::MAX)
+        };
+        // Room each part and the parts after it in the gap take: minutes plus breaks between.
+        let tail: Vec<u32> = order
+            .iter()
+            .rev()
+            .scan(0u32, |acc, &r| {
+                let raw = &raws[r];
+                let m = work[raw.work].parts[raw.part];
+                *acc = if *acc == 0 { m } else { *acc + brk + m };
+                Some(*acc)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         let at = |minute: u32| match slots {
             Some(_) => avail.instant_at(date, minute),
             None => avail.instant(date, minute),
         };
-        for r in order {
+        for (k, &r) in order.iter().enumerate() {
+            if let Some(m) = kept_minute(r) {
+                if m >= offset && m + tail[k] <= gap_end {
+                    offset = m;
+                }
+            }
             let raw = &raws[r];
             let w = &work[raw.work];
             let section = &path.sections[w.section];

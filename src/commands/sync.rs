@@ -160,11 +160,18 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
     }
 
     // The learner's edits first, saved before anything is written.
-    let path = if actions.iter().any(|a| matches!(a, Action::Pin { .. })) {
+    let moves = actions.iter().any(|a| matches!(a, Action::Pin { .. }));
+    let path = if moves {
         super::load_source(&state.source).ok()
     } else {
         None
     };
+    // A move is checked against the busy calendars as they are now (the state does not keep
+    // busy time); a calendar that cannot be read only leaves that check out.
+    let mut settings = state.settings.clone();
+    if moves && super::load_busy(&mut settings, &[], now).is_err() {
+        settings.availability.free.busy = crate::calendar::BusyTimes::default();
+    }
     for a in actions.iter().filter(|a| !a.writes()) {
         let line = describe(state, a, false);
         apply_local(state, a, &ics);
@@ -173,12 +180,9 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
             continue;
         }
         if let Action::Pin { uid, .. } = a {
-            for broken in rules::check_moved(
-                &state.plan,
-                path.as_ref(),
-                &state.settings.availability,
-                uid,
-            ) {
+            for broken in
+                rules::check_moved(&state.plan, path.as_ref(), &settings.availability, uid)
+            {
                 eprintln!(
                     "warning: {} breaks a rule, and stays where you put it: {broken}",
                     label_of(state, uid)

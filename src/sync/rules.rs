@@ -6,6 +6,7 @@
 use crate::calendar::Availability;
 use crate::path::{Kind, LearningPath};
 use crate::plan::{Plan, Session};
+use chrono::{Datelike, Duration, NaiveTime, Utc};
 
 /// What the moved session `uid` breaks, one message per rule, each naming the rule.
 /// `path` is the current path file when it could be read (prerequisites and path order need
@@ -45,6 +46,7 @@ pub fn check_moved(
             s.date
         ));
     }
+    out.extend(free_time(avail, s));
     for x in &same_day {
         if x.uid != s.uid && x.start < s.end && s.start < x.end {
             out.push(format!("overlap: it overlaps {}", label(x)));
@@ -136,6 +138,65 @@ pub fn check_moved(
     out
 }
 
+/// What a move breaks of the learner's own week: a session outside every study window of its
+/// day, or on busy time of their calendars or within the break kept around it.
+fn free_time(avail: &Availability, s: &Session) -> Vec<String> {
+    let mut out = Vec::new();
+    let tz = avail.tz();
+    let (start, end) = (s.start.with_timezone(&tz), s.end.with_timezone(&tz));
+    if let Some(week) = &avail.free.windows {
+        let midnight = start.date_naive().and_time(NaiveTime::MIN);
+        let (from, to) = (
+            (start.naive_local() - midnight).num_minutes(),
+            (end.naive_local() - midnight).num_minutes(),
+        );
+        let windows = week.on(start.weekday());
+        let inside = windows
+            .iter()
+            .any(|w| i64::from(w.start) <= from && to <= i64::from(w.end));
+        if !inside {
+            let day = start.format("%a");
+            out.push(if windows.is_empty() {
+                format!("window: {day} has no study window")
+            } else {
+                let list: Vec<String> = windows.iter().map(ToString::to_string).collect();
+                format!(
+                    "window: {}–{} is outside the study windows of {day} ({})",
+                    start.format("%H:%M"),
+                    end.format("%H:%M"),
+                    list.join(", ")
+                )
+            });
+        }
+    }
+    let brk = Duration::minutes(i64::from(avail.free.break_minutes));
+    let (a, b) = (s.start.with_timezone(&Utc), s.end.with_timezone(&Utc));
+    for busy in avail.free.busy.as_slice() {
+        if busy.start >= b + brk || busy.end <= a - brk {
+            continue;
+        }
+        let (from, to) = (busy.start.with_timezone(&tz), busy.end.with_timezone(&tz));
+        let when = if from.date_naive() == to.date_naive() {
+            format!("{}–{}", from.format("%Y-%m-%d %H:%M"), to.format("%H:%M"))
+        } else {
+            format!(
+                "{} – {}",
+                from.format("%Y-%m-%d %H:%M"),
+                to.format("%Y-%m-%d %H:%M")
+            )
+        };
+        out.push(if busy.start < b && a < busy.end {
+            format!("busy: it overlaps busy time of your calendars, {when}")
+        } else {
+            format!(
+                "busy: it is within the {}-minute break kept around busy time of your calendars, {when}",
+                avail.free.break_minutes
+            )
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +281,90 @@ mod tests {
         assert!(
             w.iter()
                 .any(|m| m.contains("out of order with streaming/kafka-internals (part 1/3)")),
+            "{w:?}"
+        );
+    }
+
+    /// A move onto busy time of the learner's calendars, next to it within the break, or out
+    /// of the study windows is named like any other broken rule; a move inside a window and
+    /// clear of busy time is not.
+    #[test]
+    fn a_move_onto_busy_time_or_out_of_the_windows_is_named() {
+        use crate::busy::Busy;
+        use crate::calendar::{parse_windows, BusyTimes};
+        let plan = sample_plan();
+        let s = plan.sessions[1].clone();
+        let tz = chrono_tz::Europe::Berlin;
+        let (start, end) = (s.start.with_timezone(&tz), s.end.with_timezone(&tz));
+        let day = start.format("%a").to_string().to_lowercase();
+        let window = |spec: String| {
+            parse_windows(&[spec.as_str()], [90; 7])
+                .expect("a valid window")
+                .0
+        };
+        let around = window(format!(
+            "{day}={}-{}",
+            (start - Duration::minutes(30)).format("%H:%M"),
+            (end + Duration::minutes(30)).format("%H:%M")
+        ));
+        let utc = |t: chrono::DateTime<chrono::FixedOffset>| t.with_timezone(&Utc);
+        let with = |windows, busy: Vec<Busy>, break_minutes| {
+            let mut a = avail(&plan);
+            a.free.windows = Some(windows);
+            a.free.busy = BusyTimes::new(busy);
+            a.free.break_minutes = break_minutes;
+            check_moved(&plan, None, &a, &s.uid)
+        };
+        // Inside its window, busy time an hour later: nothing broken.
+        let later = Busy {
+            start: utc(s.end) + Duration::hours(1),
+            end: utc(s.end) + Duration::hours(2),
+        };
+        // (Other rules, such as the day's capacity in a window this short, are not the point.)
+        let own = |w: Vec<String>| -> Vec<String> {
+            w.into_iter()
+                .filter(|m| m.starts_with("busy:") || m.starts_with("window:"))
+                .collect()
+        };
+        assert_eq!(
+            own(with(around.clone(), vec![later], 10)),
+            Vec::<String>::new()
+        );
+        // Onto a meeting.
+        let meeting = Busy {
+            start: utc(s.start) + Duration::minutes(10),
+            end: utc(s.start) + Duration::minutes(40),
+        };
+        let w = with(around.clone(), vec![meeting], 0);
+        assert!(
+            w.iter()
+                .any(|m| m.starts_with("busy: it overlaps busy time of your calendars")),
+            "{w:?}"
+        );
+        // Five minutes after a meeting, with a 10-minute break.
+        let before = Busy {
+            start: utc(s.start) - Duration::minutes(65),
+            end: utc(s.start) - Duration::minutes(5),
+        };
+        let w = with(around.clone(), vec![before], 10);
+        assert!(
+            w.iter()
+                .any(|m| m.starts_with("busy: it is within the 10-minute break")),
+            "{w:?}"
+        );
+        assert_eq!(own(with(around, vec![before], 5)), Vec::<String>::new());
+        // In the morning window only, it is outside the windows.
+        let w = with(window(format!("{day}=06:00-07:00")), Vec::new(), 0);
+        assert!(
+            w.iter().any(|m| m.starts_with("window: ")
+                && m.contains("is outside the study windows of")
+                && m.ends_with("(06:00-07:00)")),
+            "{w:?}"
+        );
+        let other = if day == "mon" { "tue" } else { "mon" };
+        let w = with(window(format!("{other}=06:00-07:00")), Vec::new(), 0);
+        assert!(
+            w.iter().any(|m| m.ends_with("has no study window")),
             "{w:?}"
         );
     }

@@ -175,3 +175,376 @@ fn bad_calendars_and_windows_exit_2_and_write_nothing() {
         );
     }
 }
+
+/// Regression: a replan mapped every kept session to the first free gap of its day and laid
+/// the sessions of a gap from its start, so a session in the evening gap of a day moved to
+/// the morning gap as soon as room opened there. After an earlier item is skipped, nothing else
+/// needs to move, and every other session keeps its exact start.
+#[test]
+fn regression_replan_moved_kept_sessions_to_the_first_gap_of_their_day() {
+    let sb = Sandbox::new();
+    sb.write("p.yaml", crate::replan::PATH);
+    sb.write(
+        "busy.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:m@test\r\n\
+         DTSTART:20270302T203000Z\r\nDTEND:20270302T210000Z\r\nRRULE:FREQ=WEEKLY;BYDAY=TU,TH\r\n\
+         END:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    let flags = [
+        "--start",
+        "2027-03-01",
+        "--hours",
+        "1.5",
+        "--tz",
+        "UTC",
+        "--window",
+        "mon-fri=18:00-19:00",
+        "--window",
+        "mon-fri=20:00-21:30",
+        "--busy",
+        "busy.ics",
+        "--break",
+        "10",
+        "--now",
+        crate::util::NOW,
+        "--format",
+        "json",
+    ];
+    let starts = |doc: &serde_json::Value| -> Vec<(String, String)> {
+        doc["sessions"]
+            .as_array()
+            .expect("sessions")
+            .iter()
+            .map(|s| (s["uid"].to_string(), s["start"].to_string()))
+            .collect()
+    };
+    let before = starts(&sb.plan("p.yaml", &flags).ok().json());
+    // The plan uses the evening gap of the first day after its morning one.
+    assert!(
+        before
+            .iter()
+            .any(|(uid, at)| uid.contains("indexes") && at.contains("2027-03-01T20:00")),
+        "{before:?}"
+    );
+    sb.cmd(["skip", "db/storage-engines"]).ok();
+    let run = sb
+        .cmd([
+            "replan",
+            "--from",
+            "2027-03-01",
+            "--now",
+            crate::util::NOW,
+            "--format",
+            "json",
+        ])
+        .ok();
+    let after = starts(&run.json());
+    let expected: Vec<(String, String)> = before
+        .into_iter()
+        .filter(|(uid, _)| !uid.contains("storage-engines"))
+        .collect();
+    assert_eq!(after, expected, "{}", run.stderr);
+    assert!(!run.stderr.contains("moved"), "{}", run.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random windows and busy calendars through the real binary, checked against an independent
+// expansion of the calendar (tests/ics/busy_instances.py: Python's icalendar and dateutil).
+
+mod props {
+    use crate::util::{Sandbox, NOW};
+    use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Utc};
+    use chrono_tz::Tz;
+    use proptest::prelude::*;
+    use std::fmt::Write as _;
+    use std::process::Command;
+
+    /// A session's start, end and minutes.
+    type Timed = (DateTime<FixedOffset>, DateTime<FixedOffset>, i64);
+
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    const ICAL_DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+
+    /// Mondays of weeks with a DST change (and one without) in each zone.
+    fn zone_and_start() -> impl Strategy<Value = (Tz, NaiveDate)> {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        prop::sample::select(vec![
+            (chrono_tz::Europe::Berlin, d("2027-03-22")),
+            (chrono_tz::Europe::Berlin, d("2027-10-25")),
+            (chrono_tz::Europe::Berlin, d("2027-05-03")),
+            (chrono_tz::America::New_York, d("2027-03-08")),
+            (chrono_tz::America::New_York, d("2027-11-01")),
+        ])
+    }
+
+    /// One busy event: (kind, weekday, start minute, minutes, count, exdate, override).
+    /// kind 0: weekly series in the plan's zone, 1: once in UTC, 2: all day (1-2 days),
+    /// 3: transparent, 4: cancelled.
+    type RawEvent = (u8, usize, u32, u32, u32, bool, bool);
+
+    fn event() -> impl Strategy<Value = RawEvent> {
+        (
+            prop_oneof![5 => Just(0u8), 2 => Just(1u8), 2 => Just(2u8), 1 => Just(3u8), 1 => Just(4u8)],
+            0usize..7,
+            prop_oneof![3 => 17u32 * 4..21 * 4, 1 => 4u32..12 * 4].prop_map(|q| q * 15),
+            prop::sample::select(vec![30u32, 45, 60, 90, 120]),
+            2u32..=4,
+            prop::bool::weighted(0.4),
+            prop::bool::weighted(0.4),
+        )
+    }
+
+    /// A local time as an instant (a time in a DST gap an hour later).
+    fn resolve(tz: Tz, local: chrono::NaiveDateTime) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        tz.from_local_datetime(&local)
+            .earliest()
+            .or_else(|| {
+                tz.from_local_datetime(&(local + Duration::hours(1)))
+                    .earliest()
+            })
+            .expect("a local time")
+            .to_utc()
+    }
+
+    fn stamp(t: DateTime<Utc>) -> String {
+        t.format("%Y%m%dT%H%M%SZ").to_string()
+    }
+
+    /// The calendar of `events` for a plan from `start` in `tz`.
+    fn calendar(tz: Tz, start: NaiveDate, events: &[RawEvent]) -> String {
+        let mut s = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//props//EN\r\n");
+        let local = |date: NaiveDate, minute: u32| {
+            (date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minute)))
+                .format("%Y%m%dT%H%M%S")
+                .to_string()
+        };
+        for (i, &(kind, day, minute, minutes, count, exdate, moved)) in events.iter().enumerate() {
+            let date = start + Duration::days(day as i64);
+            let _ = write!(
+                s,
+                "BEGIN:VEVENT\r\nUID:e{i}@props\r\nDTSTAMP:20270101T000000Z\r\n"
+            );
+            let zone = tz.name();
+            match kind {
+                0 | 3 | 4 => {
+                    let _ = write!(
+                        s,
+                        "DTSTART;TZID={zone}:{}\r\nDTEND;TZID={zone}:{}\r\n",
+                        local(date, minute),
+                        local(date, minute + minutes)
+                    );
+                    if kind == 0 {
+                        let _ = write!(
+                            s,
+                            "RRULE:FREQ=WEEKLY;COUNT={count};BYDAY={}\r\n",
+                            ICAL_DAYS[date.weekday().num_days_from_monday() as usize]
+                        );
+                        if exdate {
+                            let _ = write!(
+                                s,
+                                "EXDATE;TZID={zone}:{}\r\n",
+                                local(date + Duration::days(7), minute)
+                            );
+                        }
+                    }
+                    if kind == 3 {
+                        s.push_str("TRANSP:TRANSPARENT\r\n");
+                    }
+                    if kind == 4 {
+                        s.push_str("STATUS:CANCELLED\r\n");
+                    }
+                }
+                1 => {
+                    let at = |m: u32| {
+                        resolve(
+                            tz,
+                            date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(m)),
+                        )
+                    };
+                    let _ = write!(
+                        s,
+                        "DTSTART:{}\r\nDTEND:{}\r\n",
+                        stamp(at(minute)),
+                        stamp(at(minute + minutes))
+                    );
+                }
+                _ => {
+                    let _ = write!(
+                        s,
+                        "DTSTART;VALUE=DATE:{}\r\nDTEND;VALUE=DATE:{}\r\n",
+                        date.format("%Y%m%d"),
+                        (date + Duration::days(i64::from(1 + count % 2))).format("%Y%m%d")
+                    );
+                }
+            }
+            s.push_str("END:VEVENT\r\n");
+            if kind == 0 && moved && count >= 3 {
+                // The last instance moves a day later and an hour and a half earlier.
+                let last = date + Duration::days(7 * i64::from(count - 1));
+                let to = minute.saturating_sub(90);
+                let _ = write!(
+                    s,
+                    "BEGIN:VEVENT\r\nUID:e{i}@props\r\nDTSTAMP:20270101T000000Z\r\n\
+                     RECURRENCE-ID;TZID={zone}:{}\r\nDTSTART;TZID={zone}:{}\r\n\
+                     DTEND;TZID={zone}:{}\r\nEND:VEVENT\r\n",
+                    local(last, minute),
+                    local(last + Duration::days(1), to),
+                    local(last + Duration::days(1), to + minutes)
+                );
+            }
+        }
+        s.push_str("END:VCALENDAR\r\n");
+        s
+    }
+
+    /// Windows of each weekday: an evening one, sometimes a night one over the DST change
+    /// (01:00-04:00), sometimes a morning one; weekdays draw from two patterns.
+    fn windows() -> impl Strategy<Value = [Vec<(u32, u32)>; 7]> {
+        let pattern = (
+            0u32..=8,
+            6u32..=16,
+            prop::bool::weighted(0.3),
+            prop::bool::weighted(0.3),
+        )
+            .prop_map(|(evening, len, night, morning)| {
+                let mut w = Vec::new();
+                if night {
+                    w.push((60, 240));
+                }
+                if morning {
+                    w.push((7 * 60, 8 * 60 + 30));
+                }
+                let a = 17 * 60 + 15 * evening;
+                w.push((a, (a + 15 * len).min(24 * 60)));
+                w
+            });
+        (
+            (pattern.clone(), pattern),
+            prop::array::uniform7(prop::bool::ANY),
+        )
+            .prop_map(|((a, b), pick)| {
+                std::array::from_fn(|d| if pick[d] { a.clone() } else { b.clone() })
+            })
+    }
+
+    fn window_flags(windows: &[Vec<(u32, u32)>; 7]) -> Vec<String> {
+        let clock = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
+        let mut out = Vec::new();
+        for (d, list) in windows.iter().enumerate() {
+            for &(a, b) in list {
+                out.push("--window".to_string());
+                out.push(format!("{}={}-{}", DAYS[d], clock(a), clock(b)));
+            }
+        }
+        out
+    }
+
+    /// Busy intervals as Python reads them.
+    fn busy_instances(
+        file: &std::path::Path,
+        tz: Tz,
+        start: NaiveDate,
+    ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let script =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ics/busy_instances.py");
+        let from = (start - Duration::days(2))
+            .and_time(NaiveTime::MIN)
+            .and_utc();
+        let out = Command::new(crate::ics::python())
+            .arg(script)
+            .arg(file)
+            .arg(tz.name())
+            .arg(from.to_rfc3339())
+            .arg((from + Duration::days(120)).to_rfc3339())
+            .output()
+            .expect("run busy_instances.py");
+        assert!(
+            out.status.success(),
+            "busy_instances.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let pairs: Vec<(String, String)> =
+            serde_json::from_slice(&out.stdout).expect("busy_instances.py prints JSON");
+        pairs
+            .into_iter()
+            .map(|(a, b)| {
+                let t = |s: &str| DateTime::parse_from_rfc3339(s).expect("RFC 3339").to_utc();
+                (t(&a), t(&b))
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 16,
+            max_shrink_iters: 50,
+            ..ProptestConfig::default()
+        })]
+
+        /// No session overlaps a busy instance or comes within the break of one, every session
+        /// lies inside a study window of its weekday (wall clock) and runs its minutes in real
+        /// time, sessions of a day keep the break, and a day stays within its hours.
+        #[test]
+        fn sessions_keep_clear_of_busy_time_inside_windows(
+            (tz, start) in zone_and_start(),
+            windows in windows(),
+            events in prop::collection::vec(event(), 1..=4),
+            break_minutes in prop::sample::select(vec![0u32, 10, 15]),
+        ) {
+            let sb = Sandbox::new();
+            sb.write("p.yaml", crate::replan::PATH);
+            sb.write("busy.ics", &calendar(tz, start, &events));
+            let mut args: Vec<String> = [
+                "--start", &start.to_string(), "--hours", "1", "--weekend-hours", "2",
+                "--tz", tz.name(), "--busy", "busy.ics", "--break", &break_minutes.to_string(),
+                "--time-limit", "2", "--format", "json", "--now", NOW,
+            ]
+            .map(String::from)
+            .to_vec();
+            args.extend(window_flags(&windows));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let run = sb.plan("p.yaml", &args).ok();
+            let doc = run.json();
+            let busy = busy_instances(&sb.path().join("busy.ics"), tz, start);
+            let brk = Duration::minutes(i64::from(break_minutes));
+            let mut by_day: std::collections::BTreeMap<NaiveDate, Vec<Timed>> = Default::default();
+            let sessions = doc["sessions"].as_array().expect("sessions");
+            prop_assert!(!sessions.is_empty());
+            for s in sessions {
+                let t = |k: &str| DateTime::parse_from_rfc3339(s[k].as_str().expect("time")).expect("RFC 3339");
+                let (a, b) = (t("start"), t("end"));
+                let minutes = s["minutes"].as_i64().expect("minutes");
+                prop_assert_eq!((b - a).num_minutes(), minutes, "{}", s);
+                for &(x, y) in &busy {
+                    prop_assert!(
+                        b.to_utc() + brk <= x || y + brk <= a.to_utc(),
+                        "{} {}–{} is within {} min of busy time {}–{}\n{}",
+                        s["item"], a, b, break_minutes, x, y, sb.read("busy.ics")
+                    );
+                }
+                let (la, lb) = (a.with_timezone(&tz), b.with_timezone(&tz));
+                let date = la.date_naive();
+                let midnight = date.and_time(NaiveTime::MIN);
+                let (ma, mb) = (
+                    (la.naive_local() - midnight).num_minutes(),
+                    (lb.naive_local() - midnight).num_minutes(),
+                );
+                let inside = windows[date.weekday().num_days_from_monday() as usize]
+                    .iter()
+                    .any(|&(x, y)| i64::from(x) <= ma && mb <= i64::from(y));
+                prop_assert!(inside, "{} {}–{} is outside the windows {:?}", s["item"], la, lb, windows);
+                by_day.entry(date).or_default().push((a, b, minutes));
+            }
+            for (date, mut day) in by_day {
+                day.sort();
+                let total: i64 = day.iter().map(|s| s.2).sum();
+                let hours = if date.weekday().num_days_from_monday() >= 5 { 120 } else { 60 };
+                prop_assert!(total <= hours, "{}: {} min", date, total);
+                for w in day.windows(2) {
+                    prop_assert!(w[0].1 + brk <= w[1].0, "{}: {:?} and {:?} break", date, w[0], w[1]);
+                }
+            }
+        }
+    }
+}

@@ -28,6 +28,15 @@ pub struct PathRef {
 pub struct DayCapacity {
     pub date: NaiveDate,
     pub minutes: u32,
+    /// The day's free gaps, listed with study windows or busy calendars.
+    #[serde(default)]
+    pub gaps: Option<Vec<GapDoc>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GapDoc {
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -216,6 +225,31 @@ pub fn violations(spec: &PathSpec, settings: &Settings, doc: &PlanDoc) -> Vec<St
                 c.date, c.minutes
             ));
         }
+        if settings.free.shapes_days() {
+            let midnight = c.date.and_time(chrono::NaiveTime::MIN);
+            let minute = |t: &DateTime<FixedOffset>| {
+                (t.with_timezone(&tz).naive_local() - midnight).num_minutes()
+            };
+            // A day without free time may leave its (empty) gaps out.
+            let listed: Option<Vec<(i64, i64)>> = Some(
+                c.gaps
+                    .iter()
+                    .flatten()
+                    .map(|g| (minute(&g.start), minute(&g.end)))
+                    .collect(),
+            );
+            let expected: Vec<(i64, i64)> = settings
+                .gaps(c.date)
+                .into_iter()
+                .map(|(a, b)| (i64::from(a), i64::from(b)))
+                .collect();
+            if listed.as_ref() != Some(&expected) {
+                v.push(format!(
+                    "gaps of {} are {listed:?} (minutes after midnight), expected {expected:?}",
+                    c.date
+                ));
+            }
+        }
         capacity.insert(c.date, c.minutes);
     }
     if let Some(last) = doc.sessions.iter().map(|s| s.date).max() {
@@ -349,18 +383,48 @@ pub fn violations(spec: &PathSpec, settings: &Settings, doc: &PlanDoc) -> Vec<St
                 settings.capacity(date)
             ));
         }
-        let first = day[0].start.with_timezone(&tz).naive_local();
-        if first != date.and_time(settings.at) {
-            v.push(format!(
-                "{date}: first session starts {first}, expected {}",
-                settings.at
-            ));
-        }
-        for w in day.windows(2) {
-            if w[1].start < w[0].end {
-                v.push(format!("{date}: {} overlaps {}", w[0].uid, w[1].uid));
-            } else if w[1].start != w[0].end {
-                v.push(format!("{date}: gap between {} and {}", w[0].uid, w[1].uid));
+        if settings.free.is_set() {
+            // Each session inside one free gap, a break apart from the others of its day.
+            let gaps = settings.gaps(date);
+            let midnight = date.and_time(chrono::NaiveTime::MIN);
+            for s in &day {
+                let minute = |t: DateTime<FixedOffset>| {
+                    (t.with_timezone(&tz).naive_local() - midnight).num_minutes()
+                };
+                let (a, b) = (minute(s.start), minute(s.end));
+                if !gaps
+                    .iter()
+                    .any(|&(x, y)| i64::from(x) <= a && b <= i64::from(y))
+                {
+                    v.push(format!(
+                        "{date}: {} ({a}..{b} minutes after midnight) is in no free gap of {gaps:?}",
+                        s.uid
+                    ));
+                }
+            }
+            let brk = chrono::Duration::minutes(i64::from(settings.free.break_minutes));
+            for w in day.windows(2) {
+                if w[1].start < w[0].end + brk {
+                    v.push(format!(
+                        "{date}: {} starts {} but {} ends {} (break {} min)",
+                        w[1].uid, w[1].start, w[0].uid, w[0].end, settings.free.break_minutes
+                    ));
+                }
+            }
+        } else {
+            let first = day[0].start.with_timezone(&tz).naive_local();
+            if first != date.and_time(settings.at) {
+                v.push(format!(
+                    "{date}: first session starts {first}, expected {}",
+                    settings.at
+                ));
+            }
+            for w in day.windows(2) {
+                if w[1].start < w[0].end {
+                    v.push(format!("{date}: {} overlaps {}", w[0].uid, w[1].uid));
+                } else if w[1].start != w[0].end {
+                    v.push(format!("{date}: gap between {} and {}", w[0].uid, w[1].uid));
+                }
             }
         }
     }

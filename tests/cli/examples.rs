@@ -84,7 +84,10 @@ fn copy_inputs(from: &Path, to: &Path) {
             if name != "expected" {
                 copy_inputs(&path, &to.join(&name));
             }
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "txt") {
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "txt" || e == "ics")
+        {
             std::fs::copy(&path, to.join(&name)).unwrap();
         }
     }
@@ -159,9 +162,19 @@ fn every_example_has_a_test() {
         .collect();
     assert_eq!(
         names,
-        ["evening-learner", "slip-and-replan", "tight-plan"],
+        [
+            "busy-evenings",
+            "evening-learner",
+            "slip-and-replan",
+            "tight-plan"
+        ],
         "add a #[test] for each example"
     );
+}
+
+#[test]
+fn busy_evenings() {
+    run_example("busy-evenings");
 }
 
 #[test]

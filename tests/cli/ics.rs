@@ -535,7 +535,7 @@ fn compare_with_icalendar_crate(text: &str, cal: &Calendar, v: &mut Violations) 
 
 /// The virtualenv's python. A missing virtualenv fails the test, with the command that
 /// installs it: a calendar is never waved through unread.
-fn python() -> PathBuf {
+pub fn python() -> PathBuf {
     static FOUND: OnceLock<PathBuf> = OnceLock::new();
     FOUND
         .get_or_init(|| {

@@ -2,7 +2,7 @@
 //! the crate: what the checker and the reference greedy scheduler reason about, and how to turn
 //! it into a path file and command-line flags.
 
-use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use chrono_tz::Tz;
 use std::fmt::Write as _;
 
@@ -160,6 +160,95 @@ pub struct Settings {
     pub max_session: Option<u32>,
     /// `--any-order`: the path-order rule is lifted.
     pub any_order: bool,
+    /// Study windows, busy time and breaks; the default sets none of them.
+    pub free: FreeTime,
+}
+
+/// The study windows of one weekday: (start, end) in minutes after local midnight.
+pub type Windows = Vec<(u32, u32)>;
+
+/// When on a day study may happen besides its hours: `--window`, `--busy busy.ics` (written by
+/// [`Settings::files`]) and `--break`.
+#[derive(Debug, Clone, Default)]
+pub struct FreeTime {
+    /// Study windows of each weekday (Monday first) in minutes after local midnight, sorted
+    /// and disjoint; `None`: a day's study runs from `at` to midnight.
+    pub windows: Option<[Vec<(u32, u32)>; 7]>,
+    pub busy: Vec<BusyEvent>,
+    pub break_minutes: u32,
+}
+
+/// One event of the busy calendar, in UTC (the plans that use one are made in UTC).
+#[derive(Debug, Clone)]
+pub struct BusyEvent {
+    /// The first instance's start (midnight for an all-day event).
+    pub start: NaiveDateTime,
+    /// Its length: minutes, or whole days for an all-day event (a DATE-only event).
+    pub minutes: u32,
+    pub all_day: bool,
+    /// Repeats every `every` days (1 daily, 7 weekly), `count` instances in all.
+    pub every: u32,
+    pub count: u32,
+}
+
+impl BusyEvent {
+    /// Start and end of every instance.
+    pub fn instances(&self) -> Vec<(NaiveDateTime, NaiveDateTime)> {
+        (0..self.count.max(1))
+            .map(|k| {
+                let a = self.start + chrono::Duration::days(i64::from(k * self.every));
+                (a, a + chrono::Duration::minutes(i64::from(self.minutes)))
+            })
+            .collect()
+    }
+}
+
+impl FreeTime {
+    /// Whether any of the three is given (the plan's days are made of free gaps then).
+    pub fn is_set(&self) -> bool {
+        self.windows.is_some() || !self.busy.is_empty() || self.break_minutes > 0
+    }
+
+    /// Whether windows or busy time shape the days (the JSON lists the gaps then).
+    pub fn shapes_days(&self) -> bool {
+        self.windows.is_some() || !self.busy.is_empty()
+    }
+
+    /// The calendar as an .ics file: one VEVENT per event, recurring ones with an RRULE.
+    pub fn ics(&self) -> String {
+        let mut s =
+            String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//studyplan tests//EN\r\n");
+        for (i, e) in self.busy.iter().enumerate() {
+            let _ = write!(
+                s,
+                "BEGIN:VEVENT\r\nUID:busy-{i}@tests\r\nDTSTAMP:20260101T000000Z\r\n"
+            );
+            let end = e.start + chrono::Duration::minutes(i64::from(e.minutes));
+            if e.all_day {
+                let _ = write!(
+                    s,
+                    "DTSTART;VALUE=DATE:{}\r\nDTEND;VALUE=DATE:{}\r\n",
+                    e.start.format("%Y%m%d"),
+                    end.format("%Y%m%d")
+                );
+            } else {
+                let _ = write!(
+                    s,
+                    "DTSTART:{}\r\nDTEND:{}\r\n",
+                    e.start.format("%Y%m%dT%H%M%SZ"),
+                    end.format("%Y%m%dT%H%M%SZ")
+                );
+            }
+            if e.count > 1 {
+                let freq = if e.every == 7 { "WEEKLY" } else { "DAILY" };
+                assert!(e.every == 7 || e.every == 1, "every {} days", e.every);
+                let _ = write!(s, "RRULE:FREQ={freq};COUNT={}\r\n", e.count);
+            }
+            let _ = write!(s, "SUMMARY:busy {i}\r\nEND:VEVENT\r\n");
+        }
+        s.push_str("END:VCALENDAR\r\n");
+        s
+    }
 }
 
 pub fn date(s: &str) -> NaiveDate {
@@ -171,6 +260,10 @@ fn hours(minutes: u32) -> String {
 }
 
 const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn clock(minute: u32) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
 
 impl Settings {
     /// Every day studied for `minutes`, sessions from 19:00 UTC, default session limits.
@@ -185,6 +278,7 @@ impl Settings {
             tz: Tz::UTC,
             max_session: None,
             any_order: false,
+            free: FreeTime::default(),
         }
     }
 
@@ -226,7 +320,40 @@ impl Settings {
         if self.any_order {
             a.push("--any-order".to_string());
         }
+        if let Some(windows) = &self.free.windows {
+            // Weekdays with the same windows share their flags (`mon,thu=18:00-19:00`).
+            let mut groups: Vec<(Vec<&str>, &Windows)> = Vec::new();
+            for (d, list) in windows.iter().enumerate() {
+                match groups.iter_mut().find(|(_, l)| *l == list) {
+                    Some((days, _)) => days.push(DAY_NAMES[d]),
+                    None => groups.push((vec![DAY_NAMES[d]], list)),
+                }
+            }
+            for (days, list) in groups {
+                for &(from, to) in list {
+                    a.extend([
+                        "--window".to_string(),
+                        format!("{}={}-{}", days.join(","), clock(from), clock(to)),
+                    ]);
+                }
+            }
+        }
+        if !self.free.busy.is_empty() {
+            a.extend(["--busy".to_string(), "busy.ics".to_string()]);
+        }
+        if self.free.break_minutes > 0 {
+            a.extend(["--break".to_string(), self.free.break_minutes.to_string()]);
+        }
         a
+    }
+
+    /// Files the flags name, to write next to the path file: the busy calendar.
+    pub fn files(&self) -> Vec<(&'static str, String)> {
+        if self.free.busy.is_empty() {
+            return Vec::new();
+        }
+        assert_eq!(self.tz, Tz::UTC, "busy events are written in UTC");
+        vec![("busy.ics", self.free.ics())]
     }
 
     /// Minutes from `--at` to midnight: no day can hold more.
@@ -234,7 +361,8 @@ impl Settings {
         (24 * 60 - self.at.hour() * 60 - self.at.minute()).min(24 * 60)
     }
 
-    /// Minutes of study on weekday `i` (Monday = 0) before days off.
+    /// Minutes of study on weekday `i` (Monday = 0) before days off and busy time: its hours,
+    /// but no more than its windows (or the time from `--at` to midnight) hold.
     pub fn weekday_minutes(&self, i: usize) -> u32 {
         if self.days.is_some_and(|d| !d[i]) {
             return 0;
@@ -244,15 +372,77 @@ impl Settings {
         } else {
             self.minutes
         };
-        m.min(self.until_midnight())
+        m.min(self.weekday_room(i))
     }
 
-    /// The capacity the contract gives `date`.
+    /// Minutes weekday `i` offers before busy time: its windows, or `--at` to midnight.
+    fn weekday_room(&self, i: usize) -> u32 {
+        match &self.free.windows {
+            Some(w) => w[i].iter().map(|(a, b)| b - a).sum(),
+            None => self.until_midnight(),
+        }
+    }
+
+    /// The gaps of `date` before busy time: its windows, or `--at` to midnight.
+    fn base_gaps(&self, date: NaiveDate) -> Vec<(u32, u32)> {
+        let i = date.weekday().num_days_from_monday() as usize;
+        match &self.free.windows {
+            Some(w) => w[i].clone(),
+            None => vec![(self.at.hour() * 60 + self.at.minute(), 24 * 60)],
+        }
+    }
+
+    /// The free gaps of `date` in minutes after its midnight: its windows (or `--at` to
+    /// midnight) minus every busy instance widened by the break on both sides. None on days
+    /// off and on days without study hours.
+    pub fn gaps(&self, date: NaiveDate) -> Vec<(u32, u32)> {
+        let i = date.weekday().num_days_from_monday() as usize;
+        if self.off.iter().any(|&(a, b)| a <= date && date <= b) || self.weekday_minutes(i) == 0 {
+            return Vec::new();
+        }
+        let midnight = date.and_time(NaiveTime::MIN);
+        let brk = i64::from(self.free.break_minutes);
+        let mut blocked: Vec<(i64, i64)> = Vec::new();
+        for e in &self.free.busy {
+            for (a, b) in e.instances() {
+                blocked.push((
+                    (a - midnight).num_minutes() - brk,
+                    (b - midnight).num_minutes() + brk,
+                ));
+            }
+        }
+        let mut out = Vec::new();
+        for (from, to) in self.base_gaps(date) {
+            // Every minute of the gap that no blocked range covers, as maximal runs.
+            let mut run: Option<u32> = None;
+            for m in from..=to {
+                let free = m < to
+                    && !blocked
+                        .iter()
+                        .any(|&(a, b)| a <= i64::from(m) && i64::from(m) < b);
+                match (free, run) {
+                    (true, None) => run = Some(m),
+                    (false, Some(a)) => {
+                        out.push((a, m));
+                        run = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// The capacity the contract gives `date`: its hours, but no more than its gaps hold.
     pub fn capacity(&self, date: NaiveDate) -> u32 {
         if self.off.iter().any(|&(a, b)| a <= date && date <= b) {
             return 0;
         }
-        self.weekday_minutes(date.weekday().num_days_from_monday() as usize)
+        let hours = self.weekday_minutes(date.weekday().num_days_from_monday() as usize);
+        if !self.free.shapes_days() {
+            return hours;
+        }
+        hours.min(self.gaps(date).iter().map(|(a, b)| b - a).sum())
     }
 
     pub fn capacity_of_day(&self, day: u32) -> u32 {
@@ -263,7 +453,8 @@ impl Settings {
         self.start + chrono::Duration::days(i64::from(day))
     }
 
-    /// The session limit: `--max-session` (default 90) capped by the largest study day.
+    /// The session limit: `--max-session` (default 90) capped by the largest study day (its
+    /// hours within its windows; busy time and days off do not count).
     pub fn session_limit(&self) -> u32 {
         let largest = (0..7).map(|i| self.weekday_minutes(i)).max().unwrap_or(0);
         self.max_session.unwrap_or(90).min(largest)

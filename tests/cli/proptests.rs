@@ -65,6 +65,7 @@ fn settings() -> impl Strategy<Value = Settings> {
                     tz,
                     max_session,
                     any_order,
+                    free: crate::model::FreeTime::default(),
                 }
             },
         )

@@ -106,6 +106,7 @@ pub fn small_settings() -> Settings {
         tz: chrono_tz::Europe::Berlin,
         max_session: Some(45),
         any_order: false,
+        free: crate::model::FreeTime::default(),
     }
 }
 

@@ -66,6 +66,7 @@ fn settings() -> impl Strategy<Value = Settings> {
             tz,
             max_session,
             any_order: false,
+            free: crate::model::FreeTime::default(),
         })
 }
 
