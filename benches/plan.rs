@@ -138,7 +138,7 @@ fn run(case: &Case, dir: &Path, time_limit: Option<&str>, timeout: Duration) -> 
     let mut killed = false;
     loop {
         // SAFETY: `pid` is our own child, not yet reaped; `status` and `usage` are valid.
-        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        let r = unsafe { libc::wait4(pid, &raw mut status, libc::WNOHANG, &raw mut usage) };
         if r == pid {
             break;
         }

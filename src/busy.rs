@@ -234,7 +234,9 @@ impl Unfolded {
             if KEPT.iter().any(|k| k.eq_ignore_ascii_case(&name)) {
                 starts.push((text.len(), i + 1));
                 text.push_str(first);
-                folded.iter().for_each(|l| text.push_str(l));
+                for l in &folded {
+                    text.push_str(l);
+                }
                 text.push_str("\r\n");
             }
         }

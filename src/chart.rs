@@ -163,6 +163,10 @@ type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 type Drawn<'a> = Result<(), DrawingAreaErrorKind<<SVGBackend<'a> as DrawingBackend>::ErrorType>>;
 
 /// Labels only on whole weeks (plotters picks "nice" steps, which may include halves).
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "plotters' label formatters take a reference"
+)]
 fn week_label(x: &f64) -> String {
     if (x - x.round()).abs() < 1e-9 && *x >= 0.0 {
         format!("{}", x.round() as i64)

@@ -125,7 +125,7 @@ pub fn analyze(
         optimal: s.optimal,
     };
     let fit = need::smallest(path, settings, None, &mut |day| {
-        on_step("the whole path", day)
+        on_step("the whole path", day);
     })?;
     // The work due by a window's end is part of the whole path, so the whole path's answer fits
     // it too and bounds its search.

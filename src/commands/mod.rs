@@ -30,7 +30,7 @@ use std::path::Path;
 /// Run one command.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Plan(args) => plan::plan(*args),
+        Command::Plan(args) => plan::plan(&args),
         Command::Show(args) => show::show(&args),
         Command::Validate(args) => info::validate(&args),
         Command::Done(args) => record::record(&args, Action::Done),
@@ -38,7 +38,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Skip(args) => record::skip(&args),
         Command::Undo(args) => record::undo(&args),
         Command::Status(args) => show::status(&args),
-        Command::Replan(args) => replan::replan(*args),
+        Command::Replan(args) => replan::replan(&args),
         Command::Import(args) => import::import(&args),
         Command::Paths(args) => info::paths(&args),
         Command::Chart(args) => show::chart(&args),

@@ -15,7 +15,7 @@ use crate::settings;
 use crate::storage::{self, Lock};
 use std::path::{Path, PathBuf};
 
-pub(super) fn plan(args: PlanArgs) -> Result<()> {
+pub(super) fn plan(args: &PlanArgs) -> Result<()> {
     let start = crate::calendar::parse_date(&args.start).map_err(|m| Error::flag("--start", m))?;
     let mut settings = settings::resolve(start, &flags(&args.availability), None, &context())?;
     let ics = ics_options(&args.output)?;
@@ -78,7 +78,7 @@ pub(super) fn plan(args: PlanArgs) -> Result<()> {
         plan,
     };
     state.refresh_done();
-    finish(state, &args.output, ics)
+    finish(state, &args.output, &ics)
 }
 
 /// The calendar flags, validated.
@@ -104,7 +104,7 @@ pub(super) fn default_ics(state: &Path, plan: &Plan) -> PathBuf {
 }
 
 /// Save the state, write the calendar, print the plan and the diagnostics.
-pub(super) fn finish(mut state: State, out: &OutputArgs, ics: IcsOptions) -> Result<()> {
+pub(super) fn finish(mut state: State, out: &OutputArgs, ics: &IcsOptions) -> Result<()> {
     // Remember the calendar options for the next replan.
     state.calendar = progress::Calendar {
         remind_minutes: ics.remind_minutes,
@@ -114,7 +114,7 @@ pub(super) fn finish(mut state: State, out: &OutputArgs, ics: IcsOptions) -> Res
     let plan = &state.plan;
     // Render and check everything first, so a failure leaves no partial output behind.
     let mut calendar = Vec::new();
-    output::ics::write_ics(plan, &ics, &mut calendar).map_err(Error::Output)?;
+    output::ics::write_ics(plan, ics, &mut calendar).map_err(Error::Output)?;
     let ics_file = state
         .calendar
         .file

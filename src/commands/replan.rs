@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::progress::Source;
 use crate::settings;
 
-pub(super) fn replan(args: ReplanArgs) -> Result<()> {
+pub(super) fn replan(args: &ReplanArgs) -> Result<()> {
     let file = &args.output.state;
     let mut ics = ics_options(&args.output)?;
     let now = now(args.output.now.as_deref())?;
@@ -48,7 +48,7 @@ pub(super) fn replan(args: ReplanArgs) -> Result<()> {
             eprintln!("  {c}");
         }
     }
-    finish(done.state, &args.output, ics)
+    finish(done.state, &args.output, &ics)
 }
 
 /// A plan's path file that is gone: say so, and how to go on.

@@ -818,10 +818,10 @@ fn unknown_prerequisite(entry: &str, own: &str, sections: &[Section]) -> String 
             );
         }
     }
-    if !candidates.is_empty() {
-        let _ = write!(message, "; did you mean {}?", candidates.join(" or "));
-    } else {
+    if candidates.is_empty() {
         message.push_str("; use the full id `section-id/item-id`");
+    } else {
+        let _ = write!(message, "; did you mean {}?", candidates.join(" or "));
     }
     message
 }

@@ -144,8 +144,8 @@ impl State {
         serde_norway::from_str::<State>(&text).map_err(|e| {
             let loc = e.location();
             state_err(
-                loc.as_ref().map(|l| l.line()),
-                loc.as_ref().map(|l| l.column()),
+                loc.as_ref().map(serde_norway::Location::line),
+                loc.as_ref().map(serde_norway::Location::column),
                 format!("is not a valid studyplan state file: {e}"),
             )
         })
@@ -179,7 +179,7 @@ pub struct ItemProgress {
 
 /// Fold the progress log into one [`ItemProgress`] per item id.
 pub fn summarize(progress: &[Entry]) -> std::collections::BTreeMap<String, ItemProgress> {
-    let mut out: std::collections::BTreeMap<String, ItemProgress> = Default::default();
+    let mut out = std::collections::BTreeMap::<String, ItemProgress>::default();
     for e in progress {
         let p = out.entry(e.item.clone()).or_default();
         match e.action {
@@ -229,7 +229,7 @@ impl State {
         let summary = summarize(&self.progress);
         let mut order: Vec<usize> = (0..self.plan.sessions.len()).collect();
         order.sort_by_key(|&i| (self.plan.sessions[i].start, self.plan.sessions[i].part));
-        let mut covered: std::collections::BTreeMap<String, u32> = Default::default();
+        let mut covered = std::collections::BTreeMap::<String, u32>::default();
         for i in order {
             let s = &mut self.plan.sessions[i];
             let p = summary.get(&s.item).copied().unwrap_or_default();
@@ -284,7 +284,7 @@ mod tests {
                     off: Vec::new(),
                     at: NaiveTime::from_hms_opt(19, 0, 0).expect("time"),
                     timezone: "Europe/Berlin".into(),
-                    free: Default::default(),
+                    free: crate::calendar::FreeTime::default(),
                 },
                 max_session: 90,
                 min_session: 15,

@@ -297,7 +297,7 @@ const PATH_ORDER_CHECKS: usize = 20_000;
 /// later one comes first in the path, if every rule and every level stays as it was.
 fn keep_path_order(problem: &Problem, days: &mut [Option<Vec<u32>>]) {
     let levels = Levels::of(problem, days);
-    let mut by_size: std::collections::BTreeMap<u32, Vec<(usize, usize)>> = Default::default();
+    let mut by_size = std::collections::BTreeMap::<u32, Vec<(usize, usize)>>::default();
     for (t, (task, d)) in problem.tasks.iter().zip(days.iter()).enumerate() {
         if d.is_some() {
             for (p, &m) in task.parts.iter().enumerate() {
@@ -348,7 +348,7 @@ fn keep_path_order(problem: &Problem, days: &mut [Option<Vec<u32>>]) {
 pub fn is_feasible(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
     let horizon = problem.capacity.len();
     let mut used = vec![0u32; horizon];
-    let mut minutes_on: std::collections::BTreeMap<u32, u32> = Default::default();
+    let mut minutes_on = std::collections::BTreeMap::<u32, u32>::default();
     let sections = problem.section_after.len();
     let mut last_required = vec![None::<u32>; sections];
     for (task, d) in problem.tasks.iter().zip(days) {
@@ -401,11 +401,11 @@ pub fn is_feasible(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
         for &j in &task.after {
             match days[j].as_ref().and_then(|d| d.last().copied()) {
                 Some(done) if done > first => return false,
-                Some(_) => {}
+                // A required task may go ahead of an optional prerequisite left out.
                 None if task.kind != Kind::Required || problem.tasks[j].kind == Kind::Required => {
                     return false
                 }
-                None => {}
+                Some(_) | None => {}
             }
         }
         let mut after = problem.section_after[task.section].clone();

@@ -124,7 +124,7 @@ impl Client {
         );
         let url = self.collection.clone();
         let mut response = self.send(
-            Method::from_bytes(b"PROPFIND").map_err(|_| self.fail(&url, None, "PROPFIND"))?,
+            Method::from_bytes(b"PROPFIND").map_err(|_| Self::fail(&url, None, "PROPFIND"))?,
             &url,
             &[
                 ("Depth", "1"),
@@ -135,7 +135,7 @@ impl Client {
         let status = response.status();
         if status != StatusCode::MULTI_STATUS {
             if status.is_success() {
-                return Err(self.fail(
+                return Err(Self::fail(
                     &url,
                     Some(status),
                     "answers PROPFIND without a WebDAV listing: this is not a CalDAV calendar collection",
@@ -150,7 +150,7 @@ impl Client {
 
     fn parse_listing(&self, url: &str, text: &str, dav_header: &str) -> Result<Listing> {
         let not_caldav = |why: &str| {
-            self.fail(
+            Self::fail(
                 url,
                 None,
                 &format!("is not a CalDAV calendar collection: {why}"),
@@ -310,16 +310,16 @@ impl Client {
         match body {
             Some(b) => builder
                 .body(b)
-                .map_err(|_| self.fail(url, None, "cannot build the request"))
+                .map_err(|_| Self::fail(url, None, "cannot build the request"))
                 .and_then(|r| self.agent.run(r).map_err(|e| self.transport(url, &e))),
             None => builder
                 .body(())
-                .map_err(|_| self.fail(url, None, "cannot build the request"))
+                .map_err(|_| Self::fail(url, None, "cannot build the request"))
                 .and_then(|r| self.agent.run(r).map_err(|e| self.transport(url, &e))),
         }
     }
 
-    fn fail(&self, url: &str, status: Option<StatusCode>, message: &str) -> Error {
+    fn fail(url: &str, status: Option<StatusCode>, message: &str) -> Error {
         Error::CalDav {
             url: url.to_string(),
             status: status.map(|s| s.as_u16()),
@@ -343,7 +343,7 @@ impl Client {
             ),
             _ => format!("the request failed ({e}); nothing is lost: run `studyplan sync` again"),
         };
-        self.fail(url, None, &message)
+        Self::fail(url, None, &message)
     }
 
     fn status_error(
@@ -396,7 +396,7 @@ impl Client {
             ),
             _ => format!("unexpected answer {} {reason}", status.as_u16()),
         };
-        self.fail(url, Some(status), &message)
+        Self::fail(url, Some(status), &message)
     }
 }
 

@@ -90,8 +90,7 @@ fn in_zone(local: NaiveDateTime, tzid: &str) -> Result<DateTime<Utc>, String> {
     let segments: Vec<&str> = trimmed.split('/').collect();
     // "Europe/Berlin", or the last one, two or three segments of a vendor prefix.
     let zone = (0..segments.len())
-        .filter_map(|i| segments[i..].join("/").parse::<chrono_tz::Tz>().ok())
-        .next()
+        .find_map(|i| segments[i..].join("/").parse::<chrono_tz::Tz>().ok())
         .ok_or_else(|| format!("its time zone {tzid:?} is not one this build knows"))?;
     // In a DST gap the wall time does not exist; in an overlap take the earlier instant,
     // as RFC 5545 §3.3.5 says.

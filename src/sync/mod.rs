@@ -193,11 +193,6 @@ impl Action {
                 | Action::Delete { .. }
         )
     }
-
-    /// Whether this step changes the saved plan (not just the bookkeeping).
-    pub fn changes_plan(&self) -> bool {
-        matches!(self, Action::Pin { .. } | Action::Removed { .. })
-    }
 }
 
 /// The resource names that must be read before [`reconcile`] can decide: ours whose ETag is

@@ -131,7 +131,6 @@ fn state_case(name: &'static str, args: &[&str], state: State, fragment: &'stati
         .names("studyplan.yaml")
 }
 
-#[allow(clippy::too_many_lines)]
 fn catalogue() -> Vec<Case> {
     let long_id = format!("{}: 1\n", "k".repeat(300));
     vec![

@@ -508,7 +508,7 @@ mod props {
             let doc = run.json();
             let busy = busy_instances(&sb.path().join("busy.ics"), tz, start);
             let brk = Duration::minutes(i64::from(break_minutes));
-            let mut by_day: std::collections::BTreeMap<NaiveDate, Vec<Timed>> = Default::default();
+            let mut by_day = std::collections::BTreeMap::<NaiveDate, Vec<Timed>>::default();
             let sessions = doc["sessions"].as_array().expect("sessions");
             prop_assert!(!sessions.is_empty());
             for s in sessions {

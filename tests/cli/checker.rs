@@ -170,7 +170,6 @@ pub fn levels(spec: &PathSpec, settings: &Settings, doc: &PlanDoc) -> Levels {
 }
 
 /// Every broken rule, as a sentence.
-#[allow(clippy::too_many_lines)]
 pub fn violations(spec: &PathSpec, settings: &Settings, doc: &PlanDoc) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     let items = spec.flat();

@@ -143,9 +143,7 @@ fn run_example(name: &str) {
         );
     }
     if !update {
-        let extra = std::fs::read_dir(&expected_dir)
-            .map(|d| d.count())
-            .unwrap_or(0);
+        let extra = std::fs::read_dir(&expected_dir).map_or(0, std::iter::Iterator::count);
         assert_eq!(
             extra,
             lines.len(),

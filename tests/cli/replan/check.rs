@@ -58,7 +58,6 @@ pub fn moved(old: &PlanDoc, new: &PlanDoc) -> Vec<(SessionDoc, SessionDoc)> {
 }
 
 /// Every broken rule, as a sentence.
-#[allow(clippy::too_many_lines)]
 pub fn violations(r: &Replan) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     let (old, new, from) = (r.old, r.new, r.from);

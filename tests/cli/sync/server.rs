@@ -169,7 +169,7 @@ pub const XANDIKOS_CALENDAR: &str = "/user/calendars/calendar/";
 pub struct Xandikos {
     child: Child,
     addr: SocketAddr,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Xandikos {
@@ -204,12 +204,8 @@ impl Xandikos {
                 .spawn()
                 .expect("start xandikos");
             let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-            let mut server = Xandikos {
-                child,
-                addr,
-                _dir: dir,
-            };
-            if wait_ready(&mut server.child, addr, server._dir.path()) {
+            let mut server = Xandikos { child, addr, dir };
+            if wait_ready(&mut server.child, addr, server.dir.path()) {
                 return server;
             }
         }
