@@ -135,8 +135,7 @@ fn round2(x: f64) -> f64 {
 /// as 85 minutes (0.01 h is 0.6 min, so two decimals always round back to the same minute).
 #[must_use]
 pub fn decimal_hours(minutes: u32) -> String {
-    let s = format!("{:.2}", f64::from(minutes) / 60.0);
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    crate::output::fmt_hours(f64::from(minutes) / 60.0)
 }
 
 /// `85` → `1 h 25 min`, `60` → `1 h`, `45` → `45 min`.

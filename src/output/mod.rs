@@ -141,6 +141,8 @@ pub(crate) fn overload_need(o: &crate::plan::Overload) -> String {
     }
 }
 
+/// Hours with at most two decimals and no trailing zeros (`1.5`, `0.75`, `2`): the one hours
+/// formatter; `need::decimal_hours` gives minutes to it.
 pub(crate) fn fmt_hours(hours: f64) -> String {
     if !hours.is_finite() {
         return "?".to_string();
