@@ -103,6 +103,10 @@ struct SummaryDto {
     late_minute_days: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     gap: Option<f64>,
+    /// Why the plan is not proven optimal when it is not the time limit (a plan too large for
+    /// the exact model, say); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
     any_order: bool,
     order_cost: Option<crate::plan::OrderCost>,
 }
@@ -156,6 +160,7 @@ impl<'a> Document<'a> {
                 optimal: s.optimal,
                 late_minute_days: s.late_minute_days,
                 gap: s.gap.and_then(finite),
+                note: s.note.clone(),
                 any_order: s.any_order,
                 order_cost: s.order_cost,
             },
@@ -391,6 +396,19 @@ mod tests {
         assert_eq!(v["summary"]["optimal"], false);
         assert_eq!(v["summary"]["required_late_minutes"], 50);
         assert_eq!(v["overloaded"][0]["needed_hours_per_day"], 1.75);
+    }
+
+    #[test]
+    fn the_summary_says_why_a_plan_is_not_proven() {
+        let mut plan = sample_plan();
+        let v: Value = serde_json::from_str(&render(&plan, None)).expect("valid JSON");
+        assert!(v["summary"].get("note").is_none());
+        plan.summary.note = Some("the plan is too large for the exact optimizer".into());
+        let v: Value = serde_json::from_str(&render(&plan, None)).expect("valid JSON");
+        assert_eq!(
+            v["summary"]["note"],
+            "the plan is too large for the exact optimizer"
+        );
     }
 
     #[test]
