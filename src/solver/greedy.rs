@@ -144,6 +144,14 @@ fn left_shifted(problem: &Problem, mut days: Vec<Option<Vec<u32>>>) -> Vec<Optio
             .filter(|&t| days[t].is_some())
             .collect();
         order.sort_by_key(|&t| (days[t].as_ref().and_then(|d| d.first().copied()), t));
+        // The last day of each section's required work, as of this pass: required work only
+        // moves earlier, so the value stays a safe bound for the optional work within the pass.
+        let mut required_done = vec![0u32; problem.section_after.len()];
+        for (task, d) in problem.tasks.iter().zip(&days) {
+            if let (Kind::Required, Some(&last)) = (task.kind, d.iter().flatten().last()) {
+                required_done[task.section] = required_done[task.section].max(last);
+            }
+        }
         let mut moved = false;
         for t in order {
             let task = &problem.tasks[t];
@@ -155,15 +163,7 @@ fn left_shifted(problem: &Problem, mut days: Vec<Option<Vec<u32>>>) -> Vec<Optio
             };
             let mut from = task.earliest().max(chains.earliest(t, &days));
             if task.kind != Kind::Required {
-                let required_done = problem
-                    .tasks
-                    .iter()
-                    .zip(&days)
-                    .filter(|(o, _)| o.section == task.section && o.kind == Kind::Required)
-                    .filter_map(|(_, d)| d.as_ref().and_then(|d| d.last().copied()))
-                    .max()
-                    .unwrap_or(0);
-                from = from.max(required_done);
+                from = from.max(required_done[task.section]);
             }
             for (&slot, &m) in current.iter().zip(&task.parts) {
                 free.give(slot as usize, m);
@@ -456,27 +456,23 @@ impl<'a> Room<'a> {
 
     /// Undo [`Room::take`].
     fn give(&mut self, s: usize, m: u32) {
-        let room = self.problem.room(m);
-        if let Some(r) = self.slot.get_mut(s) {
-            *r += room;
-        }
-        if self.problem.slots.is_some() {
-            let day = self.problem.day(s as u32) as usize;
-            if let Some(d) = self.day.get_mut(day) {
-                *d += m;
-            }
-        }
+        self.change(s, m, u32::saturating_add);
     }
 
     fn take(&mut self, s: usize, m: u32) {
+        self.change(s, m, u32::saturating_sub);
+    }
+
+    /// Apply `op` to slot `s`'s room (by the session's room) and its day's minutes.
+    fn change(&mut self, s: usize, m: u32, op: fn(u32, u32) -> u32) {
         let room = self.problem.room(m);
         if let Some(r) = self.slot.get_mut(s) {
-            *r = r.saturating_sub(room);
+            *r = op(*r, room);
         }
         if self.problem.slots.is_some() {
             let day = self.problem.day(s as u32) as usize;
             if let Some(d) = self.day.get_mut(day) {
-                *d = d.saturating_sub(m);
+                *d = op(*d, m);
             }
         }
     }

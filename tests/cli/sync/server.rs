@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use ureq::http::{Method, Request};
@@ -45,65 +45,44 @@ fn python(module: &str) -> PathBuf {
     python
 }
 
-/// A running Radicale.
-pub struct Radicale {
+/// A server process on 127.0.0.1 at a free port, with its folder and log, killed when dropped.
+struct Process {
     child: Child,
-    pub addr: SocketAddr,
+    addr: SocketAddr,
     dir: tempfile::TempDir,
 }
 
-impl Radicale {
-    /// Start Radicale with one user and one calendar, `/alice/study/`.
-    pub fn start() -> Radicale {
-        let python = python("radicale");
-        // A port taken between our probe and Radicale's bind makes it exit: try again.
+impl Process {
+    /// Run `command(folder, port)` until it listens. A port taken between our probe and the
+    /// server's bind makes it exit: try again, five times.
+    fn start(name: &str, command: impl Fn(&Path, u16) -> Command) -> Process {
         for _ in 0..5 {
             let dir = tempfile::Builder::new()
-                .prefix("studyplan-radicale-")
+                .prefix(&format!("studyplan-{name}-"))
                 .tempdir()
                 .expect("temp dir");
             let port = TcpListener::bind("127.0.0.1:0")
                 .and_then(|l| l.local_addr())
                 .expect("a free port")
                 .port();
-            let users = dir.path().join("users");
-            std::fs::write(&users, format!("{USER}:{PASSWORD}\n")).expect("users file");
-            let config = dir.path().join("config");
-            std::fs::write(
-                &config,
-                format!(
-                    "[server]\nhosts = 127.0.0.1:{port}\n\
-                     [auth]\ntype = htpasswd\nhtpasswd_filename = {}\nhtpasswd_encryption = plain\ndelay = 0\n\
-                     [rights]\ntype = owner_only\n\
-                     [storage]\nfilesystem_folder = {}\n\
-                     [web]\ntype = none\n\
-                     [logging]\nlevel = warning\n",
-                    users.display(),
-                    dir.path().join("collections").display()
-                ),
-            )
-            .expect("config file");
             let log = std::fs::File::create(dir.path().join("log")).expect("log file");
-            let child = Command::new(&python)
-                .args(["-m", "radicale", "--config"])
-                .arg(&config)
+            let child = command(dir.path(), port)
                 .stdin(Stdio::null())
                 .stdout(log.try_clone().expect("log"))
                 .stderr(log)
                 .spawn()
-                .expect("start radicale");
+                .unwrap_or_else(|e| panic!("start {name}: {e}"));
             let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-            let mut server = Radicale { child, addr, dir };
-            if server.wait_ready() {
-                server.dav().mkcalendar("/alice/study/");
-                return server;
+            let mut process = Process { child, addr, dir };
+            if process.wait_ready(name) {
+                return process;
             }
         }
-        panic!("Radicale did not start five times in a row");
+        panic!("{name} did not start five times in a row");
     }
 
     /// Poll until the port accepts connections (bounded), or the process has exited.
-    fn wait_ready(&mut self) -> bool {
+    fn wait_ready(&mut self, name: &str) -> bool {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -115,17 +94,69 @@ impl Radicale {
             std::thread::sleep(Duration::from_millis(50));
         }
         panic!(
-            "Radicale did not answer within 30 s; its log:\n{}",
+            "{name} did not answer within 30 s; its log:\n{}",
             self.log()
         );
     }
 
-    pub fn log(&self) -> String {
+    fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
     }
 
-    pub fn base(&self) -> String {
+    fn base(&self) -> String {
         format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A running Radicale.
+pub struct Radicale {
+    process: Process,
+    pub addr: SocketAddr,
+}
+
+impl Radicale {
+    /// Start Radicale with one user and one calendar, `/alice/study/`.
+    pub fn start() -> Radicale {
+        let python = python("radicale");
+        let process = Process::start("radicale", |dir, port| {
+            let users = dir.join("users");
+            std::fs::write(&users, format!("{USER}:{PASSWORD}\n")).expect("users file");
+            let config = dir.join("config");
+            std::fs::write(
+                &config,
+                format!(
+                    "[server]\nhosts = 127.0.0.1:{port}\n\
+                     [auth]\ntype = htpasswd\nhtpasswd_filename = {}\nhtpasswd_encryption = plain\ndelay = 0\n\
+                     [rights]\ntype = owner_only\n\
+                     [storage]\nfilesystem_folder = {}\n\
+                     [web]\ntype = none\n\
+                     [logging]\nlevel = warning\n",
+                    users.display(),
+                    dir.join("collections").display()
+                ),
+            )
+            .expect("config file");
+            let mut command = Command::new(&python);
+            command.args(["-m", "radicale", "--config"]).arg(&config);
+            command
+        });
+        let server = Radicale {
+            addr: process.addr,
+            process,
+        };
+        server.dav().mkcalendar("/alice/study/");
+        server
+    }
+
+    pub fn base(&self) -> String {
+        self.process.base()
     }
 
     /// The calendar studyplan syncs to.
@@ -139,53 +170,20 @@ impl Radicale {
     }
 }
 
-impl Drop for Radicale {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Poll until the port accepts connections (bounded), or the process has exited.
-fn wait_ready(child: &mut Child, addr: SocketAddr, dir: &std::path::Path) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return false;
-        }
-        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
-    panic!("the CalDAV server did not answer within 30 s; its log:\n{log}");
-}
-
 /// The calendar Xandikos makes with `--defaults`.
 pub const XANDIKOS_CALENDAR: &str = "/user/calendars/calendar/";
 
 /// A running Xandikos.
 pub struct Xandikos {
-    child: Child,
-    addr: SocketAddr,
-    dir: tempfile::TempDir,
+    process: Process,
 }
 
 impl Xandikos {
     pub fn start() -> Xandikos {
         let python = python("xandikos");
-        for _ in 0..5 {
-            let dir = tempfile::Builder::new()
-                .prefix("studyplan-xandikos-")
-                .tempdir()
-                .expect("temp dir");
-            let port = TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .expect("a free port")
-                .port();
-            let log = std::fs::File::create(dir.path().join("log")).expect("log file");
-            let child = Command::new(&python)
+        let process = Process::start("xandikos", |dir, port| {
+            let mut command = Command::new(&python);
+            command
                 .args([
                     "-m",
                     "xandikos",
@@ -194,37 +192,21 @@ impl Xandikos {
                     "--no-detect-systemd",
                 ])
                 .arg("-d")
-                .arg(dir.path().join("data"))
+                .arg(dir.join("data"))
                 .arg("--state-dir")
-                .arg(dir.path().join("state"))
-                .args(["-l", "127.0.0.1", "-p", &port.to_string()])
-                .stdin(Stdio::null())
-                .stdout(log.try_clone().expect("log"))
-                .stderr(log)
-                .spawn()
-                .expect("start xandikos");
-            let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-            let mut server = Xandikos { child, addr, dir };
-            if wait_ready(&mut server.child, addr, server.dir.path()) {
-                return server;
-            }
-        }
-        panic!("Xandikos did not start five times in a row");
+                .arg(dir.join("state"))
+                .args(["-l", "127.0.0.1", "-p", &port.to_string()]);
+            command
+        });
+        Xandikos { process }
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}{XANDIKOS_CALENDAR}", self.addr)
+        format!("{}{XANDIKOS_CALENDAR}", self.process.base())
     }
 
     pub fn dav(&self) -> Dav {
-        Dav::new(&format!("http://{}", self.addr))
-    }
-}
-
-impl Drop for Xandikos {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        Dav::new(&self.process.base())
     }
 }
 
