@@ -144,8 +144,8 @@ fn left_shifted(problem: &Problem, mut days: Vec<Option<Vec<u32>>>) -> Vec<Optio
             .filter(|&t| days[t].is_some())
             .collect();
         order.sort_by_key(|&t| (days[t].as_ref().and_then(|d| d.first().copied()), t));
-        // The last day of each section's required work, as of this pass: required work only
-        // moves earlier, so the value stays a safe bound for the optional work within the pass.
+        // The last day of each section's required work, kept up to date as tasks move (a
+        // stale, later value would hold optional work back needlessly).
         let mut required_done = vec![0u32; problem.section_after.len()];
         for (task, d) in problem.tasks.iter().zip(&days) {
             if let (Kind::Required, Some(&last)) = (task.kind, d.iter().flatten().last()) {
@@ -183,6 +183,16 @@ fn left_shifted(problem: &Problem, mut days: Vec<Option<Vec<u32>>>) -> Vec<Optio
             if chosen != current {
                 moved = true;
                 days[t] = Some(chosen);
+                if task.kind == Kind::Required {
+                    required_done[task.section] = problem
+                        .tasks
+                        .iter()
+                        .zip(&days)
+                        .filter(|(o, _)| o.section == task.section && o.kind == Kind::Required)
+                        .filter_map(|(_, d)| d.as_ref().and_then(|d| d.last().copied()))
+                        .max()
+                        .unwrap_or(0);
+                }
             }
         }
         if !moved {
