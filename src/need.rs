@@ -401,8 +401,10 @@ pub fn scaled(settings: &Settings, week: &Week, day: u32) -> Settings {
 ///
 /// When the solver breaks down.
 pub fn fits(path: &LearningPath, settings: &Settings) -> Result<(bool, bool)> {
-    let fit = schedule::required_fit(path, settings)?;
-    Ok((fit.in_window >= fit.required, fit.proven))
+    Ok(match schedule::fits_in_windows(path, settings)? {
+        Some(fits) => (fits, true),
+        None => (false, false),
+    })
 }
 
 /// The exact answer: the smallest base day (a multiple of [`STEP`] minutes) at which every

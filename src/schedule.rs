@@ -79,41 +79,21 @@ fn options(settings: &Settings, through: solver::Through) -> solver::Options {
     }
 }
 
-/// How much required work fits its windows (priority 1 only: fast, for what-if searches).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fit {
-    /// Required minutes the best plan puts inside their windows.
-    pub in_window: u32,
-    /// All required minutes of the path.
-    pub required: u32,
-    /// Whether `in_window` is proven to be the most that fits.
-    pub proven: bool,
-}
-
-/// Solve only priority 1 for `path` under `settings`.
-pub fn required_fit(path: &LearningPath, settings: &Settings) -> Result<Fit> {
+/// Whether every required item of `path` fits its window under `settings` (priority 1 at its
+/// most): `Some(answer)` when proven, `None` when the time limit ran out first.
+pub fn fits_in_windows(path: &LearningPath, settings: &Settings) -> Result<Option<bool>> {
     let limit = session_limit(settings);
     if limit == 0 {
-        return Ok(Fit {
-            in_window: 0,
-            required: path.minutes_of(Kind::Required),
-            proven: true,
-        });
+        return Ok(Some(path.minutes_of(Kind::Required) == 0));
     }
     let work = whole_path(path, limit);
     let windows = windows_of(path);
     let (problem, _) = problem(path, settings, &windows, &work, &[]);
-    let solution = solver::solve(
+    solver::fits_in_windows(
         &problem,
         &options(settings, solver::Through::RequiredInWindow),
     )
-    .map_err(too_long)?;
-    let levels = solver::Levels::of(&problem, &solution.days);
-    Ok(Fit {
-        in_window: u32::try_from(levels.required_in_window).unwrap_or(u32::MAX),
-        required: path.minutes_of(Kind::Required),
-        proven: solution.optimal,
-    })
+    .map_err(too_long)
 }
 
 /// The solver's horizon covers 40 years past the last window: work that does not fit in that is

@@ -289,6 +289,75 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
     Ok(solution)
 }
 
+/// Whether every required task can lie inside its window: priority 1 at its most, decided
+/// without optimising anything. `Some(answer)` when proven, `None` when the time limit ran
+/// out first. What-if searches (`--fit`) ask only this, for many candidate days, so it skips
+/// all that the answer does not need: optional and reference work (required work never waits
+/// for an optional item left out), late days (a schedule that fits has none), and the search
+/// for the best value (the model only has to be feasible or proven infeasible).
+pub fn fits_in_windows(problem: &Problem, options: &Options) -> Result<Option<bool>, SolveError> {
+    let required = required_only(problem);
+    let start = greedy::schedule(&required);
+    let in_window = |(t, d): (&Task, &Option<Vec<u32>>)| match (t.window, d) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some((_, end)), Some(d)) => d.iter().all(|&s| s <= end),
+    };
+    if required.tasks.iter().zip(&start).all(in_window) {
+        return Ok(Some(true));
+    }
+    if required.tasks.iter().any(|t| t.window.is_none()) {
+        // Work without a window may need days past every window, which the windows-only
+        // model below does not have: ask priority 1 in full instead.
+        let solution = solve(
+            problem,
+            &Options {
+                through: Through::RequiredInWindow,
+                ..*options
+            },
+        )?;
+        let total: u64 = required.tasks.iter().map(|t| u64::from(t.minutes())).sum();
+        let best = Levels::of(problem, &solution.days).required_in_window;
+        return Ok(if best == total {
+            Some(true)
+        } else {
+            solution.optimal.then_some(false)
+        });
+    }
+    model::fits_in_windows(&required, options).map_err(SolveError::Failed)
+}
+
+/// `problem` with its required tasks only (prerequisites, chains and sections renumbered).
+fn required_only(problem: &Problem) -> Problem {
+    let mut index = vec![None; problem.tasks.len()];
+    let mut tasks = Vec::new();
+    for (i, t) in problem.tasks.iter().enumerate() {
+        if t.kind == Kind::Required {
+            index[i] = Some(tasks.len());
+            tasks.push(Task {
+                previous: None,
+                ..t.clone()
+            });
+        }
+    }
+    for t in &mut tasks {
+        t.after = t.after.iter().filter_map(|&j| index[j]).collect();
+    }
+    let chains = problem
+        .chains
+        .iter()
+        .map(|c| c.iter().filter_map(|&t| index[t]).collect::<Vec<_>>())
+        .filter(|c| c.len() > 1)
+        .collect();
+    Problem {
+        capacity: problem.capacity.clone(),
+        tasks,
+        section_after: problem.section_after.clone(),
+        chains,
+        slots: problem.slots.clone(),
+    }
+}
+
 /// Checks [`keep_path_order`] may spend: each is a pass over the plan.
 const PATH_ORDER_CHECKS: usize = 20_000;
 

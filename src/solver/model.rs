@@ -1623,6 +1623,55 @@ fn solve_level(
     Ok(LevelResult { x, proven, gap })
 }
 
+/// Whether a schedule of `problem` (required tasks only, every one with a window) has all of
+/// them inside their windows: the model without late days, with nothing to optimise, is
+/// feasible. See [`super::fits_in_windows`].
+pub(super) fn fits_in_windows(
+    problem: &Problem,
+    options: &Options,
+) -> Result<Option<bool>, String> {
+    let last_window = problem
+        .tasks
+        .iter()
+        .filter_map(|t| t.window.map(|w| w.1))
+        .max()
+        .unwrap_or(0);
+    if problem.tasks.is_empty() {
+        return Ok(Some(true));
+    }
+    let horizon = (problem.last_slot_within(last_window, 0) + 1).min(problem.capacity.len() as u32);
+    if own_class_columns(problem, horizon, 0) > MAX_COLUMNS {
+        return Ok(None);
+    }
+    let m = Model::build(problem, horizon, 0);
+    let nothing = Objective {
+        level: Level::RequiredInWindow,
+        sense: Sense::Max,
+        lin: Vec::new(),
+        offset: 0.0,
+        bound: None,
+    };
+    let mut model = highs_model(&m, &nothing, &[], View::Whole)?;
+    option(&mut model, "output_flag", options.solver_log)?;
+    option(&mut model, "log_to_console", options.solver_log)?;
+    option(&mut model, "time_limit", options.time_limit.max(0.01))?;
+    option(&mut model, "threads", 1)?;
+    // As in `solve_level`: no probing, and no enumeration (HiGHS issue #3216 cut off feasible
+    // points, which here would read as "does not fit").
+    option(&mut model, "presolve_rule_off", (1 << 15) | (1 << 16))?;
+    let solved = model
+        .try_solve()
+        .map_err(|e| format!("HiGHS failed while fitting the required work: {e:?}"))?;
+    Ok(match solved.status() {
+        HighsModelStatus::Optimal => Some(true),
+        // Every column is bounded, so "unbounded or infeasible" is infeasible.
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => Some(false),
+        // No columns: no task has a day in its window.
+        HighsModelStatus::ModelEmpty => Some(problem.tasks.is_empty()),
+        _ => None,
+    })
+}
+
 /// Days needed so that no optimum of interest can lie beyond: past every window end and the
 /// greedy schedule's last day, with a week of slack.
 fn horizon_for(problem: &Problem, greedy: &[Option<Vec<u32>>]) -> u32 {
@@ -2017,6 +2066,46 @@ mod tests {
                 Levels::of(&problem, &pooled.days),
                 Levels::of(&problem, &unpooled.days)
             );
+        }
+
+        /// The yes-or-no "does every required task fit its window" agrees with level 1
+        /// optimised in full, with and without prerequisites on optional work.
+        #[test]
+        fn the_fit_decision_agrees_with_level_one(
+            problem in problems(),
+            links in prop::collection::vec((0usize..20, 0usize..20), 0..4),
+        ) {
+            let mut problem = problem;
+            let n = problem.tasks.len();
+            for (a, b) in links {
+                // Prerequisites only backwards in the path, as the path reader allows.
+                let (a, b) = (a % n, b % n);
+                if b < a {
+                    problem.tasks[a].after.push(b);
+                }
+            }
+            let start = greedy::schedule(&problem);
+            prop_assume!(is_feasible(&problem, &start));
+            let options = Options {
+                through: crate::solver::Through::RequiredInWindow,
+                ..options()
+            };
+            let full = crate::solver::solve(&problem, &options).expect("level 1");
+            prop_assert!(full.optimal);
+            let total: u64 = problem
+                .tasks
+                .iter()
+                .filter(|t| t.kind == Kind::Required)
+                .map(|t| u64::from(t.minutes()))
+                .sum();
+            let fits = Levels::of(&problem, &full.days).required_in_window == total;
+            prop_assert_eq!(
+                crate::solver::fits_in_windows(&problem, &options).expect("decision"),
+                Some(fits)
+            );
+            // The model on its own, also where the greedy already answers "yes".
+            let required = crate::solver::required_only(&problem);
+            prop_assert_eq!(fits_in_windows(&required, &options), Ok(Some(fits)));
         }
     }
 }
