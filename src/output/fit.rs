@@ -78,12 +78,12 @@ pub fn write_text(w: &WhatIf, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     writeln!(out)?;
-    write_needed(
-        out,
-        "Every required item fits its window with at least",
-        &w.fit,
-        "",
-    )?;
+    let heading = if g.within_windows {
+        "Every required item fits its window, within your study windows, with at least"
+    } else {
+        "Every required item fits its window with at least"
+    };
+    write_needed(out, heading, &w.fit, "")?;
     if !w.windows.is_empty() {
         writeln!(out)?;
         writeln!(

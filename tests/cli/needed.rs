@@ -172,6 +172,16 @@ fn fit_and_status_count_hours_within_the_windows_and_around_busy_time() {
     assert_eq!(fit["fit"]["possible"], true, "{fit:#}");
     assert_eq!(minutes(&fit["fit"]["hours"])[0], 60, "{fit:#}");
     assert_eq!(fit["at_given_hours"]["within_windows"], true);
+    let text = sb
+        .plan("week.yaml", &[&WINDOW[..], &["--fit"]].concat())
+        .ok();
+    assert!(
+        text.stdout.contains(
+            "Every required item fits its window, within your study windows, with at least: 1 h"
+        ),
+        "{}",
+        text.stdout
+    );
     sb.plan("week.yaml", &[&WINDOW[..], &["--no-ics"]].concat())
         .ok();
     let status = sb
