@@ -90,6 +90,62 @@ fn generated_path(items: usize) -> String {
     y
 }
 
+/// A path like the bundled one (issue 11's generated paths): 12 sections of 8 to 20 items of
+/// 5 to 60 minutes (multiples of 5), kinds about 6:4:1 required, optional, reference, and
+/// overlapping windows: section `s` starts in week `s + 1` and lasts one to three weeks.
+fn generated_twelve(seed: u64) -> String {
+    let mut rng = Rng(seed);
+    let mut y = format!(
+        "id: generated-12-{seed}\ntitle: Generated Path {seed}\nsummary: 12 sections, seeded\nsections:\n"
+    );
+    for s in 1..=12 {
+        let last = s + rng.range(0, 2);
+        let weeks = if last == s {
+            s.to_string()
+        } else {
+            format!("{s}-{last}")
+        };
+        let _ = writeln!(
+            y,
+            "  - id: section-{s:02}\n    title: Section {s}\n    weeks: {weeks}\n    items:"
+        );
+        for i in 1..=rng.range(8, 20) {
+            let kind = match rng.range(0, 10) {
+                0..=5 => "required",
+                6..=9 => "optional",
+                _ => "reference",
+            };
+            let minutes = 5 * rng.range(1, 12);
+            let _ = writeln!(
+                y,
+                "      - id: item-{i:02}\n        title: Topic {i} of section {s}\n        kind: {kind}\n        minutes: {minutes}"
+            );
+        }
+    }
+    y
+}
+
+/// Five generated 12-section paths at the weekday and weekend hours issue 11 names (0.35 to
+/// 1 h on weekdays, 0.5 to 2 h at weekends).
+fn generated_twelves(dir: &Path) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for seed in 1..=5 {
+        let file = dir.join(format!("generated-12-{seed}.yaml"));
+        std::fs::write(&file, generated_twelve(seed)).expect("write a generated path");
+        let items = generated_twelve(seed).matches("kind:").count();
+        for (weekday, weekend) in [("0.35", "0.5"), ("0.5", "1"), ("0.75", "1.5"), ("1", "2")] {
+            cases.push(Case {
+                name: format!("generated-12-{seed}@{weekday}h+{weekend}h"),
+                path: file.display().to_string(),
+                items,
+                hours: weekday.into(),
+                extra: vec!["--weekend-hours".into(), weekend.into()],
+            });
+        }
+    }
+    cases
+}
+
 #[expect(
     clippy::zombie_processes,
     reason = "the child is reaped with libc::wait4, which also reports its peak memory"
@@ -249,6 +305,9 @@ fn main() {
     }
     if filters.iter().any(|f| f.contains("sweep")) {
         cases.extend(sweep());
+    }
+    if filters.iter().any(|f| f.contains("generated-12")) {
+        cases.extend(generated_twelves(dir.path()));
     }
     cases.retain(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())));
 
