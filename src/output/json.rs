@@ -118,6 +118,9 @@ struct OverloadDto<'a> {
     window_end: String,
     late_minutes: u32,
     needed_hours_per_day: f64,
+    /// The same as stderr says it: per weekday when the week has several day lengths, or why
+    /// no hours are enough (where `needed_hours_per_day` is 24).
+    needed: &'a str,
 }
 
 fn date(d: NaiveDate) -> String {
@@ -237,6 +240,7 @@ impl<'a> From<&'a Overload> for OverloadDto<'a> {
             late_minutes: o.late_minutes,
             // Two decimals are plenty for "how many hours a day"; keeps the JSON readable.
             needed_hours_per_day: (o.needed_hours_per_day * 100.0).round() / 100.0,
+            needed: &o.needed,
         }
     }
 }
@@ -396,6 +400,10 @@ mod tests {
         assert_eq!(v["summary"]["optimal"], false);
         assert_eq!(v["summary"]["required_late_minutes"], 50);
         assert_eq!(v["overloaded"][0]["needed_hours_per_day"], 1.75);
+        assert_eq!(
+            v["overloaded"][0]["needed"],
+            "at least 1 h 45 min every day"
+        );
     }
 
     #[test]

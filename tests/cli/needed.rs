@@ -75,8 +75,11 @@ fn regression_plan_fit_and_status_agree_on_the_hours_needed() {
         if o["window_end"] == "2027-02-22" {
             assert_eq!(h, bound, "{o}");
         }
+        // The JSON says what stderr says.
+        let needed = o["needed"].as_str().expect("needed");
+        assert!(needed.starts_with("at least "), "{o}");
         let line = format!(
-            "  {} ({} – {}): {} min late; the work due by its end needs at least ",
+            "  {} ({} – {}): {} min late; the work due by its end needs {needed}",
             o["section"].as_str().unwrap(),
             o["window_start"].as_str().unwrap(),
             o["window_end"].as_str().unwrap(),
