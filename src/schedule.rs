@@ -420,12 +420,25 @@ fn problem(
             .minutes_on(date)
             .saturating_sub(used.get(&date).copied().unwrap_or(0))
     };
+    // The longest session a day holds: with study windows or busy time, no more than its
+    // longest free gap (a day of 30 minutes in two 15-minute gaps holds no 20-minute part).
+    let longest = |d: u32, c: u32| {
+        if !avail.free.shapes_days() {
+            return c;
+        }
+        let gap = avail
+            .gaps_on(avail.date(d))
+            .iter()
+            .map(|g| g.minutes())
+            .max();
+        c.min(gap.unwrap_or(0))
+    };
     let mut capacity: Vec<u32> = (0..from).map(cap).collect();
     let (mut big_days, mut total) = (0usize, 0u64);
     let mut d = from;
     while (big_days < sessions || total < minutes) && d < from + 40 * 366 {
         let c = cap(d);
-        if c >= largest {
+        if longest(d, c) >= largest {
             big_days += 1;
         }
         total += u64::from(c);

@@ -844,6 +844,50 @@ fn regression_presolve_enumeration_lost_the_earliness_optimum_with_prerequisites
     assert_eq!(v.tuple(), (41, 72, 29, 0, 839));
 }
 
+/// Found by the random test: every part here is longer than the 15-minute gaps of Tuesdays and
+/// Sundays, so only Mondays hold them, one a week. The planner's horizon counted a day as able
+/// to hold a part by its study minutes (30) instead of its longest gap, fell short after the
+/// windows, and the plan failed with "does not fit in 40 years".
+#[test]
+fn regression_the_horizon_counts_days_whose_gaps_hold_a_part() {
+    let spec = path(
+        "gaps",
+        vec![
+            section(
+                "s1",
+                Some((1, 1)),
+                vec![item("i1", Kind::Required, 62, &[])],
+            ),
+            section(
+                "s2",
+                Some((2, 2)),
+                vec![
+                    item("i1", Kind::Required, 50, &[]),
+                    item("i2", Kind::Required, 20, &["s1/i1"]),
+                ],
+            ),
+        ],
+    );
+    let mut settings = Settings::daily("2026-09-30", 30);
+    settings.days = Some([true, true, false, false, false, false, true]);
+    let monday = vec![(17 * 60 + 30, 18 * 60 + 30)];
+    let short = vec![(7 * 60 + 45, 8 * 60), (17 * 60, 17 * 60 + 15)];
+    settings.free.windows = Some([
+        monday.clone(),
+        short.clone(),
+        monday.clone(),
+        monday.clone(),
+        short.clone(),
+        monday,
+        short,
+    ]);
+    settings.free.break_minutes = 10;
+    let v = assert_optimal(&spec, &settings);
+    // Six parts of 20 to 25 minutes, one a Monday: each window's one Monday holds a part in
+    // the window (21 minutes of s1/i1 on Oct 5, 25 of s2/i1 on Oct 12), the rest go late.
+    assert_eq!(v.tuple().0, 21 + 25);
+}
+
 /// An item longer than the session limit is split, and the part that does not fit its window
 /// goes late; where it goes depends on the room the next section leaves.
 #[test]
