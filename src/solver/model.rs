@@ -1738,8 +1738,14 @@ pub(super) fn solve(
             .max()
             .unwrap_or(0);
         // A proven optimum that reaches the last week may want more days: widen and solve
-        // again. (An unproven one says nothing about the horizon, and no time is left.)
-        if result.optimal && problem.last_slot_within(last, 7) >= horizon && horizon < len {
+        // again. So may one that leaves out work without an end (optional work of a section
+        // without weeks) that empty days past the horizon could hold. (An unproven one says
+        // nothing about the horizon, and no time is left.)
+        if result.optimal
+            && horizon < len
+            && (problem.last_slot_within(last, 7) >= horizon
+                || left_out_for_want_of_days(problem, &result.days, horizon))
+        {
             horizon = (horizon * 2).min(len);
             continue;
         }
@@ -1748,6 +1754,20 @@ pub(super) fn solve(
 }
 
 /// Most days any required session is past its window's end.
+/// Whether `days` leaves out a task that may run past `horizon` and whose every part some slot
+/// after it holds: more days might let it in. (A part no slot can hold never gets in.)
+fn left_out_for_want_of_days(problem: &Problem, days: &[Option<Vec<u32>>], horizon: u32) -> bool {
+    let len = problem.capacity.len() as u32;
+    problem.tasks.iter().zip(days).any(|(task, d)| {
+        d.is_none()
+            && task.latest_for_optional().is_none_or(|end| end >= horizon)
+            && task
+                .parts
+                .iter()
+                .all(|&size| (horizon..len).any(|slot| fits(problem, slot, size).is_some()))
+    })
+}
+
 fn lateness(problem: &Problem, days: &[Option<Vec<u32>>]) -> u32 {
     problem
         .tasks
