@@ -385,6 +385,7 @@ impl Model {
     }
 
     fn make_variables(&mut self, problem: &Problem, horizon: u32, late_limit: u32) {
+        let reachable = earliest_by_capacity(problem);
         for c in 0..self.classes.len() {
             let rep = &problem.tasks[self.classes[c].tasks[0]];
             let n = self.classes[c].tasks.len() as f64;
@@ -398,9 +399,16 @@ impl Model {
             }
             .min(horizon - 1);
             let mut per_part = Vec::with_capacity(k as usize);
+            // The earliest slot any task of the class can start in.
+            let first = self.classes[c]
+                .tasks
+                .iter()
+                .map(|&t| reachable[t])
+                .min()
+                .unwrap_or(0);
             for (p, &size) in rep.parts.iter().enumerate() {
                 let p = p as u32;
-                let lo = rep.earliest() + p;
+                let lo = first + p;
                 let hi = last.saturating_sub(k - 1 - p);
                 let mut days = Vec::new();
                 if lo <= hi && last + 1 >= k {
@@ -1621,6 +1629,70 @@ fn solve_level(
         start.to_vec()
     };
     Ok(LevelResult { x, proven, gap })
+}
+
+/// The first slot each task's first part can be on, from the room of the slots alone. Two
+/// rules put work before a task, and all of it must fit from the earliest release of that work
+/// up to the task's own first slot (same slot included):
+/// - in a chain of required tasks (all scheduled), the first parts of the tasks before it and
+///   its own;
+/// - for optional and reference work, every part of its section's required work (which is
+///   always scheduled and finished before it starts) and its own first part.
+///
+/// Columns before that slot can never be used; leaving them out keeps the LP from starting a
+/// later task "partly" where the work before it cannot yet be done.
+fn earliest_by_capacity(problem: &Problem) -> Vec<u32> {
+    let mut out: Vec<u32> = problem.tasks.iter().map(super::Task::earliest).collect();
+    // cum[s] = room of slots 0..s.
+    let mut cum = vec![0u64; problem.capacity.len() + 1];
+    for (s, &c) in problem.capacity.iter().enumerate() {
+        cum[s + 1] = cum[s] + u64::from(c);
+    }
+    let horizon = problem.capacity.len() as u32;
+    // The first slot `s ≥ from` with the room of `from..=s` at least `need`.
+    let reach = |from: u32, need: u64| -> u32 {
+        let base = cum[(from as usize).min(cum.len() - 1)];
+        let i = cum.partition_point(|&x| x < base + need);
+        (i as u32).saturating_sub(1).max(from).min(horizon)
+    };
+    let first_room = |t: usize| u64::from(problem.room(problem.tasks[t].parts[0]));
+    for chain in &problem.chains {
+        if !chain
+            .iter()
+            .all(|&t| problem.tasks[t].kind == Kind::Required)
+        {
+            continue;
+        }
+        let Some(from) = chain.iter().map(|&t| problem.tasks[t].earliest()).min() else {
+            continue;
+        };
+        let mut need = 0;
+        for &t in chain {
+            need += first_room(t);
+            out[t] = out[t].max(reach(from, need));
+        }
+    }
+    for section in 0..problem.section_after.len() {
+        let required: Vec<usize> = (0..problem.tasks.len())
+            .filter(|&t| {
+                problem.tasks[t].section == section && problem.tasks[t].kind == Kind::Required
+            })
+            .collect();
+        let Some(from) = required.iter().map(|&t| problem.tasks[t].earliest()).min() else {
+            continue;
+        };
+        let need: u64 = required
+            .iter()
+            .flat_map(|&t| &problem.tasks[t].parts)
+            .map(|&m| u64::from(problem.room(m)))
+            .sum();
+        for (t, task) in problem.tasks.iter().enumerate() {
+            if task.section == section && task.kind != Kind::Required {
+                out[t] = out[t].max(reach(from, need + first_room(t)));
+            }
+        }
+    }
+    out
 }
 
 /// Whether a schedule of `problem` (required tasks only, every one with a window) has all of
