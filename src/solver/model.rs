@@ -1438,12 +1438,21 @@ enum View {
     WithoutLateWork,
 }
 
-/// The HiGHS model of one level: every row, the fixes of the levels before, this objective.
+/// The HiGHS model of one level: every row, the fixes of the levels before, this objective;
+/// with the options every solve here shares: one thread, `seconds` at most, HiGHS's own log
+/// only when asked, and two presolve rules off:
+/// - probing (rule 15) took half of every level's time on the bundled path and proved nothing
+///   the cut loop does not (measured 8.0 s → 4.6 s at 0.5 h a day);
+/// - enumeration (rule 16) cuts off optimal solutions in this HiGHS (its issue #3216: an
+///   equality clique dropped as redundant), which the exhaustive test in tests/cli/optimum.rs
+///   caught as plans claimed optimal one or three minute-days early.
 fn highs_model(
     m: &Model,
     objective: &Objective,
     fixes: &[Constraint],
     view: View,
+    seconds: f64,
+    log: bool,
 ) -> Result<highs::Model, String> {
     let expr = m.expr(&objective.lin);
     let vars = m.vars.clone();
@@ -1480,8 +1489,15 @@ fn highs_model(
     }
     // Options go on the HiGHS model itself: good_lp applies its own option map only in
     // `solve()`, which we bypass to read the gap and to pass the warm start.
-    pb.try_into_inner()
-        .map_err(|e| format!("cannot build the model: {e}"))
+    let mut model = pb
+        .try_into_inner()
+        .map_err(|e| format!("cannot build the model: {e}"))?;
+    option(&mut model, "output_flag", log)?;
+    option(&mut model, "log_to_console", log)?;
+    option(&mut model, "time_limit", seconds.max(0.01))?;
+    option(&mut model, "threads", 1)?;
+    option(&mut model, "presolve_rule_off", (1 << 15) | (1 << 16))?;
+    Ok(model)
 }
 
 /// The LP relaxation of a level: its optimum and every column's reduced cost.
@@ -1499,13 +1515,9 @@ fn relax(
     seconds: f64,
     log: bool,
 ) -> Option<Relaxation> {
-    let mut model = highs_model(m, objective, fixes, view).ok()?;
     // A relaxation that runs out of time proves nothing, and the MIP then gets no time.
-    option(&mut model, "time_limit", seconds.max(0.01)).ok()?;
-    option(&mut model, "output_flag", log).ok()?;
-    option(&mut model, "log_to_console", log).ok()?;
+    let mut model = highs_model(m, objective, fixes, view, seconds, log).ok()?;
     option(&mut model, "solve_relaxation", true).ok()?;
-    option(&mut model, "threads", 1).ok()?;
     let solved = model.try_solve().ok()?;
     if solved.status() != HighsModelStatus::Optimal {
         return None;
@@ -1565,21 +1577,10 @@ fn solve_level(
     seconds: f64,
     log: bool,
 ) -> Result<LevelResult, String> {
-    let mut model = highs_model(m, objective, fixes, view)?;
-    option(&mut model, "output_flag", log)?;
-    option(&mut model, "log_to_console", log)?;
+    let mut model = highs_model(m, objective, fixes, view, seconds, log)?;
     option(&mut model, "mip_rel_gap", 0.0)?;
     // Objectives are integral: a gap below 1 proves optimality.
     option(&mut model, "mip_abs_gap", 0.999)?;
-    option(&mut model, "time_limit", seconds.max(0.01))?;
-    option(&mut model, "threads", 1)?;
-    // Presolve rules off:
-    // - probing (rule 15) took half of every level's time on the bundled path and proved
-    //   nothing the cut loop does not (measured 8.0 s → 4.6 s at 0.5 h a day);
-    // - enumeration (rule 16) cuts off optimal solutions in this HiGHS (its issue #3216: an
-    //   equality clique dropped as redundant), which the exhaustive test in
-    //   tests/cli/optimum.rs caught as plans claimed optimal one or three minute-days early.
-    option(&mut model, "presolve_rule_off", (1 << 15) | (1 << 16))?;
     if !m.presolve(objective.level) {
         option(&mut model, "presolve", "off")?;
     }
@@ -1702,16 +1703,11 @@ pub(super) fn fits_in_windows(
     problem: &Problem,
     options: &Options,
 ) -> Result<Option<bool>, String> {
-    let last_window = problem
-        .tasks
-        .iter()
-        .filter_map(|t| t.window.map(|w| w.1))
-        .max()
-        .unwrap_or(0);
     if problem.tasks.is_empty() {
         return Ok(Some(true));
     }
-    let horizon = (problem.last_slot_within(last_window, 0) + 1).min(problem.capacity.len() as u32);
+    let horizon = (problem.last_slot_within(last_window_end(problem), 0) + 1)
+        .min(problem.capacity.len() as u32);
     if own_class_columns(problem, horizon, 0) > MAX_COLUMNS {
         return Ok(None);
     }
@@ -1723,36 +1719,44 @@ pub(super) fn fits_in_windows(
         offset: 0.0,
         bound: None,
     };
-    let mut model = highs_model(&m, &nothing, &[], View::Whole)?;
-    option(&mut model, "output_flag", options.solver_log)?;
-    option(&mut model, "log_to_console", options.solver_log)?;
-    option(&mut model, "time_limit", options.time_limit.max(0.01))?;
-    option(&mut model, "threads", 1)?;
-    // As in `solve_level`: no probing, and no enumeration (HiGHS issue #3216 cut off feasible
-    // points, which here would read as "does not fit").
-    option(&mut model, "presolve_rule_off", (1 << 15) | (1 << 16))?;
+    // Without enumeration (see `highs_model`), since a feasible point cut off would read as
+    // "does not fit".
+    let model = highs_model(
+        &m,
+        &nothing,
+        &[],
+        View::Whole,
+        options.time_limit,
+        options.solver_log,
+    )?;
     let solved = model
         .try_solve()
         .map_err(|e| format!("HiGHS failed while fitting the required work: {e:?}"))?;
     Ok(match solved.status() {
         HighsModelStatus::Optimal => Some(true),
-        // Every column is bounded, so "unbounded or infeasible" is infeasible.
-        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => Some(false),
-        // No columns: no task has a day in its window.
-        HighsModelStatus::ModelEmpty => Some(problem.tasks.is_empty()),
+        // Every column is bounded, so "unbounded or infeasible" is infeasible; and with no
+        // columns at all (there are tasks), none has a day in its window.
+        HighsModelStatus::Infeasible
+        | HighsModelStatus::UnboundedOrInfeasible
+        | HighsModelStatus::ModelEmpty => Some(false),
         _ => None,
     })
+}
+
+/// The last slot of any task's window (0 when no task has one).
+fn last_window_end(problem: &Problem) -> u32 {
+    problem
+        .tasks
+        .iter()
+        .filter_map(|t| t.window.map(|w| w.1))
+        .max()
+        .unwrap_or(0)
 }
 
 /// Days needed so that no optimum of interest can lie beyond: past every window end and the
 /// greedy schedule's last day, with a week of slack.
 fn horizon_for(problem: &Problem, greedy: &[Option<Vec<u32>>]) -> u32 {
-    let last_window = problem
-        .tasks
-        .iter()
-        .filter_map(|t| t.window.map(|w| w.1))
-        .max()
-        .unwrap_or(0);
+    let last_window = last_window_end(problem);
     let last_greedy = greedy
         .iter()
         .flatten()
