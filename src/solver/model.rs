@@ -859,9 +859,7 @@ impl Model {
                                     stepwise = stepwise
                                         .and_then(|s| latest(first_room(t) + first_room(t + 1), s));
                                 }
-                                if direct.map(i64::from).unwrap_or(-1)
-                                    >= stepwise.map(i64::from).unwrap_or(-1)
-                                {
+                                if direct.map_or(-1, i64::from) >= stepwise.map_or(-1, i64::from) {
                                     continue;
                                 }
                             }
