@@ -2046,6 +2046,18 @@ fn solve_with_horizon(
                 }
             }
         }
+        if objective.level == Level::SessionsKept {
+            // The levels above may have moved sessions that can go back.
+            let days = m.days_of(problem, &x);
+            let restored = super::greedy::restore_previous(problem, &days);
+            if restored != days {
+                if let Some(y) = m.columns_of(problem, &restored) {
+                    if eval(&objective.lin, &y) > eval(&objective.lin, &x) + 0.5 {
+                        x = y;
+                    }
+                }
+            }
+        }
         let value = eval(&objective.lin, &x) + objective.offset;
         let at_bound = objective.bound.is_some_and(|b| match objective.sense {
             Sense::Max => value >= b - 0.5,
