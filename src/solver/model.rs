@@ -1440,6 +1440,69 @@ fn level_gap(highs: f64, value: f64, lp_bound: f64) -> f64 {
     }
 }
 
+/// Sections whose columns each neighbourhood of [`by_sections`] leaves free.
+const SECTIONS_FREED: usize = 2;
+/// Seconds each neighbourhood of [`by_sections`] may take.
+const NEIGHBOURHOOD_SECONDS: f64 = 1.0;
+
+/// A search by neighbourhoods: every column of all sections but [`SECTIONS_FREED`] neighbours
+/// held where `x` has it, the level solved on what is left (small enough for HiGHS to prove in
+/// a fraction of a second), for each pair of neighbours in turn, until a whole round finds
+/// nothing better or `seconds` are used. Where the whole level's search stalls on the start
+/// this finds better plans fast: on the bundled path at 0.75 h a day the optional level went
+/// from 775 minutes to 855 in 6 s, where the whole model's search had found 850 after 113 s.
+/// Only ever better than `x`; it proves nothing.
+fn by_sections(
+    m: &Model,
+    problem: &Problem,
+    objective: &Objective,
+    fixes: &[Constraint],
+    x: &[f64],
+    seconds: f64,
+) -> Vec<f64> {
+    let began = Instant::now();
+    let sections = problem.section_after.len();
+    let mut x = x.to_vec();
+    let better = |a: f64, b: f64| match objective.sense {
+        Sense::Max => a > b + 0.5,
+        Sense::Min => a < b - 0.5,
+    };
+    let (mut first, mut without_gain) = (0, 0);
+    while without_gain < sections {
+        let left = seconds - began.elapsed().as_secs_f64();
+        if left < 0.05 {
+            break;
+        }
+        let freed = |s: usize| (s + sections - first) % sections < SECTIONS_FREED;
+        let mut held = fixes.to_vec();
+        let mut hold = |col: usize| held.push(Expression::from(m.cols[col]).eq(x[col].round()));
+        for class in &m.classes {
+            if !freed(problem.tasks[class.tasks[0]].section) {
+                class.vars.iter().flatten().for_each(|v| hold(v.1));
+            }
+        }
+        // Late sessions pooled across sections stay where they are.
+        m.pools.iter().flat_map(|p| &p.vars).for_each(|v| hold(v.1));
+        match solve_level(
+            m,
+            objective,
+            &held,
+            View::Whole,
+            &x,
+            left.min(NEIGHBOURHOOD_SECONDS),
+            false,
+        ) {
+            Ok(r) if better(eval(&objective.lin, &r.x), eval(&objective.lin, &x)) => {
+                x = r.x;
+                without_gain = 0;
+            }
+            _ => without_gain += 1,
+        }
+        first = (first + 1) % sections;
+    }
+    x
+}
+
 /// Below this many late columns level 1 is solved on the whole model: it is fast either way,
 /// and the whole model's reduced costs fix more columns for the levels after (measured on the
 /// bundled path: relaxing pays from 0.45 h a day down, where 2,464 of 8,701 columns are late;
@@ -2076,10 +2139,44 @@ fn solve_with_horizon(
                 {
                     outcome = required_relaxed(&m, problem, objective, &fixes, &x, left, options);
                 }
-                let (r, relaxation) = outcome.unwrap_or_else(|| {
+                // Levels the search by sections helps get half the time first (see
+                // [`by_sections`]).
+                let searched = matches!(
+                    objective.level,
+                    Level::LateMinuteDays | Level::OptionalThenReference
+                ) && problem.section_after.len() > SECTIONS_FREED;
+                let (mut r, relaxation) = outcome.unwrap_or_else(|| {
                     let left = options.time_limit - began.elapsed().as_secs_f64();
-                    run_level(&m, objective, &fixes, View::Whole, &x, left, options)
+                    let share = if searched { 0.5 } else { 1.0 };
+                    run_level(
+                        &m,
+                        objective,
+                        &fixes,
+                        View::Whole,
+                        &x,
+                        left * share,
+                        options,
+                    )
                 });
+                if searched && !r.proven {
+                    let left = options.time_limit - began.elapsed().as_secs_f64();
+                    let y = by_sections(&m, problem, objective, &fixes, &r.x, left);
+                    let left = options.time_limit - began.elapsed().as_secs_f64();
+                    if left > 0.5 {
+                        // The whole level again, from the better plan.
+                        if let Ok(again) =
+                            solve_level(&m, objective, &fixes, View::Whole, &y, left, false)
+                        {
+                            r = again;
+                        }
+                    } else {
+                        r.x = y;
+                    }
+                    if let Some(lp) = &relaxation {
+                        let value = eval(&objective.lin, &r.x) + objective.offset;
+                        r.gap = level_gap(r.gap, value, lp.value + objective.offset);
+                    }
+                }
                 lp = relaxation;
                 if options.verbose {
                     eprintln!(
@@ -2235,6 +2332,35 @@ mod tests {
                 eval(&objective.lin, &relaxed.x).round()
             );
             prop_assert!(is_feasible(&problem, &m.days_of(&problem, &relaxed.x)));
+        }
+
+        /// The search by sections keeps every rule and never loses at the level it searches,
+        /// and with the level's optimum fixed first it finds nothing better than it.
+        #[test]
+        fn the_search_by_sections_keeps_the_rules(problem in problems()) {
+            let start = greedy::schedule(&problem);
+            prop_assume!(is_feasible(&problem, &start));
+            prop_assume!(problem.section_after.len() > SECTIONS_FREED);
+            let horizon = problem.capacity.len() as u32;
+            let m = Model::build(&problem, horizon, u32::MAX);
+            let x = m.columns_of(&problem, &start).expect("the greedy fits the model");
+            let searched = |o: &&Objective| {
+                matches!(o.level, Level::LateMinuteDays | Level::OptionalThenReference)
+            };
+            for objective in m.objectives.iter().filter(searched) {
+                let y = by_sections(&m, &problem, objective, &[], &x, 30.0);
+                prop_assert!(is_feasible(&problem, &m.days_of(&problem, &y)));
+                let (a, b) = (eval(&objective.lin, &x), eval(&objective.lin, &y));
+                match objective.sense {
+                    Sense::Max => prop_assert!(b >= a - 1e-6),
+                    Sense::Min => prop_assert!(b <= a + 1e-6),
+                }
+                let best = solve_level(&m, objective, &[], View::Whole, &y, 60.0, false)
+                    .expect("the level");
+                prop_assert!(best.proven);
+                let z = by_sections(&m, &problem, objective, &[], &best.x, 30.0);
+                prop_assert!((eval(&objective.lin, &z) - eval(&objective.lin, &best.x)).abs() < 0.5);
+            }
         }
 
         /// Pooled late sessions give the same optimum at every level as one column per class
