@@ -209,11 +209,7 @@ pub fn keep_previous(problem: &Problem) -> Vec<Option<Vec<u32>>> {
     let seed: Vec<Option<Vec<u32>>> = problem
         .tasks
         .iter()
-        .map(|t| {
-            t.previous
-                .clone()
-                .filter(|p| p.len() == t.parts.len() && p.iter().all(|&d| d != u32::MAX))
-        })
+        .map(|t| t.previous_days().cloned())
         .collect();
     schedule_from(problem, &seed, true)
 }
@@ -236,11 +232,7 @@ pub fn restore_previous(problem: &Problem, days: &[Option<Vec<u32>>]) -> Vec<Opt
     for _ in 0..problem.tasks.len() {
         let mut moved = false;
         for (t, task) in problem.tasks.iter().enumerate() {
-            let Some(previous) = task
-                .previous
-                .as_ref()
-                .filter(|p| p.len() == task.parts.len() && !p.contains(&u32::MAX))
-            else {
+            let Some(previous) = task.previous_days() else {
                 continue;
             };
             if days[t].as_ref() == Some(previous) {

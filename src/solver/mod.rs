@@ -142,6 +142,14 @@ impl Task {
             .map_or(self.release, |(a, _)| a.max(self.release))
     }
 
+    /// The previous plan's days, when every part had one (`u32::MAX` marks a part without):
+    /// what a replan can put the task back on as a whole.
+    pub fn previous_days(&self) -> Option<&Vec<u32>> {
+        self.previous
+            .as_ref()
+            .filter(|p| p.len() == self.parts.len() && !p.contains(&u32::MAX))
+    }
+
     /// Last day an optional/reference part may be on (its window end), if bounded.
     pub fn latest_for_optional(&self) -> Option<u32> {
         match self.kind {

@@ -162,6 +162,15 @@ struct Objective {
 }
 
 impl Objective {
+    /// Whether schedule `x` is strictly better than `y` at this level (values are integral).
+    fn improves(&self, x: &[f64], y: &[f64]) -> bool {
+        let (a, b) = (eval(&self.lin, x), eval(&self.lin, y));
+        match self.sense {
+            Sense::Max => a > b + 0.5,
+            Sense::Min => a < b - 0.5,
+        }
+    }
+
     /// The smallest difference between two values of this level: the greatest common divisor
     /// of its (integral) coefficients, as every column in an objective is integer.
     fn step(&self) -> f64 {
@@ -797,6 +806,7 @@ impl Model {
     ///   every bound on it is 0 or 1, so `S_{i+1}(d)`, an integer, is 0 whenever one of them
     ///   is 0.
     fn order_constraints(&mut self, problem: &Problem) {
+        let room = SlotRoom::of(problem);
         for (ci, chain) in problem.chains.iter().enumerate() {
             if chain.len() < 2 {
                 continue;
@@ -841,13 +851,7 @@ impl Model {
                     |t: usize| u64::from(problem.room(problem.tasks[chain[t]].parts[0]));
                 // The last slot task i can have started in, when tasks up to a later one
                 // whose first parts take `need` have started by `d`.
-                let latest = |need: u64, d: u32| -> Option<u32> {
-                    let mut held = 0;
-                    (0..=d).rev().find(|&s| {
-                        held += u64::from(problem.capacity[s as usize]);
-                        held >= need
-                    })
-                };
+                let latest = |need: u64, d: u32| room.back(d, need);
                 for i in 0..chain.len() - 1 {
                     for j in i + 1..chain.len().min(i + 1 + SPAN) {
                         let need: u64 = (i..=j).map(first_room).sum();
@@ -1463,10 +1467,6 @@ fn by_sections(
     let began = Instant::now();
     let sections = problem.section_after.len();
     let mut x = x.to_vec();
-    let better = |a: f64, b: f64| match objective.sense {
-        Sense::Max => a > b + 0.5,
-        Sense::Min => a < b - 0.5,
-    };
     let (mut first, mut without_gain) = (0, 0);
     while without_gain < sections {
         let left = seconds - began.elapsed().as_secs_f64();
@@ -1492,7 +1492,7 @@ fn by_sections(
             left.min(NEIGHBOURHOOD_SECONDS),
             false,
         ) {
-            Ok(r) if better(eval(&objective.lin, &r.x), eval(&objective.lin, &x)) => {
+            Ok(r) if objective.improves(&r.x, &x) => {
                 x = r.x;
                 without_gain = 0;
             }
@@ -1758,16 +1758,46 @@ fn solve_level(
     let gap = if proven { 0.0 } else { solved.mip_gap() };
     // Keep the start unless HiGHS found something strictly better: never worse, and a
     // replan's kept sessions stay put when a level has nothing to gain.
-    let better = |a: f64, b: f64| match objective.sense {
-        Sense::Max => a > b + 0.5,
-        Sense::Min => a < b - 0.5,
-    };
-    let x = if better(eval(&objective.lin, &x), eval(&objective.lin, start)) {
+    let x = if objective.improves(&x, start) {
         x
     } else {
         start.to_vec()
     };
     Ok(LevelResult { x, proven, gap })
+}
+
+/// The room of the slots, summed: how many slots a stretch of work needs, forwards or back.
+struct SlotRoom {
+    /// `cum[s]` = room of slots `0..s`.
+    cum: Vec<u64>,
+}
+
+impl SlotRoom {
+    fn of(problem: &Problem) -> SlotRoom {
+        let mut cum = vec![0u64; problem.capacity.len() + 1];
+        for (s, &c) in problem.capacity.iter().enumerate() {
+            cum[s + 1] = cum[s] + u64::from(c);
+        }
+        SlotRoom { cum }
+    }
+
+    /// The first slot `s ≥ from` with the room of `from..=s` at least `need` (the number of
+    /// slots when there is none).
+    fn reach(&self, from: u32, need: u64) -> u32 {
+        let horizon = (self.cum.len() - 1) as u32;
+        let base = self.cum[(from as usize).min(self.cum.len() - 1)];
+        let i = self.cum.partition_point(|&x| x < base + need);
+        (i as u32).saturating_sub(1).max(from).min(horizon)
+    }
+
+    /// The last slot `s ≤ to` with the room of `s..=to` at least `need`, if any.
+    fn back(&self, to: u32, need: u64) -> Option<u32> {
+        let end = self.cum[to as usize + 1];
+        let target = end.checked_sub(need)?;
+        // The last s with cum[s] ≤ target; s ≤ to unless `need` is 0.
+        let s = self.cum.partition_point(|&x| x <= target) - 1;
+        Some((s as u32).min(to))
+    }
 }
 
 /// The first slot each task's first part can be on, from the room of the slots alone. Two
@@ -1782,18 +1812,8 @@ fn solve_level(
 /// later task "partly" where the work before it cannot yet be done.
 fn earliest_by_capacity(problem: &Problem) -> Vec<u32> {
     let mut out: Vec<u32> = problem.tasks.iter().map(super::Task::earliest).collect();
-    // cum[s] = room of slots 0..s.
-    let mut cum = vec![0u64; problem.capacity.len() + 1];
-    for (s, &c) in problem.capacity.iter().enumerate() {
-        cum[s + 1] = cum[s] + u64::from(c);
-    }
-    let horizon = problem.capacity.len() as u32;
-    // The first slot `s ≥ from` with the room of `from..=s` at least `need`.
-    let reach = |from: u32, need: u64| -> u32 {
-        let base = cum[(from as usize).min(cum.len() - 1)];
-        let i = cum.partition_point(|&x| x < base + need);
-        (i as u32).saturating_sub(1).max(from).min(horizon)
-    };
+    let room = SlotRoom::of(problem);
+    let reach = |from: u32, need: u64| room.reach(from, need);
     let first_room = |t: usize| u64::from(problem.room(problem.tasks[t].parts[0]));
     for chain in &problem.chains {
         if !chain
@@ -1967,7 +1987,6 @@ pub(super) fn solve(
     }
 }
 
-/// Most days any required session is past its window's end.
 /// Whether `days` leaves out a task that may run past `horizon` and whose every part some slot
 /// after it holds: more days might let it in. (A part no slot can hold never gets in.)
 fn left_out_for_want_of_days(problem: &Problem, days: &[Option<Vec<u32>>], horizon: u32) -> bool {
@@ -1982,6 +2001,7 @@ fn left_out_for_want_of_days(problem: &Problem, days: &[Option<Vec<u32>>], horiz
     })
 }
 
+/// Most days any required session is past its window's end.
 fn lateness(problem: &Problem, days: &[Option<Vec<u32>>]) -> u32 {
     problem
         .tasks
@@ -2103,7 +2123,7 @@ fn solve_with_horizon(
             let filled = super::greedy::fill(problem, &days);
             if filled != days && super::is_feasible(problem, &filled) {
                 if let Some(y) = m.columns_of(problem, &filled) {
-                    if eval(&objective.lin, &y) > eval(&objective.lin, &x) + 0.5 {
+                    if objective.improves(&y, &x) {
                         x = y;
                     }
                 }
@@ -2115,7 +2135,7 @@ fn solve_with_horizon(
             let restored = super::greedy::restore_previous(problem, &days);
             if restored != days {
                 if let Some(y) = m.columns_of(problem, &restored) {
-                    if eval(&objective.lin, &y) > eval(&objective.lin, &x) + 0.5 {
+                    if objective.improves(&y, &x) {
                         x = y;
                     }
                 }
@@ -2168,9 +2188,15 @@ fn solve_with_horizon(
                     let left = options.time_limit - began.elapsed().as_secs_f64();
                     if left > 0.5 {
                         // The whole level again, from the better plan.
-                        if let Ok(again) =
-                            solve_level(&m, objective, &fixes, View::Whole, &y, left, false)
-                        {
+                        if let Ok(again) = solve_level(
+                            &m,
+                            objective,
+                            &fixes,
+                            View::Whole,
+                            &y,
+                            left,
+                            options.solver_log,
+                        ) {
                             r = again;
                         }
                     } else {
@@ -2243,6 +2269,35 @@ mod tests {
     use super::*;
     use crate::solver::{greedy, is_feasible, Task};
     use proptest::prelude::*;
+
+    /// Forwards and back, the slots a stretch of work needs, against counting slot by slot
+    /// (empty slots included).
+    #[test]
+    fn slot_room_reaches_as_counting_does() {
+        let capacity = [30, 0, 45, 0, 0, 60, 15, 30];
+        let problem = Problem {
+            capacity: capacity.to_vec(),
+            tasks: Vec::new(),
+            section_after: Vec::new(),
+            chains: Vec::new(),
+            slots: None,
+        };
+        let room = SlotRoom::of(&problem);
+        let n = capacity.len() as u32;
+        let held = |a: u32, b: u32| {
+            (a..=b)
+                .map(|s| u64::from(capacity[s as usize]))
+                .sum::<u64>()
+        };
+        for need in 1..=200 {
+            for d in 0..n {
+                let back = (0..=d).rev().find(|&s| held(s, d) >= need);
+                assert_eq!(room.back(d, need), back, "back from {d} for {need}");
+                let reach = (d..n).find(|&s| held(d, s) >= need).unwrap_or(n);
+                assert_eq!(room.reach(d, need), reach, "reach from {d} for {need}");
+            }
+        }
+    }
 
     #[test]
     fn an_unproven_level_reports_the_smaller_of_the_two_gaps() {
