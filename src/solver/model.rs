@@ -1912,7 +1912,14 @@ fn last_window_end(problem: &Problem) -> u32 {
 }
 
 /// Days needed so that no optimum of interest can lie beyond: past every window end and the
-/// greedy schedule's last day, with a week of slack.
+/// greedy schedule's last day, with two weeks of slack, and room after the last window for
+/// every part of the tasks without one.
+///
+/// Those tasks (sections without weeks) cost nothing where they go, so the greedy start
+/// may have them early, while an optimum puts them after the optional work they wait for.
+/// Found by the random test: a weekless section's two required items after an optional and a
+/// reference item of weeks 2–3, six parts on two days a week, the last one five weeks in; the
+/// horizon stopped after four, and the plan left the reference item out "proven optimal".
 fn horizon_for(problem: &Problem, greedy: &[Option<Vec<u32>>]) -> u32 {
     let last_window = last_window_end(problem);
     let last_greedy = greedy
@@ -1923,9 +1930,52 @@ fn horizon_for(problem: &Problem, greedy: &[Option<Vec<u32>>]) -> u32 {
         .max()
         .unwrap_or(0);
     let len = problem.capacity.len() as u32;
+    let windowless = windowless_reach(problem, last_window);
     (problem.last_slot_within(last_window.max(last_greedy), 14) + 1)
+        .max(windowless + 1)
         .min(len)
         .max(1)
+}
+
+/// The last slot the tasks without a window need when they all go after `after`: in path
+/// order, each part in the first slot after its task's previous part with room left for it
+/// (0 when there are none; the last slot when they never fit).
+fn windowless_reach(problem: &Problem, after: u32) -> u32 {
+    let len = problem.capacity.len() as u32;
+    // Room used per slot, and minutes per day (with several slots a day).
+    let mut used = vec![0u32; len as usize];
+    let mut minutes: BTreeMap<u32, u32> = BTreeMap::new();
+    let mut last = 0;
+    for task in problem.tasks.iter().filter(|t| t.window.is_none()) {
+        let mut slot = after + 1;
+        for &size in &task.parts {
+            let room = problem.room(size);
+            let holds = |slot: u32, used: &[u32], minutes: &BTreeMap<u32, u32>| {
+                let day = problem.day(slot);
+                let today = minutes.get(&day).copied().unwrap_or(0);
+                fits(problem, slot, size).is_some()
+                    && used[slot as usize] + room <= problem.capacity[slot as usize]
+                    && problem
+                        .day_minutes(day)
+                        .is_none_or(|most| today + size <= most)
+            };
+            while slot < len && !holds(slot, &used, &minutes) {
+                slot += 1;
+            }
+            if slot >= len {
+                return len.saturating_sub(1);
+            }
+            used[slot as usize] += room;
+            *minutes.entry(problem.day(slot)).or_default() += size;
+            last = last.max(slot);
+            // The next part goes on a later day.
+            let day = problem.day(slot);
+            while slot < len && problem.day(slot) == day {
+                slot += 1;
+            }
+        }
+    }
+    last
 }
 
 pub(super) fn solve(

@@ -888,6 +888,51 @@ fn regression_the_horizon_counts_days_whose_gaps_hold_a_part() {
     assert_eq!(v.tuple().0, 21 + 25);
 }
 
+/// Found by the random test: the weekless section's required items wait for an optional and a
+/// reference item of weeks 2–3, and with 25-minute sessions on Thursdays and Saturdays their six
+/// parts take until day 35. The greedy start has them from day 0, so the horizon (windows and
+/// greedy plus two weeks) stopped at day 34, and the plan left the reference item out, claimed
+/// optimal. With a break (gaps as the time unit) the first fix still fell short: it counted
+/// a gap's room, not the day's minutes.
+#[test]
+fn regression_the_horizon_holds_weekless_work_after_the_windows() {
+    let spec = path(
+        "weekless-horizon",
+        vec![
+            section(
+                "s1",
+                Some((2, 2)),
+                vec![item("i1", Kind::Optional, 10, &[])],
+            ),
+            section(
+                "s2",
+                Some((2, 3)),
+                vec![item("i1", Kind::Reference, 42, &[])],
+            ),
+            section(
+                "s3",
+                None,
+                vec![
+                    item("i1", Kind::Required, 61, &["s1/i1"]),
+                    item("i2", Kind::Required, 51, &["s2/i1"]),
+                ],
+            ),
+        ],
+    );
+    let mut settings = Settings::daily("2026-01-01", 30);
+    settings.days = Some([false, false, false, true, false, true, false]);
+    settings.max_session = Some(25);
+    settings.any_order = true;
+    let v = assert_optimal(&spec, &settings);
+    // Everything scheduled: the reference item too.
+    assert_eq!((v.optional, v.reference), (10, 42));
+    // The same with a break: the time unit is a free gap, and a gap of the whole evening holds
+    // several parts by its room but one by the day's 30 minutes.
+    settings.free.break_minutes = 15;
+    let v = assert_optimal(&spec, &settings);
+    assert_eq!((v.optional, v.reference), (10, 42));
+}
+
 /// An item longer than the session limit is split, and the part that does not fit its window
 /// goes late; where it goes depends on the room the next section leaves.
 #[test]
