@@ -142,6 +142,9 @@ struct Model {
     started: Vec<(usize, usize, u32, usize)>,
     /// Whether the path-order rule links tasks (see [`Model::presolve`]).
     chained: bool,
+    /// The look-back of optional and reference chains, valid once every optional and
+    /// reference task is scheduled (see [`look_back`]).
+    complete_rows: Vec<Constraint>,
     objectives: Vec<Objective>,
 }
 
@@ -302,6 +305,7 @@ impl Model {
             patterns: Vec::new(),
             started: Vec::new(),
             chained: problem.chains.iter().any(|c| c.len() > 1),
+            complete_rows: Vec::new(),
             objectives: Vec::new(),
         };
         m.make_classes(problem);
@@ -827,56 +831,24 @@ impl Model {
             let required = chain
                 .iter()
                 .all(|&t| problem.tasks[t].kind == Kind::Required);
-            // A required chain looks back before `lo` (below), so its sums start at its
+            // The look-back (below) reaches before `lo`, so the sums start at the chain's
             // first column.
-            let lo = if required {
-                firsts.iter().flatten().map(|v| v.0).min().unwrap_or(lo)
-            } else {
-                lo
-            };
+            let lo = firsts.iter().flatten().map(|v| v.0).min().unwrap_or(lo);
             // S_i(d) for every task and every slot in lo..=hi, built once.
             let started: Vec<Vec<Lin>> =
                 firsts.iter().map(|f| self.prefix(f, lo, hi, 1.0)).collect();
+            let rows = look_back(problem, &room, chain, &firsts, &started, lo);
             if required {
-                // S_j(d) ≤ S_i(d − q) for i < j: the first parts of tasks i..=j all lie in
-                // the slots from task i's start up to `d`, so when the last q slots up to `d`
-                // cannot hold them, task i started before them. With j = i + 1 and q = 0 this
-                // is the rule itself; q > 0 keeps the LP from starting long tasks "half" in a
-                // day that cannot hold them together. Spans beyond a pair are stated only
-                // where they reach further back than the pairs do in turn.
-                // Up to two tasks ahead: longer spans were measured to slow the earliness
-                // level (1.5 h a day 1.8 s → 2.9 s with six) without helping the others.
-                const SPAN: usize = 2;
-                let first_room =
-                    |t: usize| u64::from(problem.room(problem.tasks[chain[t]].parts[0]));
-                // The last slot task i can have started in, when tasks up to a later one
-                // whose first parts take `need` have started by `d`.
-                let latest = |need: u64, d: u32| room.back(d, need);
-                for i in 0..chain.len() - 1 {
-                    for j in i + 1..chain.len().min(i + 1 + SPAN) {
-                        let need: u64 = (i..=j).map(first_room).sum();
-                        for &(d, _) in &firsts[j] {
-                            let direct = latest(need, d);
-                            if j > i + 1 {
-                                let mut stepwise = Some(d);
-                                for t in (i..j).rev() {
-                                    stepwise = stepwise
-                                        .and_then(|s| latest(first_room(t) + first_room(t + 1), s));
-                                }
-                                if direct.map_or(-1, i64::from) >= stepwise.map_or(-1, i64::from) {
-                                    continue;
-                                }
-                            }
-                            let mut row = started[j][(d - lo) as usize].clone();
-                            if let Some(e) = direct.filter(|&e| e >= lo) {
-                                let earlier = &started[i][(e - lo) as usize];
-                                row.extend(earlier.iter().map(|&(c, a)| (c, -a)));
-                            }
-                            self.leq(&row, 0.0);
-                        }
-                    }
+                for row in rows {
+                    self.leq(&row, 0.0);
                 }
                 continue;
+            }
+            // An optional chain's tasks may be left out, and the look-back counts every task
+            // between two: it holds once every optional and reference task is scheduled.
+            for row in rows {
+                let c = self.expr(&row).leq(0.0);
+                self.complete_rows.push(c);
             }
             // Σ x_i: the terms, or one column when long.
             let totals: Vec<Lin> = firsts
@@ -1232,6 +1204,56 @@ impl Model {
         }
         out
     }
+}
+
+/// The look-back of a chain whose every task is scheduled: S_j(d) ≤ S_i(d − q) for i < j.
+/// The first parts of tasks i..=j all lie in the slots from task i's start up to `d`, so when
+/// the last q slots up to `d` cannot hold them, task i started before them. With j = i + 1 and
+/// q = 0 this is the path-order rule itself; q > 0 keeps the LP from starting long tasks
+/// "half" in a day that cannot hold them together. Spans beyond a pair are stated only where
+/// they reach further back than the pairs do in turn, and reach up to two tasks ahead: longer
+/// spans were measured to slow the earliness level (1.5 h a day 1.8 s → 2.9 s with six)
+/// without helping the others. Rows as `S_j(d) − S_i(d − q)`, for `≤ 0`; `started[i]` holds
+/// S_i for the slots from `lo` on.
+fn look_back(
+    problem: &Problem,
+    room: &SlotRoom,
+    chain: &[usize],
+    firsts: &[Vec<(u32, usize)>],
+    started: &[Vec<Lin>],
+    lo: u32,
+) -> Vec<Lin> {
+    const SPAN: usize = 2;
+    let first_room = |t: usize| u64::from(problem.room(problem.tasks[chain[t]].parts[0]));
+    // The last slot task i can have started in, when tasks up to a later one whose first
+    // parts take `need` have started by `d`.
+    let latest = |need: u64, d: u32| room.back(d, need);
+    let mut rows = Vec::new();
+    for i in 0..chain.len() - 1 {
+        for j in i + 1..chain.len().min(i + 1 + SPAN) {
+            let need: u64 = (i..=j).map(first_room).sum();
+            for &(d, _) in &firsts[j] {
+                let direct = latest(need, d);
+                if j > i + 1 {
+                    let mut stepwise = Some(d);
+                    for t in (i..j).rev() {
+                        stepwise =
+                            stepwise.and_then(|s| latest(first_room(t) + first_room(t + 1), s));
+                    }
+                    if direct.map_or(-1, i64::from) >= stepwise.map_or(-1, i64::from) {
+                        continue;
+                    }
+                }
+                let mut row = started[j][(d - lo) as usize].clone();
+                if let Some(e) = direct.filter(|&e| e >= lo) {
+                    let earlier = &started[i][(e - lo) as usize];
+                    row.extend(earlier.iter().map(|&(c, a)| (c, -a)));
+                }
+                rows.push(row);
+            }
+        }
+    }
+    rows
 }
 
 /// How many sessions of `size` minutes slot `d` holds, when at least one.
@@ -2284,6 +2306,14 @@ fn solve_with_horizon(
             Sense::Max => e.geq(value - 0.5),
             Sense::Min => e.leq(value + 0.5),
         });
+        // Every optional and reference task scheduled: their chains look back too.
+        if objective.level == Level::OptionalThenReference
+            && objective
+                .bound
+                .is_some_and(|b| value + objective.offset >= b - 0.5)
+        {
+            fixes.extend(m.complete_rows.iter().cloned());
+        }
         if let Some(lp) = lp.take() {
             let bounds = tightened(&m, objective, &lp, value, &x, &upper);
             if options.verbose {
