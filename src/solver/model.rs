@@ -632,17 +632,24 @@ impl Model {
                 .push((col, 1.0));
             *avail[d as usize].entry(size).or_default() += ub as u32;
         }
-        let mut cache: BTreeMap<(u32, Pattern), Option<Vec<Pattern>>> = BTreeMap::new();
+        // With several slots a day, a slot's sessions also stay within the day's minutes: a
+        // 150-minute study window on a day of 90 holds 90 minutes of sessions.
+        let brk = problem.room(0);
+        let mut cache: BTreeMap<(u32, u32, Pattern), Option<Vec<Pattern>>> = BTreeMap::new();
         for d in 0..horizon as usize {
             let cap = problem.capacity[d];
+            let minutes = problem
+                .day_minutes(problem.day(d as u32))
+                .unwrap_or(u32::MAX);
             let sizes: Vec<(u32, u32)> = avail[d].iter().map(|(&s, &n)| (s, n)).collect();
             let most: u32 = sizes.iter().map(|&(s, n)| s * n).sum();
-            if sizes.len() < 2 || most <= cap {
+            let most_minutes: u32 = sizes.iter().map(|&(s, n)| (s - brk) * n).sum();
+            if sizes.len() < 2 || (most <= cap && most_minutes <= minutes) {
                 continue; // one size or everything fits: the capacity row is already exact
             }
             let patterns = cache
-                .entry((cap, sizes.clone()))
-                .or_insert_with(|| maximal_patterns(cap, &sizes, MAX_PATTERNS))
+                .entry((cap, minutes, sizes.clone()))
+                .or_insert_with(|| maximal_patterns(cap, minutes, brk, &sizes, MAX_PATTERNS))
                 .clone();
             let Some(patterns) = patterns else { continue };
             let cols: Vec<usize> = patterns.iter().map(|_| self.add(0.0, 1.0, true)).collect();
@@ -1224,14 +1231,14 @@ fn look_back(
     lo: u32,
 ) -> Vec<Lin> {
     const SPAN: usize = 2;
-    let first_room = |t: usize| u64::from(problem.room(problem.tasks[chain[t]].parts[0]));
+    let first_room = |t: usize| Need::session(problem, problem.tasks[chain[t]].parts[0]);
     // The last slot task i can have started in, when tasks up to a later one whose first
     // parts take `need` have started by `d`.
-    let latest = |need: u64, d: u32| room.back(d, need);
+    let latest = |need: Need, d: u32| room.back(d, need);
     let mut rows = Vec::new();
     for i in 0..chain.len() - 1 {
         for j in i + 1..chain.len().min(i + 1 + SPAN) {
-            let need: u64 = (i..=j).map(first_room).sum();
+            let need: Need = (i..=j).map(first_room).sum();
             for &(d, _) in &firsts[j] {
                 let direct = latest(need, d);
                 if j > i + 1 {
@@ -1309,46 +1316,64 @@ fn followed_sections(problem: &Problem) -> Vec<bool> {
     followed
 }
 
-/// Every maximal multiset of `sizes` (size, how many are available) whose sum fits `cap`, as
-/// (size, count) lists; `None` when there are more than `limit`.
-fn maximal_patterns(cap: u32, sizes: &[(u32, u32)], limit: usize) -> Option<Vec<Vec<(u32, u32)>>> {
-    fn go(
-        i: usize,
-        left: u32,
-        sizes: &[(u32, u32)],
-        current: &mut Vec<(u32, u32)>,
-        out: &mut Vec<Vec<(u32, u32)>>,
+/// Every maximal multiset of `sizes` (room of a session with its break `brk`, how many are
+/// available) whose room fits `cap` and whose sessions fit `minutes`, as (size, count) lists;
+/// `None` when there are more than `limit`.
+fn maximal_patterns(
+    cap: u32,
+    minutes: u32,
+    brk: u32,
+    sizes: &[(u32, u32)],
+    limit: usize,
+) -> Option<Vec<Vec<(u32, u32)>>> {
+    struct Search<'a> {
+        brk: u32,
+        sizes: &'a [(u32, u32)],
+        current: Vec<(u32, u32)>,
+        out: Vec<Vec<(u32, u32)>>,
         limit: usize,
-    ) -> bool {
-        if i == sizes.len() {
-            // Maximal: no size with items left still fits.
-            let maximal = sizes.iter().all(|&(s, n)| {
-                let taken = current.iter().find(|c| c.0 == s).map_or(0, |c| c.1);
-                taken >= n || s > left
-            });
-            if maximal {
-                out.push(current.clone());
-            }
-            return out.len() <= limit;
-        }
-        let (s, n) = sizes[i];
-        let most = n.min(left / s);
-        for k in (0..=most).rev() {
-            if k > 0 {
-                current.push((s, k));
-            }
-            let ok = go(i + 1, left - k * s, sizes, current, out, limit);
-            if k > 0 {
-                current.pop();
-            }
-            if !ok {
-                return false;
-            }
-        }
-        true
     }
-    let mut out = Vec::new();
-    go(0, cap, sizes, &mut Vec::new(), &mut out, limit).then_some(out)
+    impl Search<'_> {
+        fn go(&mut self, i: usize, left: u32, left_minutes: u32) -> bool {
+            let brk = self.brk;
+            let fits = |s: u32| s <= left && s - brk <= left_minutes;
+            if i == self.sizes.len() {
+                // Maximal: no size with items left still fits.
+                let maximal = self.sizes.iter().all(|&(s, n)| {
+                    let taken = self.current.iter().find(|c| c.0 == s).map_or(0, |c| c.1);
+                    taken >= n || !fits(s)
+                });
+                if maximal {
+                    self.out.push(self.current.clone());
+                }
+                return self.out.len() <= self.limit;
+            }
+            let (s, n) = self.sizes[i];
+            let by_minutes = left_minutes.checked_div(s - brk).unwrap_or(n);
+            let most = n.min(left / s).min(by_minutes);
+            for k in (0..=most).rev() {
+                if k > 0 {
+                    self.current.push((s, k));
+                }
+                let ok = self.go(i + 1, left - k * s, left_minutes - k * (s - brk));
+                if k > 0 {
+                    self.current.pop();
+                }
+                if !ok {
+                    return false;
+                }
+            }
+            true
+        }
+    }
+    let mut search = Search {
+        brk,
+        sizes,
+        current: Vec::new(),
+        out: Vec::new(),
+        limit,
+    };
+    search.go(0, cap, minutes).then_some(search.out)
 }
 
 /// `w · a + b`.
@@ -1788,10 +1813,48 @@ fn solve_level(
     Ok(LevelResult { x, proven, gap })
 }
 
-/// The room of the slots, summed: how many slots a stretch of work needs, forwards or back.
+/// What a stretch of sessions takes: room in its slots (sessions and their breaks) and study
+/// minutes of its days.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+struct Need {
+    room: u64,
+    minutes: u64,
+}
+
+impl Need {
+    fn session(problem: &Problem, minutes: u32) -> Need {
+        Need {
+            room: u64::from(problem.room(minutes)),
+            minutes: u64::from(minutes),
+        }
+    }
+}
+
+impl std::ops::Add for Need {
+    type Output = Need;
+    fn add(self, other: Need) -> Need {
+        Need {
+            room: self.room + other.room,
+            minutes: self.minutes + other.minutes,
+        }
+    }
+}
+
+impl std::iter::Sum for Need {
+    fn sum<I: Iterator<Item = Need>>(iter: I) -> Need {
+        iter.fold(Need::default(), |a, b| a + b)
+    }
+}
+
+/// How many slots a stretch of work needs, forwards or back: by the room of the slots, and
+/// with several slots a day also by the days' study minutes. A study window of 150 minutes
+/// on a day of 90 holds 90 minutes of sessions, which the room alone does not see.
 struct SlotRoom {
     /// `cum[s]` = room of slots `0..s`.
     cum: Vec<u64>,
+    /// With several slots a day: the day of each slot, the minutes of sessions each slot
+    /// holds at most (its room less one break), and the study minutes of each day.
+    days: Option<(Vec<u32>, Vec<u64>, Vec<u64>)>,
 }
 
 impl SlotRoom {
@@ -1800,25 +1863,70 @@ impl SlotRoom {
         for (s, &c) in problem.capacity.iter().enumerate() {
             cum[s + 1] = cum[s] + u64::from(c);
         }
-        SlotRoom { cum }
+        let days = problem.slots.as_ref().map(|x| {
+            let n = problem.capacity.len() as u32;
+            let day: Vec<u32> = (0..n).map(|s| problem.day(s)).collect();
+            let held = problem
+                .capacity
+                .iter()
+                .map(|&c| u64::from(c.saturating_sub(x.break_minutes)))
+                .collect();
+            let last = day.last().map_or(0, |&d| d as usize + 1);
+            let minutes = (0..last as u32)
+                .map(|d| u64::from(problem.day_minutes(d).unwrap_or(0)))
+                .collect();
+            (day, held, minutes)
+        });
+        SlotRoom { cum, days }
     }
 
-    /// The first slot `s ≥ from` with the room of `from..=s` at least `need` (the number of
-    /// slots when there is none).
-    fn reach(&self, from: u32, need: u64) -> u32 {
+    /// The first slot `s ≥ from` whose slots `from..=s` can hold `need` (the number of slots
+    /// when there is none).
+    fn reach(&self, from: u32, need: Need) -> u32 {
         let horizon = (self.cum.len() - 1) as u32;
         let base = self.cum[(from as usize).min(self.cum.len() - 1)];
-        let i = self.cum.partition_point(|&x| x < base + need);
-        (i as u32).saturating_sub(1).max(from).min(horizon)
+        let i = self.cum.partition_point(|&x| x < base + need.room);
+        let by_room = (i as u32).saturating_sub(1).max(from).min(horizon);
+        match self.by_minutes(from..horizon, need.minutes) {
+            Some(by_minutes) => by_room.max(by_minutes),
+            None if self.days.is_some() => horizon,
+            None => by_room,
+        }
     }
 
-    /// The last slot `s ≤ to` with the room of `s..=to` at least `need`, if any.
-    fn back(&self, to: u32, need: u64) -> Option<u32> {
+    /// The last slot `s ≤ to` whose slots `s..=to` can hold `need`, if any.
+    fn back(&self, to: u32, need: Need) -> Option<u32> {
         let end = self.cum[to as usize + 1];
-        let target = end.checked_sub(need)?;
+        let target = end.checked_sub(need.room)?;
         // The last s with cum[s] ≤ target; s ≤ to unless `need` is 0.
         let s = self.cum.partition_point(|&x| x <= target) - 1;
-        Some((s as u32).min(to))
+        let by_room = (s as u32).min(to);
+        if self.days.is_none() {
+            return Some(by_room);
+        }
+        self.by_minutes((0..=to).rev(), need.minutes)
+            .map(|by_minutes| by_room.min(by_minutes))
+    }
+
+    /// With several slots a day, the first slot in `slots` (consecutive, either way) by which
+    /// the slots so far hold `need` minutes of sessions: each day the smaller of its study
+    /// minutes and what its slots hold. `None` without slots or when they never do.
+    fn by_minutes(&self, slots: impl Iterator<Item = u32>, need: u64) -> Option<u32> {
+        let (day, held, minutes) = self.days.as_ref()?;
+        let (mut total, mut today, mut current) = (0, 0, None);
+        for s in slots {
+            let i = s as usize;
+            if current != Some(day[i]) {
+                total += current.map_or(0, |d: u32| today.min(minutes[d as usize]));
+                current = Some(day[i]);
+                today = 0;
+            }
+            today += held[i];
+            if total + today.min(minutes[day[i] as usize]) >= need {
+                return Some(s);
+            }
+        }
+        None
     }
 }
 
@@ -1835,8 +1943,8 @@ impl SlotRoom {
 fn earliest_by_capacity(problem: &Problem) -> Vec<u32> {
     let mut out: Vec<u32> = problem.tasks.iter().map(super::Task::earliest).collect();
     let room = SlotRoom::of(problem);
-    let reach = |from: u32, need: u64| room.reach(from, need);
-    let first_room = |t: usize| u64::from(problem.room(problem.tasks[t].parts[0]));
+    let reach = |from: u32, need: Need| room.reach(from, need);
+    let first_room = |t: usize| Need::session(problem, problem.tasks[t].parts[0]);
     for chain in &problem.chains {
         if !chain
             .iter()
@@ -1847,9 +1955,9 @@ fn earliest_by_capacity(problem: &Problem) -> Vec<u32> {
         let Some(from) = chain.iter().map(|&t| problem.tasks[t].earliest()).min() else {
             continue;
         };
-        let mut need = 0;
+        let mut need = Need::default();
         for &t in chain {
-            need += first_room(t);
+            need = need + first_room(t);
             out[t] = out[t].max(reach(from, need));
         }
     }
@@ -1862,10 +1970,10 @@ fn earliest_by_capacity(problem: &Problem) -> Vec<u32> {
         let Some(from) = required.iter().map(|&t| problem.tasks[t].earliest()).min() else {
             continue;
         };
-        let need: u64 = required
+        let need: Need = required
             .iter()
             .flat_map(|&t| &problem.tasks[t].parts)
-            .map(|&m| u64::from(problem.room(m)))
+            .map(|&m| Need::session(problem, m))
             .sum();
         for (t, task) in problem.tasks.iter().enumerate() {
             if task.section == section && task.kind != Kind::Required {
@@ -2347,34 +2455,65 @@ fn solve_with_horizon(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solver::{greedy, is_feasible, Task};
+    use crate::solver::{greedy, is_feasible, Slots, Task};
     use proptest::prelude::*;
 
     /// Forwards and back, the slots a stretch of work needs, against counting slot by slot
-    /// (empty slots included).
+    /// (empty slots included): one slot a day, and several with days of fewer study minutes
+    /// than their slots hold.
     #[test]
     fn slot_room_reaches_as_counting_does() {
         let capacity = [30, 0, 45, 0, 0, 60, 15, 30];
-        let problem = Problem {
-            capacity: capacity.to_vec(),
-            tasks: Vec::new(),
-            section_after: Vec::new(),
-            chains: Vec::new(),
-            slots: None,
+        let several = Slots {
+            day: vec![0, 0, 1, 2, 2, 2, 3, 3],
+            day_minutes: vec![20, 30, 45, 40],
+            break_minutes: 5,
         };
-        let room = SlotRoom::of(&problem);
-        let n = capacity.len() as u32;
-        let held = |a: u32, b: u32| {
-            (a..=b)
-                .map(|s| u64::from(capacity[s as usize]))
-                .sum::<u64>()
-        };
-        for need in 1..=200 {
-            for d in 0..n {
-                let back = (0..=d).rev().find(|&s| held(s, d) >= need);
-                assert_eq!(room.back(d, need), back, "back from {d} for {need}");
-                let reach = (d..n).find(|&s| held(d, s) >= need).unwrap_or(n);
-                assert_eq!(room.reach(d, need), reach, "reach from {d} for {need}");
+        for slots in [None, Some(several)] {
+            let problem = Problem {
+                capacity: capacity.to_vec(),
+                tasks: Vec::new(),
+                section_after: Vec::new(),
+                chains: Vec::new(),
+                slots: slots.clone(),
+            };
+            let room = SlotRoom::of(&problem);
+            let n = capacity.len() as u32;
+            let held = |a: u32, b: u32| -> Need {
+                let room = (a..=b).map(|s| u64::from(capacity[s as usize])).sum();
+                let Some(x) = &slots else {
+                    return Need {
+                        room,
+                        minutes: room,
+                    };
+                };
+                let mut per_day: BTreeMap<u32, u64> = BTreeMap::new();
+                for s in a..=b {
+                    let i = s as usize;
+                    *per_day.entry(x.day[i]).or_default() +=
+                        u64::from(capacity[i] - x.break_minutes.min(capacity[i]));
+                }
+                let minutes = per_day
+                    .iter()
+                    .map(|(&d, &m)| m.min(u64::from(x.day_minutes[d as usize])))
+                    .sum();
+                Need { room, minutes }
+            };
+            let holds =
+                |got: Need, need: Need| got.room >= need.room && got.minutes >= need.minutes;
+            for need in (1..=200).step_by(7) {
+                for minutes in [0, need / 2, need] {
+                    let need = Need {
+                        room: need,
+                        minutes,
+                    };
+                    for d in 0..n {
+                        let back = (0..=d).rev().find(|&s| holds(held(s, d), need));
+                        assert_eq!(room.back(d, need), back, "back from {d} for {need:?}");
+                        let reach = (d..n).find(|&s| holds(held(d, s), need)).unwrap_or(n);
+                        assert_eq!(room.reach(d, need), reach, "reach from {d} for {need:?}");
+                    }
+                }
             }
         }
     }
