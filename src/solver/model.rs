@@ -1782,9 +1782,11 @@ fn solve_level(
     // A small cut pool: where a level stays open at its root, HiGHS's pool of cuts (10,000 by
     // default) held most of the memory. With 200, the bundled path at 1 h a day peaks at 79
     // MiB instead of 158, at 0.65 h 97 instead of 329, at 0.5 h 102 instead of 202, with the
-    // same plans. It costs time where the cuts prove a level: the proven settings from 1.2 to
-    // 3 h a day take 33.1 s summed instead of 30.9 s (2.35 h 0.68 → 1.14 s; 1.4 h 2.43 → 2.13
-    // s the other way). Where the search tree holds the memory (0.25 h a day) it does not help.
+    // same plans. It costs time where the cuts prove a level: on one thread, the proven
+    // settings from 1.2 to 3 h a day took 33.1 s summed instead of 30.9 s (2.35 h 0.68 → 1.14
+    // s; 1.4 h 2.43 → 2.13 s the other way); on two, a pool of 1,000 was no faster (30.9 s
+    // against 30.3 s) and held more memory (1.15 h 171 MiB against 127). Where the search
+    // tree holds the memory (0.25 h a day) it does not help.
     option(&mut model, "mip_pool_soft_limit", 200)?;
     if !m.presolve(objective.level) {
         option(&mut model, "presolve", "off")?;
