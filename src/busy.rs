@@ -5,7 +5,8 @@
 //! parsing (the `icalendar` crate's parser), the time zone of each event (IANA names, Windows
 //! names as Outlook writes them via CLDR's table in the `localzone` crate, the file's own
 //! VTIMEZONE definitions as a last resort, floating times in the plan's zone), recurrences
-//! (RRULE expanded by the `rrule` crate; RDATE, EXDATE and RECURRENCE-ID overrides here), and
+//! (RRULE expanded by the `rrule` crate; RDATE, EXDATE and RECURRENCE-ID overrides, with
+//! RANGE=THISANDFUTURE, here), several calendars in one file, and
 //! which events block at all: not cancelled ones, not transparent or free timed ones, and
 //! all-day ones as the learner chooses ([`AllDay`]), whatever their TRANSP says.
 //!
@@ -135,6 +136,42 @@ pub fn read(
     let mut busy = reader.read(&unfolded.text)?;
     busy.sort_unstable();
     Ok(merge(busy))
+}
+
+/// The text of a calendar file, or `None` when it is not UTF-8.
+///
+/// RFC 5545 3.1 folds lines at 75 octets and warns that simple writers split a multi-octet
+/// character there; unfolding the bytes gives it back. Such a file is not UTF-8 as it stands, so
+/// the bytes of a character a fold splits move to before the line break (unfolded, the line is
+/// the same; the line numbers errors give stay true).
+pub fn decode(bytes: Vec<u8>) -> Option<String> {
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Some(text),
+        Err(e) => e.into_bytes(),
+    };
+    let continuation = |b: u8| (0x80..0xC0).contains(&b);
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let fold = match &bytes[i..] {
+            [b'\r', b'\n', b' ' | b'\t', ..] => 3,
+            [b'\n', b' ' | b'\t', ..] => 2,
+            _ => 0,
+        };
+        if fold > 0 {
+            let tail = bytes[i + fold..]
+                .iter()
+                .take_while(|&&b| continuation(b))
+                .count();
+            out.extend_from_slice(&bytes[i + fold..i + fold + tail]);
+            out.extend_from_slice(&bytes[i..i + fold]);
+            i += fold + tail;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Merge sorted intervals that overlap or touch.
@@ -314,12 +351,21 @@ struct CustomZone {
 
 impl CustomZone {
     /// Local wall-clock time → instant. Times in a gap read with the offset before it (shifted
-    /// forward, as RFC 5545 says); times in a fold take the later offset.
+    /// forward), times in a fold (they occur twice) with the offset before it too: their first
+    /// occurrence, as RFC 5545 3.3.5 says and as the IANA zones here read them.
     fn to_utc(&self, local: NaiveDateTime) -> DateTime<Utc> {
         let i = self.changes.partition_point(|&(at, _, after)| {
             at.naive_utc() + Duration::seconds(i64::from(after)) <= local
         });
         let offset = match i.checked_sub(1) {
+            // In a fold: the wall clock has not yet passed the change's local time before it.
+            Some(i)
+                if local
+                    < self.changes[i].0.naive_utc()
+                        + Duration::seconds(i64::from(self.changes[i].1)) =>
+            {
+                self.changes[i].1
+            }
             Some(i) => self.changes[i].2,
             None => self.changes.first().map_or(0, |c| c.1),
         };
@@ -349,6 +395,8 @@ struct Event<'a> {
     rdates: Vec<(When, Option<Length>)>,
     exdates: Vec<When>,
     recurrence_id: Option<When>,
+    /// `RECURRENCE-ID;RANGE=THISANDFUTURE`: the change holds for every later instance too.
+    this_and_future: bool,
     /// Not cancelled, and (timed events) not transparent or free.
     blocks: bool,
     all_day: bool,
@@ -386,40 +434,30 @@ impl Reader<'_> {
     }
 
     fn read(&mut self, text: &str) -> Result<Vec<Busy>, BusyError> {
-        let roots = match icalendar::parser::read_calendar_simple(text) {
-            Ok(roots) => roots,
-            Err(e) => {
-                let offset = text.len().saturating_sub(e.input.len());
-                let content = self.unfolded.content_at(offset);
-                let message = if content
-                    .get(..4)
-                    .is_some_and(|h| h.eq_ignore_ascii_case("END:"))
-                {
-                    format!(
-                        "{:?} does not close the component open here (BEGIN: and END: lines do \
-                         not pair up)",
-                        shorten(content)
-                    )
-                } else {
-                    format!("malformed line {:?}", shorten(content))
-                };
-                return Err(self.error(self.unfolded.line_at(offset), None, message));
+        // A file may hold several calendars one after the other (RFC 5545 3.4); the parser
+        // reads one, so each is parsed on its own.
+        let mut calendars = Vec::new();
+        let mut from = 0;
+        for (i, &(offset, _)) in self.unfolded.starts.iter().enumerate() {
+            let ends = text
+                .get(offset..offset + 13)
+                .is_some_and(|l| l.eq_ignore_ascii_case("END:VCALENDAR"));
+            let next = self.unfolded.starts.get(i + 1).map_or(text.len(), |s| s.0);
+            if ends || next == text.len() {
+                calendars.push(self.read_calendar(text, from, next)?);
+                from = next;
             }
-        };
-        // The parser gives up quietly (no components) on a calendar that is cut short or has
-        // something after END:VCALENDAR; say which.
-        let Some(calendar) = roots
-            .iter()
-            .find(|c| c.name.as_str().eq_ignore_ascii_case("VCALENDAR"))
-        else {
-            return Err(self.unbalanced(text));
-        };
-        for tz in calendar.components.iter().filter(|c| is(c, "VTIMEZONE")) {
+        }
+        let mut components = Vec::new();
+        for roots in &calendars {
+            components.extend(roots.iter().flat_map(|c| &c.components));
+        }
+        for tz in components.iter().filter(|c| is(c, "VTIMEZONE")) {
             self.read_vtimezone(text, tz)?;
         }
         let mut masters = Vec::new();
         let mut overrides: HashMap<&str, Vec<Event>> = HashMap::new();
-        for c in calendar.components.iter().filter(|c| is(c, "VEVENT")) {
+        for c in components.iter().filter(|c| is(c, "VEVENT")) {
             let event = self.read_event(text, c)?;
             match (event.recurrence_id, event.uid) {
                 (Some(_), Some(uid)) => overrides.entry(uid).or_default().push(event),
@@ -445,30 +483,74 @@ impl Reader<'_> {
         Ok(busy)
     }
 
-    /// Why the parser found no calendar although the file starts like one.
-    fn unbalanced(&self, text: &str) -> BusyError {
-        let end = text
+    /// The calendar in `text[from..to]` (up to its END:VCALENDAR), parsed.
+    fn read_calendar<'t>(
+        &self,
+        text: &'t str,
+        from: usize,
+        to: usize,
+    ) -> Result<Vec<Component<'t>>, BusyError> {
+        let part = &text[from..to];
+        let roots = match icalendar::parser::read_calendar_simple(part) {
+            Ok(roots) => roots,
+            Err(e) => {
+                let offset = to.saturating_sub(e.input.len());
+                let content = self.unfolded.content_at(offset);
+                let message = if content
+                    .get(..4)
+                    .is_some_and(|h| h.eq_ignore_ascii_case("END:"))
+                {
+                    format!(
+                        "{:?} does not close the component open here (BEGIN: and END: lines do \
+                         not pair up)",
+                        shorten(content)
+                    )
+                } else {
+                    format!("malformed line {:?}", shorten(content))
+                };
+                return Err(self.error(self.unfolded.line_at(offset), None, message));
+            }
+        };
+        // The parser gives up quietly (no components) on a calendar that is cut short or has
+        // something after END:VCALENDAR; say which.
+        let calendar = roots
+            .into_iter()
+            .find(|c| c.name.as_str().eq_ignore_ascii_case("VCALENDAR"));
+        match calendar {
+            Some(calendar) => Ok(vec![calendar]),
+            None => Err(self.unbalanced(text, from)),
+        }
+    }
+
+    /// Why the parser found no calendar in the part of `text` from byte `from` although the
+    /// file starts like one.
+    fn unbalanced(&self, text: &str, from: usize) -> BusyError {
+        let part = &text[from..];
+        let first = self.unfolded.starts.partition_point(|s| s.0 < from);
+        let begins = part
+            .get(..15)
+            .is_some_and(|h| h.eq_ignore_ascii_case("BEGIN:VCALENDAR"));
+        let closed = part
             .lines()
-            .enumerate()
-            .find(|(_, l)| l.trim().eq_ignore_ascii_case("END:VCALENDAR"))
-            .map(|(i, _)| i);
-        let last = self.unfolded.starts.len().saturating_sub(1);
-        match end {
-            None => self.error(
+            .any(|l| l.trim().eq_ignore_ascii_case("END:VCALENDAR"));
+        if !begins {
+            self.error(
+                self.unfolded.starts.get(first).map(|s| s.1),
+                None,
+                "unexpected line after END:VCALENDAR (only another BEGIN:VCALENDAR may follow)",
+            )
+        } else if !closed {
+            self.error(
                 self.unfolded.starts.last().map(|s| s.1),
                 None,
                 "the calendar has no END:VCALENDAR (is the file cut short?)",
-            ),
-            Some(i) if i < last => self.error(
-                self.unfolded.starts.get(i + 1).map(|s| s.1),
-                None,
-                "unexpected line after END:VCALENDAR (one calendar per file)",
-            ),
-            Some(_) => self.error(
+            )
+        } else {
+            self.error(
                 None,
                 None,
                 "BEGIN: and END: lines do not pair up (a component is not closed)",
-            ),
+            )
         }
     }
 
@@ -613,7 +695,10 @@ impl Reader<'_> {
             e.uid = uid.map(str::to_string);
             e
         };
+        // An override may leave DTSTART out (RFC 5545 3.6.1 allows it where the file has a
+        // METHOD, as cancellations do): it then starts where its RECURRENCE-ID says.
         let start_prop = prop(c, "DTSTART")
+            .or_else(|| prop(c, "RECURRENCE-ID"))
             .ok_or_else(|| with_uid(self.error(line, None, "event has no DTSTART")))?;
         let start_line = self.line(text, start_prop.name.as_str());
         let start = self
@@ -714,6 +799,9 @@ impl Reader<'_> {
             rdates,
             exdates,
             recurrence_id,
+            this_and_future: prop(c, "RECURRENCE-ID")
+                .and_then(|p| param(p, "RANGE"))
+                .is_some_and(|r| r.eq_ignore_ascii_case("THISANDFUTURE")),
             blocks,
             all_day,
         })
@@ -829,13 +917,50 @@ impl Reader<'_> {
                 }
             }
         }
+        // Overrides with RANGE=THISANDFUTURE, by the instant of the instance they change: each
+        // one moves (by the same shift), resizes or cancels every later instance as well, until
+        // the next one (RFC 5545 3.8.4.4).
+        let mut onwards: Vec<(i64, &Event)> = moved
+            .iter()
+            .filter(|m| m.this_and_future)
+            .filter_map(|m| Some((self.instant(m.recurrence_id?).timestamp(), m)))
+            .collect();
+        onwards.sort_by_key(|o| o.0);
         let mut emit = |start: When, length: Length| {
-            if skip.contains(&self.instant(start).timestamp())
-                || skip_days.contains(&start.naive().date())
-            {
+            let at = self.instant(start).timestamp();
+            if skip.contains(&at) || skip_days.contains(&start.naive().date()) {
                 return;
             }
-            let b = self.interval(start, length);
+            let i = onwards.partition_point(|o| o.0 < at);
+            let b = match i.checked_sub(1).map(|i| onwards[i].1) {
+                None => self.interval(start, length),
+                Some(m) => {
+                    if !m.blocks || (m.all_day && self.all_day == AllDay::Ignore) {
+                        return;
+                    }
+                    let Some(rid) = m.recurrence_id else { return };
+                    match (start, rid, m.start) {
+                        // The same wall-clock shift in one zone (a weekly 07:00 that became
+                        // 19:00 stays at 19:00 across a DST change).
+                        (When::At(t, z), When::At(r, zr), When::At(n, zn))
+                            if z == zr && z == zn =>
+                        {
+                            self.interval(When::At(t + (n - r), z), m.length)
+                        }
+                        (When::Date(d), When::Date(r), When::Date(n)) => {
+                            self.interval(When::Date(d + (n - r)), m.length)
+                        }
+                        _ => {
+                            let shift = self.instant(m.start) - self.instant(rid);
+                            let b = self.interval(start, m.length);
+                            Busy {
+                                start: b.start + shift,
+                                end: b.end + shift,
+                            }
+                        }
+                    }
+                }
+            };
             if overlaps(&b) {
                 out.push(b);
             }
@@ -1186,6 +1311,147 @@ mod tests {
     }
 
     #[test]
+    fn a_vtimezone_fold_reads_as_the_first_occurrence() {
+        // 02:30 on 2027-10-31 happens twice; RFC 5545 3.3.5 means the first (CEST), as the IANA
+        // zone reads it.
+        let tz = "BEGIN:VTIMEZONE\nTZID:Customized Time Zone\nBEGIN:STANDARD\n\
+                  DTSTART:16010101T030000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\n\
+                  RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nEND:STANDARD\nBEGIN:DAYLIGHT\n\
+                  DTSTART:16010101T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\n\
+                  RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\nEND:DAYLIGHT\nEND:VTIMEZONE\n";
+        let at = |zone: &str| {
+            cal(&format!(
+                "{tz}{}",
+                event(&format!(
+                    "DTSTART;TZID={zone}:20271031T023000\nDURATION:PT1H\n"
+                ))
+            ))
+        };
+        let want = ["2027-10-31T02:30+02:00 02:30+01:00"];
+        assert_eq!(busy(&at("Customized Time Zone")), want);
+        assert_eq!(busy(&at("Europe/Berlin")), want);
+        // Just after the fold, and in the spring gap (read with the offset before it).
+        let text = cal(&format!(
+            "{tz}{}{}",
+            event("DTSTART;TZID=Customized Time Zone:20271031T030000\nDURATION:PT1H\n"),
+            event("DTSTART;TZID=Customized Time Zone:20270328T023000\nDURATION:PT1H\n"),
+        ));
+        assert_eq!(
+            busy(&text),
+            [
+                "2027-03-28T03:30+02:00 04:30+02:00",
+                "2027-10-31T03:00+01:00 04:00+01:00"
+            ]
+        );
+    }
+
+    #[test]
+    fn this_and_future_overrides_change_every_later_instance() {
+        let series = event(
+            "DTSTART;TZID=Europe/Berlin:20270302T070000\nDTEND;TZID=Europe/Berlin:20270302T080000\n\
+             RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=6\n",
+        );
+        // From the 16th on the meeting is at 19:00 for an hour and a half, across the DST
+        // change of the 28th.
+        let moved = cal(&format!(
+            "{series}{}",
+            event(
+                "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20270316T070000\n\
+                 DTSTART;TZID=Europe/Berlin:20270316T190000\nDTEND;TZID=Europe/Berlin:20270316T203000\n",
+            )
+        ));
+        assert_eq!(
+            busy(&moved),
+            [
+                "2027-03-02T07:00+01:00 08:00+01:00",
+                "2027-03-09T07:00+01:00 08:00+01:00",
+                "2027-03-16T19:00+01:00 20:30+01:00",
+                "2027-03-23T19:00+01:00 20:30+01:00",
+                "2027-03-30T19:00+02:00 20:30+02:00",
+                "2027-04-06T19:00+02:00 20:30+02:00",
+            ]
+        );
+        // Cancelled this and future: the series ends before the 23rd; a later plain override
+        // of a cancelled instance still stands on its own.
+        let ended = cal(&format!(
+            "{series}{}{}",
+            event(
+                "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20270323T070000\n\
+                 STATUS:CANCELLED\n",
+            ),
+            event(
+                "RECURRENCE-ID;TZID=Europe/Berlin:20270406T070000\n\
+                 DTSTART;TZID=Europe/Berlin:20270407T070000\nDTEND;TZID=Europe/Berlin:20270407T080000\n",
+            )
+        ));
+        assert_eq!(
+            busy(&ended),
+            [
+                "2027-03-02T07:00+01:00 08:00+01:00",
+                "2027-03-09T07:00+01:00 08:00+01:00",
+                "2027-03-16T07:00+01:00 08:00+01:00",
+                "2027-04-07T07:00+02:00 08:00+02:00",
+            ]
+        );
+    }
+
+    #[test]
+    fn several_calendars_in_one_file_are_all_read() {
+        let one = cal(&event("DTSTART:20270105T100000Z\nDTEND:20270105T110000Z\n"));
+        let two = cal(&event("DTSTART:20270106T100000Z\nDTEND:20270106T110000Z\n"));
+        assert_eq!(
+            busy(&format!("{one}{two}")),
+            [
+                "2027-01-05T11:00+01:00 12:00+01:00",
+                "2027-01-06T11:00+01:00 12:00+01:00"
+            ]
+        );
+        // Anything else after a calendar is still an error, on its line.
+        let message = error(&format!("{one}UID:stray\r\n"));
+        assert!(message.starts_with("cal.ics:10: "), "{message}");
+        assert!(message.contains("after END:VCALENDAR"), "{message}");
+        let message = error(&format!("{one}{}", two.replace("END:VCALENDAR\r\n", "")));
+        assert!(message.contains("no END:VCALENDAR"), "{message}");
+    }
+
+    #[test]
+    fn a_fold_inside_a_character_is_unfolded_as_bytes() {
+        let line = "SUMMARY:Meeting in M\u{fc}nchen\r\n";
+        let text = cal(&event(&format!(
+            "{line}DTSTART:20270105T100000Z\nDURATION:PT1H\n"
+        )));
+        // Fold between the two bytes of "ü", as a writer that counts octets does.
+        let at = text.find("\u{fc}").unwrap() + 1;
+        let mut bytes = text.clone().into_bytes();
+        bytes.splice(at..at, *b"\r\n ");
+        assert!(String::from_utf8(bytes.clone()).is_err());
+        let decoded = decode(bytes).unwrap();
+        assert_eq!(decoded.replace("\r\n ", ""), text);
+        assert_eq!(busy(&decoded), ["2027-01-05T11:00+01:00 12:00+01:00"]);
+        // Text that is not UTF-8 for another reason stays refused.
+        assert_eq!(decode(b"BEGIN:VCALENDAR\r\nX:\xff\r\n".to_vec()), None);
+    }
+
+    #[test]
+    fn a_cancelled_override_without_dtstart_cancels_its_instance() {
+        let text = cal(&format!(
+            "METHOD:PUBLISH\n{}{}",
+            event(
+                "DTSTART;TZID=Europe/Berlin:20270104T180000\nDTEND;TZID=Europe/Berlin:20270104T190000\n\
+                 RRULE:FREQ=DAILY;COUNT=3\n"
+            ),
+            event("RECURRENCE-ID;TZID=Europe/Berlin:20270105T180000\nSTATUS:CANCELLED\n"),
+        ));
+        assert_eq!(
+            busy(&text),
+            [
+                "2027-01-04T18:00+01:00 19:00+01:00",
+                "2027-01-06T18:00+01:00 19:00+01:00"
+            ]
+        );
+    }
+
+    #[test]
     fn weekly_series_keep_their_wall_clock_time_across_dst() {
         // New York changes on 2027-03-14, Berlin on 2027-03-28: a 19:00 meeting in New York
         // is 00:00 in Berlin before the 14th, 23:00 between, 00:00 again after the 28th.
@@ -1376,8 +1642,9 @@ mod tests {
             "cal.ics:4: the calendar has no END:VCALENDAR (is the file cut short?)"
         );
         assert_eq!(
-            error(&format!("{}{}", cal(""), cal(""))),
-            "cal.ics:5: unexpected line after END:VCALENDAR (one calendar per file)"
+            error(&format!("{}UID:stray\r\n{}", cal(""), cal(""))),
+            "cal.ics:5: unexpected line after END:VCALENDAR (only another BEGIN:VCALENDAR may \
+             follow)"
         );
         assert_eq!(
             error(&cal(&event(

@@ -111,7 +111,7 @@ fn load_busy(settings: &mut Settings, given: &[String], now: DateTime<Utc>) -> R
     let to = from.max(now) + chrono::Duration::days(3 * 366 + 1);
     let all_day = a.free.busy_all_day;
     let read = |name: &str, bytes: Vec<u8>| -> Result<Vec<crate::busy::Busy>> {
-        let text = String::from_utf8(bytes).map_err(|_| crate::busy::BusyError {
+        let text = crate::busy::decode(bytes).ok_or_else(|| crate::busy::BusyError {
             file: name.to_string(),
             line: None,
             uid: None,
