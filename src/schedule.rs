@@ -888,12 +888,18 @@ fn build_plan(
     }
 }
 
-/// A stable UID for one part of one item of one path.
+/// A stable UID for one part of one item (its full id, `section/item`) of one path:
+/// `path.section.item.partN@studyplan`. A `.` or `%` inside an id is written `%2E` or `%25`,
+/// so the dots only ever separate and two items never share a UID (`web/http.basics` and
+/// `web.http/basics` did); ids without them, as slugs of titles are, read as they are.
 pub fn uid(path_id: &str, item: &str, part: u32) -> String {
+    let escape = |id: &str| id.replace('%', "%25").replace('.', "%2E");
+    let (section, item) = item.split_once('/').unwrap_or(("", item));
     format!(
-        "{}.{}.part{part}@studyplan",
-        path_id,
-        item.replace('/', ".")
+        "{}.{}.{}.part{part}@studyplan",
+        escape(path_id),
+        escape(section),
+        escape(item)
     )
 }
 
@@ -1073,6 +1079,20 @@ fn overloads(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uids_read_as_ids_and_never_collide() {
+        assert_eq!(
+            uid("backend-engineer", "database-fundamentals/mvcc", 2),
+            "backend-engineer.database-fundamentals.mvcc.part2@studyplan"
+        );
+        assert_ne!(
+            uid("p", "web/http.basics", 1),
+            uid("p", "web.http/basics", 1)
+        );
+        assert_ne!(uid("p", "a/b%2Ec", 1), uid("p", "a/b.c", 1));
+        assert_eq!(uid("p.q", "a/b.c", 1), "p%2Eq.a.b%2Ec.part1@studyplan");
+    }
 
     #[test]
     fn splits_are_fewest_and_near_equal() {

@@ -11,7 +11,7 @@ use crate::output::ics::{render_resource, IcsOptions};
 use crate::plan::Session;
 use crate::progress::State;
 use crate::storage::Lock;
-use crate::sync::client::{Client, Credentials};
+use crate::sync::client::{Client, Created, Credentials};
 use crate::sync::{
     digest, event, reconcile, resource_name, rules, to_fetch, Action, Declined, Resource, Seen,
     Wanted,
@@ -155,7 +155,7 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
         for a in &actions {
             say(&describe(state, a, true));
         }
-        summary(client.url(), wanted.len(), &actions, true);
+        summary(client.url(), wanted.len(), &actions, 0, true);
         return Ok(());
     }
 
@@ -194,13 +194,27 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
     prune(state, now);
     state.save(file)?;
 
+    let mut refused = 0;
     for a in actions.iter().filter(|a| a.writes()) {
         let line = describe(state, a, false);
-        apply_remote(&client, state, a, &ics)?;
-        state.save(file)?;
-        say(&line);
+        match apply_remote(&client, state, a, &ics)? {
+            None => {
+                state.save(file)?;
+                say(&line);
+            }
+            Some(why) => {
+                refused += 1;
+                eprintln!("warning: {}: {why}", label_of(state, a.uid()));
+            }
+        }
     }
-    summary(client.url(), state.plan.sessions.len(), &actions, false);
+    summary(
+        client.url(),
+        state.plan.sessions.len(),
+        &actions,
+        refused,
+        false,
+    );
     Ok(())
 }
 
@@ -445,7 +459,15 @@ fn apply_local(state: &mut State, a: &Action, ics: &IcsOptions) {
     }
 }
 
-fn apply_remote(client: &Client, state: &mut State, a: &Action, ics: &IcsOptions) -> Result<()> {
+/// Make the request `a` stands for and record it. `Some(why)` when the server refused a
+/// create in a way that is no failure of the sync: the session is left out of it, the rest
+/// goes on, and the next sync tries again.
+fn apply_remote(
+    client: &Client,
+    state: &mut State,
+    a: &Action,
+    ics: &IcsOptions,
+) -> Result<Option<String>> {
     let record = |state: &mut State, uid: &str, name: String, etag: Option<String>| {
         let Some(s) = session(state, uid) else {
             return;
@@ -467,15 +489,25 @@ fn apply_remote(client: &Client, state: &mut State, a: &Action, ics: &IcsOptions
     match a {
         Action::Create { uid } => {
             let Some(body) = body_of(state, uid) else {
-                return Ok(());
+                return Ok(None);
             };
             let name = resource_name(uid);
-            let etag = client.create(&name, &body)?;
-            record(state, uid, name, etag);
+            match client.create(&name, &body)? {
+                Created::Made(etag) => record(state, uid, name, etag),
+                Created::UidTaken(holder) => {
+                    let at = holder.map_or_else(String::new, |h| format!(" ({h})"));
+                    return Ok(Some(format!(
+                        "the calendar already has an event with this session's UID{at}, \
+                         perhaps imported from the plan's .ics file; it is left as it is and \
+                         this session is not synced: delete that event, then run \
+                         `studyplan sync` again"
+                    )));
+                }
+            }
         }
         Action::Update { uid, etag } | Action::Adopt { uid, etag } => {
             let Some(body) = body_of(state, uid) else {
-                return Ok(());
+                return Ok(None);
             };
             let name = state
                 .sync
@@ -491,7 +523,7 @@ fn apply_remote(client: &Client, state: &mut State, a: &Action, ics: &IcsOptions
         }
         _ => {}
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Drop pins of sessions the plan no longer has, and deletions of days gone by.
@@ -512,15 +544,22 @@ fn say(text: &str) {
     let _ = super::to_stdout(|w| writeln!(w, "{text}"));
 }
 
-/// The closing line: what changed, or that nothing had to.
-fn summary(url: &str, events: usize, actions: &[Action], dry_run: bool) {
+/// The closing line: what changed, or that nothing had to. `refused`: creates the server
+/// refused (see [`apply_remote`]).
+fn summary(url: &str, events: usize, actions: &[Action], refused: usize, dry_run: bool) {
     let count = |f: fn(&Action) -> bool| actions.iter().filter(|a| f(a)).count();
-    let created = count(|a| matches!(a, Action::Create { .. }));
+    let created = count(|a| matches!(a, Action::Create { .. })) - refused;
     let updated = count(|a| matches!(a, Action::Update { .. } | Action::Adopt { .. }));
     let deleted = count(|a| matches!(a, Action::Delete { .. }));
     let pinned = count(|a| matches!(a, Action::Pin { .. }));
     let removed = count(|a| matches!(a, Action::Removed { .. }));
-    let text = if created + updated + deleted + pinned + removed == 0 {
+    let text = if refused > 0 {
+        format!(
+            "synced {url}: {created} created, {updated} updated, {deleted} deleted; {pinned} \
+             moved by you (pinned), {removed} deleted by you; {refused} not synced (see the \
+             warnings)"
+        )
+    } else if created + updated + deleted + pinned + removed == 0 {
         format!("calendar is up to date: {events} events at {url}")
     } else {
         format!(

@@ -251,9 +251,35 @@ impl Client {
     }
 
     /// PUT a new resource with `If-None-Match: *`, so an existing one is never overwritten.
-    /// Returns the new ETag when the server sends one.
-    pub fn create(&self, name: &str, body: &str) -> Result<Option<String>> {
-        self.put(name, body, ("If-None-Match", "*"))
+    /// Returns the new ETag when the server sends one, or that another resource of the
+    /// collection holds the event's UID already (RFC 4791 5.3.2.1: 403 with
+    /// `CALDAV:no-uid-conflict`, or 409 as Radicale answers) — e.g. one imported from the
+    /// plan's .ics file.
+    pub fn create(&self, name: &str, body: &str) -> Result<Created> {
+        let url = self.url_of(name);
+        let mut response = self.send(
+            Method::PUT,
+            &url,
+            &[
+                ("Content-Type", "text/calendar; charset=utf-8"),
+                ("If-None-Match", "*"),
+            ],
+            Some(body.to_string()),
+        )?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(Created::Made(header(&response, "etag")));
+        }
+        if status == StatusCode::CONFLICT || status == StatusCode::FORBIDDEN {
+            let text = read_body(&mut response).unwrap_or_default();
+            if let Some(holder) = uid_conflict(&text) {
+                return Ok(Created::UidTaken(holder));
+            }
+            if status == StatusCode::CONFLICT {
+                return Ok(Created::UidTaken(None));
+            }
+        }
+        Err(self.status_error(&url, status, &response, Op::Put))
     }
 
     /// PUT over our resource with `If-Match` on the ETag we saw, so a change made meanwhile
@@ -424,6 +450,29 @@ fn read_body(response: &mut Response<ureq::Body>) -> std::result::Result<String,
         .read_to_string()
 }
 
+/// What a create came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created {
+    /// Made, with the ETag the server sent.
+    Made(Option<String>),
+    /// Refused: another resource holds the UID (its href, when the server names it).
+    UidTaken(Option<String>),
+}
+
+/// The href of the resource a `CALDAV:no-uid-conflict` error names (`Some(None)` when it
+/// names none), or `None` when the body is not that error.
+fn uid_conflict(body: &str) -> Option<Option<String>> {
+    let doc = roxmltree::Document::parse(body).ok()?;
+    let conflict = doc
+        .descendants()
+        .find(|n| n.has_tag_name((CALDAV_NS, "no-uid-conflict")))?;
+    Some(
+        child(conflict, "href")
+            .and_then(|h| h.text())
+            .map(|h| h.trim().to_string()),
+    )
+}
+
 fn child<'a, 'input>(
     node: roxmltree::Node<'a, 'input>,
     name: &str,
@@ -467,6 +516,25 @@ fn encode(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_uid_conflict_names_the_resource_that_holds_the_uid() {
+        let body = r#"<?xml version="1.0" encoding="utf-8"?>
+<D:error xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <C:no-uid-conflict><D:href>/alice/study/3F2504E0.ics</D:href></C:no-uid-conflict>
+</D:error>"#;
+        assert_eq!(
+            uid_conflict(body),
+            Some(Some("/alice/study/3F2504E0.ics".to_string()))
+        );
+        let bare = r#"<error xmlns="DAV:"><no-uid-conflict xmlns="urn:ietf:params:xml:ns:caldav"/></error>"#;
+        assert_eq!(uid_conflict(bare), Some(None));
+        assert_eq!(
+            uid_conflict(r#"<error xmlns="DAV:"><need-privileges/></error>"#),
+            None
+        );
+        assert_eq!(uid_conflict("Forbidden"), None);
+    }
 
     fn client(url: &str) -> Client {
         Client::new(url, None, Duration::from_secs(1)).expect("client")

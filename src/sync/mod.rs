@@ -97,35 +97,39 @@ impl SyncState {
     }
 }
 
-/// The resource name for a session UID: the UID with anything outside a small safe set
-/// replaced by `_`, plus `.ics`. Our UIDs only hold safe characters, so in practice this is
-/// `<uid>.ics`; the mapping only has to be stable, since the bookkeeping records it.
+/// The resource name for a session UID: `<uid>.ics` when the UID holds only characters of a
+/// small safe set (as UIDs of ids made from titles do); otherwise the UID with the others
+/// replaced by `_` and a digest of the whole UID added, so that two UIDs that differ only
+/// there (`a?b` and `a#b`, or two ids in another script) still get resources of their own.
+/// The mapping must be stable: the bookkeeping records it.
 pub fn resource_name(uid: &str) -> String {
-    let safe: String = uid
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{safe}.ics")
+    let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@');
+    if uid.chars().all(safe) {
+        return format!("{uid}.ics");
+    }
+    let readable: String = uid.chars().map(|c| if safe(c) { c } else { '_' }).collect();
+    format!("{readable}-{}.ics", fnv1a(uid.bytes()))
 }
 
-/// FNV-1a (64 bit) over the resource without its DTSTAMP line: stable across Rust versions
-/// and builds, which a std hasher is not promised to be. Not a security measure: it only
-/// tells whether we would write something different from last time.
-pub fn digest(body: &str) -> String {
+/// FNV-1a (64 bit), as 16 hex digits: stable across Rust versions and builds, which a std
+/// hasher is not promised to be. Not a security measure.
+fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for line in body.split("\r\n").filter(|l| !l.starts_with("DTSTAMP")) {
-        for b in line.bytes().chain(*b"\n") {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+    for b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{h:016x}")
+}
+
+/// A digest of the resource without its DTSTAMP line ([`fnv1a`]): it only tells whether we
+/// would write something different from last time.
+pub fn digest(body: &str) -> String {
+    fnv1a(
+        body.split("\r\n")
+            .filter(|l| !l.starts_with("DTSTAMP"))
+            .flat_map(|line| line.bytes().chain(*b"\n")),
+    )
 }
 
 /// What the plan wants on the server for one live session.
@@ -183,6 +187,21 @@ pub enum Action {
 }
 
 impl Action {
+    /// The session UID the step is about.
+    pub fn uid(&self) -> &str {
+        match self {
+            Action::Create { uid }
+            | Action::Update { uid, .. }
+            | Action::Adopt { uid, .. }
+            | Action::Delete { uid, .. }
+            | Action::Pin { uid, .. }
+            | Action::Removed { uid }
+            | Action::Record { uid, .. }
+            | Action::Forget { uid }
+            | Action::Leave { uid, .. } => uid,
+        }
+    }
+
     /// Whether this step sends a request that changes the server.
     pub fn writes(&self) -> bool {
         matches!(
@@ -598,6 +617,14 @@ mod tests {
             resource_name("be.db.storage.part1@studyplan"),
             "be.db.storage.part1@studyplan.ics"
         );
-        assert_eq!(resource_name("a/b c"), "a_b_c.ics");
+        let odd = ["a?b", "a#b", "日本", "中文", "a_b"].map(resource_name);
+        assert!(
+            odd[0].starts_with("a_b-") && odd[0].ends_with(".ics"),
+            "{odd:?}"
+        );
+        assert_eq!(odd[4], "a_b.ics");
+        let distinct: BTreeSet<&String> = odd.iter().collect();
+        assert_eq!(distinct.len(), odd.len(), "{odd:?}");
+        assert_eq!(resource_name("a?b"), odd[0]);
     }
 }

@@ -463,6 +463,60 @@ fn dry_run_lists_everything_and_changes_nothing() {
     );
 }
 
+/// A learner who first imported the plan's .ics file has its events under names of their app's
+/// choosing: the server refuses to create a second resource with the same UID (RFC 4791
+/// no-uid-conflict; 409 from Radicale). That session is left out with a warning, every other
+/// one is synced, and once the learner deletes the imported copy the next sync creates it.
+#[test]
+fn an_imported_copy_of_a_session_is_left_alone_and_the_rest_is_synced() {
+    let server = Radicale::start();
+    let dav = server.dav();
+    let sb = planned();
+    let plan = show(&sb);
+    let sessions = plan["sessions"].as_array().expect("sessions").len();
+    let uid = uid_of(&plan, "api/rest");
+    let imported = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Learner's app//EN\r\nBEGIN:VEVENT\r\n\
+         UID:{uid}\r\nDTSTAMP:20261120T090000Z\r\nDTSTART:20261203T160000Z\r\n\
+         DTEND:20261203T165000Z\r\nSUMMARY:REST\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    let copy = format!("{COLLECTION}3F2504E0-4F89-11D3.ics");
+    assert_eq!(dav.put(&copy, &imported, None), 201);
+    let etag_of_copy = || dav.list(COLLECTION).get("3F2504E0-4F89-11D3.ics").cloned();
+    let copied = etag_of_copy().expect("the imported copy is listed");
+
+    let run = first_sync(&sb, &server.url());
+    assert!(
+        run.stderr.contains(
+            "api/rest (part 1/2): the calendar already has an event with this session's UID"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("1 not synced"), "{}", run.stdout);
+    let events = dav.events(COLLECTION);
+    assert_eq!(events.len(), sessions, "every other session, and the copy");
+    assert_eq!(
+        etag_of_copy(),
+        Some(copied),
+        "the imported copy was changed"
+    );
+    assert_eq!(
+        events.iter().filter(|e| e.uid == uid).count(),
+        1,
+        "the session was created twice"
+    );
+
+    // The next sync tries again, and once the copy is gone it creates the session.
+    let run = sync(&sb, &[]).ok();
+    assert!(run.stdout.contains("1 not synced"), "{}", run.stdout);
+    assert!(matches!(dav.delete(&copy), 200 | 204));
+    let run = sync(&sb, &[]).ok();
+    assert!(run.stdout.contains("1 created"), "{}", run.stdout);
+    assert_in_step(&sb, &dav, COLLECTION, &[]);
+    assert_up_to_date(&sb);
+}
+
 #[test]
 fn plan_and_replan_sync_with_the_remembered_calendar() {
     let server = Radicale::start();
