@@ -13,7 +13,7 @@ use crate::plan::{
     DayCapacity, Overload, PathInfo, Plan, SectionInfo, Session, Summary, Unscheduled,
 };
 use crate::solver::{self, Problem, Task};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
@@ -722,12 +722,20 @@ fn build_plan(
     for (r, raw) in raws.iter().enumerate() {
         by_day.entry(raw.day).or_default().push(r);
     }
-    let fixed_by_date: BTreeMap<NaiveDate, u32> = fixed.iter().fold(BTreeMap::new(), |mut m, s| {
-        let end = (s.end - avail.instant(s.date, 0)).num_minutes().max(0) as u32;
-        let e = m.entry(s.date).or_insert(0);
-        *e = (*e).max(end);
-        m
-    });
+    // Without slots, the minutes (from the day's start) the sessions a replan keeps (done,
+    // past) take on each date: the day's other sessions run from its start around them, so
+    // a session that need not move keeps its time and the day keeps its order (they ran
+    // after the last kept session, which put a required item behind a reference one done
+    // that day).
+    let mut fixed_by_date: BTreeMap<NaiveDate, Vec<(u32, u32)>> = BTreeMap::new();
+    for s in fixed {
+        let minute =
+            |t: DateTime<FixedOffset>| (t - avail.instant(s.date, 0)).num_minutes().max(0) as u32;
+        fixed_by_date
+            .entry(s.date)
+            .or_default()
+            .push((minute(s.start), minute(s.end)));
+    }
 
     let mut sessions: Vec<Session> = fixed.to_vec();
     for (&day, members) in &by_day {
@@ -745,11 +753,11 @@ fn build_plan(
                 let (d, start) = t.starts[day as usize];
                 (d, avail.date(d), start, t.break_minutes, t.gap(day).1)
             }
-            None => {
-                let date = avail.date(day);
-                let offset = fixed_by_date.get(&date).copied().unwrap_or(0);
-                (day, date, offset, 0, 0)
-            }
+            None => (day, avail.date(day), 0, 0, 0),
+        };
+        let kept_here = match slots {
+            None => fixed_by_date.get(&date).map_or(&[][..], Vec::as_slice),
+            Some(_) => &[][..],
         };
         // The minute a part started at in the previous plan, when that was on this day.
         let kept_minute = |r: usize| {
@@ -792,6 +800,12 @@ fn build_plan(
             let section = &path.sections[w.section];
             let item = &section.items[w.item];
             let minutes = w.parts[raw.part];
+            while let Some(&(_, end)) = kept_here
+                .iter()
+                .find(|&&(a, b)| a < offset + minutes && b > offset)
+            {
+                offset = end;
+            }
             let part = w.part_numbers[raw.part];
             let window = window_dates(w.section);
             let late = item.kind == Kind::Required && window.is_some_and(|(_, end)| date > end);

@@ -71,6 +71,49 @@ fn sessions(v: &Value) -> Vec<Value> {
     v["sessions"].as_array().expect("sessions").clone()
 }
 
+/// Work done on a day the replan starts at keeps its time, and the day's other sessions keep
+/// theirs around it: they used to run after the last done session, which moved the required
+/// item behind the reference one done that day (and broke required-before-reference).
+#[test]
+fn work_done_on_the_replanned_day_moves_nothing_else() {
+    let sb = Sandbox::new();
+    sb.write(
+        "mini.yaml",
+        "id: mini\ntitle: Mini\nsections:\n  - id: s\n    title: S\n    weeks: 1\n    items:\n      \
+         - {title: Read, minutes: 30}\n      - {title: Cheat sheet, kind: reference, minutes: 10}\n",
+    );
+    let before = sb
+        .cmd([
+            "plan",
+            "mini.yaml",
+            "--start",
+            "2026-12-07",
+            "--hours",
+            "1",
+            "--format",
+            "json",
+        ])
+        .args(PINNED)
+        .ok()
+        .json();
+    let times = |v: &Value| -> Vec<(String, String, String)> {
+        sessions(v)
+            .iter()
+            .map(|s| {
+                let f = |k: &str| s[k].as_str().expect(k).to_string();
+                (f("item"), f("start"), f("end"))
+            })
+            .collect()
+    };
+    sb.cmd(["done", "s/cheat-sheet", "--on", "2026-12-07", "--now", NOW])
+        .ok();
+    let (after, _) = replan(&sb, &["--from", "2026-12-07"]);
+    assert_eq!(times(&after), times(&before));
+    let read = &sessions(&after)[0];
+    assert_eq!(read["item"], "s/read");
+    assert_eq!(read["done"], false);
+}
+
 #[test]
 fn replan_without_progress_moves_nothing() {
     // The plan starts in the future, so nothing is missed yet.
