@@ -1285,15 +1285,18 @@ mod tests {
         );
     }
 
+    /// Berlin's rules in a VTIMEZONE of its own, as Outlook writes a zone it has no name for.
+    const CUSTOM_ZONE: &str = "BEGIN:VTIMEZONE\nTZID:Customized Time Zone\nBEGIN:STANDARD\n\
+        DTSTART:16010101T030000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\n\
+        RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nEND:STANDARD\nBEGIN:DAYLIGHT\n\
+        DTSTART:16010101T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\n\
+        RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\nEND:DAYLIGHT\nEND:VTIMEZONE\n";
+
     /// Outlook names a zone it cannot name otherwise "Customized Time Zone" and defines it in a
     /// VTIMEZONE; its rules apply.
     #[test]
     fn a_vtimezone_defines_a_zone_no_table_knows() {
-        let tz = "BEGIN:VTIMEZONE\nTZID:Customized Time Zone\nBEGIN:STANDARD\n\
-                  DTSTART:16010101T030000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\n\
-                  RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nEND:STANDARD\nBEGIN:DAYLIGHT\n\
-                  DTSTART:16010101T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\n\
-                  RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\nEND:DAYLIGHT\nEND:VTIMEZONE\n";
+        let tz = CUSTOM_ZONE;
         let text = cal(&format!(
             "{tz}{}",
             event(
@@ -1314,11 +1317,7 @@ mod tests {
     fn a_vtimezone_fold_reads_as_the_first_occurrence() {
         // 02:30 on 2027-10-31 happens twice; RFC 5545 3.3.5 means the first (CEST), as the IANA
         // zone reads it.
-        let tz = "BEGIN:VTIMEZONE\nTZID:Customized Time Zone\nBEGIN:STANDARD\n\
-                  DTSTART:16010101T030000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\n\
-                  RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nEND:STANDARD\nBEGIN:DAYLIGHT\n\
-                  DTSTART:16010101T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\n\
-                  RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\nEND:DAYLIGHT\nEND:VTIMEZONE\n";
+        let tz = CUSTOM_ZONE;
         let at = |zone: &str| {
             cal(&format!(
                 "{tz}{}",

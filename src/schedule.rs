@@ -748,16 +748,18 @@ fn build_plan(
         // With slots, `day` is a slot: its sessions run from the gap's start, a break apart,
         // except that a part a replan keeps in this gap keeps its time when the parts after it
         // still fit behind it.
-        let (d, date, mut offset, brk, gap_end) = match slots {
+        // Slots have the kept sessions cut out of their gaps already.
+        let (d, date, mut offset, brk, gap_end, kept_here) = match slots {
             Some(t) => {
                 let (d, start) = t.starts[day as usize];
-                (d, avail.date(d), start, t.break_minutes, t.gap(day).1)
+                let date = avail.date(d);
+                (d, date, start, t.break_minutes, t.gap(day).1, &[][..])
             }
-            None => (day, avail.date(day), 0, 0, 0),
-        };
-        let kept_here = match slots {
-            None => fixed_by_date.get(&date).map_or(&[][..], Vec::as_slice),
-            Some(_) => &[][..],
+            None => {
+                let date = avail.date(day);
+                let kept = fixed_by_date.get(&date).map_or(&[][..], Vec::as_slice);
+                (day, date, 0, 0, 0, kept)
+            }
         };
         // The minute a part started at in the previous plan, when that was on this day.
         let kept_minute = |r: usize| {

@@ -553,17 +553,16 @@ fn summary(url: &str, events: usize, actions: &[Action], refused: usize, dry_run
     let deleted = count(|a| matches!(a, Action::Delete { .. }));
     let pinned = count(|a| matches!(a, Action::Pin { .. }));
     let removed = count(|a| matches!(a, Action::Removed { .. }));
-    let text = if refused > 0 {
-        format!(
-            "synced {url}: {created} created, {updated} updated, {deleted} deleted; {pinned} \
-             moved by you (pinned), {removed} deleted by you; {refused} not synced (see the \
-             warnings)"
-        )
-    } else if created + updated + deleted + pinned + removed == 0 {
+    let text = if created + updated + deleted + pinned + removed + refused == 0 {
         format!("calendar is up to date: {events} events at {url}")
     } else {
+        let not_synced = if refused > 0 {
+            format!("; {refused} not synced (see the warnings)")
+        } else {
+            String::new()
+        };
         format!(
-            "{} {url}: {created} created, {updated} updated, {deleted} deleted; {pinned} moved by you (pinned), {removed} deleted by you{}",
+            "{} {url}: {created} created, {updated} updated, {deleted} deleted; {pinned} moved by you (pinned), {removed} deleted by you{not_synced}{}",
             if dry_run { "would sync" } else { "synced" },
             if dry_run { "; nothing was changed (--dry-run)" } else { "" }
         )

@@ -257,15 +257,7 @@ impl Client {
     /// plan's .ics file.
     pub fn create(&self, name: &str, body: &str) -> Result<Created> {
         let url = self.url_of(name);
-        let mut response = self.send(
-            Method::PUT,
-            &url,
-            &[
-                ("Content-Type", "text/calendar; charset=utf-8"),
-                ("If-None-Match", "*"),
-            ],
-            Some(body.to_string()),
-        )?;
+        let mut response = self.send_put(&url, body, ("If-None-Match", "*"))?;
         let status = response.status();
         if status.is_success() {
             return Ok(Created::Made(header(&response, "etag")));
@@ -294,17 +286,27 @@ impl Client {
 
     fn put(&self, name: &str, body: &str, condition: (&str, &str)) -> Result<Option<String>> {
         let url = self.url_of(name);
-        let response = self.send(
-            Method::PUT,
-            &url,
-            &[("Content-Type", "text/calendar; charset=utf-8"), condition],
-            Some(body.to_string()),
-        )?;
+        let response = self.send_put(&url, body, condition)?;
         let status = response.status();
         if !status.is_success() {
             return Err(self.status_error(&url, status, &response, Op::Put));
         }
         Ok(header(&response, "etag"))
+    }
+
+    /// PUT an event with a precondition header.
+    fn send_put(
+        &self,
+        url: &str,
+        body: &str,
+        condition: (&str, &str),
+    ) -> Result<Response<ureq::Body>> {
+        self.send(
+            Method::PUT,
+            url,
+            &[("Content-Type", "text/calendar; charset=utf-8"), condition],
+            Some(body.to_string()),
+        )
     }
 
     /// DELETE with `If-Match`. A resource that is already gone is fine.
