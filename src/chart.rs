@@ -55,11 +55,13 @@ pub fn series(state: &State, today: NaiveDate) -> Series {
     let weeks = plan.weeks().max(1);
     let week_index = |d: NaiveDate| (plan.week_of(d).clamp(1, weeks) - 1) as usize;
     let mut planned = vec![0u32; weeks as usize];
-    let mut estimate: BTreeMap<&str, u32> = BTreeMap::new();
+    let estimate = plan.item_minutes();
     for s in &plan.sessions {
         planned[week_index(s.date)] += s.minutes;
-        *estimate.entry(s.item.as_str()).or_default() += s.minutes;
     }
+    // Progress a replan took off the sessions was planned once too; like work done before the
+    // start, it counts in week 1.
+    planned[0] += plan.progress_off_sessions.values().sum::<u32>();
     let total: u32 = planned.iter().sum();
 
     // Minutes done (or taken off by a skip) per day, from the progress log in order.

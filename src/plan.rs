@@ -7,6 +7,7 @@
 use crate::path::{Kind, Weeks};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -28,6 +29,11 @@ pub struct Plan {
     /// Windows whose required work does not fit, with the hours per day that would make it fit.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overloaded: Vec<Overload>,
+    /// Partial progress (`studyplan progress`) that a replan took off an item beyond the done
+    /// sessions it kept, in minutes per item id: work done off the planned sessions, so that
+    /// the item's sessions plus these minutes still make its estimate.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub progress_off_sessions: BTreeMap<String, u32>,
     pub summary: Summary,
 }
 
@@ -193,6 +199,19 @@ impl Plan {
     /// Number of weeks the plan spans.
     pub fn weeks(&self) -> u32 {
         self.capacity.last().map_or(0, |d| self.week_of(d.date))
+    }
+
+    /// Each planned item's estimate: the minutes of its sessions plus its partial progress done
+    /// off them ([`Plan::progress_off_sessions`]).
+    pub fn item_minutes(&self) -> BTreeMap<&str, u32> {
+        let mut out: BTreeMap<&str, u32> = BTreeMap::new();
+        for s in &self.sessions {
+            *out.entry(s.item.as_str()).or_default() += s.minutes;
+        }
+        for (item, &m) in &self.progress_off_sessions {
+            *out.entry(item.as_str()).or_default() += m;
+        }
+        out
     }
 
     pub fn section(&self, id: &str) -> Option<&SectionInfo> {

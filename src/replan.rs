@@ -65,7 +65,11 @@ pub fn replan(
         if keep_pinned && !s.done {
             kept_pins.push(s);
         }
-        let keep = s.done
+        // A session done only because partial progress covers it stays where it is when it
+        // is history; from --from on it is work done ahead of its day, off the plan (counted
+        // in `progress_off_sessions`), and its day is free for the rest.
+        let done_ahead = s.date >= from && progress.get(&s.item).is_some_and(|p| !p.done);
+        let keep = (s.done && !done_ahead)
             || keep_pinned
             || (s.date < from && (finished(&s.item) || !in_path.contains(&s.item)));
         if keep {
@@ -77,6 +81,7 @@ pub fn replan(
 
     let day = |date: NaiveDate| u32::try_from(avail.day_of(date).max(0)).unwrap_or(u32::MAX);
     let mut work = Vec::new();
+    let mut off_sessions: BTreeMap<String, u32> = BTreeMap::new();
     for (si, section) in path.sections.iter().enumerate() {
         for (ii, item) in section.items.iter().enumerate() {
             let id = full_id(section, item);
@@ -90,9 +95,13 @@ pub fn replan(
             let pinned_here: Vec<&Session> =
                 kept_pins.iter().copied().filter(|s| s.item == id).collect();
             let pinned_minutes: u32 = pinned_here.iter().map(|s| s.minutes).sum();
+            let progressed = p.progress.max(done_minutes);
+            if progressed > done_minutes {
+                off_sessions.insert(id.clone(), progressed - done_minutes);
+            }
             let remaining = item
                 .minutes
-                .saturating_sub(p.progress.max(done_minutes).saturating_add(pinned_minutes));
+                .saturating_sub(progressed.saturating_add(pinned_minutes));
             if remaining == 0 {
                 continue;
             }
@@ -169,6 +178,7 @@ pub fn replan(
 
     let warnings = schedule::work_warnings(path, settings, &work);
     let mut plan = schedule::solve(path, settings, &work, &fixed, Vec::new(), now)?;
+    plan.progress_off_sessions = off_sessions;
 
     // Sequences, and what changed.
     let fixed_uids: BTreeSet<&str> = fixed.iter().map(|s| s.uid.as_str()).collect();

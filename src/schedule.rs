@@ -900,6 +900,7 @@ fn build_plan(
             })
             .collect(),
         overloaded,
+        progress_off_sessions: std::collections::BTreeMap::new(),
         summary,
     }
 }

@@ -224,12 +224,13 @@ impl State {
     }
 
     /// Set `done` on the plan's sessions from the progress log: every session of a done item,
-    /// and of an item with partial progress the first sessions that progress covers.
+    /// and of an item with partial progress the first sessions that progress covers, after the
+    /// minutes an earlier replan already took off its sessions.
     pub fn refresh_done(&mut self) {
         let summary = summarize(&self.progress);
         let mut order: Vec<usize> = (0..self.plan.sessions.len()).collect();
         order.sort_by_key(|&i| (self.plan.sessions[i].start, self.plan.sessions[i].part));
-        let mut covered = std::collections::BTreeMap::<String, u32>::default();
+        let mut covered = self.plan.progress_off_sessions.clone();
         for i in order {
             let s = &mut self.plan.sessions[i];
             let p = summary.get(&s.item).copied().unwrap_or_default();

@@ -94,17 +94,17 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
     let progress = summarize(&state.progress);
     let mut items: BTreeMap<&str, ItemInfo> = BTreeMap::new();
     let mut order: Vec<&str> = Vec::new();
+    let estimates = plan.item_minutes();
     for s in &plan.sessions {
-        let e = items.entry(s.item.as_str()).or_insert_with(|| {
+        items.entry(s.item.as_str()).or_insert_with(|| {
             order.push(s.item.as_str());
             ItemInfo {
                 section: s.section.clone(),
                 kind: s.kind,
-                minutes: 0,
+                minutes: estimates[s.item.as_str()],
                 window: s.window_start.zip(s.window_end),
             }
         });
-        e.minutes += s.minutes;
     }
     for u in &plan.unscheduled {
         let section = u.item.split('/').next().unwrap_or("").to_string();

@@ -202,6 +202,99 @@ fn partial_progress_plans_the_remainder() {
     assert_eq!(rest, 60);
 }
 
+/// Partial progress that covers a session still ahead (work done early) frees that session's
+/// day: the replan plans exactly what is left, and `status` still counts the item's whole
+/// estimate. The covered session used to stay on its future day as done, and the item's
+/// sessions then summed to less than its estimate (80 of 100 minutes here).
+#[test]
+fn progress_ahead_of_the_plan_is_taken_off_its_sessions() {
+    let sb = Sandbox::new();
+    sb.write("p.yaml", PATH);
+    let plan = sb
+        .cmd([
+            "plan",
+            "p.yaml",
+            "--start",
+            "2026-12-07",
+            "--hours",
+            "1",
+            "--format",
+            "json",
+        ])
+        .args(PINNED)
+        .ok()
+        .json();
+    let rest = |v: &Value| -> Vec<(String, u64, bool)> {
+        sessions(v)
+            .iter()
+            .filter(|s| s["item"] == "api/rest")
+            .map(|s| {
+                let date = s["date"].as_str().expect("date").to_string();
+                (
+                    date,
+                    s["minutes"].as_u64().expect("minutes"),
+                    s["done"] == true,
+                )
+            })
+            .collect()
+    };
+    let first = rest(&plan);
+    assert_eq!(first.len(), 2, "{first:?}");
+    assert!(first
+        .iter()
+        .all(|(d, m, _)| d.as_str() >= "2026-12-14" && *m == 50));
+    sb.cmd([
+        "progress",
+        "api/rest",
+        "--minutes",
+        "70",
+        "--on",
+        "2026-12-08",
+    ])
+    .ok();
+    // Before the replan the first part is covered, and shown done, where it was planned.
+    let covered = rest(&show(&sb));
+    assert_eq!(covered.iter().filter(|s| s.2).count(), 1, "{covered:?}");
+    let (new, _) = replan(&sb, &["--from", "2026-12-09"]);
+    let left = rest(&new);
+    assert_eq!(left.iter().map(|s| s.1).sum::<u64>(), 30, "{left:?}");
+    assert!(left.iter().all(|s| !s.2), "{left:?}");
+    let status = |sb: &Sandbox| -> Value {
+        sb.cmd(["status", "--today", "2026-12-09", "--format", "json"])
+            .ok()
+            .json()
+    };
+    let row = |v: &Value, name: &str| -> (u64, u64, u64) {
+        let r = v["sections"]
+            .as_array()
+            .expect("sections")
+            .iter()
+            .find(|r| r["name"] == name)
+            .expect(name);
+        let f = |k: &str| r[k].as_u64().expect(k);
+        (
+            f("total_minutes"),
+            f("done_minutes"),
+            f("remaining_minutes"),
+        )
+    };
+    let st = status(&sb);
+    assert_eq!(row(&st, "api"), (130, 70, 60));
+    assert_eq!(st["kinds"][0]["total_minutes"], 170);
+    // More progress after the replan covers the planned rest.
+    sb.cmd([
+        "progress",
+        "api/rest",
+        "--minutes",
+        "30",
+        "--on",
+        "2026-12-09",
+    ])
+    .ok();
+    assert!(rest(&show(&sb)).iter().all(|s| s.2));
+    assert_eq!(row(&status(&sb), "api"), (130, 100, 30));
+}
+
 #[test]
 fn item_names_resolve_or_list_candidates() {
     let (sb, _) = planned("2026-11-18");
