@@ -56,6 +56,12 @@ pub fn write_diagnostics(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
             parts.join(" and ")
         )?;
     }
+    if !s.any_order && s.order_cost.is_none() && s.required_late_minutes > 0 {
+        writeln!(
+            w,
+            "note: what following the path's order costs in late work was not measured in the time limit (raise --time-limit, or compare with --any-order)"
+        )?;
+    }
     let dropped = plan
         .unscheduled
         .iter()

@@ -1481,9 +1481,10 @@ fn run_level(
 /// The relative gap of an unproven level: HiGHS's, or the one from the level's LP bound when
 /// that is smaller. HiGHS measures against its own dual bound, which is still the trivial one
 /// (and the gap meaningless, over 1,000 % on the bundled path at 0.75 h a day) when the time
-/// runs out before its root LP is solved.
+/// runs out before its root LP is solved. Measured against the larger of the two, so a level
+/// still at 0 against a bound of 1,755 is 100 % open, not 175,500 %.
 fn level_gap(highs: f64, value: f64, lp_bound: f64) -> f64 {
-    let by_lp = (lp_bound - value).abs() / value.abs().max(1.0);
+    let by_lp = (lp_bound - value).abs() / value.abs().max(lp_bound.abs()).max(1.0);
     if highs.is_finite() {
         highs.min(by_lp)
     } else {
@@ -2543,8 +2544,11 @@ mod tests {
     #[test]
     fn an_unproven_level_reports_the_smaller_of_the_two_gaps() {
         // HiGHS stopped before its root LP: its gap is the trivial bound's.
-        assert!((level_gap(14.695, 27_935.0, 37_149.0) - 0.3298).abs() < 1e-4);
+        assert!((level_gap(14.695, 27_935.0, 37_149.0) - 0.2480).abs() < 1e-4);
         assert!((level_gap(f64::NAN, 200.0, 150.0) - 0.25).abs() < 1e-12);
+        assert!((level_gap(f64::NAN, 150.0, 200.0) - 0.25).abs() < 1e-12);
+        // A level still at nothing is wholly open, however large its bound.
+        assert!((level_gap(f64::NAN, 0.0, 1_755.0) - 1.0).abs() < 1e-12);
         // HiGHS's search moved its bound past the LP's.
         assert!((level_gap(0.0107, 172_565.0, 168_578.0) - 0.0107).abs() < 1e-12);
     }

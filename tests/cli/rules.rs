@@ -195,6 +195,17 @@ fn path_order_is_kept_and_its_cost_is_reported() {
         "{}",
         run.stderr
     );
+    // Without the time to measure it, the plan says the cost is unknown.
+    let mut short = extra.clone();
+    short.extend(["--time-limit", "0.01"]);
+    let run = sb.plan("tight.yaml", &short).ok();
+    assert_eq!(run.json()["summary"]["order_cost"], serde_json::Value::Null);
+    assert!(
+        run.stderr
+            .contains("what following the path's order costs in late work was not measured"),
+        "{}",
+        run.stderr
+    );
     // With --any-order there is nothing to compare with.
     settings.any_order = true;
     let args = settings.args();
