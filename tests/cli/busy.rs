@@ -279,12 +279,16 @@ mod props {
 
     /// One busy event: (kind, weekday, start minute, minutes, count, exdate, override).
     /// kind 0: weekly series in the plan's zone, 1: once in UTC, 2: all day (1-2 days),
-    /// 3: transparent, 4: cancelled.
+    /// 3: transparent, 4: cancelled, 5: weekly series with an extra instance (RDATE as a
+    /// PERIOD) whose second instance moves it and every later one (RANGE=THISANDFUTURE).
     type RawEvent = (u8, usize, u32, u32, u32, bool, bool);
 
     fn event() -> impl Strategy<Value = RawEvent> {
         (
-            prop_oneof![5 => Just(0u8), 2 => Just(1u8), 2 => Just(2u8), 1 => Just(3u8), 1 => Just(4u8)],
+            prop_oneof![
+                5 => Just(0u8), 2 => Just(1u8), 2 => Just(2u8), 1 => Just(3u8), 1 => Just(4u8),
+                2 => Just(5u8)
+            ],
             0usize..7,
             prop_oneof![3 => 17u32 * 4..21 * 4, 1 => 4u32..12 * 4].prop_map(|q| q * 15),
             prop::sample::select(vec![30u32, 45, 60, 90, 120]),
@@ -355,6 +359,22 @@ mod props {
                         s.push_str("STATUS:CANCELLED\r\n");
                     }
                 }
+                5 => {
+                    let _ = write!(
+                        s,
+                        "DTSTART;TZID={zone}:{}\r\nDTEND;TZID={zone}:{}\r\n\
+                         RRULE:FREQ=WEEKLY;COUNT={count}\r\n\
+                         RDATE;VALUE=PERIOD:{}/PT{}M\r\n",
+                        local(date, minute),
+                        local(date, minute + minutes),
+                        stamp(resolve(
+                            tz,
+                            (date + Duration::days(3)).and_time(NaiveTime::MIN)
+                                + Duration::minutes(i64::from(minute))
+                        )),
+                        minutes / 2
+                    );
+                }
                 1 => {
                     let at = |m: u32| {
                         resolve(
@@ -379,6 +399,21 @@ mod props {
                 }
             }
             s.push_str("END:VEVENT\r\n");
+            if kind == 5 {
+                // From the second instance on, a day later, an hour earlier and half an hour
+                // longer.
+                let second = date + Duration::days(7);
+                let to = minute.saturating_sub(60);
+                let _ = write!(
+                    s,
+                    "BEGIN:VEVENT\r\nUID:e{i}@props\r\nDTSTAMP:20270101T000000Z\r\n\
+                     RECURRENCE-ID;RANGE=THISANDFUTURE;TZID={zone}:{}\r\n\
+                     DTSTART;TZID={zone}:{}\r\nDTEND;TZID={zone}:{}\r\nEND:VEVENT\r\n",
+                    local(second, minute),
+                    local(second + Duration::days(1), to),
+                    local(second + Duration::days(1), to + minutes + 30)
+                );
+            }
             if kind == 0 && moved && count >= 3 {
                 // The last instance moves a day later and an hour and a half earlier.
                 let last = date + Duration::days(7 * i64::from(count - 1));

@@ -4,7 +4,9 @@
     busy_instances.py FILE.ics ZONE FROM TO
 
 Reads FILE.ics with `icalendar`, expands RRULE with `dateutil` (plus RDATE and EXDATE),
-replaces instances that a RECURRENCE-ID override moves or cancels, leaves out cancelled and
+replaces instances that a RECURRENCE-ID override moves or cancels (with RANGE=THISANDFUTURE,
+that instance and every later one take the override's shift on the wall clock and its length),
+reads RDATE periods with their own length, leaves out cancelled and
 transparent timed events, and blocks the whole local day (in ZONE, the plan's zone) for
 all-day events. Floating times are read in ZONE. Prints a JSON list of [start, end] pairs
 (UTC, RFC 3339) of the instances that start before TO (RFC 3339) and end after FROM.
@@ -63,12 +65,22 @@ def main():
         return start, end
 
     overrides = {}
+    # uid -> [(recurrence-id, shift, length, override)] for RANGE=THISANDFUTURE, in order.
+    onwards = {}
     masters = []
     for e in cal.walk("VEVENT"):
-        if e.get("RECURRENCE-ID") is not None:
-            overrides[(str(e["UID"]), key(e["RECURRENCE-ID"].dt))] = e
+        rid = e.get("RECURRENCE-ID")
+        if rid is not None:
+            overrides[(str(e["UID"]), key(rid.dt))] = e
+            if str(rid.params.get("RANGE", "")).upper() == "THISANDFUTURE":
+                start, end = times(e)
+                onwards.setdefault(str(e["UID"]), []).append(
+                    (aware(rid.dt), start - aware(rid.dt), end - start, e)
+                )
         else:
             masters.append(e)
+    for v in onwards.values():
+        v.sort(key=lambda x: x[0])
 
     out = []
 
@@ -92,9 +104,17 @@ def main():
                 if (s.astimezone(UTC) if s.tzinfo else s.replace(tzinfo=plan_tz)) > to:
                     break
                 starts.append(s if isinstance(start, dt.datetime) else s.date())
+        lengths = {}
         for prop in ("RDATE",):
             for v in e.get(prop, []) if isinstance(e.get(prop), list) else [e.get(prop)] if e.get(prop) else []:
-                starts.extend(aware(d.dt) for d in v.dts)
+                for d in v.dts:
+                    if isinstance(d.dt, tuple):
+                        a, b = aware(d.dt[0]), d.dt[1]
+                        b = a + b if isinstance(b, dt.timedelta) else aware(b)
+                        lengths[key(a)] = b - a
+                        starts.append(a)
+                    else:
+                        starts.append(aware(d.dt))
         excluded = set()
         ex = e.get("EXDATE")
         for v in (ex if isinstance(ex, list) else [ex] if ex is not None else []):
@@ -108,8 +128,16 @@ def main():
             if o is not None:
                 os_, oe = times(o)
                 emit(o, os_, oe)
+                continue
+            here = lengths.get(k, length)
+            later = [x for x in onwards.get(uid, []) if isinstance(s, dt.datetime) and x[0] <= s]
+            if later:
+                _, shift, here, o = later[-1]
+                s = s + shift
+                e_ = o
             else:
-                emit(e, s, s + length)
+                e_ = e
+            emit(e_, s, s + here)
     out.sort()
     json.dump(out, sys.stdout)
 
