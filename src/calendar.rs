@@ -119,12 +119,16 @@ impl Availability {
             .unwrap_or(0)
     }
 
-    /// The instant of `minutes` after `at` on `date`, in the plan's zone, DST-correct: the local
-    /// wall-clock time is kept; a time that falls in a DST gap moves forward by the gap.
+    /// The instant `minutes` real minutes after `at` on `date`, in the plan's zone: `at` is
+    /// read DST-correct ([`resolve_local`]), and the day's sessions run on from it in real
+    /// time, so a session that crosses a DST change still lasts its minutes (read on the wall
+    /// clock, one starting in a spring-forward gap ended before it started, and one across the
+    /// autumn change lasted an hour more).
     pub fn instant(&self, date: NaiveDate, minutes_after_at: u32) -> DateTime<FixedOffset> {
-        let local: NaiveDateTime =
-            date.and_time(self.at) + Duration::minutes(i64::from(minutes_after_at));
-        resolve_local(self.tz(), local)
+        let at = resolve_local(self.tz(), date.and_time(self.at));
+        (at + Duration::minutes(i64::from(minutes_after_at)))
+            .with_timezone(&self.tz())
+            .fixed_offset()
     }
 }
 
@@ -887,12 +891,26 @@ mod tests {
         a.at = NaiveTime::from_hms_opt(2, 30, 0).unwrap();
         let date = NaiveDate::from_ymd_opt(2027, 3, 28).unwrap();
         assert_eq!(a.instant(date, 0).to_rfc3339(), "2027-03-28T03:30:00+02:00");
-        // The minute before the gap and the first minute after it are untouched.
+        // The minute before the gap is untouched, and a minute after it is the first minute
+        // after the gap: sessions run on in real time.
         a.at = NaiveTime::from_hms_opt(1, 59, 0).unwrap();
         assert_eq!(a.instant(date, 0).to_rfc3339(), "2027-03-28T01:59:00+01:00");
+        assert_eq!(a.instant(date, 1).to_rfc3339(), "2027-03-28T03:00:00+02:00");
         assert_eq!(
             a.instant(date, 61).to_rfc3339(),
-            "2027-03-28T03:00:00+02:00"
+            "2027-03-28T04:00:00+02:00"
+        );
+        // In the autumn, the repeated hour is lived twice: 60 minutes after 02:30 (summer
+        // time) is 02:30 again (winter time).
+        a.at = NaiveTime::from_hms_opt(2, 30, 0).unwrap();
+        let autumn = NaiveDate::from_ymd_opt(2027, 10, 31).unwrap();
+        assert_eq!(
+            a.instant(autumn, 0).to_rfc3339(),
+            "2027-10-31T02:30:00+02:00"
+        );
+        assert_eq!(
+            a.instant(autumn, 60).to_rfc3339(),
+            "2027-10-31T02:30:00+01:00"
         );
         // New York springs forward at 02:00 too (2027-03-14), by one hour.
         let ny: Tz = "America/New_York".parse().unwrap();

@@ -816,6 +816,71 @@ fn new_york_across_the_dst_switch() {
     assert_same_bytes("America/New_York", "2027-03-01", &doc, &file);
 }
 
+/// Sessions from an `--at` in the night run on in real time across the DST change: each lasts
+/// its minutes, in the JSON and in the calendar, the day's sessions follow each other without
+/// overlap, and the section's required items come before its reference one. Read on the wall
+/// clock, a session starting in the spring gap ended before it started, one across the autumn
+/// change lasted 90 minutes for 30, and the reference item came first (found by an audit).
+#[test]
+fn night_sessions_last_their_minutes_across_the_dst_change() {
+    let sb = Sandbox::new();
+    sb.write(
+        "night.yaml",
+        "title: Night\nsections:\n  - title: S\n    weeks: 1\n    items:\n      \
+         - {title: A, minutes: 45}\n      - {title: B, minutes: 30}\n      \
+         - {title: C, minutes: 30}\n      - {title: D, minutes: 10, kind: reference}\n",
+    );
+    for start in ["2027-03-28", "2027-10-31"] {
+        let run = sb
+            .plan(
+                "night.yaml",
+                &[
+                    "--start",
+                    start,
+                    "--hours",
+                    "2",
+                    "--at",
+                    "01:30",
+                    "--tz",
+                    "Europe/Berlin",
+                    "--format",
+                    "json",
+                    "--ics",
+                    "night.ics",
+                ],
+            )
+            .ok();
+        let doc = run.plan_doc();
+        let cal = check_file(&sb.path().join("night.ics"));
+        let day: Vec<&SessionDoc> = doc
+            .sessions
+            .iter()
+            .filter(|s| s.date.to_string() == start)
+            .collect();
+        assert_eq!(day.len(), 4, "{start}: {:?}", doc.sessions);
+        for s in &day {
+            assert_eq!(
+                (s.end - s.start).num_minutes(),
+                i64::from(s.minutes),
+                "{s:?}"
+            );
+            let e = cal.event(&s.uid);
+            assert_eq!(e.start.utc(), s.start.with_timezone(&Utc), "{}", s.uid);
+            assert_eq!(e.end.utc(), s.end.with_timezone(&Utc), "{}", s.uid);
+        }
+        for w in day.windows(2) {
+            assert!(
+                w[0].end <= w[1].start,
+                "{start}: {:?} then {:?}",
+                w[0],
+                w[1]
+            );
+        }
+        let titles: Vec<&str> = day.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["A", "B", "C", "D"], "{start}");
+    }
+}
+
 /// A small path for the replan and snapshot tests: one item is split in two at --hours 1.
 const SMALL: &str = "id: tiny
 title: Tiny Path
