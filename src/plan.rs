@@ -201,12 +201,16 @@ impl Plan {
         self.capacity.last().map_or(0, |d| self.week_of(d.date))
     }
 
-    /// Each planned item's estimate: the minutes of its sessions plus its partial progress done
-    /// off them ([`Plan::progress_off_sessions`]).
+    /// Each item's estimate as the plan accounts for it: the minutes of its sessions, or of its
+    /// unscheduled entry, plus its partial progress done off its sessions
+    /// ([`Plan::progress_off_sessions`]).
     pub fn item_minutes(&self) -> BTreeMap<&str, u32> {
         let mut out: BTreeMap<&str, u32> = BTreeMap::new();
         for s in &self.sessions {
             *out.entry(s.item.as_str()).or_default() += s.minutes;
+        }
+        for u in &self.unscheduled {
+            *out.entry(u.item.as_str()).or_default() += u.minutes;
         }
         for (item, &m) in &self.progress_off_sessions {
             *out.entry(item.as_str()).or_default() += m;

@@ -50,6 +50,10 @@ pub fn replan(
     let release = u32::try_from(avail.day_of(from).max(0)).unwrap_or(u32::MAX);
     let in_path: BTreeSet<String> = path.items().map(|(s, i)| full_id(s, i)).collect();
     let finished = |item: &str| progress.get(item).is_some_and(|p| p.done || p.skipped);
+    let estimate: BTreeMap<String, u32> = path
+        .items()
+        .map(|(s, i)| (full_id(s, i), i.minutes))
+        .collect();
 
     // What stays: done sessions, sessions before --from that will not be planned again, and
     // sessions the learner pinned from --from on whose item is still to do.
@@ -68,7 +72,10 @@ pub fn replan(
         // A session done only because partial progress covers it stays where it is when it
         // is history; from --from on it is work done ahead of its day, off the plan (counted
         // in `progress_off_sessions`), and its day is free for the rest.
-        let done_ahead = s.date >= from && progress.get(&s.item).is_some_and(|p| !p.done);
+        let done_ahead = s.date >= from
+            && progress
+                .get(&s.item)
+                .is_some_and(|p| !p.done && estimate.get(&s.item).is_some_and(|&m| p.progress < m));
         let keep = (s.done && !done_ahead)
             || keep_pinned
             || (s.date < from && (finished(&s.item) || !in_path.contains(&s.item)));
@@ -86,6 +93,10 @@ pub fn replan(
         for (ii, item) in section.items.iter().enumerate() {
             let id = full_id(section, item);
             if finished(&id) {
+                // Its sessions stay or go as they are; so does its progress off them.
+                if let Some(&m) = old.progress_off_sessions.get(&id) {
+                    off_sessions.insert(id, m);
+                }
                 continue;
             }
             let p = progress.get(&id).copied().unwrap_or_default();
@@ -95,7 +106,7 @@ pub fn replan(
             let pinned_here: Vec<&Session> =
                 kept_pins.iter().copied().filter(|s| s.item == id).collect();
             let pinned_minutes: u32 = pinned_here.iter().map(|s| s.minutes).sum();
-            let progressed = p.progress.max(done_minutes);
+            let progressed = p.progress.min(item.minutes).max(done_minutes);
             if progressed > done_minutes {
                 off_sessions.insert(id.clone(), progressed - done_minutes);
             }
@@ -179,6 +190,7 @@ pub fn replan(
     let warnings = schedule::work_warnings(path, settings, &work);
     let mut plan = schedule::solve(path, settings, &work, &fixed, Vec::new(), now)?;
     plan.progress_off_sessions = off_sessions;
+    account_for_progress(&mut plan, path, &state.progress);
 
     // Sequences, and what changed.
     let fixed_uids: BTreeSet<&str> = fixed.iter().map(|s| s.uid.as_str()).collect();
@@ -287,6 +299,61 @@ pub fn replan(
         changes,
         warnings,
     })
+}
+
+/// The summary's figures as the replanned plan accounts for the work: each kind's total is
+/// the estimates of the items the plan holds (a skipped item's minutes go with its sessions),
+/// and progress done off the sessions counts as scheduled work, in its window when it was
+/// logged by the window's end and late by the days after it otherwise. So in window plus late
+/// is the required total again.
+fn account_for_progress(
+    plan: &mut crate::plan::Plan,
+    path: &LearningPath,
+    log: &[crate::progress::Entry],
+) {
+    let mut kind_of: BTreeMap<String, Kind> =
+        path.items().map(|(s, i)| (full_id(s, i), i.kind)).collect();
+    for s in &plan.sessions {
+        kind_of.entry(s.item.clone()).or_insert(s.kind);
+    }
+    for u in &plan.unscheduled {
+        kind_of.entry(u.item.clone()).or_insert(u.kind);
+    }
+    let mut totals = [0u32; 3];
+    for (item, &m) in &plan.item_minutes() {
+        if let Some(&k) = kind_of.get(*item) {
+            totals[k as usize] = totals[k as usize].saturating_add(m);
+        }
+    }
+    let summary = &mut plan.summary;
+    summary.required_minutes = totals[Kind::Required as usize];
+    summary.optional_minutes = totals[Kind::Optional as usize];
+    summary.reference_minutes = totals[Kind::Reference as usize];
+    for (item, &off) in &plan.progress_off_sessions {
+        match kind_of.get(item) {
+            Some(Kind::Required) => {
+                let section = item.split('/').next().unwrap_or("");
+                let end = plan.sections.iter().find(|s| s.id == section);
+                let end = end.and_then(|s| s.window_end);
+                let last = log
+                    .iter()
+                    .filter(|e| e.item == *item && e.action == crate::progress::Action::Progress)
+                    .map(|e| e.on)
+                    .max();
+                match (end, last) {
+                    (Some(end), Some(day)) if day > end => {
+                        summary.required_late_minutes += off;
+                        summary.late_minute_days +=
+                            u64::from(off) * (day - end).num_days().max(0) as u64;
+                    }
+                    _ => summary.required_in_window_minutes += off,
+                }
+            }
+            Some(Kind::Optional) => summary.optional_scheduled_minutes += off,
+            Some(Kind::Reference) => summary.reference_scheduled_minutes += off,
+            None => {}
+        }
+    }
 }
 
 /// Minutes after local midnight of its date at which `s` starts (its wall-clock time).

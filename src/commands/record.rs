@@ -15,6 +15,13 @@ pub(super) fn record(args: &DoneArgs, action: Action) -> Result<()> {
             "is required for progress (minutes of progress, at least 1)",
         ));
     }
+    let most = crate::path::load::MAX_MINUTES;
+    if args.minutes.is_some_and(|m| m > most) {
+        return Err(Error::flag(
+            "--minutes",
+            format!("at most {most} (the longest an item may be)"),
+        ));
+    }
     append(
         &args.state.state,
         &args.items,

@@ -19,7 +19,7 @@ use std::path::Path;
 /// The last week a section window may reach: ten years of weekly study.
 const MAX_WEEK: u32 = 520;
 /// The longest single item, in minutes (about a week of full-time work).
-const MAX_MINUTES: u32 = 10_000;
+pub const MAX_MINUTES: u32 = 10_000;
 /// The largest path file read, in bytes: far above any real path (the bundled ones are a few
 /// kilobytes), and low enough that `/dev/zero` or a mistyped multi-gigabyte file is refused
 /// instead of filling memory.

@@ -238,7 +238,7 @@ impl State {
                 true
             } else {
                 let c = covered.entry(s.item.clone()).or_default();
-                *c += s.minutes;
+                *c = c.saturating_add(s.minutes);
                 *c <= p.progress
             };
         }

@@ -59,10 +59,12 @@ impl Row {
         }
     }
     fn add(&mut self, total: u32, done: u32, skipped: u32) {
-        self.total_minutes += total;
-        self.done_minutes += done;
-        self.skipped_minutes += skipped;
-        self.remaining_minutes += total - done - skipped;
+        self.total_minutes = self.total_minutes.saturating_add(total);
+        self.done_minutes = self.done_minutes.saturating_add(done);
+        self.skipped_minutes = self.skipped_minutes.saturating_add(skipped);
+        self.remaining_minutes = self
+            .remaining_minutes
+            .saturating_add(total.saturating_sub(done).saturating_sub(skipped));
         self.percent_done = percent(self.done_minutes, self.total_minutes, self.skipped_minutes);
     }
 }
@@ -111,16 +113,15 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
         let window = plan
             .section(&section)
             .and_then(|s| s.window_start.zip(s.window_end));
-        let e = items.entry(u.item.as_str()).or_insert_with(|| {
+        items.entry(u.item.as_str()).or_insert_with(|| {
             order.push(u.item.as_str());
             ItemInfo {
                 section,
                 kind: u.kind,
-                minutes: 0,
+                minutes: estimates[u.item.as_str()],
                 window,
             }
         });
-        e.minutes += u.minutes;
     }
 
     let mut sections: Vec<Row> = plan.sections.iter().map(|s| Row::new(&s.id)).collect();

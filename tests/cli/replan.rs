@@ -295,6 +295,106 @@ fn progress_ahead_of_the_plan_is_taken_off_its_sessions() {
     assert_eq!(row(&status(&sb), "api"), (130, 100, 30));
 }
 
+/// Through replans, `done`, skips and progress beyond the estimate, `status` counts each
+/// item's estimate once and the summary's required minutes are those in window plus late
+/// (found by an audit: progress covering a whole item made it vanish from `status`, a done
+/// item lost its progress at the next replan, progress past the estimate inflated the
+/// totals, and the summary counted skipped work that no session or list held).
+#[test]
+fn progress_is_counted_once_through_replans() {
+    const TWO: &str = "id: p\ntitle: P\nsections:\n  - id: a\n    title: A\n    weeks: 1-2\n    \
+                       items:\n      - {id: x, title: X, minutes: 60}\n      \
+                       - {id: y, title: Y, minutes: 30}\n";
+    let fresh = || {
+        let sb = Sandbox::new();
+        sb.write("p.yaml", TWO);
+        sb.cmd(["plan", "p.yaml", "--start", "2026-12-01", "--hours", "1"])
+            .args(PINNED)
+            .ok();
+        sb
+    };
+    let total = |sb: &Sandbox| -> (u64, u64, u64) {
+        let v = sb
+            .cmd(["status", "--today", "2026-12-05", "--format", "json"])
+            .ok()
+            .json();
+        let f = |k: &str| v["total"][k].as_u64().expect(k);
+        (f("total_minutes"), f("done_minutes"), f("skipped_minutes"))
+    };
+    let balanced = |v: &Value| {
+        let s = &v["summary"];
+        let f = |k: &str| s[k].as_u64().expect(k);
+        assert_eq!(
+            f("required_in_window_minutes") + f("required_late_minutes"),
+            f("required_minutes"),
+            "{s}"
+        );
+    };
+    let progress = |sb: &Sandbox, minutes: &str, on: &str| {
+        sb.cmd(["progress", "a/x", "--minutes", minutes, "--on", on])
+            .ok();
+    };
+
+    // Progress that covers the whole item ahead of its session.
+    let sb = fresh();
+    progress(&sb, "60", "2026-11-30");
+    let (v, _) = replan(&sb, &["--from", "2026-12-01"]);
+    balanced(&v);
+    assert_eq!(total(&sb), (90, 60, 0));
+
+    // Progress, a replan, then done, then another replan.
+    let sb = fresh();
+    progress(&sb, "20", "2026-11-30");
+    replan(&sb, &["--from", "2026-12-01"]);
+    assert_eq!(total(&sb), (90, 20, 0));
+    sb.cmd(["done", "a/x", "--on", "2026-12-01"]).ok();
+    let (v, _) = replan(&sb, &["--from", "2026-12-02"]);
+    balanced(&v);
+    assert_eq!(total(&sb), (90, 60, 0));
+
+    // Progress past the estimate counts as the estimate; absurd minutes are refused.
+    let sb = fresh();
+    progress(&sb, "100", "2026-12-01");
+    let (v, _) = replan(&sb, &["--from", "2026-12-02"]);
+    balanced(&v);
+    assert_eq!(total(&sb), (90, 60, 0));
+    let run = sb
+        .cmd(["progress", "a/x", "--minutes", "4294967295"])
+        .fails(2);
+    assert!(run.stderr.contains("--minutes"), "{}", run.stderr);
+
+    // Progress on an optional item that does not fit stays counted with its remainder.
+    let sb = Sandbox::new();
+    sb.write(
+        "q.yaml",
+        "id: q\ntitle: Q\nsections:\n  - id: a\n    title: A\n    weeks: 1\n    items:\n      \
+         - {id: r, title: R, minutes: 200}\n      - {id: o, title: O, minutes: 50, kind: optional}\n",
+    );
+    sb.cmd(["plan", "q.yaml", "--start", "2026-12-01", "--hours", "0.5"])
+        .args(PINNED)
+        .ok();
+    sb.cmd(["progress", "a/o", "--minutes", "30", "--on", "2026-11-30"])
+        .ok();
+    replan(&sb, &["--from", "2026-12-01"]);
+    let v = sb
+        .cmd(["status", "--today", "2026-12-05", "--format", "json"])
+        .ok()
+        .json();
+    let optional = &v["kinds"][1];
+    assert_eq!(
+        (&optional["total_minutes"], &optional["done_minutes"]),
+        (&Value::from(50), &Value::from(30)),
+        "{optional}"
+    );
+
+    // A skipped item's minutes leave the summary with its sessions.
+    let sb = fresh();
+    sb.cmd(["skip", "a/y"]).ok();
+    let (v, _) = replan(&sb, &["--from", "2026-12-01"]);
+    balanced(&v);
+    assert_eq!(v["summary"]["required_minutes"], 60);
+}
+
 #[test]
 fn item_names_resolve_or_list_candidates() {
     let (sb, _) = planned("2026-11-18");
