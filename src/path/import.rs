@@ -820,9 +820,10 @@ impl Importer<'_> {
             self.warnings.push((
                 first,
                 format!(
-                    "{} item(s) give no time; they get default_minutes: {DEFAULT_MINUTES}, adjust \
-                     it or add `minutes:` to each item",
-                    unestimated.len()
+                    "{} item(s) give no time (lines {}); they get default_minutes: \
+                     {DEFAULT_MINUTES}, adjust it or add `minutes:` to each item",
+                    unestimated.len(),
+                    join_lines(&unestimated)
                 ),
             ));
         }

@@ -290,7 +290,10 @@ mod props {
                 2 => Just(5u8)
             ],
             0usize..7,
-            prop_oneof![3 => 17u32 * 4..21 * 4, 1 => 4u32..12 * 4].prop_map(|q| q * 15),
+            // Never a start from 02:00 to 03:00: on a spring-forward night it does not exist,
+            // and a short event from there ends before it starts (the reader refuses it).
+            prop_oneof![3 => 17u32 * 4..21 * 4, 1 => 4u32..12 * 4]
+                .prop_map(|q| if (8..12).contains(&q) { q + 4 } else { q } * 15),
             prop::sample::select(vec![30u32, 45, 60, 90, 120]),
             2u32..=4,
             prop::bool::weighted(0.4),
