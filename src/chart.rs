@@ -62,6 +62,8 @@ pub fn series(state: &State, today: NaiveDate) -> Series {
     // Progress a replan took off the sessions was planned once too; like work done before the
     // start, it counts in week 1.
     planned[0] += plan.progress_off_sessions.values().sum::<u32>();
+    // So was the rest of an item skipped and dropped by a replan; its skip takes it off again.
+    planned[0] += plan.off_plan.iter().map(|u| u.minutes).sum::<u32>();
     let total: u32 = planned.iter().sum();
 
     // Minutes done (or taken off by a skip) per day, from the progress log in order.

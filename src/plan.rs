@@ -34,6 +34,11 @@ pub struct Plan {
     /// the item's sessions plus these minutes still make its estimate.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub progress_off_sessions: BTreeMap<String, u32>,
+    /// Items a replan holds no session or unscheduled entry for, which `status` still counts:
+    /// the rest of a skipped item (reason [`SKIPPED`], with its minutes), and items done off
+    /// their sessions (no minutes here: they are in `progress_off_sessions`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub off_plan: Vec<Unscheduled>,
     pub summary: Summary,
 }
 
@@ -121,6 +126,9 @@ pub struct Session {
     pub sequence: u32,
 }
 
+/// The reason of a skipped item's entry in [`Plan::off_plan`].
+pub const SKIPPED: &str = "skipped";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unscheduled {
     pub item: String,
@@ -201,15 +209,15 @@ impl Plan {
         self.capacity.last().map_or(0, |d| self.week_of(d.date))
     }
 
-    /// Each item's estimate as the plan accounts for it: the minutes of its sessions, or of its
-    /// unscheduled entry, plus its partial progress done off its sessions
+    /// Each item's estimate as the plan accounts for it: the minutes of its sessions, of its
+    /// unscheduled or skipped entry, and of its partial progress done off its sessions
     /// ([`Plan::progress_off_sessions`]).
     pub fn item_minutes(&self) -> BTreeMap<&str, u32> {
         let mut out: BTreeMap<&str, u32> = BTreeMap::new();
         for s in &self.sessions {
             *out.entry(s.item.as_str()).or_default() += s.minutes;
         }
-        for u in &self.unscheduled {
+        for u in self.unscheduled.iter().chain(&self.off_plan) {
             *out.entry(u.item.as_str()).or_default() += u.minutes;
         }
         for (item, &m) in &self.progress_off_sessions {

@@ -61,6 +61,12 @@ pub fn replan(
     let mut fixed: Vec<Session> = Vec::new();
     let mut open: Vec<&Session> = Vec::new();
     let mut kept_pins: Vec<&Session> = Vec::new();
+    // Minutes of each item the kept sessions and its earlier progress off them hold so far.
+    let mut held: BTreeMap<&str, u32> = old
+        .progress_off_sessions
+        .iter()
+        .map(|(k, &v)| (k.as_str(), v))
+        .collect();
     for s in &old.sessions {
         let keep_pinned = pinned.contains(s.uid.as_str())
             && s.date >= from
@@ -71,15 +77,23 @@ pub fn replan(
         }
         // A session done only because partial progress covers it stays where it is when it
         // is history; from --from on it is work done ahead of its day, off the plan (counted
-        // in `progress_off_sessions`), and its day is free for the rest.
+        // in `progress_off_sessions`), and its day is free for the rest. When the progress
+        // covers the whole item, its sessions stay, as many as its estimate holds.
+        let already = held.get(s.item.as_str()).copied().unwrap_or(0);
         let done_ahead = s.date >= from
-            && progress
-                .get(&s.item)
-                .is_some_and(|p| !p.done && estimate.get(&s.item).is_some_and(|&m| p.progress < m));
+            && progress.get(&s.item).is_some_and(|p| {
+                !p.done
+                    && estimate
+                        .get(&s.item)
+                        .is_some_and(|&m| p.progress < m || already + s.minutes > m)
+            });
         let keep = (s.done && !done_ahead)
             || keep_pinned
             || (s.date < from && (finished(&s.item) || !in_path.contains(&s.item)));
         if keep {
+            if s.done {
+                held.insert(s.item.as_str(), already + s.minutes);
+            }
             fixed.push(s.clone());
         } else {
             open.push(s);
@@ -93,9 +107,20 @@ pub fn replan(
         for (ii, item) in section.items.iter().enumerate() {
             let id = full_id(section, item);
             if finished(&id) {
-                // Its sessions stay or go as they are; so does its progress off them.
-                if let Some(&m) = old.progress_off_sessions.get(&id) {
-                    off_sessions.insert(id, m);
+                // A done item's sessions stay, and what they do not hold was done off them; a
+                // skipped item keeps its progress off its sessions.
+                let off = if progress.get(&id).is_some_and(|p| p.done) {
+                    let kept: u32 = fixed
+                        .iter()
+                        .filter(|s| s.item == id)
+                        .map(|s| s.minutes)
+                        .sum();
+                    item.minutes.saturating_sub(kept)
+                } else {
+                    old.progress_off_sessions.get(&id).copied().unwrap_or(0)
+                };
+                if off > 0 {
+                    off_sessions.insert(id, off);
                 }
                 continue;
             }
@@ -190,6 +215,7 @@ pub fn replan(
     let warnings = schedule::work_warnings(path, settings, &work);
     let mut plan = schedule::solve(path, settings, &work, &fixed, Vec::new(), now)?;
     plan.progress_off_sessions = off_sessions;
+    plan.off_plan = off_plan(&plan, path, &progress);
     account_for_progress(&mut plan, path, &state.progress);
 
     // Sequences, and what changed.
@@ -301,8 +327,50 @@ pub fn replan(
     })
 }
 
+/// Items of the path that no session or unscheduled entry of `plan` holds, so that `status`
+/// still counts them: the rest of a skipped item (its sessions from `--from` on are dropped),
+/// with its minutes, and an item done off its sessions (all its minutes are in
+/// `progress_off_sessions`), with none.
+fn off_plan(
+    plan: &crate::plan::Plan,
+    path: &LearningPath,
+    progress: &BTreeMap<String, crate::progress::ItemProgress>,
+) -> Vec<crate::plan::Unscheduled> {
+    let held = plan.item_minutes();
+    let listed: BTreeSet<&str> = plan
+        .sessions
+        .iter()
+        .map(|s| s.item.as_str())
+        .chain(plan.unscheduled.iter().map(|u| u.item.as_str()))
+        .collect();
+    path.items()
+        .filter_map(|(s, i)| {
+            let id = full_id(s, i);
+            let p = progress.get(&id)?;
+            let rest = i
+                .minutes
+                .saturating_sub(held.get(id.as_str()).copied().unwrap_or(0));
+            let entry = |minutes: u32, reason: &str| crate::plan::Unscheduled {
+                item: id.clone(),
+                title: i.title.clone(),
+                kind: i.kind,
+                minutes,
+                reason: reason.to_string(),
+            };
+            if p.skipped && !p.done && rest > 0 {
+                Some(entry(rest, crate::plan::SKIPPED))
+            } else if !listed.contains(id.as_str()) && held.contains_key(id.as_str()) {
+                Some(entry(0, "done off the plan's sessions"))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
 /// The summary's figures as the replanned plan accounts for the work: each kind's total is
-/// the estimates of the items the plan holds (a skipped item's minutes go with its sessions),
+/// the estimates of the items the plan holds (without the rest of a skipped item, which no
+/// session holds),
 /// and progress done off the sessions counts as scheduled work, in its window when it was
 /// logged by the window's end and late by the days after it otherwise. So in window plus late
 /// is the required total again.
@@ -325,6 +393,13 @@ fn account_for_progress(
             totals[k as usize] = totals[k as usize].saturating_add(m);
         }
     }
+    for u in plan
+        .off_plan
+        .iter()
+        .filter(|u| u.reason == crate::plan::SKIPPED)
+    {
+        totals[u.kind as usize] = totals[u.kind as usize].saturating_sub(u.minutes);
+    }
     let summary = &mut plan.summary;
     summary.required_minutes = totals[Kind::Required as usize];
     summary.optional_minutes = totals[Kind::Optional as usize];
@@ -337,7 +412,7 @@ fn account_for_progress(
                 let end = end.and_then(|s| s.window_end);
                 let last = log
                     .iter()
-                    .filter(|e| e.item == *item && e.action == crate::progress::Action::Progress)
+                    .filter(|e| e.item == *item && e.action != crate::progress::Action::Skip)
                     .map(|e| e.on)
                     .max();
                 match (end, last) {

@@ -901,6 +901,7 @@ fn build_plan(
             .collect(),
         overloaded,
         progress_off_sessions: std::collections::BTreeMap::new(),
+        off_plan: Vec::new(),
         summary,
     }
 }

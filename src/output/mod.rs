@@ -446,6 +446,7 @@ pub(crate) fn sample_plan() -> Plan {
             needed: "at least 1 h 45 min every day".to_string(),
         }],
         progress_off_sessions: std::collections::BTreeMap::new(),
+        off_plan: Vec::new(),
         summary: Summary {
             required_minutes: 245,
             required_in_window_minutes: 195,

@@ -108,7 +108,7 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
             }
         });
     }
-    for u in &plan.unscheduled {
+    for u in plan.unscheduled.iter().chain(&plan.off_plan) {
         let section = u.item.split('/').next().unwrap_or("").to_string();
         let window = plan
             .section(&section)

@@ -363,36 +363,70 @@ fn progress_is_counted_once_through_replans() {
         .fails(2);
     assert!(run.stderr.contains("--minutes"), "{}", run.stderr);
 
-    // Progress on an optional item that does not fit stays counted with its remainder.
-    let sb = Sandbox::new();
-    sb.write(
-        "q.yaml",
-        "id: q\ntitle: Q\nsections:\n  - id: a\n    title: A\n    weeks: 1\n    items:\n      \
-         - {id: r, title: R, minutes: 200}\n      - {id: o, title: O, minutes: 50, kind: optional}\n",
-    );
-    sb.cmd(["plan", "q.yaml", "--start", "2026-12-01", "--hours", "0.5"])
-        .args(PINNED)
-        .ok();
-    sb.cmd(["progress", "a/o", "--minutes", "30", "--on", "2026-11-30"])
-        .ok();
-    replan(&sb, &["--from", "2026-12-01"]);
-    let v = sb
-        .cmd(["status", "--today", "2026-12-05", "--format", "json"])
-        .ok()
-        .json();
-    let optional = &v["kinds"][1];
-    assert_eq!(
-        (&optional["total_minutes"], &optional["done_minutes"]),
-        (&Value::from(50), &Value::from(30)),
-        "{optional}"
-    );
+    // An optional item that does not fit stays counted: with partial progress, wholly covered
+    // by progress, or done.
+    for (record, done) in [
+        (&["progress", "a/o", "--minutes", "30"][..], 30),
+        (&["progress", "a/o", "--minutes", "50"][..], 50),
+        (&["done", "a/o"][..], 50),
+    ] {
+        let sb = Sandbox::new();
+        sb.write(
+            "q.yaml",
+            "id: q\ntitle: Q\nsections:\n  - id: a\n    title: A\n    weeks: 1\n    items:\n      \
+             - {id: r, title: R, minutes: 200}\n      - {id: o, title: O, minutes: 50, kind: optional}\n",
+        );
+        sb.cmd(["plan", "q.yaml", "--start", "2026-12-01", "--hours", "0.5"])
+            .args(PINNED)
+            .ok();
+        sb.cmd(record.iter().copied())
+            .args(["--on", "2026-11-30"])
+            .ok();
+        let (v, _) = replan(&sb, &["--from", "2026-12-01"]);
+        balanced(&v);
+        let v = sb
+            .cmd(["status", "--today", "2026-12-05", "--format", "json"])
+            .ok()
+            .json();
+        let optional = &v["kinds"][1];
+        assert_eq!(
+            (&optional["total_minutes"], &optional["done_minutes"]),
+            (&Value::from(50), &Value::from(done)),
+            "{record:?}: {optional}"
+        );
+    }
 
-    // A skipped item's minutes leave the summary with its sessions.
+    // Progress over an estimate since lowered keeps only the sessions the estimate holds.
+    let sb = Sandbox::new();
+    sb.write("b.yaml", &TWO.replace("minutes: 60", "minutes: 120"));
+    sb.cmd([
+        "plan",
+        "b.yaml",
+        "--start",
+        "2026-12-01",
+        "--hours",
+        "1",
+        "--max-session",
+        "30",
+    ])
+    .args(PINNED)
+    .ok();
+    progress(&sb, "120", "2026-12-01");
+    sb.write("b.yaml", &TWO.replace("minutes: 60", "minutes: 90"));
+    let (v, _) = replan(&sb, &["--from", "2026-12-01"]);
+    balanced(&v);
+    assert_eq!(minutes_of(&v, "a/x"), 90);
+    assert_eq!(total(&sb), (120, 90, 0));
+
+    // A skipped item's minutes leave the summary with its sessions; status still counts them
+    // as skipped.
     let sb = fresh();
     sb.cmd(["skip", "a/y"]).ok();
+    assert_eq!(total(&sb), (90, 0, 30));
     let (v, _) = replan(&sb, &["--from", "2026-12-01"]);
     balanced(&v);
     assert_eq!(v["summary"]["required_minutes"], 60);
+    assert_eq!(total(&sb), (90, 0, 30));
 }
 
 #[test]
