@@ -108,16 +108,20 @@ pub fn replan(
             let id = full_id(section, item);
             if finished(&id) {
                 // A done item's sessions stay, and what they do not hold was done off them; a
-                // skipped item keeps its progress off its sessions.
-                let off = if progress.get(&id).is_some_and(|p| p.done) {
-                    let kept: u32 = fixed
+                // skipped item's progress beyond its done sessions is off them, as for an item
+                // still to do.
+                let p = progress.get(&id).copied().unwrap_or_default();
+                let kept = |done_only: bool| -> u32 {
+                    fixed
                         .iter()
-                        .filter(|s| s.item == id)
+                        .filter(|s| s.item == id && (s.done || !done_only))
                         .map(|s| s.minutes)
-                        .sum();
-                    item.minutes.saturating_sub(kept)
+                        .sum()
+                };
+                let off = if p.done {
+                    item.minutes.saturating_sub(kept(false))
                 } else {
-                    old.progress_off_sessions.get(&id).copied().unwrap_or(0)
+                    p.progress.min(item.minutes).saturating_sub(kept(true))
                 };
                 if off > 0 {
                     off_sessions.insert(id, off);

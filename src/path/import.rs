@@ -356,12 +356,24 @@ fn split_minutes(title: &str) -> (&str, Option<u32>) {
     let (open, inner) = inner;
     match duration_minutes(inner) {
         Some(m) => (trimmed[..open].trim_end(), Some(m)),
+        // `(0 min)` is a duration that gives no time: the item is one without an estimate.
+        None if duration_total(inner) == Some(0.0) => (trimmed[..open].trim_end(), None),
         None => (trimmed, None),
     }
 }
 
 /// `30 min`, `~30 minutes`, `1.5 hours`, `1h 30m` → minutes (1..=10 000).
 fn duration_minutes(text: &str) -> Option<u32> {
+    let total = duration_total(text)?;
+    if !(1.0..=10_000.0).contains(&total.round()) {
+        return None;
+    }
+    // In range 1..=10 000, so the conversion is exact.
+    Some(total.round() as u32)
+}
+
+/// The minutes a duration text says, in or out of range; None when it is not a duration.
+fn duration_total(text: &str) -> Option<f64> {
     let text = text
         .trim()
         .trim_start_matches(['~', '≈'])
@@ -388,11 +400,7 @@ fn duration_minutes(text: &str) -> Option<u32> {
         rest = rest[unit_end..].trim_start_matches([' ', ',']);
         parts += 1;
     }
-    if parts == 0 || !(1.0..=10_000.0).contains(&total.round()) {
-        return None;
-    }
-    // In range 1..=10 000, so the conversion is exact.
-    Some(total.round() as u32)
+    (parts > 0).then_some(total)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1257,6 +1265,9 @@ How to choose.
         assert_eq!(duration_minutes("1.5 hours"), Some(90));
         assert_eq!(duration_minutes("1h 30m"), Some(90));
         assert_eq!(duration_minutes("0 min"), None);
+        assert_eq!(split_minutes("Eta (0 min)"), ("Eta", None));
+        assert_eq!(split_minutes("Eta (99999 h)"), ("Eta (99999 h)", None));
+        assert_eq!(split_minutes("Eta (draft)"), ("Eta (draft)", None));
         assert_eq!(duration_minutes("optional"), None);
         assert_eq!(duration_minutes("1.2.3 min"), None);
         assert_eq!(split_minutes("OAuth2 (OIDC)"), ("OAuth2 (OIDC)", None));

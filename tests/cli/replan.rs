@@ -396,6 +396,26 @@ fn progress_is_counted_once_through_replans() {
         );
     }
 
+    // A skipped item's progress off its sessions follows the log and the estimate: after an
+    // undo, and after the estimate is lowered below it.
+    let sb = fresh();
+    progress(&sb, "40", "2026-12-01");
+    replan(&sb, &["--from", "2026-12-01"]);
+    sb.write("p.yaml", &TWO.replace("minutes: 60", "minutes: 30"));
+    sb.cmd(["skip", "a/x"]).ok();
+    let (v, _) = replan(&sb, &["--from", "2026-12-01"]);
+    balanced(&v);
+    assert_eq!(total(&sb), (60, 30, 0));
+    let sb = fresh();
+    progress(&sb, "40", "2026-12-01");
+    replan(&sb, &["--from", "2026-12-01"]);
+    sb.cmd(["undo"]).ok();
+    sb.cmd(["skip", "a/x"]).ok();
+    let (v, _) = replan(&sb, &["--from", "2026-12-01"]);
+    balanced(&v);
+    assert_eq!(v["summary"]["required_minutes"], 30);
+    assert_eq!(total(&sb), (90, 0, 60));
+
     // Progress over an estimate since lowered keeps only the sessions the estimate holds.
     let sb = Sandbox::new();
     sb.write("b.yaml", &TWO.replace("minutes: 60", "minutes: 120"));
