@@ -13,6 +13,12 @@
 //! to do; the rest of their item, the items that need them first, the items after them in
 //! path order and the optional work of their section are planned no earlier than they are.
 //! An item whose session the learner deleted in their calendar is not planned on that day.
+//!
+//! Partial progress (`studyplan progress`) plans only what is left of an item. A session it
+//! covers from `--from` on (work done ahead) is freed unless the progress covers the whole
+//! item; the progress no kept session shows is `plan.progress_off_sessions`, items the plan
+//! no longer holds a session or entry for are `plan.off_plan`, and the summary counts the work
+//! the plan holds ([`account_for_progress`]): every item's minutes are accounted for once.
 
 use crate::error::{Error, Result};
 use crate::path::{full_id, Kind, LearningPath};
@@ -374,10 +380,9 @@ fn off_plan(
 
 /// The summary's figures as the replanned plan accounts for the work: each kind's total is
 /// the estimates of the items the plan holds (without the rest of a skipped item, which no
-/// session holds),
-/// and progress done off the sessions counts as scheduled work, in its window when it was
-/// logged by the window's end and late by the days after it otherwise. So in window plus late
-/// is the required total again.
+/// session holds), and progress done off the sessions counts as scheduled work, in its window
+/// when it was logged by the window's end and late by the days after it otherwise. So in
+/// window plus late is the required total again.
 fn account_for_progress(
     plan: &mut crate::plan::Plan,
     path: &LearningPath,
