@@ -559,8 +559,47 @@ impl FreeTime {
     /// break on both sides (in real time), minus the wall-clock hour a DST change skips or
     /// repeats; sorted and disjoint, none empty. Empty on days off and days without study
     /// minutes. Each gap's minutes are real minutes: `instant_at(end) - instant_at(start)`.
+    ///
+    /// Gaps closer than the break in real time (two windows 5 minutes apart, a window ending at
+    /// midnight and the next day's starting then, the two sides of a spring-forward hour) would
+    /// let two sessions meet without it: each gap then starts a break after the one before it
+    /// ends, the day before's last one included from the second day of the plan on. That may
+    /// leave a few minutes unused that a plan with the earlier gap empty could have had; the
+    /// break always holds.
     #[must_use]
     pub fn gaps_on(&self, avail: &Availability, date: NaiveDate) -> Vec<Gap> {
+        let gaps = self.window_gaps_on(avail, date);
+        if self.break_minutes == 0 || gaps.is_empty() {
+            return gaps;
+        }
+        let brk = Duration::minutes(i64::from(self.break_minutes));
+        let mut before = date
+            .pred_opt()
+            .filter(|&prev| prev >= avail.start)
+            .and_then(|prev| {
+                let last = self.window_gaps_on(avail, prev).last().copied()?;
+                Some(Self::instant_at(avail, prev, last.end))
+            });
+        let mut out = Vec::with_capacity(gaps.len());
+        for mut g in gaps {
+            if let Some(end) = before {
+                let start = Self::instant_at(avail, date, g.start);
+                let short = (end + brk - start).num_seconds();
+                if short > 0 {
+                    let minutes = u32::try_from((short + 59) / 60).unwrap_or(u32::MAX);
+                    g.start = g.start.saturating_add(minutes).min(g.end);
+                }
+            }
+            if g.start < g.end {
+                before = Some(Self::instant_at(avail, date, g.end));
+                out.push(g);
+            }
+        }
+        out
+    }
+
+    /// [`FreeTime::gaps_on`] before the breaks between gaps.
+    fn window_gaps_on(&self, avail: &Availability, date: NaiveDate) -> Vec<Gap> {
         if avail.is_off(date) || avail.weekday_minutes[weekday_index(date)] == 0 {
             return Vec::new();
         }
@@ -1150,6 +1189,49 @@ mod tests {
     }
 
     #[test]
+    fn gaps_closer_than_the_break_keep_it() {
+        let mut a = avail("Europe/Berlin");
+        a.start = date(2027, 3, 1);
+        a.off.clear();
+        a.weekday_minutes = [180; 7];
+        let free = FreeTime {
+            windows: Some(windows(&[
+                "mon=18:00-19:00",
+                "mon=19:05-20:05",
+                "sat=23:00-24:00",
+                "sun=00:00-04:00",
+            ])),
+            break_minutes: 10,
+            ..FreeTime::default()
+        };
+        // Two windows 5 minutes apart: the second starts 10 after the first ends.
+        assert_eq!(
+            gaps(&free, &a, date(2027, 3, 1)),
+            ["18:00-19:00", "19:10-20:05"]
+        );
+        // Saturday's window ends at midnight, where Sunday's starts.
+        assert_eq!(gaps(&free, &a, date(2027, 3, 20)), ["23:00-24:00"]);
+        assert_eq!(gaps(&free, &a, date(2027, 3, 21)), ["00:10-04:00"]);
+        // The spring-forward night: the skipped hour splits the window, and its two sides meet
+        // in real time (02:00 CET is 03:00 CEST), so the later one starts 10 minutes on.
+        assert_eq!(
+            gaps(&free, &a, date(2027, 3, 28)),
+            ["00:10-02:00", "03:10-04:00"]
+        );
+        // Without a break nothing moves; on the plan's first day nothing before it counts.
+        let plain = FreeTime {
+            break_minutes: 0,
+            ..free.clone()
+        };
+        assert_eq!(
+            gaps(&plain, &a, date(2027, 3, 28)),
+            ["00:00-02:00", "03:00-04:00"]
+        );
+        a.start = date(2027, 3, 21);
+        assert_eq!(gaps(&free, &a, date(2027, 3, 21)), ["00:00-04:00"]);
+    }
+
+    #[test]
     fn a_whole_day_busy_leaves_nothing() {
         let a = avail("Europe/Berlin");
         let free = FreeTime {
@@ -1226,11 +1308,12 @@ mod tests {
             break_minutes: 30,
             ..FreeTime::default()
         };
+        // 03:00-03:30 EDT starts when 00:00-02:00 EST ends: within the break, so it is gone.
         assert_eq!(
             gaps(&free, &ny, date(2027, 3, 14)),
-            ["00:00-02:00", "03:00-03:30", "05:30-06:00"]
+            ["00:00-02:00", "05:30-06:00"]
         );
-        assert_eq!(free.minutes_on(&ny, date(2027, 3, 14)), 180);
+        assert_eq!(free.minutes_on(&ny, date(2027, 3, 14)), 150);
         assert_eq!(
             gaps(&free, &ny, date(2027, 11, 7)),
             ["00:00-01:00", "02:00-06:00"]
@@ -1320,11 +1403,25 @@ mod tests {
                 for pair in gaps.windows(2) {
                     prop_assert!(pair[0].end < pair[1].start, "{gaps:?}");
                 }
+                // Gaps are a break apart in real time, the day before's last one included.
+                let real = |d: NaiveDate, m: u32| FreeTime::instant_at(&a, d, m).with_timezone(&Utc);
+                let prev = day.pred_opt().unwrap();
+                let before = free.gaps_on(&a, prev).last().map(|g| real(prev, g.end));
+                let brk = Duration::minutes(i64::from(break_minutes));
+                let mut end = before.filter(|_| prev >= a.start);
+                for g in &gaps {
+                    if let Some(end) = end {
+                        prop_assert!(
+                            end + brk <= real(day, g.start),
+                            "{g:?} starts within {break_minutes} min of {end} ({gaps:?})"
+                        );
+                    }
+                    end = Some(real(day, g.end));
+                }
                 let allowed: Vec<(u32, u32)> = match &windows {
                     Some(w) => w.on(day.weekday()).iter().map(|w| (w.start, w.end)).collect(),
                     None => vec![(at, DAY_MINUTES)],
                 };
-                let brk = Duration::minutes(i64::from(break_minutes));
                 for g in &gaps {
                     prop_assert!(g.start < g.end && g.end <= DAY_MINUTES);
                     prop_assert!(
