@@ -493,6 +493,15 @@ impl Reader<'_> {
         let part = &text[from..to];
         let roots = match icalendar::parser::read_calendar_simple(part) {
             Ok(roots) => roots,
+            // A file cut short inside an event fails to parse at the event's BEGIN line;
+            // what is wrong is the missing end.
+            Err(_)
+                if !part
+                    .lines()
+                    .any(|l| l.trim().eq_ignore_ascii_case("END:VCALENDAR")) =>
+            {
+                return Err(self.unbalanced(text, from));
+            }
             Err(e) => {
                 let offset = to.saturating_sub(e.input.len());
                 let content = self.unfolded.content_at(offset);
@@ -710,13 +719,30 @@ impl Reader<'_> {
                     .when(text, end_prop, end_prop.val.as_str())
                     .map_err(with_uid)?;
                 self.length_between(start, end).ok_or_else(|| {
+                    // A DTSTART the clocks skip (02:30 on a spring-forward night) is read an
+                    // hour on (RFC 5545 3.3.5), which an end in that hour is before.
+                    let skipped = match start {
+                        When::At(t, zone) => {
+                            let read = self.utc_to_local(self.local_to_utc(t, zone), zone);
+                            (read != t).then(|| {
+                                format!(
+                                    " (DTSTART {} does not exist on that day: the clocks skip it, \
+                                     so it is read as {}, as RFC 5545 says)",
+                                    start_prop.val.as_str().trim(),
+                                    read.format("%H:%M")
+                                )
+                            })
+                        }
+                        When::Date(_) => None,
+                    };
                     with_uid(self.error(
                         self.line(text, end_prop.name.as_str()),
                         None,
                         format!(
-                            "DTEND {} is before DTSTART {}",
+                            "DTEND {} is before DTSTART {}{}",
                             end_prop.val.as_str().trim(),
-                            start_prop.val.as_str().trim()
+                            start_prop.val.as_str().trim(),
+                            skipped.unwrap_or_default()
                         ),
                     ))
                 })?
@@ -891,8 +917,19 @@ impl Reader<'_> {
             return Ok(());
         }
         let overlaps = |b: &Busy| b.start < self.to && b.end > self.from && b.end > b.start;
+        // Outlook writes an all-day event as midnight to midnight in its own zone, marked
+        // X-MICROSOFT-CDO-ALLDAYEVENT. Like a DATE event, it blocks its days in the plan's zone
+        // (read as instants, a holiday in Berlin would block a New York learner's Sunday
+        // evening and leave their Monday evening free).
+        let span = |start: When, length: Length| match start {
+            When::At(t, _) if event.all_day => {
+                let days = (length.days + (length.seconds + 43_200) / 86_400).max(1);
+                self.interval(When::Date(t.date()), Length { days, seconds: 0 })
+            }
+            _ => self.interval(start, length),
+        };
         if event.rrules.is_empty() && event.rdates.is_empty() {
-            let b = self.interval(event.start, event.length);
+            let b = span(event.start, event.length);
             if overlaps(&b) {
                 out.push(b);
             }
@@ -933,7 +970,7 @@ impl Reader<'_> {
             }
             let i = onwards.partition_point(|o| o.0 < at);
             let b = match i.checked_sub(1).map(|i| onwards[i].1) {
-                None => self.interval(start, length),
+                None => span(start, length),
                 Some(m) => {
                     if !m.blocks || (m.all_day && self.all_day == AllDay::Ignore) {
                         return;
@@ -1562,6 +1599,11 @@ mod tests {
              DTEND;TZID=W. Europe Standard Time:20270302T000000\nX-MICROSOFT-CDO-ALLDAYEVENT:TRUE\n",
         ));
         assert_eq!(busy(&outlook).len(), 1);
+        // It blocks 1 March wherever the learner is, as a DATE event would.
+        assert_eq!(
+            busy_in(&outlook, chrono_tz::America::New_York, AllDay::Block).unwrap(),
+            ["2027-03-01T00:00-05:00 00:00-05:00"]
+        );
         assert!(busy_in(&outlook, BERLIN, AllDay::Ignore)
             .unwrap()
             .is_empty());
@@ -1650,6 +1692,18 @@ mod tests {
                 "DTSTART:20270105T100000Z\nDTEND:20270105T090000Z\n"
             ))),
             "cal.ics:7: DTEND 20270105T090000Z is before DTSTART 20270105T100000Z (event \"e1\")"
+        );
+        assert_eq!(
+            error(&cal(&event(
+                "DTSTART;TZID=Europe/Berlin:20270328T023000\nDTEND;TZID=Europe/Berlin:20270328T031500\n"
+            ))),
+            "cal.ics:7: DTEND 20270328T031500 is before DTSTART 20270328T023000 (DTSTART \
+             20270328T023000 does not exist on that day: the clocks skip it, so it is read as \
+             03:30, as RFC 5545 says) (event \"e1\")"
+        );
+        assert_eq!(
+            error("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20270105T100000Z\r\n"),
+            "cal.ics:4: the calendar has no END:VCALENDAR (is the file cut short?)"
         );
         assert_eq!(
             error(&cal(&event("DTEND:20270105T090000Z\n"))),
