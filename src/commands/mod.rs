@@ -100,15 +100,24 @@ fn flags(args: &AvailabilityArgs) -> Flags {
 const MAX_BUSY_BYTES: u64 = 200 << 20;
 
 /// Read the busy calendars into `settings`: the ones given (`--busy`), else (a replan) the ones
-/// the plan was made with, saying on stderr when one changed or vanished since. Events are read
-/// from the day before the start (a late event's break can reach into the first day) to three
-/// years past today or the start, whichever is later: past any plan's end.
-fn load_busy(settings: &mut Settings, given: &[String], now: DateTime<Utc>) -> Result<()> {
+/// the plan was made with, saying on stderr when one changed or vanished since (a vanished one
+/// stays remembered, to be read again once it is back). Events are read from the day before the
+/// start (a late event's break can reach into the first day) to three years past `reach` (the
+/// last day of the path's windows, or of the plan), today or the start, whichever is latest:
+/// past any plan's end but one with years of late work, which [`warn_past_busy`] names.
+/// Returns the end of what was read.
+fn load_busy(
+    settings: &mut Settings,
+    given: &[String],
+    now: DateTime<Utc>,
+    reach: NaiveDate,
+) -> Result<DateTime<Utc>> {
     let a = &settings.availability;
     let tz = a.tz();
     let first = a.start.pred_opt().unwrap_or(a.start);
     let from = crate::calendar::resolve_local(tz, first.and_time(NaiveTime::MIN)).to_utc();
-    let to = from.max(now) + chrono::Duration::days(3 * 366 + 1);
+    let reach = crate::calendar::resolve_local(tz, reach.and_time(NaiveTime::MIN)).to_utc();
+    let to = from.max(now).max(reach) + chrono::Duration::days(3 * 366 + 1);
     let all_day = a.free.busy_all_day;
     let read = |name: &str, bytes: Vec<u8>| -> Result<Vec<crate::busy::Busy>> {
         let text = crate::busy::decode(bytes).ok_or_else(|| crate::busy::BusyError {
@@ -135,10 +144,12 @@ fn load_busy(settings: &mut Settings, given: &[String], now: DateTime<Utc>) -> R
             let bytes = match storage::read_limited(&old.path, MAX_BUSY_BYTES) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     eprintln!(
-                        "note: busy calendar {} is gone; planning without it (give --busy again \
-                         to use another)",
+                        "warning: busy calendar {} is gone; planning without it this time (it \
+                         stays remembered and is read again once it is back; give --busy to \
+                         plan around other calendars instead)",
                         old.path.display()
                     );
+                    files.push(old.clone());
                     continue;
                 }
                 other => other.map_err(|source| Error::Read {
@@ -187,7 +198,47 @@ fn load_busy(settings: &mut Settings, given: &[String], now: DateTime<Utc>) -> R
     let free = &mut settings.availability.free;
     free.busy = BusyTimes::new(busy);
     free.busy_files = files;
-    Ok(())
+    Ok(to)
+}
+
+/// The last day of a path's week windows counted from `start` (the start itself when no
+/// section has weeks): how far a plan of it reaches before late work.
+fn path_reach(path: &LearningPath, start: NaiveDate) -> NaiveDate {
+    let weeks = path
+        .sections
+        .iter()
+        .filter_map(|s| s.weeks)
+        .map(|w| w.last)
+        .max()
+        .unwrap_or(0);
+    start + chrono::Duration::days(7 * i64::from(weeks))
+}
+
+/// The last day a plan holds a session on (its start when it holds none): what reading the busy
+/// calendars must reach for a command that looks at a plan without planning.
+fn plan_reach(state: &State) -> NaiveDate {
+    state
+        .plan
+        .sessions
+        .iter()
+        .map(|s| s.date)
+        .max()
+        .unwrap_or(state.settings.availability.start)
+}
+
+/// Say when a plan runs past the end of the busy calendars read (only years of late work do).
+fn warn_past_busy(plan: &crate::plan::Plan, settings: &Settings, read_to: DateTime<Utc>) {
+    if settings.availability.free.busy_files.is_empty() {
+        return;
+    }
+    let tz = settings.availability.tz();
+    let end = read_to.with_timezone(&tz).date_naive();
+    if plan.sessions.iter().any(|s| s.date >= end) {
+        eprintln!(
+            "warning: the plan runs past {end}, the end of what was read of the busy calendars; \
+             sessions after it are planned without them"
+        );
+    }
 }
 
 /// FNV-1a 64 of `bytes`, hex: stable across versions and machines.

@@ -2,7 +2,8 @@
 //! step every planning command ends with: save the state, write the calendar, print the plan.
 
 use super::{
-    color_of, context, flags, format_of, json_to_stdout, load_busy, now, resolve_path, to_stdout,
+    color_of, context, flags, format_of, json_to_stdout, load_busy, now, path_reach, resolve_path,
+    to_stdout, warn_past_busy,
 };
 use crate::cli::{FormatArg, OutputArgs, PlanArgs};
 use crate::error::{Error, Result};
@@ -20,11 +21,16 @@ pub(super) fn plan(args: &PlanArgs) -> Result<()> {
     let mut settings = settings::resolve(start, &flags(&args.availability), None, &context())?;
     let ics = ics_options(&args.output)?;
     let now = now(args.output.now.as_deref())?;
-    load_busy(&mut settings, &args.availability.busy, now)?;
+    let (path, source) = resolve_path(&args.path)?;
+    let read_to = load_busy(
+        &mut settings,
+        &args.availability.busy,
+        now,
+        path_reach(&path, start),
+    )?;
     for w in settings::warnings(&settings) {
         eprintln!("warning: {w}");
     }
-    let (path, source) = resolve_path(&args.path)?;
     if args.fit && matches!(args.output.format, FormatArg::Csv | FormatArg::Md) {
         return Err(Error::flag(
             "--format",
@@ -37,6 +43,7 @@ pub(super) fn plan(args: &PlanArgs) -> Result<()> {
     for w in &planned.warnings {
         eprintln!("warning: {w}");
     }
+    warn_past_busy(&planned.plan, &settings, read_to);
     if args.fit {
         return fit(&path, &settings, &planned.plan, &args.output);
     }

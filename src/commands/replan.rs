@@ -1,7 +1,10 @@
 //! `replan`: plan what is left from a day on, keeping what happened before it.
 
 use super::plan::{finish, ics_options};
-use super::{context, date_or_today, flags, load_busy, load_source, now, open_state, resolve_path};
+use super::{
+    context, date_or_today, flags, load_busy, load_source, now, open_state, path_reach,
+    resolve_path, warn_past_busy,
+};
 use crate::cli::ReplanArgs;
 use crate::error::{Error, Result};
 use crate::progress::Source;
@@ -21,10 +24,6 @@ pub(super) fn replan(args: &ReplanArgs) -> Result<()> {
         Some(&state.settings),
         &context(),
     )?;
-    load_busy(&mut settings, &args.availability.busy, now)?;
-    for w in settings::warnings(&settings) {
-        eprintln!("warning: {w}");
-    }
     let from = date_or_today("--from", args.from.as_deref(), &state, now)?;
     let path = match &args.path {
         Some(p) => {
@@ -34,12 +33,18 @@ pub(super) fn replan(args: &ReplanArgs) -> Result<()> {
         }
         None => load_source(&state.source).map_err(|e| moved_path_file(&state.source, e))?,
     };
+    let reach = path_reach(&path, settings.availability.start).max(from);
+    let read_to = load_busy(&mut settings, &args.availability.busy, now, reach)?;
+    for w in settings::warnings(&settings) {
+        eprintln!("warning: {w}");
+    }
     let done = crate::spinner::with_spinner("replanning", |_| {
         crate::replan::replan(&state, &path, &settings, from, now)
     })?;
     for w in &done.warnings {
         eprintln!("warning: {w}");
     }
+    warn_past_busy(&done.state.plan, &settings, read_to);
     if done.changes.is_empty() {
         eprintln!("replan from {from}: nothing moved");
     } else {

@@ -31,7 +31,8 @@ pub(super) fn status(args: &StatusArgs) -> Result<()> {
     let today = date_or_today("--today", args.today.as_deref(), &state, now)?;
     // The hours still needed are hours within the free time: read the busy calendars as they
     // are now, as a replan would.
-    super::load_busy(&mut state.settings, &[], now)?;
+    let reach = super::plan_reach(&state);
+    super::load_busy(&mut state.settings, &[], now, reach)?;
     let s = crate::progress::status::status(&state, today);
     match args.format {
         StatusFormat::Table => {

@@ -169,7 +169,7 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
     // A move is checked against the busy calendars as they are now (the state does not keep
     // busy time); a calendar that cannot be read only leaves that check out.
     let mut settings = state.settings.clone();
-    if moves && super::load_busy(&mut settings, &[], now).is_err() {
+    if moves && super::load_busy(&mut settings, &[], now, super::plan_reach(state)).is_err() {
         settings.availability.free.busy = crate::calendar::BusyTimes::default();
     }
     for a in actions.iter().filter(|a| !a.writes()) {

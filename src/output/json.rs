@@ -49,9 +49,9 @@ struct PathDto<'a> {
 struct CapacityDto {
     date: String,
     minutes: u32,
-    /// With `--window` or `--busy` only.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    gaps: Vec<GapDto>,
+    /// With `--window` or `--busy` only; then on every day, empty on a day without free time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gaps: Option<Vec<GapDto>>,
 }
 
 #[derive(Serialize)]
@@ -147,7 +147,15 @@ impl<'a> Document<'a> {
             },
             start: date(plan.start),
             timezone: &plan.timezone,
-            capacity: plan.capacity.iter().map(CapacityDto::from).collect(),
+            capacity: {
+                // Days without free time have no gaps to keep in the plan: whether the days
+                // are shaped at all shows on the others.
+                let shaped = plan.capacity.iter().any(|d| !d.gaps.is_empty());
+                plan.capacity
+                    .iter()
+                    .map(|d| CapacityDto::of(d, shaped))
+                    .collect()
+            },
             sessions: super::sessions_in_week(plan, week)
                 .map(SessionDto::from)
                 .collect(),
@@ -178,19 +186,20 @@ impl<'a> Document<'a> {
     }
 }
 
-impl From<&DayCapacity> for CapacityDto {
-    fn from(d: &DayCapacity) -> Self {
+impl CapacityDto {
+    fn of(d: &DayCapacity, shaped: bool) -> Self {
         CapacityDto {
             date: date(d.date),
             minutes: d.minutes,
-            gaps: d
-                .gaps
-                .iter()
-                .map(|g| GapDto {
-                    start: time(g.start),
-                    end: time(g.end),
-                })
-                .collect(),
+            gaps: shaped.then(|| {
+                d.gaps
+                    .iter()
+                    .map(|g| GapDto {
+                        start: time(g.start),
+                        end: time(g.end),
+                    })
+                    .collect()
+            }),
         }
     }
 }

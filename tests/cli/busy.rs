@@ -57,6 +57,7 @@ fn windows_busy_time_and_breaks_reach_the_capacity() {
         serde_json::json!([{"start": "2027-03-02T18:00:00+01:00", "end": "2027-03-02T21:00:00+01:00"}])
     );
     assert_eq!(capacity[5]["minutes"], 0);
+    assert_eq!(capacity[5]["gaps"], serde_json::json!([]));
     assert!(run
         .stderr
         .contains("sat, sun have study time but no study window"));
@@ -133,14 +134,34 @@ fn replan_reads_the_calendars_again() {
         Some(1)
     );
 
+    // A calendar gone for a while (moved, a sync client rewriting it) is planned without, and
+    // stays remembered: once it is back, the meeting blocks Thursday again.
+    let saved = std::fs::read_to_string(sb.path().join("work.ics")).expect("read");
     std::fs::remove_file(sb.path().join("work.ics")).expect("remove");
     let gone = replan();
     assert!(
         gone.stderr
-            .contains("work.ics is gone; planning without it"),
+            .contains("work.ics is gone; planning without it this time"),
         "{}",
         gone.stderr
     );
+    assert_eq!(
+        first(&gone.json())["gaps"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let thursday = |doc: &serde_json::Value| {
+        doc["capacity"]
+            .as_array()
+            .expect("capacity")
+            .iter()
+            .find(|d| d["date"] == "2027-03-04")
+            .and_then(|d| d["gaps"].as_array().map(Vec::len))
+    };
+    assert_eq!(thursday(&gone.json()), Some(1));
+    sb.write("work.ics", &saved);
+    let back = replan();
+    assert!(!back.stderr.contains("busy calendar"), "{}", back.stderr);
+    assert_eq!(thursday(&back.json()), Some(2), "{}", back.stdout);
 }
 
 #[test]
