@@ -607,3 +607,53 @@ mod props {
         }
     }
 }
+
+#[test]
+fn calendars_are_read_as_far_as_the_path_reaches() {
+    // Windows in the fourth year: a weekly meeting without an end still blocks them.
+    let sb = Sandbox::new();
+    sb.write(
+        "long.yaml",
+        "id: long\ntitle: Long\nsections:\n  - title: Early\n    weeks: 1\n    items:\n      \
+         - title: First\n        minutes: 30\n  - title: Late\n    weeks: 160-170\n    items:\n      \
+         - title: One\n        minutes: 30\n      - title: Two\n        minutes: 30\n",
+    );
+    sb.write(
+        "club.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:club@test\r\n\
+         DTSTART;TZID=Europe/Berlin:20260105T180000\r\nDTEND;TZID=Europe/Berlin:20260105T190000\r\n\
+         RRULE:FREQ=WEEKLY;BYDAY=MO\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    let run = sb
+        .plan(
+            "long.yaml",
+            &[
+                "--start",
+                "2027-01-04",
+                "--hours",
+                "1",
+                "--tz",
+                "Europe/Berlin",
+                "--days",
+                "mon",
+                "--window",
+                "mon=18:00-20:00",
+                "--busy",
+                "club.ics",
+                "--format",
+                "json",
+            ],
+        )
+        .ok();
+    let doc = run.json();
+    let sessions = doc["sessions"].as_array().expect("sessions");
+    assert_eq!(sessions.len(), 3, "{}", run.stdout);
+    assert!(sessions
+        .iter()
+        .any(|s| s["date"].as_str() > Some("2030-01-01")));
+    for s in sessions {
+        let start = s["start"].as_str().expect("start");
+        assert!(start.contains("T19:"), "{start} overlaps the club");
+    }
+    assert!(!run.stderr.contains("busy calendars"), "{}", run.stderr);
+}
