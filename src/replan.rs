@@ -84,14 +84,15 @@ pub fn replan(
         // A session done only because partial progress covers it stays where it is when it
         // is history; from --from on it is work done ahead of its day, off the plan (counted
         // in `progress_off_sessions`), and its day is free for the rest. When the progress
-        // covers the whole item, its sessions stay, as many as its estimate holds.
+        // covers the whole item, its sessions stay, as many as its estimate holds. An item
+        // taken out of the path keeps none of those: nothing is left to plan around them.
         let already = held.get(s.item.as_str()).copied().unwrap_or(0);
         let done_ahead = s.date >= from
             && progress.get(&s.item).is_some_and(|p| {
                 !p.done
                     && estimate
                         .get(&s.item)
-                        .is_some_and(|&m| p.progress < m || already + s.minutes > m)
+                        .is_none_or(|&m| p.progress < m || already + s.minutes > m)
             });
         let keep = (s.done && !done_ahead)
             || keep_pinned

@@ -295,6 +295,46 @@ fn progress_ahead_of_the_plan_is_taken_off_its_sessions() {
     assert_eq!(row(&status(&sb), "api"), (130, 100, 30));
 }
 
+/// An item taken out of the path keeps what happened, not the days progress covered ahead:
+/// its sessions from `--from` on go, and their days are free again (they stayed as done
+/// sessions in the future).
+#[test]
+fn progress_ahead_on_an_item_taken_out_of_the_path_frees_its_days() {
+    let sb = Sandbox::new();
+    sb.write("p.yaml", PATH);
+    sb.cmd(["plan", "p.yaml", "--start", "2026-12-07", "--hours", "1"])
+        .args(PINNED)
+        .ok();
+    sb.cmd([
+        "progress",
+        "api/rest",
+        "--minutes",
+        "70",
+        "--on",
+        "2026-12-08",
+    ])
+    .ok();
+    let rest = |v: &Value| -> Vec<String> {
+        sessions(v)
+            .iter()
+            .filter(|s| s["item"] == "api/rest")
+            .map(|s| s["date"].as_str().expect("date").to_string())
+            .collect()
+    };
+    assert!(rest(&show(&sb)).iter().any(|d| d.as_str() >= "2026-12-09"));
+    sb.write(
+        "p.yaml",
+        &PATH.replace("      - {title: REST, minutes: 100}\n", ""),
+    );
+    let (new, _) = replan(&sb, &["--from", "2026-12-09"]);
+    assert_eq!(rest(&new), Vec::<String>::new(), "{new}");
+    let cancelled: Vec<&Value> = new["cancelled"]
+        .as_array()
+        .map(|c| c.iter().filter(|s| s["item"] == "api/rest").collect())
+        .unwrap_or_default();
+    assert_eq!(cancelled.len(), 2, "{new}");
+}
+
 /// Through replans, `done`, skips and progress beyond the estimate, `status` counts each
 /// item's estimate once and the summary's required minutes are those in window plus late
 /// (found by an audit: progress covering a whole item made it vanish from `status`, a done
