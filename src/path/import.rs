@@ -356,8 +356,10 @@ fn split_minutes(title: &str) -> (&str, Option<u32>) {
     let (open, inner) = inner;
     match duration_minutes(inner) {
         Some(m) => (trimmed[..open].trim_end(), Some(m)),
-        // `(0 min)` is a duration that gives no time: the item is one without an estimate.
-        None if duration_total(inner) == Some(0.0) => (trimmed[..open].trim_end(), None),
+        // `(0 min)` is a duration that gives no time, and `(99999 h)` one past what an item
+        // may take (10,000 minutes): either way the item is one without an estimate, and the
+        // duration is not part of its title.
+        None if duration_total(inner).is_some() => (trimmed[..open].trim_end(), None),
         None => (trimmed, None),
     }
 }
@@ -828,8 +830,9 @@ impl Importer<'_> {
             self.warnings.push((
                 first,
                 format!(
-                    "{} item(s) give no time (lines {}); they get default_minutes: \
-                     {DEFAULT_MINUTES}, adjust it or add `minutes:` to each item",
+                    "{} item(s) give no time, or 0 or more than 10,000 minutes (lines {}); they \
+                     get default_minutes: {DEFAULT_MINUTES}, adjust it or add `minutes:` to each \
+                     item",
                     unestimated.len(),
                     join_lines(&unestimated)
                 ),
@@ -1266,7 +1269,8 @@ How to choose.
         assert_eq!(duration_minutes("1h 30m"), Some(90));
         assert_eq!(duration_minutes("0 min"), None);
         assert_eq!(split_minutes("Eta (0 min)"), ("Eta", None));
-        assert_eq!(split_minutes("Eta (99999 h)"), ("Eta (99999 h)", None));
+        assert_eq!(split_minutes("Theta (99999 h)"), ("Theta", None));
+        assert_eq!(split_minutes("Iota (see 2 h)"), ("Iota (see 2 h)", None));
         assert_eq!(split_minutes("Eta (draft)"), ("Eta (draft)", None));
         assert_eq!(duration_minutes("optional"), None);
         assert_eq!(duration_minutes("1.2.3 min"), None);
