@@ -1835,7 +1835,15 @@ fn solve_level(
             ))
         }
     };
-    let gap = if proven { 0.0 } else { solved.mip_gap() };
+    // A gap of 100 % or more is measured against HiGHS's trivial bound: it stopped before its
+    // root LP, and the gap says nothing (it also made the report depend on whether a tiny time
+    // limit ran out just before a level or just after it started). Unknown, then, unless the
+    // level's own LP gives one ([`level_gap`]).
+    let gap = match solved.mip_gap() {
+        _ if proven => 0.0,
+        g if g >= 1.0 => f64::NAN,
+        g => g,
+    };
     // Keep the start unless HiGHS found something strictly better: never worse, and a
     // replan's kept sessions stay put when a level has nothing to gain.
     let x = if objective.improves(&x, start) {
