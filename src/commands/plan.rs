@@ -173,7 +173,8 @@ pub(super) fn finish(mut state: State, out: &OutputArgs, ics: &IcsOptions) -> Re
     // Diagnostics go to stderr; a failure to write them is no reason to fail the command.
     let _ = output::report::write_diagnostics(plan, &mut std::io::stderr());
     if out.sync {
-        super::sync::after_write(&out.state, out.now.as_deref())?;
+        let machine = matches!(out.format, FormatArg::Json | FormatArg::Csv);
+        super::sync::after_write(&out.state, out.now.as_deref(), machine)?;
     }
     strict(out, plan)
 }

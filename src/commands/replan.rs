@@ -15,6 +15,12 @@ pub(super) fn replan(args: &ReplanArgs) -> Result<()> {
     let mut ics = ics_options(&args.output)?;
     let now = now(args.output.now.as_deref())?;
     let (_lock, mut state) = open_state(file)?;
+    if args.output.sync {
+        // The learner's moves and deletions on the server first, so the replan plans around
+        // them (pinned) instead of undoing them and leaving their old slots empty.
+        super::sync::after_write(file, args.output.now.as_deref(), true)?;
+        state = crate::progress::State::load(file)?;
+    }
     // The calendar keeps the reminders and milestones it was made with.
     ics.remind_minutes = ics.remind_minutes.or(state.calendar.remind_minutes);
     ics.milestones |= state.calendar.milestones;

@@ -33,6 +33,8 @@ pub(crate) struct Options {
     pub now: Option<String>,
     /// Seconds each request may take.
     pub timeout: u64,
+    /// Say what was synced on stderr: stdout carries a plan's JSON or CSV.
+    pub report_on_stderr: bool,
 }
 
 /// `studyplan sync` from its command-line flags.
@@ -44,6 +46,7 @@ pub(super) fn run_args(args: &crate::cli::SyncArgs) -> Result<()> {
         dry_run: args.dry_run,
         now: args.now.clone(),
         timeout: args.timeout,
+        report_on_stderr: false,
     };
     run(&args.state.state, &options)
 }
@@ -59,9 +62,13 @@ pub(super) fn run(state_file: &Path, options: &Options) -> Result<()> {
     sync(state_file, &mut state, options)
 }
 
-/// `plan`/`replan --sync`: the caller has written the state and still holds its lock; sync
-/// with the remembered settings.
-pub(super) fn after_write(state_file: &Path, now: Option<&str>) -> Result<()> {
+/// `plan`/`replan --sync`: the caller has written the state (or, before a replan, read it) and
+/// still holds its lock; sync with the remembered settings.
+pub(super) fn after_write(
+    state_file: &Path,
+    now: Option<&str>,
+    report_on_stderr: bool,
+) -> Result<()> {
     let mut state = State::load(state_file)?;
     if state.sync.caldav.is_none() {
         return Err(Error::flag(
@@ -72,6 +79,7 @@ pub(super) fn after_write(state_file: &Path, now: Option<&str>) -> Result<()> {
     let options = Options {
         now: now.map(str::to_string),
         timeout: DEFAULT_TIMEOUT,
+        report_on_stderr,
         ..Options::default()
     };
     sync(state_file, &mut state, &options)
@@ -125,6 +133,8 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
         .caldav
         .as_deref()
         .is_some_and(|old| old.trim_end_matches('/') != client.url().trim_end_matches('/'));
+    // Said once the new calendar answers: a URL that is not a calendar changes nothing.
+    let listing = client.list()?;
     if moved_calendar && !state.sync.resources.is_empty() {
         eprintln!(
             "warning: the plan was synced to {}; its {} events there are left as they are, and studyplan now syncs to {}",
@@ -133,8 +143,6 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
             client.url()
         );
     }
-
-    let listing = client.list()?;
     if moved_calendar {
         state.sync.resources.clear();
     }
@@ -153,9 +161,9 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
 
     if options.dry_run {
         for a in &actions {
-            say(&describe(state, a, true));
+            say(options, &describe(state, a, true));
         }
-        summary(client.url(), wanted.len(), &actions, 0, true);
+        summary(options, client.url(), wanted.len(), &actions, 0, true);
         return Ok(());
     }
 
@@ -189,7 +197,7 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
                 );
             }
         }
-        say(&line);
+        say(options, &line);
     }
     prune(state, now);
     state.save(file)?;
@@ -200,7 +208,7 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
         match apply_remote(&client, state, a, &ics)? {
             None => {
                 state.save(file)?;
-                say(&line);
+                say(options, &line);
             }
             Some(why) => {
                 refused += 1;
@@ -209,6 +217,7 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
         }
     }
     summary(
+        options,
         client.url(),
         state.plan.sessions.len(),
         &actions,
@@ -540,13 +549,24 @@ fn prune(state: &mut State, now: DateTime<Utc>) {
 }
 
 /// One line of the report on stdout (a closed pipe is not an error).
-fn say(text: &str) {
-    let _ = super::to_stdout(|w| writeln!(w, "{text}"));
+fn say(options: &Options, text: &str) {
+    if options.report_on_stderr {
+        eprintln!("{text}");
+    } else {
+        let _ = super::to_stdout(|w| writeln!(w, "{text}"));
+    }
 }
 
 /// The closing line: what changed, or that nothing had to. `refused`: creates the server
 /// refused (see [`apply_remote`]).
-fn summary(url: &str, events: usize, actions: &[Action], refused: usize, dry_run: bool) {
+fn summary(
+    options: &Options,
+    url: &str,
+    events: usize,
+    actions: &[Action],
+    refused: usize,
+    dry_run: bool,
+) {
     let count = |f: fn(&Action) -> bool| actions.iter().filter(|a| f(a)).count();
     let created = count(|a| matches!(a, Action::Create { .. })) - refused;
     let updated = count(|a| matches!(a, Action::Update { .. } | Action::Adopt { .. }));
@@ -567,5 +587,5 @@ fn summary(url: &str, events: usize, actions: &[Action], refused: usize, dry_run
             if dry_run { "; nothing was changed (--dry-run)" } else { "" }
         )
     };
-    let _ = super::to_stdout(|w| writeln!(w, "{text}"));
+    say(options, &text);
 }

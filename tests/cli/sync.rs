@@ -392,6 +392,53 @@ fn a_move_that_breaks_a_rule_is_kept_with_a_warning_and_replan_keeps_it() {
     assert_up_to_date(&sb);
 }
 
+/// `replan --sync` takes the learner's moves in before it plans (it planned first, put the
+/// moved session elsewhere, then pinned it back and left its planned slot empty), and with
+/// `--format json` stdout is the plan's JSON alone: what was synced goes to stderr.
+#[test]
+fn replan_sync_plans_around_moves_made_since_the_last_sync() {
+    let server = Radicale::start();
+    let dav = server.dav();
+    let sb = planned();
+    first_sync(&sb, &server.url());
+    let plan = show(&sb);
+    let indexes = uid_of(&plan, "db/indexes");
+    let events = dav.events(COLLECTION);
+    learner_moves(
+        &dav,
+        COLLECTION,
+        event_of(&events, &indexes),
+        "20261202T050000Z",
+        "20261202T053000Z",
+    );
+    let run = sb
+        .cmd([
+            "replan",
+            "--from",
+            "2026-11-23",
+            "--now",
+            NOW,
+            "--time-limit",
+            "5",
+            "--sync",
+            "--format",
+            "json",
+        ])
+        .env("STUDYPLAN_CALDAV_PASSWORD", PASSWORD)
+        .ok();
+    let doc = run.json();
+    assert_eq!(
+        session_of(&doc, "db/indexes")["start"],
+        "2026-12-02T06:00:00+01:00",
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("moved by you"), "{}", run.stderr);
+    let events = assert_in_step(&sb, &dav, COLLECTION, &[]);
+    assert_eq!(event_of(&events, &indexes).start, "20261202T050000Z");
+    assert_up_to_date(&sb);
+}
+
 #[test]
 fn dry_run_lists_everything_and_changes_nothing() {
     let server = Radicale::start();
