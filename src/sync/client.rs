@@ -412,7 +412,8 @@ impl Client {
                     .to_string()
             }
             412 => "the event changed on the server meanwhile (a failed precondition); \
-                    nothing was overwritten: run `studyplan sync` again to take the change in"
+                    nothing was overwritten: run `studyplan sync` again to take a new time or \
+                    a deletion into the plan (other edits to a studyplan event are not kept)"
                 .to_string(),
             300..=399 => match header(response, "location") {
                 Some(to) => format!("the server redirects to {to}; give that URL with --caldav"),
