@@ -52,9 +52,10 @@ pub struct PathInfo {
 pub struct DayCapacity {
     pub date: NaiveDate,
     pub minutes: u32,
-    /// The day's free gaps, when study windows or busy calendars shape the days.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub gaps: Vec<FreeGap>,
+    /// The day's free gaps when study windows or busy calendars shape the days (then on every
+    /// day, empty on one without free time); `None` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gaps: Option<Vec<FreeGap>>,
 }
 
 /// One free gap of a day, as instants in the plan's zone.
@@ -68,7 +69,7 @@ impl DayCapacity {
     /// The capacity of `date`, with its gaps when windows or busy time shape the days.
     #[must_use]
     pub fn of(avail: &crate::calendar::Availability, date: NaiveDate) -> DayCapacity {
-        let gaps = if avail.free.shapes_days() {
+        let gaps = avail.free.shapes_days().then(|| {
             avail
                 .gaps_on(date)
                 .iter()
@@ -77,9 +78,7 @@ impl DayCapacity {
                     end: avail.instant_at(date, g.end),
                 })
                 .collect()
-        } else {
-            Vec::new()
-        };
+        });
         DayCapacity {
             date,
             minutes: avail.minutes_on(date),

@@ -147,15 +147,7 @@ impl<'a> Document<'a> {
             },
             start: date(plan.start),
             timezone: &plan.timezone,
-            capacity: {
-                // Days without free time have no gaps to keep in the plan: whether the days
-                // are shaped at all shows on the others.
-                let shaped = plan.capacity.iter().any(|d| !d.gaps.is_empty());
-                plan.capacity
-                    .iter()
-                    .map(|d| CapacityDto::of(d, shaped))
-                    .collect()
-            },
+            capacity: plan.capacity.iter().map(CapacityDto::from).collect(),
             sessions: super::sessions_in_week(plan, week)
                 .map(SessionDto::from)
                 .collect(),
@@ -186,14 +178,13 @@ impl<'a> Document<'a> {
     }
 }
 
-impl CapacityDto {
-    fn of(d: &DayCapacity, shaped: bool) -> Self {
+impl From<&DayCapacity> for CapacityDto {
+    fn from(d: &DayCapacity) -> Self {
         CapacityDto {
             date: date(d.date),
             minutes: d.minutes,
-            gaps: shaped.then(|| {
-                d.gaps
-                    .iter()
+            gaps: d.gaps.as_ref().map(|gaps| {
+                gaps.iter()
                     .map(|g| GapDto {
                         start: time(g.start),
                         end: time(g.end),

@@ -383,7 +383,7 @@ pub(crate) fn sample_plan() -> Plan {
             DayCapacity {
                 date: d,
                 minutes: if d == date(3, 24) { 0 } else { 90 },
-                gaps: Vec::new(),
+                gaps: None,
             }
         })
         .collect();

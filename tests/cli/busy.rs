@@ -460,22 +460,36 @@ mod props {
     /// Windows of each weekday: an evening one, sometimes a night one over the DST change
     /// (01:00-04:00), sometimes a morning one; weekdays draw from two patterns.
     fn windows() -> impl Strategy<Value = [Vec<(u32, u32)>; 7]> {
+        // Besides the usual shapes, windows closer than a break: an evening in two windows 5
+        // minutes apart, and an evening to midnight before a night from midnight.
         let pattern = (
             0u32..=8,
             6u32..=16,
             prop::bool::weighted(0.3),
             prop::bool::weighted(0.3),
+            prop::bool::weighted(0.3),
+            prop::bool::weighted(0.3),
         )
-            .prop_map(|(evening, len, night, morning)| {
+            .prop_map(|(evening, len, night, morning, split, late)| {
                 let mut w = Vec::new();
                 if night {
-                    w.push((60, 240));
+                    w.push(if late { (0, 240) } else { (60, 240) });
                 }
                 if morning {
                     w.push((7 * 60, 8 * 60 + 30));
                 }
                 let a = 17 * 60 + 15 * evening;
-                w.push((a, (a + 15 * len).min(24 * 60)));
+                let b = if late {
+                    24 * 60
+                } else {
+                    (a + 15 * len).min(24 * 60)
+                };
+                if split {
+                    w.push((a, a + 60));
+                    w.push((a + 65, b.max(a + 95)));
+                } else {
+                    w.push((a, b));
+                }
                 w
             });
         (
@@ -595,14 +609,17 @@ mod props {
                 prop_assert!(inside, "{} {}–{} is outside the windows {:?}", s["item"], la, lb, windows);
                 by_day.entry(date).or_default().push((a, b, minutes));
             }
-            for (date, mut day) in by_day {
-                day.sort();
+            let mut all: Vec<Timed> = Vec::new();
+            for (date, day) in by_day {
                 let total: i64 = day.iter().map(|s| s.2).sum();
                 let hours = if date.weekday().num_days_from_monday() >= 5 { 120 } else { 60 };
                 prop_assert!(total <= hours, "{}: {} min", date, total);
-                for w in day.windows(2) {
-                    prop_assert!(w[0].1 + brk <= w[1].0, "{}: {:?} and {:?} break", date, w[0], w[1]);
-                }
+                all.extend(day);
+            }
+            // The break holds between any two sessions, across midnight and windows too.
+            all.sort();
+            for w in all.windows(2) {
+                prop_assert!(w[0].1 + brk <= w[1].0, "{:?} and {:?} break ({:?})", w[0], w[1], windows);
             }
         }
     }

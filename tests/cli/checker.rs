@@ -229,14 +229,12 @@ pub fn violations(spec: &PathSpec, settings: &Settings, doc: &PlanDoc) -> Vec<St
             let minute = |t: &DateTime<FixedOffset>| {
                 (t.with_timezone(&tz).naive_local() - midnight).num_minutes()
             };
-            // A day without free time may leave its (empty) gaps out.
-            let listed: Option<Vec<(i64, i64)>> = Some(
-                c.gaps
-                    .iter()
-                    .flatten()
+            // Every day lists its gaps, an empty list on a day without free time.
+            let listed: Option<Vec<(i64, i64)>> = c.gaps.as_ref().map(|gaps| {
+                gaps.iter()
                     .map(|g| (minute(&g.start), minute(&g.end)))
-                    .collect(),
-            );
+                    .collect()
+            });
             let expected: Vec<(i64, i64)> = settings
                 .gaps(c.date)
                 .into_iter()
@@ -360,6 +358,21 @@ pub fn violations(spec: &PathSpec, settings: &Settings, doc: &PlanDoc) -> Vec<St
         }
     }
 
+    // A break between any two sessions, on one day or across midnight.
+    if settings.free.is_set() {
+        let brk = chrono::Duration::minutes(i64::from(settings.free.break_minutes));
+        let mut all: Vec<&SessionDoc> = doc.sessions.iter().collect();
+        all.sort_by_key(|s| s.start);
+        for w in all.windows(2) {
+            if w[1].start < w[0].end + brk {
+                v.push(format!(
+                    "{} starts {} but {} ends {} (break {} min)",
+                    w[1].uid, w[1].start, w[0].uid, w[0].end, settings.free.break_minutes
+                ));
+            }
+        }
+    }
+
     // Days: capacity, start at --at, in order without overlap.
     let mut by_date: BTreeMap<NaiveDate, Vec<&SessionDoc>> = BTreeMap::new();
     for s in &doc.sessions {
@@ -398,15 +411,6 @@ pub fn violations(spec: &PathSpec, settings: &Settings, doc: &PlanDoc) -> Vec<St
                     v.push(format!(
                         "{date}: {} ({a}..{b} minutes after midnight) is in no free gap of {gaps:?}",
                         s.uid
-                    ));
-                }
-            }
-            let brk = chrono::Duration::minutes(i64::from(settings.free.break_minutes));
-            for w in day.windows(2) {
-                if w[1].start < w[0].end + brk {
-                    v.push(format!(
-                        "{date}: {} starts {} but {} ends {} (break {} min)",
-                        w[1].uid, w[1].start, w[0].uid, w[0].end, settings.free.break_minutes
                     ));
                 }
             }

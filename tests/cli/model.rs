@@ -393,9 +393,32 @@ impl Settings {
     }
 
     /// The free gaps of `date` in minutes after its midnight: its windows (or `--at` to
-    /// midnight) minus every busy instance widened by the break on both sides. None on days
-    /// off and on days without study hours.
+    /// midnight) minus every busy instance widened by the break on both sides, each starting a
+    /// break after the gap before it ends (the day before's last one too, from the plan's
+    /// second day on). None on days off and on days without study hours.
     pub fn gaps(&self, date: NaiveDate) -> Vec<(u32, u32)> {
+        let brk = i64::from(self.free.break_minutes);
+        let mut end: Option<i64> =
+            date.pred_opt()
+                .filter(|&prev| prev >= self.start)
+                .and_then(|prev| {
+                    self.cut_gaps(prev)
+                        .last()
+                        .map(|&(_, b)| i64::from(b) - 24 * 60)
+                });
+        let mut out = Vec::new();
+        for (a, b) in self.cut_gaps(date) {
+            let a = end.map_or(a, |e| a.max(u32::try_from(e + brk).unwrap_or(0)));
+            if a < b {
+                out.push((a, b));
+                end = Some(i64::from(b));
+            }
+        }
+        out
+    }
+
+    /// [`Settings::gaps`] before the breaks between gaps.
+    fn cut_gaps(&self, date: NaiveDate) -> Vec<(u32, u32)> {
         let i = date.weekday().num_days_from_monday() as usize;
         if self.off.iter().any(|&(a, b)| a <= date && date <= b) || self.weekday_minutes(i) == 0 {
             return Vec::new();
