@@ -4,7 +4,8 @@
 //! This module owns everything between the text of a calendar and a sorted list of instants:
 //! parsing (the `icalendar` crate's parser), the time zone of each event (IANA names, Windows
 //! names as Outlook writes them via CLDR's table in the `localzone` crate, the file's own
-//! VTIMEZONE definitions as a last resort, floating times in the plan's zone), recurrences
+//! VTIMEZONE definitions as a last resort, floating times in the plan's zone, and a calendar's
+//! X-WR-TIMEZONE as Google and Apple mean it), recurrences
 //! (RRULE expanded by the `rrule` crate; RDATE, EXDATE and RECURRENCE-ID overrides, with
 //! RANGE=THISANDFUTURE, here), several calendars in one file, and
 //! which events block at all: not cancelled ones, not transparent or free timed ones, and
@@ -87,7 +88,8 @@ pub const MAX_INSTANCES: usize = 100_000;
 /// Read the busy intervals of one iCalendar text that overlap `[from, to)`, sorted by start, with
 /// overlapping or touching intervals merged.
 ///
-/// `file` names the text in errors. Floating times and all-day dates are read in `plan_tz`.
+/// `file` names the text in errors. All-day dates are read in `plan_tz`, and so are floating times
+/// unless the calendar's X-WR-TIMEZONE names a zone.
 pub fn read(
     text: &str,
     file: &str,
@@ -132,6 +134,7 @@ pub fn read(
         unfolded: &unfolded,
         zones: Vec::new(),
         zone_ids: HashMap::new(),
+        calendar_zone: None,
     };
     let mut busy = reader.read(&unfolded.text)?;
     busy.sort_unstable();
@@ -204,7 +207,7 @@ struct Unfolded {
 }
 
 /// The properties (and component delimiters) the reader looks at.
-const KEPT: [&str; 17] = [
+const KEPT: [&str; 18] = [
     "BEGIN",
     "END",
     "UID",
@@ -217,6 +220,7 @@ const KEPT: [&str; 17] = [
     "RECURRENCE-ID",
     "TRANSP",
     "STATUS",
+    "X-WR-TIMEZONE",
     "TZID",
     "TZOFFSETFROM",
     "TZOFFSETTO",
@@ -412,6 +416,8 @@ struct Reader<'f> {
     zones: Vec<CustomZone>,
     /// TZID → zone, for every TZID met so far (Windows names cost a table scan).
     zone_ids: HashMap<String, Zone>,
+    /// The X-WR-TIMEZONE of the calendar being read, where it names a zone.
+    calendar_zone: Option<Tz>,
 }
 
 impl Reader<'_> {
@@ -448,16 +454,21 @@ impl Reader<'_> {
                 from = next;
             }
         }
+        // Each component with the X-WR-TIMEZONE of its calendar.
         let mut components = Vec::new();
         for roots in &calendars {
-            components.extend(roots.iter().flat_map(|c| &c.components));
+            for calendar in roots {
+                let zone = prop(calendar, "X-WR-TIMEZONE").and_then(|p| named_zone(p.val.as_str()));
+                components.extend(calendar.components.iter().map(|c| (c, zone)));
+            }
         }
-        for tz in components.iter().filter(|c| is(c, "VTIMEZONE")) {
+        for (tz, _) in components.iter().filter(|(c, _)| is(c, "VTIMEZONE")) {
             self.read_vtimezone(text, tz)?;
         }
         let mut masters = Vec::new();
         let mut overrides: HashMap<&str, Vec<Event>> = HashMap::new();
-        for c in components.iter().filter(|c| is(c, "VEVENT")) {
+        for &(c, zone) in components.iter().filter(|(c, _)| is(c, "VEVENT")) {
+            self.calendar_zone = zone;
             let event = self.read_event(text, c)?;
             match (event.recurrence_id, event.uid) {
                 (Some(_), Some(uid)) => overrides.entry(uid).or_default().push(event),
@@ -682,14 +693,22 @@ impl Reader<'_> {
                 .map(When::Date)
                 .map_err(|_| bad(self));
         }
+        // X-WR-TIMEZONE is not in RFC 5545, but Google and Apple write it and mean it: a
+        // calendar's UTC and floating times are on its wall clock, so a weekly 17:00Z meeting
+        // written in Berlin's winter stays at 18:00 Berlin time in summer (as the x-wr-timezone
+        // package, which Python's recurring-ical-events applies, reads them). A UTC time keeps
+        // its instant; only the frame its recurrence repeats in changes.
         if let Some(utc) = value.strip_suffix(['Z', 'z']) {
             let t = parse_naive(utc).ok_or_else(|| bad(self))?;
-            return Ok(When::At(t, Zone::Utc));
+            return Ok(match self.calendar_zone {
+                Some(tz) => When::At(tz.from_utc_datetime(&t).naive_local(), Zone::Iana(tz)),
+                None => When::At(t, Zone::Utc),
+            });
         }
         let t = parse_naive(value).ok_or_else(|| bad(self))?;
         let zone = match param(p, "TZID") {
             Some(id) => self.zone(id, line)?,
-            None => Zone::Floating,
+            None => self.calendar_zone.map_or(Zone::Floating, Zone::Iana),
         };
         Ok(When::At(t, zone))
     }
@@ -1504,6 +1523,48 @@ mod tests {
                 "2027-03-30T00:00+02:00 01:00+02:00",
             ]
         );
+    }
+
+    #[test]
+    fn x_wr_timezone_puts_utc_and_floating_times_on_its_wall_clock() {
+        // Google writes a New York calendar's weekly 18:00 as 23:00Z in winter; it stays at
+        // 18:00 New York time after 2027-03-14, which is 22:00Z. Its UTC exception and override
+        // still find their instances, and a floating time is New York's too, not the plan's.
+        let text = format!(
+            "BEGIN:VCALENDAR\nVERSION:2.0\nX-WR-TIMEZONE:America/New_York\n{}{}{}END:VCALENDAR\n",
+            event(
+                "DTSTART:20270301T230000Z\nDTEND:20270302T000000Z\n\
+                 RRULE:FREQ=WEEKLY;UNTIL=20270329T220000Z\nEXDATE:20270308T230000Z\n"
+            ),
+            event("RECURRENCE-ID:20270322T220000Z\nDTSTART:20270322T200000Z\nDURATION:PT1H\n"),
+            "BEGIN:VEVENT\nUID:e2\nDTSTART:20270401T090000\nDURATION:PT1H\nEND:VEVENT\n",
+        );
+        assert_eq!(
+            busy(&text),
+            [
+                "2027-03-02T00:00+01:00 01:00+01:00",
+                "2027-03-15T23:00+01:00 00:00+01:00",
+                "2027-03-22T21:00+01:00 22:00+01:00",
+                "2027-03-30T00:00+02:00 01:00+02:00",
+                "2027-04-01T15:00+02:00 16:00+02:00",
+            ]
+        );
+        // Without it, the same UTC series repeats in UTC (UNTIL now ends it before the 29th, and
+        // the override is an instance of its own), and floating times are the plan's.
+        let plain = text.replace("X-WR-TIMEZONE:America/New_York\n", "");
+        assert_eq!(
+            busy(&plain),
+            [
+                "2027-03-02T00:00+01:00 01:00+01:00",
+                "2027-03-16T00:00+01:00 01:00+01:00",
+                "2027-03-22T21:00+01:00 22:00+01:00",
+                "2027-03-23T00:00+01:00 01:00+01:00",
+                "2027-04-01T09:00+02:00 10:00+02:00",
+            ]
+        );
+        // A name no table knows is left aside, as clients that do not know it do.
+        let unknown = text.replace("America/New_York", "Mars/Olympus_Mons");
+        assert_eq!(busy(&unknown), busy(&plain));
     }
 
     #[test]

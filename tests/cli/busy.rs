@@ -301,14 +301,16 @@ mod props {
     /// One busy event: (kind, weekday, start minute, minutes, count, exdate, override).
     /// kind 0: weekly series in the plan's zone, 1: once in UTC, 2: all day (1-2 days),
     /// 3: transparent, 4: cancelled, 5: weekly series with an extra instance (RDATE as a
-    /// PERIOD) whose second instance moves it and every later one (RANGE=THISANDFUTURE).
+    /// PERIOD) whose second instance moves it and every later one (RANGE=THISANDFUTURE),
+    /// 6: weekly series written in UTC, as Google does, which the calendar's X-WR-TIMEZONE
+    /// keeps on the plan zone's wall clock across a DST change.
     type RawEvent = (u8, usize, u32, u32, u32, bool, bool);
 
     fn event() -> impl Strategy<Value = RawEvent> {
         (
             prop_oneof![
                 5 => Just(0u8), 2 => Just(1u8), 2 => Just(2u8), 1 => Just(3u8), 1 => Just(4u8),
-                2 => Just(5u8)
+                2 => Just(5u8), 2 => Just(6u8)
             ],
             0usize..7,
             // Never a start from 02:00 to 03:00: on a spring-forward night it does not exist,
@@ -341,7 +343,10 @@ mod props {
 
     /// The calendar of `events` for a plan from `start` in `tz`.
     fn calendar(tz: Tz, start: NaiveDate, events: &[RawEvent]) -> String {
-        let mut s = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//props//EN\r\n");
+        let mut s = format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//props//EN\r\nX-WR-TIMEZONE:{}\r\n",
+            tz.name()
+        );
         let local = |date: NaiveDate, minute: u32| {
             (date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minute)))
                 .format("%Y%m%dT%H%M%S")
@@ -399,8 +404,8 @@ mod props {
                         minutes / 2
                     );
                 }
-                1 => {
-                    let at = |m: u32| {
+                1 | 6 => {
+                    let at = |date: NaiveDate, m: u32| {
                         resolve(
                             tz,
                             date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(m)),
@@ -409,9 +414,19 @@ mod props {
                     let _ = write!(
                         s,
                         "DTSTART:{}\r\nDTEND:{}\r\n",
-                        stamp(at(minute)),
-                        stamp(at(minute + minutes))
+                        stamp(at(date, minute)),
+                        stamp(at(date, minute + minutes))
                     );
+                    if kind == 6 {
+                        let _ = write!(s, "RRULE:FREQ=WEEKLY;COUNT={count}\r\n");
+                        if exdate {
+                            let _ = write!(
+                                s,
+                                "EXDATE:{}\r\n",
+                                stamp(at(date + Duration::days(7), minute))
+                            );
+                        }
+                    }
                 }
                 _ => {
                     let _ = write!(

@@ -8,16 +8,19 @@ replaces instances that a RECURRENCE-ID override moves or cancels (with RANGE=TH
 that instance and every later one take the override's shift on the wall clock and its length),
 reads RDATE periods with their own length, leaves out cancelled and
 transparent timed events, and blocks the whole local day (in ZONE, the plan's zone) for
-all-day events. Floating times are read in ZONE. Prints a JSON list of [start, end] pairs
+all-day events. A calendar's X-WR-TIMEZONE is applied first by the `x-wr-timezone` package
+(UTC and floating times on that zone's wall clock, as Google and Apple mean it); other floating
+times are read in ZONE. Prints a JSON list of [start, end] pairs
 (UTC, RFC 3339) of the instances that start before TO (RFC 3339) and end after FROM.
 """
 
 import datetime as dt
 import json
 import sys
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
+import x_wr_timezone
 from dateutil.rrule import rrulestr
 
 UTC = dt.timezone.utc
@@ -30,6 +33,10 @@ def main():
     to = dt.datetime.fromisoformat(to)
     with open(path, "rb") as f:
         cal = icalendar.Calendar.from_ical(f.read())
+    try:
+        cal = x_wr_timezone.to_standard(cal)
+    except ZoneInfoNotFoundError:
+        pass  # a name no zone table knows is left aside, as calendar clients do
 
     def aware(v):
         if isinstance(v, dt.datetime):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the independent calendar readers the tests use (tests/ics/check_ics.py: the Python
-# packages icalendar, vobject and ics) and the CalDAV servers the sync tests start (Radicale,
+# packages icalendar, vobject and ics; busy_instances.py: icalendar, dateutil, x-wr-timezone) and the CalDAV servers the sync tests start (Radicale,
 # Xandikos),
 # pinned in tests/ics/requirements.txt, into a virtualenv
 # in the cargo target directory, `${CARGO_TARGET_DIR:-target}/ics-venv`, where the tests look
@@ -37,6 +37,6 @@ mkdir -p "$target"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
     --requirement "$requirements"
 # Fail here, not in the tests, if the installation is unusable.
-"$venv/bin/python" -c 'import icalendar, ics, vobject, radicale, xandikos'
+"$venv/bin/python" -c 'import icalendar, ics, vobject, x_wr_timezone, radicale, xandikos'
 cp "$requirements" "$stamp"
 say "done: $("$venv/bin/python" -c 'import icalendar, vobject, ics; import radicale; print("icalendar", icalendar.__version__, "/ vobject", vobject.VERSION, "/ ics", ics.__version__, "/ radicale", radicale.VERSION)' 2>/dev/null || echo installed)"
