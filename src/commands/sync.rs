@@ -110,10 +110,14 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
     )?;
     let credentials = match (user.clone(), password) {
         (Some(user), Some(password)) => Some(Credentials { user, password }),
-        (Some(_), None) => {
+        (Some(user), None) => {
             return Err(Error::flag(
-                "--user",
-                format!("no password: set {PASSWORD_ENV}, or give --password-command CMD"),
+                "--password-command",
+                format!(
+                    "none given and {PASSWORD_ENV} is not set, but user {user:?} needs a password: \
+                     set {PASSWORD_ENV}, or give --password-command CMD (remembered; the password \
+                     itself is never stored)"
+                ),
             ))
         }
         (None, Some(_)) => {
@@ -159,27 +163,47 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
     let seen = read_events(&client, state, &wanted, &fetch)?;
     let actions = reconcile(&wanted, &state.sync.resources, &listing, &seen);
 
-    if options.dry_run {
-        for a in &actions {
-            say(options, &describe(state, a, true));
-        }
-        summary(options, client.url(), wanted.len(), &actions, 0, true);
-        return Ok(());
-    }
-
-    // The learner's edits first, saved before anything is written.
+    // A move is checked against the path and the busy calendars as they are now (the state
+    // does not keep busy time); a calendar that cannot be read only leaves that check out.
     let moves = actions.iter().any(|a| matches!(a, Action::Pin { .. }));
     let path = if moves {
         super::load_source(&state.source).ok()
     } else {
         None
     };
-    // A move is checked against the busy calendars as they are now (the state does not keep
-    // busy time); a calendar that cannot be read only leaves that check out.
     let mut settings = state.settings.clone();
     if moves && super::load_busy(&mut settings, &[], now, super::plan_reach(state)).is_err() {
         settings.availability.free.busy = crate::calendar::BusyTimes::default();
     }
+    let warn_broken = |state: &State, uid: &str, dry_run: bool| {
+        for broken in rules::check_moved(&state.plan, path.as_ref(), &settings.availability, uid) {
+            eprintln!(
+                "warning: {} breaks a rule, and {} where you put it: {broken}",
+                label_of(state, uid),
+                if dry_run { "would stay" } else { "stays" }
+            );
+        }
+    };
+
+    if options.dry_run {
+        // The learner's edits are taken in on a copy, so what a move breaks is told as the
+        // real sync would tell it.
+        let mut preview = state.clone();
+        for a in &actions {
+            let line = describe(state, a, true);
+            if !a.writes() {
+                apply_local(&mut preview, a, &ics);
+            }
+            if let Action::Pin { uid, .. } = a {
+                warn_broken(&preview, uid, true);
+            }
+            say(options, &line);
+        }
+        summary(options, client.url(), wanted.len(), &actions, 0, true);
+        return Ok(());
+    }
+
+    // The learner's edits first, saved before anything is written.
     for a in actions.iter().filter(|a| !a.writes()) {
         let line = describe(state, a, false);
         apply_local(state, a, &ics);
@@ -188,14 +212,7 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
             continue;
         }
         if let Action::Pin { uid, .. } = a {
-            for broken in
-                rules::check_moved(&state.plan, path.as_ref(), &settings.availability, uid)
-            {
-                eprintln!(
-                    "warning: {} breaks a rule, and stays where you put it: {broken}",
-                    label_of(state, uid)
-                );
-            }
+            warn_broken(state, uid, false);
         }
         say(options, &line);
     }
@@ -348,13 +365,24 @@ fn describe(state: &State, a: &Action, dry_run: bool) -> String {
             ),
         ),
         Action::Delete { uid, .. } => ("delete", label_of(state, uid)),
-        Action::Pin { uid, start, .. } => (
+        Action::Pin {
+            uid, start, end, ..
+        } => (
             "pin",
-            format!(
-                "{}: you moved it to {}; it stays there",
-                label_of(state, uid),
-                local(state, *start)
-            ),
+            match session(state, uid).and_then(|s| shortened(s, *start, *end)) {
+                Some((now, was)) => format!(
+                    "{}: you moved it to {} and shortened it to {now} of its {was} minutes; it \
+                     stays there, and `studyplan replan` plans the other {}",
+                    label_of(state, uid),
+                    local(state, *start),
+                    was - now
+                ),
+                None => format!(
+                    "{}: you moved it to {}; it stays there",
+                    label_of(state, uid),
+                    local(state, *start)
+                ),
+            },
         ),
         Action::Removed { uid } => (
             "remove",
@@ -391,6 +419,13 @@ fn describe(state: &State, a: &Action, dry_run: bool) -> String {
     }
 }
 
+/// The minutes a session has now and had before, where the learner's event is shorter than its
+/// minutes (but not empty).
+fn shortened(s: &Session, start: DateTime<Utc>, end: DateTime<Utc>) -> Option<(u32, u32)> {
+    let now = u32::try_from((end - start).num_minutes()).ok()?;
+    (now > 0 && now < s.minutes).then_some((now, s.minutes))
+}
+
 fn apply_local(state: &mut State, a: &Action, ics: &IcsOptions) {
     match a {
         Action::Pin {
@@ -404,6 +439,12 @@ fn apply_local(state: &mut State, a: &Action, ics: &IcsOptions) {
             let Some(s) = state.plan.sessions.iter_mut().find(|s| s.uid == *uid) else {
                 return;
             };
+            // A session the learner shortened holds only the minutes it now has; replan plans
+            // the rest of the item. One they lengthened keeps its minutes: the item needs no
+            // more, and the extra time is theirs.
+            if let Some((now, _)) = shortened(s, *start, *end) {
+                s.minutes = now;
+            }
             s.start = tz.from_utc_datetime(&start.naive_utc()).fixed_offset();
             s.end = tz.from_utc_datetime(&end.naive_utc()).fixed_offset();
             s.date = s.start.date_naive();

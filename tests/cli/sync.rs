@@ -50,6 +50,21 @@ fn sync(sb: &Sandbox, args: &[&str]) -> crate::util::Cmd {
         .env("STUDYPLAN_CALDAV_PASSWORD", PASSWORD)
 }
 
+/// `studyplan replan` from the plan's first day, with the password in the environment.
+fn replan(sb: &Sandbox, args: &[&str]) -> crate::util::Cmd {
+    sb.cmd([
+        "replan",
+        "--from",
+        "2026-11-23",
+        "--now",
+        NOW,
+        "--time-limit",
+        "5",
+    ])
+    .args(args.iter().copied())
+    .env("STUDYPLAN_CALDAV_PASSWORD", PASSWORD)
+}
+
 fn first_sync(sb: &Sandbox, url: &str) -> Run {
     sync(sb, &["--caldav", url, "--user", USER]).ok()
 }
@@ -298,17 +313,7 @@ fn full_cycle(url: &str, dav: &Dav, collection: &str) {
     sb.cmd(["done", "db/indexes", "--on", "2026-11-26", "--now", NOW])
         .ok();
     sb.cmd(["skip", "api/graphql", "--now", NOW]).ok();
-    let run = sb
-        .cmd([
-            "replan",
-            "--from",
-            "2026-11-23",
-            "--now",
-            NOW,
-            "--time-limit",
-            "5",
-        ])
-        .ok();
+    let run = replan(&sb, &[]).ok();
     assert!(
         !run.stderr.contains("moved     db/indexes"),
         "{}",
@@ -357,6 +362,18 @@ fn a_move_that_breaks_a_rule_is_kept_with_a_warning_and_replan_keeps_it() {
         "20261202T050000Z",
         "20261202T053000Z",
     );
+    // --dry-run tells what the move breaks as the sync would, and keeps nothing.
+    let state = sb.read("studyplan.yaml");
+    let run = sync(&sb, &["--dry-run"]).ok();
+    assert!(
+        run.stderr.contains(
+            "warning: db/indexes breaks a rule, and would stay where you put it: window: \
+             required work outside its window"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(sb.read("studyplan.yaml"), state);
     let run = sync(&sb, &[]).ok();
     assert!(
         run.stderr.contains("warning: db/indexes breaks a rule"),
@@ -371,16 +388,7 @@ fn a_move_that_breaks_a_rule_is_kept_with_a_warning_and_replan_keeps_it() {
     );
     assert_in_step(&sb, &dav, COLLECTION, &[]);
     // Replan keeps it where the learner put it, and plans everything else around it.
-    sb.cmd([
-        "replan",
-        "--from",
-        "2026-11-23",
-        "--now",
-        NOW,
-        "--time-limit",
-        "5",
-    ])
-    .ok();
+    replan(&sb, &[]).ok();
     let replanned = show(&sb);
     assert_eq!(
         session_of(&replanned, "db/indexes")["start"],
@@ -389,6 +397,68 @@ fn a_move_that_breaks_a_rule_is_kept_with_a_warning_and_replan_keeps_it() {
     sync(&sb, &[]).ok();
     let events = assert_in_step(&sb, &dav, COLLECTION, &[]);
     assert_eq!(event_of(&events, &indexes).start, "20261202T050000Z");
+    assert_up_to_date(&sb);
+}
+
+/// A session the learner shortens in their calendar stays where it is with the minutes it now
+/// has, and replan plans the rest of its item.
+#[test]
+fn a_shortened_session_keeps_its_new_length_and_replan_plans_the_rest() {
+    let server = Radicale::start();
+    let dav = server.dav();
+    let sb = planned();
+    first_sync(&sb, &server.url());
+    let plan = show(&sb);
+    let item = "db/storage-engines";
+    let session = session_of(&plan, item);
+    assert_eq!(session["minutes"], 40, "{session}");
+    let uid = uid_of(&plan, item);
+    let start = DateTime::parse_from_rfc3339(session["start"].as_str().expect("start"))
+        .expect("RFC 3339")
+        .with_timezone(&Utc);
+    let at = |t: DateTime<Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
+    let events = dav.events(COLLECTION);
+    learner_moves(
+        &dav,
+        COLLECTION,
+        event_of(&events, &uid),
+        &at(start),
+        &at(start + chrono::Duration::minutes(25)),
+    );
+    let run = sync(&sb, &[]).ok();
+    assert!(
+        run.stdout
+            .contains("shortened it to 25 of its 40 minutes; it stays there, and `studyplan replan` plans the other 15"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(session_of(&show(&sb), item)["minutes"], 25);
+    replan(&sb, &[]).ok();
+    let replanned = show(&sb);
+    let sessions: Vec<&Value> = replanned["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .filter(|s| s["item"] == item)
+        .collect();
+    let total: u64 = sessions
+        .iter()
+        .map(|s| s["minutes"].as_u64().expect("minutes"))
+        .sum();
+    assert_eq!(total, 40, "{sessions:?}");
+    let kept = sessions
+        .iter()
+        .find(|s| s["uid"] == uid.as_str())
+        .expect("the pinned session");
+    assert_eq!(
+        (
+            kept["minutes"].as_u64(),
+            stamp(kept["start"].as_str().expect("start"))
+        ),
+        (Some(25), at(start))
+    );
+    sync(&sb, &[]).ok();
+    assert_in_step(&sb, &dav, COLLECTION, &[]);
     assert_up_to_date(&sb);
 }
 
@@ -411,21 +481,7 @@ fn replan_sync_plans_around_moves_made_since_the_last_sync() {
         "20261202T050000Z",
         "20261202T053000Z",
     );
-    let run = sb
-        .cmd([
-            "replan",
-            "--from",
-            "2026-11-23",
-            "--now",
-            NOW,
-            "--time-limit",
-            "5",
-            "--sync",
-            "--format",
-            "json",
-        ])
-        .env("STUDYPLAN_CALDAV_PASSWORD", PASSWORD)
-        .ok();
+    let run = replan(&sb, &["--sync", "--format", "json"]).ok();
     let doc = run.json();
     assert_eq!(
         session_of(&doc, "db/indexes")["start"],
@@ -478,16 +534,7 @@ fn dry_run_lists_everything_and_changes_nothing() {
     );
     dav.delete(&format!("{COLLECTION}{}", events[0].name));
     sb.cmd(["skip", "db/index-tuning", "--now", NOW]).ok();
-    sb.cmd([
-        "replan",
-        "--from",
-        "2026-11-23",
-        "--now",
-        NOW,
-        "--time-limit",
-        "5",
-    ])
-    .ok();
+    replan(&sb, &[]).ok();
     let state = sb.read("studyplan.yaml");
     let listing = dav.list(COLLECTION);
     let run = sync(&sb, &["--dry-run"]).ok();
@@ -576,19 +623,9 @@ fn plan_and_replan_sync_with_the_remembered_calendar() {
         .stderr_has("studyplan sync --caldav URL");
     first_sync(&sb, &server.url());
     sb.cmd(["skip", "db/index-tuning", "--now", NOW]).ok();
-    sb.cmd([
-        "replan",
-        "--from",
-        "2026-11-23",
-        "--now",
-        NOW,
-        "--time-limit",
-        "5",
-        "--sync",
-    ])
-    .env("STUDYPLAN_CALDAV_PASSWORD", PASSWORD)
-    .ok()
-    .stdout_has("deleted  db/index-tuning");
+    replan(&sb, &["--sync"])
+        .ok()
+        .stdout_has("deleted  db/index-tuning");
     assert_in_step(&sb, &dav, COLLECTION, &[]);
     // A fresh plan of the same path into the same state updates the same events.
     sb.plan(
@@ -626,7 +663,8 @@ fn passwords_come_from_the_environment_or_a_command_and_are_never_stored() {
     // No password at all for a user: exit 2, what to set.
     sb.cmd(["sync", "--caldav", &url, "--user", USER])
         .fails(2)
-        .stderr_has("STUDYPLAN_CALDAV_PASSWORD");
+        .stderr_has("STUDYPLAN_CALDAV_PASSWORD")
+        .stderr_has(&format!("user {USER:?} needs a password"));
     // A password in the URL is refused, and not echoed.
     let with_password = url.replace("http://", "http://alice:sekrit@");
     let run = sb.cmd(["sync", "--caldav", &with_password]).fails(2);
