@@ -309,9 +309,11 @@ pub fn replan(
         sync: state.sync.clone(),
         plan,
     };
-    // Pins of sessions that were not kept are lifted; deletions before --from are history.
-    let live: BTreeSet<String> = state.plan.sessions.iter().map(|s| s.uid.clone()).collect();
-    state.sync.pinned.retain(|u| live.contains(u));
+    // Pins of sessions that were not kept are lifted; deletions before --from are history. A
+    // missed pinned session's part is planned again under the same UID, at the planner's time:
+    // the pin, which says "the learner chose this time", must not follow it there.
+    let kept: BTreeSet<&str> = fixed.iter().map(|s| s.uid.as_str()).collect();
+    state.sync.pinned.retain(|u| kept.contains(u.as_str()));
     state.sync.declined.retain(|d| d.date >= from);
     for s in &kept_pins {
         changes.push(format!(

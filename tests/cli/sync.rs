@@ -400,6 +400,58 @@ fn a_move_that_breaks_a_rule_is_kept_with_a_warning_and_replan_keeps_it() {
     assert_up_to_date(&sb);
 }
 
+/// A moved session the learner then misses is planned again like any missed work: its pin,
+/// which says the learner chose that time, does not follow it to the planner's new time.
+#[test]
+fn a_missed_pinned_session_loses_its_pin_when_replanned() {
+    let server = Radicale::start();
+    let dav = server.dav();
+    let sb = planned();
+    first_sync(&sb, &server.url());
+    let indexes = uid_of(&show(&sb), "db/indexes");
+    let events = dav.events(COLLECTION);
+    learner_moves(
+        &dav,
+        COLLECTION,
+        event_of(&events, &indexes),
+        "20261124T060000Z",
+        "20261124T063000Z",
+    );
+    sync(&sb, &[]).ok();
+    assert!(sb.read("studyplan.yaml").contains(&format!("- {indexes}")));
+    // The 24th passes without it: replan from the 26th plans it again.
+    let run = sb
+        .cmd([
+            "replan",
+            "--from",
+            "2026-11-26",
+            "--now",
+            NOW,
+            "--time-limit",
+            "5",
+        ])
+        .ok();
+    assert!(
+        !run.stderr.contains("kept      db/indexes"),
+        "{}",
+        run.stderr
+    );
+    let replanned = show(&sb);
+    let again = session_of(&replanned, "db/indexes");
+    assert_eq!(again["uid"], indexes.as_str());
+    assert!(
+        again["start"].as_str().expect("start") >= "2026-11-26",
+        "{again}"
+    );
+    assert!(
+        !sb.read("studyplan.yaml").contains(&format!("- {indexes}")),
+        "the pin followed the session to the planner's time:\n{}",
+        sb.read("studyplan.yaml")
+    );
+    sync(&sb, &[]).ok();
+    assert_in_step(&sb, &dav, COLLECTION, &[]);
+}
+
 /// A session the learner shortens in their calendar stays where it is with the minutes it now
 /// has, and replan plans the rest of its item.
 #[test]
