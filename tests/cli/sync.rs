@@ -205,6 +205,19 @@ fn learner_moves(dav: &Dav, collection: &str, e: &Event, start: &str, end: &str)
     assert!((200..300).contains(&status), "the learner's move: {status}");
 }
 
+/// A plan synced to a new Radicale, after which the learner moved the first session of `item`
+/// to `start`–`end` (UTC stamps) in their app. Returns the server, the sandbox and the UID.
+fn moved_after_sync(item: &str, start: &str, end: &str) -> (Radicale, Sandbox, String) {
+    let server = Radicale::start();
+    let dav = server.dav();
+    let sb = planned();
+    first_sync(&sb, &server.url());
+    let uid = uid_of(&show(&sb), item);
+    let events = dav.events(COLLECTION);
+    learner_moves(&dav, COLLECTION, event_of(&events, &uid), start, end);
+    (server, sb, uid)
+}
+
 fn event_of<'a>(events: &'a [Event], uid: &str) -> &'a Event {
     events
         .iter()
@@ -347,21 +360,10 @@ fn full_cycle(url: &str, dav: &Dav, collection: &str) {
 
 #[test]
 fn a_move_that_breaks_a_rule_is_kept_with_a_warning_and_replan_keeps_it() {
-    let server = Radicale::start();
-    let dav = server.dav();
-    let sb = planned();
-    first_sync(&sb, &server.url());
-    let plan = show(&sb);
     // Required work of week 1 moved into week 2, onto the day of REST part 2.
-    let indexes = uid_of(&plan, "db/indexes");
-    let events = dav.events(COLLECTION);
-    learner_moves(
-        &dav,
-        COLLECTION,
-        event_of(&events, &indexes),
-        "20261202T050000Z",
-        "20261202T053000Z",
-    );
+    let (server, sb, indexes) =
+        moved_after_sync("db/indexes", "20261202T050000Z", "20261202T053000Z");
+    let dav = server.dav();
     // --dry-run tells what the move breaks as the sync would, and keeps nothing.
     let state = sb.read("studyplan.yaml");
     let run = sync(&sb, &["--dry-run"]).ok();
@@ -404,19 +406,9 @@ fn a_move_that_breaks_a_rule_is_kept_with_a_warning_and_replan_keeps_it() {
 /// which says the learner chose that time, does not follow it to the planner's new time.
 #[test]
 fn a_missed_pinned_session_loses_its_pin_when_replanned() {
-    let server = Radicale::start();
+    let (server, sb, indexes) =
+        moved_after_sync("db/indexes", "20261124T060000Z", "20261124T063000Z");
     let dav = server.dav();
-    let sb = planned();
-    first_sync(&sb, &server.url());
-    let indexes = uid_of(&show(&sb), "db/indexes");
-    let events = dav.events(COLLECTION);
-    learner_moves(
-        &dav,
-        COLLECTION,
-        event_of(&events, &indexes),
-        "20261124T060000Z",
-        "20261124T063000Z",
-    );
     sync(&sb, &[]).ok();
     assert!(sb.read("studyplan.yaml").contains(&format!("- {indexes}")));
     // The 24th passes without it: replan from the 26th plans it again.
@@ -519,20 +511,9 @@ fn a_shortened_session_keeps_its_new_length_and_replan_plans_the_rest() {
 /// `--format json` stdout is the plan's JSON alone: what was synced goes to stderr.
 #[test]
 fn replan_sync_plans_around_moves_made_since_the_last_sync() {
-    let server = Radicale::start();
+    let (server, sb, indexes) =
+        moved_after_sync("db/indexes", "20261202T050000Z", "20261202T053000Z");
     let dav = server.dav();
-    let sb = planned();
-    first_sync(&sb, &server.url());
-    let plan = show(&sb);
-    let indexes = uid_of(&plan, "db/indexes");
-    let events = dav.events(COLLECTION);
-    learner_moves(
-        &dav,
-        COLLECTION,
-        event_of(&events, &indexes),
-        "20261202T050000Z",
-        "20261202T053000Z",
-    );
     let run = replan(&sb, &["--sync", "--format", "json"]).ok();
     let doc = run.json();
     assert_eq!(
