@@ -235,20 +235,60 @@ pub(crate) fn work_warnings(
             ));
         }
     }
-    for (t, (part, best)) in gapless(path, settings, work) {
+    let gapless = gapless(path, settings, work);
+    // A window with no free time at all (a holiday over a whole section's weeks) is said once
+    // for its section, not once for each of its items.
+    let mut empty: BTreeMap<usize, (u32, u32)> = BTreeMap::new();
+    for (&t, &(_, best)) in &gapless {
+        if best == 0 {
+            let w = &work[t];
+            let required = path.sections[w.section].items[w.item].kind == Kind::Required;
+            let counts = empty.entry(w.section).or_default();
+            if required {
+                counts.0 += 1;
+            } else {
+                counts.1 += 1;
+            }
+        }
+    }
+    let mut said = BTreeSet::new();
+    for (t, (part, best)) in gapless {
         let w = &work[t];
         let section = &path.sections[w.section];
         let item = &section.items[w.item];
-        let then = if item.kind == Kind::Required {
-            "it is planned after its window"
-        } else {
-            "it is left out"
-        };
-        warnings.push(format!(
-            "{}: {}, so {then}",
-            full_id(section, item),
-            gapless_reason(path, w, part, best)
-        ));
+        let reason = gapless_reason(path, w, part, best);
+        match empty.get(&w.section) {
+            Some(&(required, other)) if best == 0 && required + other > 1 => {
+                if said.insert(w.section) {
+                    let mut then = Vec::new();
+                    if required > 0 {
+                        then.push(format!(
+                            "its {required} required item{} planned after it",
+                            if required == 1 { " is" } else { "s are" }
+                        ));
+                    }
+                    if other > 0 {
+                        then.push(format!(
+                            "its {other} optional and reference item{} left out",
+                            if other == 1 { " is" } else { "s are" }
+                        ));
+                    }
+                    warnings.push(format!(
+                        "{}: {reason}, so {}",
+                        section.id,
+                        then.join(" and ")
+                    ));
+                }
+            }
+            _ => {
+                let then = if item.kind == Kind::Required {
+                    "it is planned after its window"
+                } else {
+                    "it is left out"
+                };
+                warnings.push(format!("{}: {reason}, so {then}", full_id(section, item)));
+            }
+        }
     }
     warnings
 }

@@ -248,6 +248,46 @@ fn sessions_are_no_longer_than_the_longest_window() {
     }
 }
 
+/// A holiday over a section's whole window is said once for the section, not once per item.
+#[test]
+fn a_window_with_no_free_time_is_reported_once_for_its_section() {
+    let sb = Sandbox::new();
+    sb.write(
+        "holiday.yaml",
+        "title: Holiday\nsections:\n  - title: W\n    weeks: 1\n    items:\n      - {title: One, minutes: 20}\n      - {title: Two, minutes: 20}\n      - {title: Three, minutes: 20}\n      - {title: Extra, kind: optional, minutes: 10}\n  - title: V\n    weeks: 2\n    items:\n      - {title: Later, minutes: 10}\n",
+    );
+    sb.write(
+        "holiday.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:h\r\n\
+         DTSTART;VALUE=DATE:20270301\r\nDTEND;VALUE=DATE:20270308\r\nSUMMARY:Holiday\r\n\
+         END:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    let run = sb
+        .plan(
+            "holiday.yaml",
+            &[
+                "--start",
+                "2027-03-01",
+                "--hours",
+                "1",
+                "--busy",
+                "holiday.ics",
+                "--no-ics",
+            ],
+        )
+        .ok();
+    assert!(
+        run.stderr.contains(
+            "warning: w: its window (week 1) has no free time (study windows, busy time, days \
+             off), so its 3 required items are planned after it and its 1 optional and reference \
+             item is left out\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("w/one"), "{}", run.stderr);
+}
+
 /// Busy time leaves only 20-minute gaps in week 1: a 45-minute required item cannot go in its
 /// window and an optional one is left out, each with the reason, instead of silently.
 #[test]
