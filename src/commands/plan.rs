@@ -29,7 +29,7 @@ pub(super) fn plan(args: &PlanArgs) -> Result<()> {
         path_reach(&path, start),
     )?;
     for w in settings::warnings(&settings) {
-        eprintln!("warning: {w}");
+        say!("warning: {w}");
     }
     if args.fit && matches!(args.output.format, FormatArg::Csv | FormatArg::Md) {
         return Err(Error::flag(
@@ -41,7 +41,7 @@ pub(super) fn plan(args: &PlanArgs) -> Result<()> {
     let planned =
         crate::spinner::with_spinner(&message, |_| schedule::plan(&path, &settings, now))?;
     for w in &planned.warnings {
-        eprintln!("warning: {w}");
+        say!("warning: {w}");
     }
     warn_past_busy(&planned.plan, &settings, read_to);
     if args.fit {
@@ -59,14 +59,14 @@ pub(super) fn plan(args: &PlanArgs) -> Result<()> {
             crate::replan::reissue(&old.plan, &mut plan);
             log = old.progress;
             if !log.is_empty() {
-                eprintln!(
+                say!(
                     "note: a fresh plan replaces the old one in {}; its progress log ({} entries) is kept: run `studyplan replan` to plan around it",
                     args.output.state.display(),
                     log.len()
                 );
             }
         } else if !old.progress.is_empty() {
-            eprintln!(
+            say!(
                 "warning: {} held a plan for {:?} with {} progress entries; it is replaced by a plan for {:?}",
                 args.output.state.display(),
                 old.plan.path.id,
@@ -158,7 +158,7 @@ pub(super) fn finish(mut state: State, out: &OutputArgs, ics: &IcsOptions) -> Re
     state.save(&out.state)?;
     if !out.no_ics {
         storage::write_atomic(&ics_file, &calendar)?;
-        eprintln!(
+        say!(
             "wrote {} ({} sessions)",
             ics_file.display(),
             plan.sessions.len()

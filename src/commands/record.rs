@@ -68,10 +68,10 @@ fn append(
     for item in &items {
         match (action, minutes) {
             (Action::Skip, _) => {
-                eprintln!("recorded skip: {item} (run `studyplan replan` to free its sessions)");
+                say!("recorded skip: {item} (run `studyplan replan` to free its sessions)");
             }
-            (_, Some(m)) => eprintln!("recorded {}: {item} ({m} min) on {on}", verb(action)),
-            (_, None) => eprintln!("recorded {}: {item} on {on}", verb(action)),
+            (_, Some(m)) => say!("recorded {}: {item} ({m} min) on {on}", verb(action)),
+            (_, None) => say!("recorded {}: {item} on {on}", verb(action)),
         }
     }
     Ok(())
@@ -99,7 +99,7 @@ pub(super) fn undo(args: &UndoArgs) -> Result<()> {
     };
     state.refresh_done();
     state.save(file)?;
-    eprintln!(
+    say!(
         "undid {}: {} (on {})",
         verb(last.action),
         last.item,

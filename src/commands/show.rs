@@ -54,7 +54,7 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
                 super::plan::default_ics(&args.state.state, &state.plan).with_extension("svg")
             });
             storage::write_atomic(&file, svg.as_bytes())?;
-            eprintln!("wrote {}", file.display());
+            say!("wrote {}", file.display());
             Ok(())
         }
     }

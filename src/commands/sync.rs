@@ -140,7 +140,7 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
     // Said once the new calendar answers: a URL that is not a calendar changes nothing.
     let listing = client.list()?;
     if moved_calendar && !state.sync.resources.is_empty() {
-        eprintln!(
+        say!(
             "warning: the plan was synced to {}; its {} events there are left as they are, and studyplan now syncs to {}",
             state.sync.caldav.as_deref().unwrap_or_default(),
             state.sync.resources.len(),
@@ -177,7 +177,7 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
     }
     let warn_broken = |state: &State, uid: &str, dry_run: bool| {
         for broken in rules::check_moved(&state.plan, path.as_ref(), &settings.availability, uid) {
-            eprintln!(
+            say!(
                 "warning: {} breaks a rule, and {} where you put it: {broken}",
                 label_of(state, uid),
                 if dry_run { "would stay" } else { "stays" }
@@ -229,7 +229,7 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
             }
             Some(why) => {
                 refused += 1;
-                eprintln!("warning: {}: {why}", label_of(state, a.uid()));
+                say!("warning: {}: {why}", label_of(state, a.uid()));
             }
         }
     }
@@ -500,7 +500,7 @@ fn apply_local(state: &mut State, a: &Action, ics: &IcsOptions) {
             state.sync.resources.remove(uid);
         }
         Action::Leave { uid, reason } => {
-            eprintln!("warning: {uid}: {reason}");
+            say!("warning: {uid}: {reason}");
         }
         Action::Create { .. }
         | Action::Update { .. }
@@ -592,7 +592,7 @@ fn prune(state: &mut State, now: DateTime<Utc>) {
 /// One line of the report on stdout (a closed pipe is not an error).
 fn say(options: &Options, text: &str) {
     if options.report_on_stderr {
-        eprintln!("{text}");
+        say!("{text}");
     } else {
         let _ = super::to_stdout(|w| writeln!(w, "{text}"));
     }

@@ -205,6 +205,59 @@ fn assert_closed_pipe_is_success(format: &str) {
     }
 }
 
+/// `studyplan replan 2>&1 | head -1`: stderr goes away before the list of changes is printed.
+/// The replan is saved all the same and the exit code is 0 (a panic on the first warning used
+/// to lose it: the changes are listed before the state is written).
+#[test]
+fn a_closed_stderr_loses_no_replan() {
+    let sb = Sandbox::new();
+    sb.write("p.yaml", crate::replan::PATH);
+    sb.plan(
+        "p.yaml",
+        &["--start", "2026-11-23", "--hours", "1", "--tz", "UTC"],
+    )
+    .ok();
+    let before = sb.read("studyplan.yaml");
+    let mut child = sb
+        .cmd([
+            "replan",
+            "--from",
+            "2026-11-25",
+            "--hours",
+            "2",
+            "--now",
+            NOW,
+            "--tz",
+            "UTC",
+        ])
+        .command()
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stderr.take());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0));
+    let after = sb.read("studyplan.yaml");
+    assert_ne!(after, before, "the replan was not saved");
+    // The same replan with stderr open lists its changes and finds nothing more to move.
+    let run = sb
+        .cmd([
+            "replan",
+            "--from",
+            "2026-11-25",
+            "--hours",
+            "2",
+            "--now",
+            NOW,
+            "--tz",
+            "UTC",
+        ])
+        .ok();
+    assert!(run.stderr.contains("nothing moved"), "{}", run.stderr);
+}
+
 #[test]
 fn closed_pipe_is_success_table() {
     assert_closed_pipe_is_success("table");
