@@ -354,7 +354,8 @@ fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Resul
 /// Write a JSON document to stdout.
 fn json_to_stdout(value: &impl serde::Serialize) -> Result<()> {
     to_stdout(|w| {
-        serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::other)?;
+        // `From` keeps an I/O error as it is (a closed pipe stays one); `other` hid it.
+        serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::from)?;
         writeln!(w)
     })
 }

@@ -205,6 +205,41 @@ fn assert_closed_pipe_is_success(format: &str) {
     }
 }
 
+/// `studyplan plan … --fit --format json | head -1` before anything is written: success, as for
+/// every other document (it was exit 1, "cannot write output: Broken pipe").
+#[test]
+fn a_closed_pipe_after_fit_json_is_success() {
+    let sb = Sandbox::new();
+    sb.write("p.yaml", crate::replan::PATH);
+    let mut child = sb
+        .cmd([
+            "plan",
+            "p.yaml",
+            "--start",
+            "2026-11-23",
+            "--hours",
+            "0.5",
+            "--tz",
+            "UTC",
+            "--now",
+            NOW,
+            "--fit",
+            "--format",
+            "json",
+        ])
+        .command()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+}
+
 /// `studyplan replan 2>&1 | head -1`: stderr goes away before the list of changes is printed.
 /// The replan is saved all the same and the exit code is 0 (a panic on the first warning used
 /// to lose it: the changes are listed before the state is written).
