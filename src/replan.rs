@@ -246,11 +246,7 @@ pub fn replan(
             let moved = o.start != s.start || o.end != s.end;
             s.sequence = o.sequence + u32::from(moved);
             if moved {
-                changes.push(format!(
-                    "moved     {label}: {} → {}",
-                    o.start.format("%Y-%m-%d %H:%M"),
-                    s.start.format("%Y-%m-%d %H:%M")
-                ));
+                changes.push(describe_move(o, s, &label));
             }
             if s.late && !o.late {
                 changes.push(format!("now late  {label} on {}", s.date));
@@ -485,4 +481,34 @@ pub fn reissue(old: &crate::plan::Plan, new: &mut crate::plan::Plan) {
     let mut cancelled: Vec<Session> = cancelled.into_values().collect();
     cancelled.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
     new.cancelled = cancelled;
+}
+
+/// The line that says how a session changed: its start (with the UTC offsets where the wall
+/// clock reads the same, as after a change of --tz), its minutes, or both.
+fn describe_move(old: &Session, new: &Session, label: &str) -> String {
+    let minutes = if old.minutes == new.minutes {
+        String::new()
+    } else {
+        format!(" ({} → {} min)", old.minutes, new.minutes)
+    };
+    if old.start == new.start && old.minutes != new.minutes {
+        return format!(
+            "resized   {label} on {}: {} → {} min",
+            new.start.format("%Y-%m-%d %H:%M"),
+            old.minutes,
+            new.minutes
+        );
+    }
+    let clock = "%Y-%m-%d %H:%M";
+    let (a, b) = (old.start.format(clock), new.start.format(clock));
+    if a.to_string() == b.to_string() {
+        let zoned = "%Y-%m-%d %H:%M %:z";
+        format!(
+            "moved     {label}: {} → {}{minutes}",
+            old.start.format(zoned),
+            new.start.format(zoned)
+        )
+    } else {
+        format!("moved     {label}: {a} → {b}{minutes}")
+    }
 }

@@ -47,6 +47,9 @@ pub(super) fn plan(args: &PlanArgs) -> Result<()> {
     if args.fit {
         return fit(&path, &settings, &planned.plan, &args.output);
     }
+    // Before the lock file is made next to it: a missing folder is a bad --state, not a
+    // failure to write.
+    check_place("--state", &args.output.state)?;
     let _lock = Lock::acquire(&args.output.state)?;
     let mut plan = planned.plan;
     let mut log = Vec::new();
@@ -127,33 +130,11 @@ pub(super) fn finish(mut state: State, out: &OutputArgs, ics: &IcsOptions) -> Re
         .file
         .clone()
         .unwrap_or_else(|| default_ics(&out.state, plan));
-    if out.state.is_dir() {
-        return Err(Error::flag(
-            "--state",
-            format!(
-                "{} is a folder; give a file such as studyplan.yaml",
-                out.state.display()
-            ),
-        ));
-    }
-    for (flag, file) in [("--state", &out.state), ("--ics", &ics_file)] {
-        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if !dir.is_dir() {
-                return Err(Error::flag(
-                    flag,
-                    format!("the folder {} does not exist", dir.display()),
-                ));
-            }
-        }
-    }
-    if !out.no_ics && ics_file.is_dir() {
-        return Err(Error::flag(
-            "--ics",
-            format!(
-                "{} is a folder; give a file such as plan.ics",
-                ics_file.display()
-            ),
-        ));
+    check_place("--state", &out.state)?;
+    if out.no_ics {
+        check_folder("--ics", &ics_file)?;
+    } else {
+        check_place("--ics", &ics_file)?;
     }
     state.save(&out.state)?;
     if !out.no_ics {
@@ -177,6 +158,44 @@ pub(super) fn finish(mut state: State, out: &OutputArgs, ics: &IcsOptions) -> Re
         super::sync::after_write(&out.state, out.now.as_deref(), machine)?;
     }
     strict(out, plan)
+}
+
+/// The file `flag` names can be written: its folder exists and it is not a folder itself.
+fn check_place(flag: &str, file: &Path) -> Result<()> {
+    if file.is_dir() {
+        let example = if flag == "--ics" {
+            "plan.ics"
+        } else {
+            "studyplan.yaml"
+        };
+        return Err(Error::flag(
+            flag,
+            format!(
+                "{} is a folder; give a file such as {example}",
+                file.display()
+            ),
+        ));
+    }
+    check_folder(flag, file)
+}
+
+/// The folder of the file `flag` names exists.
+fn check_folder(flag: &str, file: &Path) -> Result<()> {
+    match file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) if dir.exists() && !dir.is_dir() => Err(Error::flag(
+            flag,
+            format!(
+                "{} is a file, not a folder, so {} cannot be written",
+                dir.display(),
+                file.display()
+            ),
+        )),
+        Some(dir) if !dir.is_dir() => Err(Error::flag(
+            flag,
+            format!("the folder {} does not exist", dir.display()),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `--strict`: exit 3 when some required work is late.

@@ -82,6 +82,20 @@ fn hours_above_24_is_rejected() {
     assert_one_error_line(&run);
 }
 
+/// A state file in a folder that does not exist is a bad --state (exit 2), said before any
+/// lock file is made (it was exit 1, "cannot write nodir/s.yaml.lock"); the same for --ics.
+#[test]
+fn state_and_calendar_in_missing_folders_are_rejected() {
+    for (flag, file) in [("--state", "nodir/s.yaml"), ("--ics", "nodir/plan.ics")] {
+        let (sb, run) = plan_fails(&["--start", "2026-12-01", "--hours", "1", flag, file]);
+        let run = run
+            .stderr_has(flag)
+            .stderr_has("the folder nodir does not exist");
+        assert_one_error_line(&run);
+        assert!(!sb.exists("nodir"));
+    }
+}
+
 #[test]
 fn impossible_start_date_is_rejected() {
     let (_, run) = plan_fails(&["--start", "2026-02-30", "--hours", "1"]);

@@ -635,6 +635,52 @@ fn status_table_has_progress_bars_per_section_and_kind() {
     assert_eq!(json["total"]["remaining_minutes"], 130);
 }
 
+/// A session whose estimate changed but whose start did not is "resized", not "moved" from a
+/// time to the same time; a change of --tz names the offsets where the wall clock reads the same.
+#[test]
+fn replan_says_resized_and_names_offsets_where_the_clock_reads_the_same() {
+    let (sb, _) = planned("2026-11-23");
+    sb.write(
+        "p.yaml",
+        &PATH.replace(
+            "{title: Indexes, minutes: 30}",
+            "{title: Indexes, minutes: 20}",
+        ),
+    );
+    let run = sb.cmd(["replan", "--from", "2026-11-23"]).args(PINNED).ok();
+    let indexes = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("db/indexes"))
+        .unwrap_or_else(|| panic!("no line for db/indexes:\n{}", run.stderr));
+    assert!(
+        indexes
+            .trim_start()
+            .starts_with("resized   db/indexes (part 1/1) on 2026-11-24 ")
+            && indexes.ends_with(": 30 → 20 min"),
+        "{}",
+        run.stderr
+    );
+    let run = sb
+        .cmd([
+            "replan",
+            "--from",
+            "2026-11-23",
+            "--tz",
+            "America/New_York",
+            "--now",
+            NOW,
+            "--time-limit",
+            "5",
+        ])
+        .ok();
+    assert!(
+        run.stderr.contains(" +00:00 → 2026-11-23 19:00 -05:00"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn replan_follows_a_changed_path_file() {
     let (sb, _) = planned("2026-11-23");
@@ -959,8 +1005,8 @@ fn a_state_file_inside_a_file_is_a_clear_error() {
         "notadir/studyplan.yaml",
     ])
     .args(PINNED)
-    .fails(1)
-    .stderr_has("notadir/studyplan.yaml");
+    .fails(2)
+    .stderr_has("notadir is a file, not a folder, so notadir/studyplan.yaml cannot be written");
     assert_eq!(sb.read("notadir"), "x");
     assert_eq!(files_of(&sb), set(&["notadir", "p.yaml"]));
     sb.cmd(["done", "db/indexes", "--state", "notadir/studyplan.yaml"])
