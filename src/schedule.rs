@@ -211,14 +211,15 @@ fn gapless_reason(path: &LearningPath, w: &Work, part: u32, best: u32) -> String
     }
 }
 
-/// What a learner should hear about the work before it is planned: parts shorter than
-/// `--min-session`, and work whose parts no free gap of its window can hold.
+/// What a learner should hear about the work before it is planned: prerequisites that rule a
+/// window out ([`LearningPath::warnings`]), parts shorter than `--min-session`, and work whose
+/// parts no free gap of its window can hold.
 pub(crate) fn work_warnings(
     path: &LearningPath,
     settings: &Settings,
     work: &[Work],
 ) -> Vec<String> {
-    let mut warnings = Vec::new();
+    let mut warnings = path.warnings();
     for w in work {
         let last = w.parts[w.parts.len() - 1];
         if w.parts.len() > 1 && last < settings.min_session {

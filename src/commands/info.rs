@@ -11,6 +11,9 @@ use clap::CommandFactory;
 /// `validate`: check a path file and summarise it.
 pub(super) fn validate(args: &ValidateArgs) -> Result<()> {
     let (path, _) = resolve_path(&args.path)?;
+    for w in path.warnings() {
+        say!("warning: {w}");
+    }
     to_stdout(|w| report::write_validation(&path, w))
 }
 

@@ -118,6 +118,39 @@ impl LearningPath {
             .flat_map(|s| s.items.iter().map(move |i| (s, i)))
     }
 
+    /// What is valid but cannot work out as written: an item whose prerequisite's window starts
+    /// after the item's own window ends can never be done in its window.
+    pub fn warnings(&self) -> Vec<String> {
+        let windows: std::collections::HashMap<String, Weeks> = self
+            .items()
+            .filter_map(|(s, i)| s.weeks.map(|w| (full_id(s, i), w)))
+            .collect();
+        let weeks = |w: Weeks| {
+            if w.first == w.last {
+                format!("week {}", w.first)
+            } else {
+                format!("weeks {}-{}", w.first, w.last)
+            }
+        };
+        let mut out = Vec::new();
+        for (section, item) in self.items() {
+            let Some(own) = section.weeks else { continue };
+            for before in &item.after {
+                if let Some(&theirs) = windows.get(before).filter(|p| p.first > own.last) {
+                    out.push(format!(
+                        "{} ({}) comes after {before} ({}), which starts after {} ends: it \
+                         cannot be done in its window",
+                        full_id(section, item),
+                        weeks(own),
+                        weeks(theirs),
+                        weeks(own)
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     /// Total minutes of the items of one kind.
     pub fn minutes_of(&self, kind: Kind) -> u32 {
         self.items()

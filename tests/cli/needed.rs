@@ -248,6 +248,29 @@ fn sessions_are_no_longer_than_the_longest_window() {
     }
 }
 
+/// A prerequisite whose window starts after the item's window ends is valid, but the item can
+/// never be in its window: `validate` and `plan` say so, naming both.
+#[test]
+fn a_prerequisite_in_a_later_window_is_a_warning() {
+    let sb = Sandbox::new();
+    sb.write(
+        "later.yaml",
+        "title: Later\nsections:\n  - title: S\n    weeks: 1\n    items:\n      - {title: A, minutes: 20, after: [t/b]}\n  - title: T\n    weeks: 3\n    items:\n      - {title: B, minutes: 20}\n",
+    );
+    let warning = "warning: s/a (week 1) comes after t/b (week 3), which starts after week 1 \
+                   ends: it cannot be done in its window";
+    sb.cmd(["validate", "later.yaml"])
+        .ok()
+        .stderr_has(warning)
+        .stdout_has("valid");
+    sb.plan(
+        "later.yaml",
+        &["--start", "2027-03-01", "--hours", "1", "--no-ics"],
+    )
+    .ok()
+    .stderr_has(warning);
+}
+
 /// A holiday over a section's whole window is said once for the section, not once per item.
 #[test]
 fn a_window_with_no_free_time_is_reported_once_for_its_section() {
