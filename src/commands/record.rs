@@ -3,7 +3,7 @@
 use super::{date_or_today, now, open_state};
 use crate::cli::{DoneArgs, SkipArgs, UndoArgs};
 use crate::error::{Error, Result};
-use crate::progress::{resolve, Action, Entry, State};
+use crate::progress::{resolve, summarize, Action, Entry, State};
 use chrono::NaiveDate;
 use std::path::Path;
 
@@ -13,6 +13,12 @@ pub(super) fn record(args: &DoneArgs, action: Action) -> Result<()> {
         return Err(Error::flag(
             "--minutes",
             "is required for progress (minutes of progress, at least 1)",
+        ));
+    }
+    if args.minutes == Some(0) {
+        return Err(Error::flag(
+            "--minutes",
+            "at least 1 (the minutes the item took), or leave it out",
         ));
     }
     let most = crate::path::load::MAX_MINUTES;
@@ -55,6 +61,30 @@ fn append(
     // Names resolve against the plan and, when it can be read, the current path file.
     let path = super::load_source(&state.source).ok();
     let items = resolve::resolve_all(&state.candidates(path.as_ref()), names)?;
+    // Saying again what the log already says would only take a second `undo` to take back.
+    // (`done --minutes` again adds time spent, so it is recorded.)
+    let known = summarize(&state.progress);
+    let (repeated, items): (Vec<String>, Vec<String>) = items.into_iter().partition(|item| {
+        let p = known.get(item);
+        match action {
+            Action::Done => minutes.is_none() && p.is_some_and(|p| p.done),
+            Action::Skip => p.is_some_and(|p| p.skipped),
+            Action::Progress => false,
+        }
+    });
+    for item in &repeated {
+        say!(
+            "{item} is already recorded as {}; nothing recorded",
+            if action == Action::Skip {
+                "skipped"
+            } else {
+                "done"
+            }
+        );
+    }
+    if items.is_empty() {
+        return Ok(());
+    }
     for item in &items {
         state.progress.push(Entry {
             item: item.clone(),

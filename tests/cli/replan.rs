@@ -516,6 +516,31 @@ fn undo_removes_the_last_entry() {
     sb.cmd(["undo"]).fails(2);
 }
 
+/// Recording what the log already says records nothing (one `undo` then takes it back);
+/// `--minutes 0` is refused.
+#[test]
+fn repeated_records_are_not_logged_twice() {
+    let (sb, _) = planned("2026-11-18");
+    sb.cmd(["done", "db/indexes", "--now", NOW]).ok();
+    let state = sb.read("studyplan.yaml");
+    sb.cmd(["done", "db/indexes", "--now", NOW])
+        .ok()
+        .stderr_has("db/indexes is already recorded as done; nothing recorded");
+    assert_eq!(sb.read("studyplan.yaml"), state);
+    sb.cmd(["skip", "db/index-tuning", "--now", NOW]).ok();
+    sb.cmd(["skip", "db/index-tuning", "db/indexes", "--now", NOW])
+        .ok()
+        .stderr_has("db/index-tuning is already recorded as skipped; nothing recorded")
+        .stderr_has("recorded skip: db/indexes");
+    sb.cmd(["undo"]).ok().stderr_has("db/indexes");
+    sb.cmd(["undo"]).ok().stderr_has("db/index-tuning");
+    sb.cmd(["undo"]).ok().stderr_has("db/indexes");
+    sb.cmd(["undo"]).fails(2);
+    sb.cmd(["done", "api/rest", "--minutes", "0", "--now", NOW])
+        .fails(2)
+        .stderr_has("--minutes");
+}
+
 #[test]
 fn a_second_writer_is_refused() {
     use fs4::fs_std::FileExt;
@@ -806,7 +831,8 @@ fn two_writers_at_once_never_corrupt_the_state() {
         let children: Vec<_> = items
             .iter()
             .map(|item| {
-                sb.cmd(["done", item, "--on", "2026-11-19"])
+                // Progress, which every call records (a second `done` of an item is not).
+                sb.cmd(["progress", item, "--minutes", "1", "--on", "2026-11-19"])
                     .command()
                     .stdin(Stdio::null())
                     .stdout(Stdio::piped())
@@ -820,7 +846,7 @@ fn two_writers_at_once_never_corrupt_the_state() {
             let out = child.wait_with_output().expect("wait");
             let stderr = String::from_utf8_lossy(&out.stderr);
             match out.status.code() {
-                Some(0) => added.push(("done".to_string(), (*item).to_string())),
+                Some(0) => added.push(("progress".to_string(), (*item).to_string())),
                 Some(2) => {
                     assert!(
                         stderr.contains("in use by another studyplan process"),
