@@ -25,7 +25,7 @@ use crate::path::{full_id, Kind, LearningPath};
 use crate::plan::Session;
 use crate::progress::{summarize, State};
 use crate::schedule::{self, Settings, Work};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The new state and what changed, for stderr.
@@ -67,6 +67,8 @@ pub fn replan(
     let mut fixed: Vec<Session> = Vec::new();
     let mut open: Vec<&Session> = Vec::new();
     let mut kept_pins: Vec<&Session> = Vec::new();
+    // Items with a pinned session and parts planned after it: their new number of parts.
+    let mut retotal: BTreeMap<String, u32> = BTreeMap::new();
     // Minutes of each item the kept sessions and its earlier progress off them hold so far.
     let mut held: BTreeMap<&str, u32> = old
         .progress_off_sessions
@@ -159,6 +161,9 @@ pub fn replan(
                 .max()
                 .unwrap_or(0);
             let mut release = release;
+            // (day, end) of the latest pinned session on a day this work may start, which it
+            // must follow.
+            let mut release_after: Option<(u32, DateTime<FixedOffset>)> = None;
             for s in &kept_pins {
                 let same_kind_before = !settings.any_order
                     && s.section == section.id
@@ -173,8 +178,12 @@ pub fn replan(
                     // The other parts of an item go on days of their own, after the pinned one.
                     release = release.max(day(s.date).saturating_add(1));
                 } else if item.after.contains(&s.item) || same_kind_before || required_of_section {
-                    // Same day is fine: new sessions of a day start after the kept ones.
-                    release = release.max(day(s.date));
+                    // The same day is fine, after the pinned session.
+                    let d = day(s.date);
+                    if release_after.is_none_or(|(day, end)| (day, end) < (d, s.end)) {
+                        release_after = Some((d, s.end));
+                    }
+                    release = release.max(d);
                 }
             }
             for declined in state
@@ -185,6 +194,10 @@ pub fn replan(
             {
                 release = release.max(day(declined.date).saturating_add(1));
             }
+            // Only a pin on the release day itself holds the work back within that day.
+            let release_after = release_after
+                .filter(|&(d, _)| d == release)
+                .map(|(_, end)| end);
             let parts = schedule::split(remaining, limit);
             let k = parts.len() as u32;
             let part_numbers: Vec<u32> = (d + 1..=d + k).collect();
@@ -210,6 +223,9 @@ pub fn replan(
                 .map(|s| s.map_or(u32::MAX, |s| minute_of_day(avail, s)))
                 .collect();
             let any_previous = previous.iter().any(|&d| d != u32::MAX);
+            if !pinned_here.is_empty() {
+                retotal.insert(id.clone(), d + k);
+            }
             work.push(Work {
                 section: si,
                 item: ii,
@@ -217,6 +233,7 @@ pub fn replan(
                 part_numbers,
                 parts_total: d + k,
                 release,
+                release_after,
                 previous: any_previous.then_some(previous),
                 previous_minute: any_previous.then_some(previous_minute),
             });
@@ -224,6 +241,16 @@ pub fn replan(
     }
 
     let warnings = schedule::work_warnings(path, settings, &work);
+    // A pinned part that the learner shortened is followed by new parts: it is part 1 of the
+    // new total, not of its old one.
+    for s in fixed
+        .iter_mut()
+        .filter(|s| !s.done && pinned.contains(s.uid.as_str()))
+    {
+        if let Some(&n) = retotal.get(&s.item) {
+            s.parts = n;
+        }
+    }
     let mut plan = schedule::solve(path, settings, &work, &fixed, Vec::new(), now)?;
     plan.progress_off_sessions = off_sessions;
     plan.off_plan = off_plan(&plan, path, &progress);
@@ -316,7 +343,7 @@ pub fn replan(
             "kept      {} (part {}/{}) where you moved it, {}",
             s.item,
             s.part,
-            s.parts,
+            retotal.get(&s.item).copied().unwrap_or(s.parts),
             s.start.format("%Y-%m-%d %H:%M")
         ));
     }

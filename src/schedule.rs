@@ -64,6 +64,10 @@ pub(crate) struct Work {
     pub part_numbers: Vec<u32>,
     pub parts_total: u32,
     pub release: u32,
+    /// On the release day, the end of a session a replan keeps there that this work must
+    /// follow (a pinned session of an item before it): it starts after that, not only on
+    /// that day.
+    pub release_after: Option<DateTime<FixedOffset>>,
     pub previous: Option<Vec<u32>>,
     /// For each part with a previous day, the minute after local midnight it started then
     /// (`u32::MAX` for none): a replan keeps it in that gap, at that time, when it stays.
@@ -129,6 +133,7 @@ fn whole_path(path: &LearningPath, limit: u32) -> Vec<Work> {
                 part_numbers: (1..=n).collect(),
                 parts_total: n,
                 release: 0,
+                release_after: None,
                 previous: None,
                 previous_minute: None,
             });
@@ -504,7 +509,7 @@ fn problem(
         return (problem, None);
     }
     let table = SlotTable::new(avail, fixed, &problem.capacity);
-    table.apply(&mut problem, work);
+    table.apply(avail, &mut problem, work);
     (problem, Some(table))
 }
 
@@ -585,13 +590,27 @@ impl SlotTable {
     }
 
     /// Restate `problem`, made in days for `work`, in slots.
-    fn apply(&self, problem: &mut Problem, work: &[Work]) {
+    fn apply(&self, avail: &Availability, problem: &mut Problem, work: &[Work]) {
         let days = self.first.len() as u32;
         let first = |d: u32| self.first[d.min(days - 1) as usize];
         let last = |d: u32| self.last[d.min(days - 1) as usize];
         for (t, w) in problem.tasks.iter_mut().zip(work) {
             t.window = t.window.map(|(a, b)| (first(a), last(b)));
-            t.release = first(t.release);
+            // After a kept session it must follow: the first gap of the day from its end (the
+            // kept session and its break are cut out of the gaps), else the next day's.
+            t.release = match w.release_after {
+                Some(end) if t.release < days => {
+                    let date = avail.date(t.release);
+                    let minute = (end.with_timezone(&avail.tz()).naive_local()
+                        - date.and_time(chrono::NaiveTime::MIN))
+                    .num_minutes();
+                    let minute = u32::try_from(minute.max(0)).unwrap_or(u32::MAX);
+                    (first(t.release)..=last(t.release))
+                        .find(|&slot| self.starts[slot as usize].1 >= minute)
+                        .unwrap_or_else(|| first(t.release + 1))
+                }
+                _ => first(t.release),
+            };
             if let Some(previous) = &mut t.previous {
                 // A part kept from the previous plan is in the gap that still holds it, so
                 // that keeping it counts (the solver compares slots), not in the day's first.
@@ -843,6 +862,12 @@ fn build_plan(
             let section = &path.sections[w.section];
             let item = &section.items[w.item];
             let minutes = w.parts[raw.part];
+            // Without slots, after the kept session it must follow on its release day (with
+            // slots, its release is already the gap after it).
+            if let (None, Some(end)) = (slots, w.release_after.filter(|_| day == w.release)) {
+                let after = (end - avail.instant(date, 0)).num_minutes();
+                offset = offset.max(u32::try_from(after.max(0)).unwrap_or(0));
+            }
             while let Some(&(_, end)) = kept_here
                 .iter()
                 .find(|&&(a, b)| a < offset + minutes && b > offset)

@@ -450,7 +450,9 @@ fn apply_local(state: &mut State, a: &Action, ics: &IcsOptions) {
             s.date = s.start.date_naive();
             s.late =
                 s.kind == crate::path::Kind::Required && s.window_end.is_some_and(|e| s.date > e);
-            s.sequence = s.sequence.max(sequence.unwrap_or(0));
+            // The session's time changed, so its SEQUENCE goes up (RFC 5545 3.8.7.4), also
+            // where the learner's app did not raise it, and never below the app's.
+            s.sequence = (s.sequence + 1).max(sequence.unwrap_or(0));
             let written = s.clone();
             state
                 .plan

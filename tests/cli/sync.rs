@@ -25,6 +25,11 @@ const COLLECTION: &str = "/alice/study/";
 
 /// A sandbox with `p.yaml` planned from 2026-11-23 at one hour a day, in Berlin time.
 fn planned() -> Sandbox {
+    planned_with(&[])
+}
+
+/// [`planned`], with more plan flags.
+fn planned_with(extra: &[&str]) -> Sandbox {
     let sb = Sandbox::new();
     sb.write("p.yaml", PATH);
     sb.plan(
@@ -39,6 +44,7 @@ fn planned() -> Sandbox {
         ],
     )
     .args(["--time-limit", "5"])
+    .args(extra.iter().copied())
     .ok();
     sb
 }
@@ -183,7 +189,8 @@ fn assert_up_to_date(sb: &Sandbox) {
 
 const DENTIST: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Learner's app//EN\r\nBEGIN:VEVENT\r\nUID:dentist-42@example.com\r\nDTSTAMP:20261120T090000Z\r\nDTSTART:20261124T080000Z\r\nDTEND:20261124T090000Z\r\nSUMMARY:Dentist\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 
-/// The learner's app moves an event: new DTSTART/DTEND (UTC), SEQUENCE raised, If-Match.
+/// The learner's app moves an event: new DTSTART/DTEND (UTC), If-Match. Its SEQUENCE stays
+/// as it was, as some apps leave it.
 fn learner_moves(dav: &Dav, collection: &str, e: &Event, start: &str, end: &str) {
     let body: String = e
         .body
@@ -193,8 +200,6 @@ fn learner_moves(dav: &Dav, collection: &str, e: &Event, start: &str, end: &str)
                 format!("DTSTART:{start}")
             } else if l.starts_with("DTEND") {
                 format!("DTEND:{end}")
-            } else if l.starts_with("SEQUENCE") {
-                "SEQUENCE:7".to_string()
             } else {
                 l.to_string()
             }
@@ -208,9 +213,19 @@ fn learner_moves(dav: &Dav, collection: &str, e: &Event, start: &str, end: &str)
 /// A plan synced to a new Radicale, after which the learner moved the first session of `item`
 /// to `start`–`end` (UTC stamps) in their app. Returns the server, the sandbox and the UID.
 fn moved_after_sync(item: &str, start: &str, end: &str) -> (Radicale, Sandbox, String) {
+    moved_after_sync_with(&[], item, start, end)
+}
+
+/// [`moved_after_sync`] of a plan made with more flags.
+fn moved_after_sync_with(
+    plan_flags: &[&str],
+    item: &str,
+    start: &str,
+    end: &str,
+) -> (Radicale, Sandbox, String) {
     let server = Radicale::start();
     let dav = server.dav();
-    let sb = planned();
+    let sb = planned_with(plan_flags);
     first_sync(&sb, &server.url());
     let uid = uid_of(&show(&sb), item);
     let events = dav.events(COLLECTION);
@@ -448,27 +463,22 @@ fn a_missed_pinned_session_loses_its_pin_when_replanned() {
 /// has, and replan plans the rest of its item.
 #[test]
 fn a_shortened_session_keeps_its_new_length_and_replan_plans_the_rest() {
-    let server = Radicale::start();
-    let dav = server.dav();
-    let sb = planned();
-    first_sync(&sb, &server.url());
-    let plan = show(&sb);
+    shortened_and_replanned(&[]);
+}
+
+/// The same in study windows: the new work goes in the gap after the pinned part, not in the
+/// one before it.
+#[test]
+fn a_shortened_session_in_study_windows_keeps_the_path_order() {
+    shortened_and_replanned(&["--window", "mon-sun=19:00-21:00"]);
+}
+
+fn shortened_and_replanned(plan_flags: &[&str]) {
+    // Storage Engines (40 min, Monday 19:00) moved to Wednesday 20:00–20:25 Berlin time.
     let item = "db/storage-engines";
-    let session = session_of(&plan, item);
-    assert_eq!(session["minutes"], 40, "{session}");
-    let uid = uid_of(&plan, item);
-    let start = DateTime::parse_from_rfc3339(session["start"].as_str().expect("start"))
-        .expect("RFC 3339")
-        .with_timezone(&Utc);
-    let at = |t: DateTime<Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
-    let events = dav.events(COLLECTION);
-    learner_moves(
-        &dav,
-        COLLECTION,
-        event_of(&events, &uid),
-        &at(start),
-        &at(start + chrono::Duration::minutes(25)),
-    );
+    let (server, sb, uid) =
+        moved_after_sync_with(plan_flags, item, "20261125T190000Z", "20261125T192500Z");
+    let dav = server.dav();
     let run = sync(&sb, &[]).ok();
     assert!(
         run.stdout
@@ -477,14 +487,13 @@ fn a_shortened_session_keeps_its_new_length_and_replan_plans_the_rest() {
         run.stdout
     );
     assert_eq!(session_of(&show(&sb), item)["minutes"], 25);
-    replan(&sb, &[]).ok();
+    replan(&sb, &[])
+        .ok()
+        .stderr_has(&format!("kept      {item} (part 1/2)"));
     let replanned = show(&sb);
-    let sessions: Vec<&Value> = replanned["sessions"]
-        .as_array()
-        .expect("sessions")
-        .iter()
-        .filter(|s| s["item"] == item)
-        .collect();
+    let all = replanned["sessions"].as_array().expect("sessions");
+    let of = |item: &str| -> Vec<&Value> { all.iter().filter(|s| s["item"] == item).collect() };
+    let sessions = of(item);
     let total: u64 = sessions
         .iter()
         .map(|s| s["minutes"].as_u64().expect("minutes"))
@@ -497,10 +506,26 @@ fn a_shortened_session_keeps_its_new_length_and_replan_plans_the_rest() {
     assert_eq!(
         (
             kept["minutes"].as_u64(),
+            kept["part"].as_u64(),
+            kept["parts"].as_u64(),
             stamp(kept["start"].as_str().expect("start"))
         ),
-        (Some(25), at(start))
+        (Some(25), Some(1), Some(2), "20261125T190000Z".to_string())
     );
+    // Path order: Indexes, the next required item, starts no earlier than the pinned part,
+    // although Wednesday has room before 20:00 (it went there, at 19:00).
+    let at = |s: &Value| {
+        DateTime::parse_from_rfc3339(s["start"].as_str().expect("start")).expect("RFC 3339")
+    };
+    let first_indexes = of("db/indexes").into_iter().map(at).min().expect("indexes");
+    assert!(first_indexes >= at(kept), "{replanned:#}");
+    // Its time changed, so the calendar file raises its SEQUENCE although the app did not.
+    let ics = sb.read("small.ics");
+    let event = ics
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains(&format!("UID:{uid}")))
+        .expect("the pinned event in the .ics");
+    assert!(event.contains("SEQUENCE:1\r\n"), "{event}");
     sync(&sb, &[]).ok();
     assert_in_step(&sb, &dav, COLLECTION, &[]);
     assert_up_to_date(&sb);
