@@ -168,14 +168,7 @@ fn assert_closed_pipe_is_success(format: &str) {
     let args = settings.args();
     sb.plan("backend-engineer", &strs(&args)).ok();
     for read_first_line in [false, true] {
-        let cmd = sb.cmd(["show", "--format", format]);
-        let mut child = cmd
-            .command()
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
+        let mut child = spawn_piped(&sb.cmd(["show", "--format", format]));
         let stdout = child.stdout.take().expect("piped stdout");
         if read_first_line {
             let mut first = String::new();
@@ -205,14 +198,41 @@ fn assert_closed_pipe_is_success(format: &str) {
     }
 }
 
+/// `cmd` started with no input and both outputs piped to the test.
+fn spawn_piped(cmd: &crate::util::Cmd) -> std::process::Child {
+    cmd.command()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn")
+}
+
+/// Which output a reader closes before the command writes to it.
+#[derive(Clone, Copy)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Run `cmd` with no input and `closed` closed by its reader at once; the other is collected.
+fn run_closing(cmd: &crate::util::Cmd, closed: Stream) -> std::process::Output {
+    let mut child = spawn_piped(cmd);
+    match closed {
+        Stream::Stdout => drop(child.stdout.take()),
+        Stream::Stderr => drop(child.stderr.take()),
+    }
+    child.wait_with_output().expect("wait")
+}
+
 /// `studyplan plan … --fit --format json | head -1` before anything is written: success, as for
 /// every other document (it was exit 1, "cannot write output: Broken pipe").
 #[test]
 fn a_closed_pipe_after_fit_json_is_success() {
     let sb = Sandbox::new();
     sb.write("p.yaml", crate::replan::PATH);
-    let mut child = sb
-        .cmd([
+    let out = run_closing(
+        &sb.cmd([
             "plan",
             "p.yaml",
             "--start",
@@ -226,15 +246,9 @@ fn a_closed_pipe_after_fit_json_is_success() {
             "--fit",
             "--format",
             "json",
-        ])
-        .command()
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    drop(child.stdout.take());
-    let out = child.wait_with_output().expect("wait");
+        ]),
+        Stream::Stdout,
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("error"), "{stderr}");
@@ -253,8 +267,8 @@ fn a_closed_stderr_loses_no_replan() {
     )
     .ok();
     let before = sb.read("studyplan.yaml");
-    let mut child = sb
-        .cmd([
+    let out = run_closing(
+        &sb.cmd([
             "replan",
             "--from",
             "2026-11-25",
@@ -264,16 +278,10 @@ fn a_closed_stderr_loses_no_replan() {
             NOW,
             "--tz",
             "UTC",
-        ])
-        .command()
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    drop(child.stderr.take());
-    let status = child.wait().expect("wait");
-    assert_eq!(status.code(), Some(0));
+        ]),
+        Stream::Stderr,
+    );
+    assert_eq!(out.status.code(), Some(0));
     let after = sb.read("studyplan.yaml");
     assert_ne!(after, before, "the replan was not saved");
     // The same replan with stderr open lists its changes and finds nothing more to move.
