@@ -377,11 +377,23 @@ fn describe(state: &State, a: &Action, dry_run: bool) -> String {
                     local(state, *start),
                     was - now
                 ),
-                None => format!(
-                    "{}: you moved it to {}; it stays there",
-                    label_of(state, uid),
-                    local(state, *start)
-                ),
+                None => {
+                    let length = (*end - *start).num_minutes();
+                    let planned = session(state, uid).map_or(0, |s| i64::from(s.minutes));
+                    let longer = if length > planned && planned > 0 {
+                        format!(
+                            " and made it {length} min long (the plan counts its {planned}: the \
+                             item needs no more)"
+                        )
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "{}: you moved it to {}{longer}; it stays there",
+                        label_of(state, uid),
+                        local(state, *start)
+                    )
+                }
             },
         ),
         Action::Removed { uid } => (

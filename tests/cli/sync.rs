@@ -417,6 +417,16 @@ fn a_move_that_breaks_a_rule_is_kept_with_a_warning_and_replan_keeps_it() {
     assert_up_to_date(&sb);
 }
 
+/// A session the learner made longer keeps its planned minutes, and sync says so.
+#[test]
+fn a_lengthened_session_keeps_its_minutes_and_says_so() {
+    let (_server, sb, _) = moved_after_sync("db/indexes", "20261202T050000Z", "20261202T060000Z");
+    sync(&sb, &[])
+        .ok()
+        .stdout_has("and made it 60 min long (the plan counts its 30: the item needs no more)");
+    assert_eq!(session_of(&show(&sb), "db/indexes")["minutes"], 30);
+}
+
 /// A moved session the learner then misses is planned again like any missed work: its pin,
 /// which says the learner chose that time, does not follow it to the planner's new time.
 #[test]
