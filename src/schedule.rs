@@ -939,7 +939,15 @@ fn build_plan(
         .collect();
 
     let summary = summary(path, &sessions, &unscheduled, solution);
-    let overloaded = overloads(path, settings, windows, work, &sessions);
+    // Late sessions a replan keeps (done, history, the learner's pins) are not work this plan
+    // could have placed better: no advice about hours comes from them.
+    let kept: BTreeSet<&str> = fixed.iter().map(|s| s.uid.as_str()).collect();
+    let planned: Vec<Session> = sessions
+        .iter()
+        .filter(|s| !kept.contains(s.uid.as_str()))
+        .cloned()
+        .collect();
+    let overloaded = overloads(path, settings, windows, work, &planned);
     Plan {
         path: PathInfo {
             id: path.id.clone(),

@@ -405,7 +405,10 @@ fn a_move_that_breaks_a_rule_is_kept_with_a_warning_and_replan_keeps_it() {
     );
     assert_in_step(&sb, &dav, COLLECTION, &[]);
     // Replan keeps it where the learner put it, and plans everything else around it.
-    replan(&sb, &[]).ok();
+    // Its lateness is the learner's choice: no advice about hours comes from it (the replan
+    // said the window "was over before the replan's first day").
+    let run = replan(&sb, &[]).ok();
+    assert!(!run.stdout.contains("Overloaded"), "{}", run.stdout);
     let replanned = show(&sb);
     assert_eq!(
         session_of(&replanned, "db/indexes")["start"],
