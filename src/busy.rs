@@ -1873,7 +1873,7 @@ mod tests {
             AllDay::Block,
         )
         .unwrap();
-        say!(
+        eprintln!(
             "read {} events ({:.1} MB) in {:?}",
             50_000,
             text.len() as f64 / 1e6,

@@ -513,29 +513,23 @@ pub fn reissue(old: &crate::plan::Plan, new: &mut crate::plan::Plan) {
 /// The line that says how a session changed: its start (with the UTC offsets where the wall
 /// clock reads the same, as after a change of --tz), its minutes, or both.
 fn describe_move(old: &Session, new: &Session, label: &str) -> String {
-    let minutes = if old.minutes == new.minutes {
-        String::new()
-    } else {
-        format!(" ({} → {} min)", old.minutes, new.minutes)
-    };
-    if old.start == new.start && old.minutes != new.minutes {
-        return format!(
-            "resized   {label} on {}: {} → {} min",
-            new.start.format("%Y-%m-%d %H:%M"),
-            old.minutes,
-            new.minutes
+    let (was, now) = (old.minutes, new.minutes);
+    if old.start == new.start && was != now {
+        let on = new.start.format("%Y-%m-%d %H:%M");
+        return format!("resized   {label} on {on}: {was} → {now} min");
+    }
+    let clock = |s: &Session, f: &str| s.start.format(f).to_string();
+    let (mut a, mut b) = (clock(old, "%Y-%m-%d %H:%M"), clock(new, "%Y-%m-%d %H:%M"));
+    if a == b {
+        (a, b) = (
+            clock(old, "%Y-%m-%d %H:%M %:z"),
+            clock(new, "%Y-%m-%d %H:%M %:z"),
         );
     }
-    let clock = "%Y-%m-%d %H:%M";
-    let (a, b) = (old.start.format(clock), new.start.format(clock));
-    if a.to_string() == b.to_string() {
-        let zoned = "%Y-%m-%d %H:%M %:z";
-        format!(
-            "moved     {label}: {} → {}{minutes}",
-            old.start.format(zoned),
-            new.start.format(zoned)
-        )
+    let minutes = if was == now {
+        String::new()
     } else {
-        format!("moved     {label}: {a} → {b}{minutes}")
-    }
+        format!(" ({was} → {now} min)")
+    };
+    format!("moved     {label}: {a} → {b}{minutes}")
 }

@@ -200,12 +200,7 @@ pub(crate) fn gapless(
 fn gapless_reason(path: &LearningPath, w: &Work, part: u32, best: u32) -> String {
     let weeks = path.sections[w.section]
         .weeks
-        .map(|weeks| {
-            format!(
-                " (week{} {weeks})",
-                if weeks.first == weeks.last { "" } else { "s" }
-            )
-        })
+        .map(|weeks| format!(" ({})", weeks.label()))
         .unwrap_or_default();
     if best == 0 {
         format!("its window{weeks} has no free time (study windows, busy time, days off)")
@@ -556,11 +551,7 @@ impl SlotTable {
             };
             // Kept sessions of the day are busy time too, with the break around them.
             for s in fixed.iter().filter(|s| s.date == date) {
-                let minute = |t: DateTime<chrono::FixedOffset>| {
-                    let local = t.with_timezone(&tz).naive_local();
-                    let m = (local - date.and_time(chrono::NaiveTime::MIN)).num_minutes();
-                    u32::try_from(m.clamp(0, 1440)).unwrap_or(0)
-                };
+                let minute = |t| local_minute(tz, date, t);
                 let (a, b) = (
                     minute(s.start).saturating_sub(brk),
                     (minute(s.end) + brk).min(1440),
@@ -600,11 +591,7 @@ impl SlotTable {
             // kept session and its break are cut out of the gaps), else the next day's.
             t.release = match w.release_after {
                 Some(end) if t.release < days => {
-                    let date = avail.date(t.release);
-                    let minute = (end.with_timezone(&avail.tz()).naive_local()
-                        - date.and_time(chrono::NaiveTime::MIN))
-                    .num_minutes();
-                    let minute = u32::try_from(minute.max(0)).unwrap_or(u32::MAX);
+                    let minute = local_minute(avail.tz(), avail.date(t.release), end);
                     (first(t.release)..=last(t.release))
                         .find(|&slot| self.starts[slot as usize].1 >= minute)
                         .unwrap_or_else(|| first(t.release + 1))
@@ -650,6 +637,13 @@ impl SlotTable {
             (start + room).saturating_sub(self.break_minutes).max(start),
         )
     }
+}
+
+/// Minutes after local midnight of `date` (in `tz`) at instant `t`, within the day.
+fn local_minute(tz: chrono_tz::Tz, date: NaiveDate, t: DateTime<FixedOffset>) -> u32 {
+    let m =
+        (t.with_timezone(&tz).naive_local() - date.and_time(chrono::NaiveTime::MIN)).num_minutes();
+    u32::try_from(m.clamp(0, 1440)).unwrap_or(0)
 }
 
 /// The solver's tasks for `work`: parts, windows, releases, prerequisites among the work.
@@ -914,8 +908,8 @@ fn build_plan(
         let reason = match (section.weeks, gapless.get(&t)) {
             (_, Some(&(part, best))) => gapless_reason(path, w, part, best),
             (Some(weeks), None) => format!(
-                "does not fit in its window (week{} {weeks}) after the required work",
-                if weeks.first == weeks.last { "" } else { "s" }
+                "does not fit in its window ({}) after the required work",
+                weeks.label()
             ),
             (None, None) => "does not fit in the plan".to_string(),
         };
@@ -942,10 +936,9 @@ fn build_plan(
     // Late sessions a replan keeps (done, history, the learner's pins) are not work this plan
     // could have placed better: no advice about hours comes from them.
     let kept: BTreeSet<&str> = fixed.iter().map(|s| s.uid.as_str()).collect();
-    let planned: Vec<Session> = sessions
+    let planned: Vec<&Session> = sessions
         .iter()
         .filter(|s| !kept.contains(s.uid.as_str()))
-        .cloned()
         .collect();
     let overloaded = overloads(path, settings, windows, work, &planned);
     Plan {
@@ -1116,7 +1109,7 @@ fn overloads(
     settings: &Settings,
     windows: &[Option<(u32, u32)>],
     work: &[Work],
-    sessions: &[Session],
+    sessions: &[&Session],
 ) -> Vec<Overload> {
     let avail = &settings.availability;
     let from = work.iter().map(|w| w.release).min().unwrap_or(0);

@@ -41,13 +41,13 @@ pub(super) fn import(args: &ImportArgs) -> Result<()> {
     })?;
     let imported = path::import::import_checklist(&text, &name, args.strict)?;
     for (line, message) in &imported.warnings {
-        say!("warning: {}:{line}: {message}", name.display());
+        stderr!("warning: {}:{line}: {message}", name.display());
     }
     match &args.output {
         Some(file) if file.as_os_str() != "-" => {
             storage::write_atomic(file, imported.yaml.as_bytes())?;
             let n = imported.warnings.len();
-            say!(
+            stderr!(
                 "wrote {} ({n} warning{})",
                 file.display(),
                 if n == 1 { "" } else { "s" }

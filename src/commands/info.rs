@@ -12,7 +12,7 @@ use clap::CommandFactory;
 pub(super) fn validate(args: &ValidateArgs) -> Result<()> {
     let (path, _) = resolve_path(&args.path)?;
     for w in path.warnings() {
-        say!("warning: {w}");
+        stderr!("warning: {w}");
     }
     to_stdout(|w| report::write_validation(&path, w))
 }

@@ -143,7 +143,7 @@ fn load_busy(
         for old in &a.free.busy_files {
             let bytes = match storage::read_limited(&old.path, MAX_BUSY_BYTES) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    say!(
+                    stderr!(
                         "warning: busy calendar {} is gone; planning without it this time (it \
                          stays remembered and is read again once it is back; give --busy to \
                          plan around other calendars instead)",
@@ -161,7 +161,7 @@ fn load_busy(
             let bytes = bytes.ok_or_else(|| too_large(&name))?;
             let hash = content_hash(&bytes);
             if hash != old.hash {
-                say!("note: busy calendar {name} changed since the last plan; planning around it as it is now");
+                stderr!("note: busy calendar {name} changed since the last plan; planning around it as it is now");
             }
             busy.extend(read(&name, bytes)?);
             files.push(BusyFile {
@@ -186,7 +186,7 @@ fn load_busy(
             let hash = content_hash(&bytes);
             busy.extend(read(name, bytes)?);
             if stdin {
-                say!("note: a busy calendar from stdin is not remembered; give it again to replan around it");
+                stderr!("note: a busy calendar from stdin is not remembered; give it again to replan around it");
             } else {
                 files.push(BusyFile {
                     path: std::fs::canonicalize(&file).unwrap_or(file),
@@ -234,7 +234,7 @@ fn warn_past_busy(plan: &crate::plan::Plan, settings: &Settings, read_to: DateTi
     let tz = settings.availability.tz();
     let end = read_to.with_timezone(&tz).date_naive();
     if plan.sessions.iter().any(|s| s.date >= end) {
-        say!(
+        stderr!(
             "warning: the plan runs past {end}, the end of what was read of the busy calendars; \
              sessions after it are planned without them"
         );

@@ -29,7 +29,7 @@ pub(super) fn plan(args: &PlanArgs) -> Result<()> {
         path_reach(&path, start),
     )?;
     for w in settings::warnings(&settings) {
-        say!("warning: {w}");
+        stderr!("warning: {w}");
     }
     if args.fit && matches!(args.output.format, FormatArg::Csv | FormatArg::Md) {
         return Err(Error::flag(
@@ -41,7 +41,7 @@ pub(super) fn plan(args: &PlanArgs) -> Result<()> {
     let planned =
         crate::spinner::with_spinner(&message, |_| schedule::plan(&path, &settings, now))?;
     for w in &planned.warnings {
-        say!("warning: {w}");
+        stderr!("warning: {w}");
     }
     warn_past_busy(&planned.plan, &settings, read_to);
     if args.fit {
@@ -49,7 +49,7 @@ pub(super) fn plan(args: &PlanArgs) -> Result<()> {
     }
     // Before the lock file is made next to it: a missing folder is a bad --state, not a
     // failure to write.
-    check_place("--state", &args.output.state)?;
+    check_place("--state", &args.output.state, "studyplan.yaml")?;
     let _lock = Lock::acquire(&args.output.state)?;
     let mut plan = planned.plan;
     let mut log = Vec::new();
@@ -62,14 +62,14 @@ pub(super) fn plan(args: &PlanArgs) -> Result<()> {
             crate::replan::reissue(&old.plan, &mut plan);
             log = old.progress;
             if !log.is_empty() {
-                say!(
+                stderr!(
                     "note: a fresh plan replaces the old one in {}; its progress log ({} entries) is kept: run `studyplan replan` to plan around it",
                     args.output.state.display(),
                     log.len()
                 );
             }
         } else if !old.progress.is_empty() {
-            say!(
+            stderr!(
                 "warning: {} held a plan for {:?} with {} progress entries; it is replaced by a plan for {:?}",
                 args.output.state.display(),
                 old.plan.path.id,
@@ -130,16 +130,16 @@ pub(super) fn finish(mut state: State, out: &OutputArgs, ics: &IcsOptions) -> Re
         .file
         .clone()
         .unwrap_or_else(|| default_ics(&out.state, plan));
-    check_place("--state", &out.state)?;
+    check_place("--state", &out.state, "studyplan.yaml")?;
     if out.no_ics {
         check_folder("--ics", &ics_file)?;
     } else {
-        check_place("--ics", &ics_file)?;
+        check_place("--ics", &ics_file, "plan.ics")?;
     }
     state.save(&out.state)?;
     if !out.no_ics {
         storage::write_atomic(&ics_file, &calendar)?;
-        say!(
+        stderr!(
             "wrote {} ({} sessions)",
             ics_file.display(),
             plan.sessions.len()
@@ -160,14 +160,10 @@ pub(super) fn finish(mut state: State, out: &OutputArgs, ics: &IcsOptions) -> Re
     strict(out, plan)
 }
 
-/// The file `flag` names can be written: its folder exists and it is not a folder itself.
-fn check_place(flag: &str, file: &Path) -> Result<()> {
+/// The file `flag` names can be written: its folder exists and it is not a folder itself
+/// (`example` names a file it could be).
+fn check_place(flag: &str, file: &Path, example: &str) -> Result<()> {
     if file.is_dir() {
-        let example = if flag == "--ics" {
-            "plan.ics"
-        } else {
-            "studyplan.yaml"
-        };
         return Err(Error::flag(
             flag,
             format!(

@@ -73,7 +73,7 @@ fn append(
         }
     });
     for item in &repeated {
-        say!(
+        stderr!(
             "{item} is already recorded as {}; nothing recorded",
             if action == Action::Skip {
                 "skipped"
@@ -98,10 +98,10 @@ fn append(
     for item in &items {
         match (action, minutes) {
             (Action::Skip, _) => {
-                say!("recorded skip: {item} (run `studyplan replan` to free its sessions)");
+                stderr!("recorded skip: {item} (run `studyplan replan` to free its sessions)");
             }
-            (_, Some(m)) => say!("recorded {}: {item} ({m} min) on {on}", verb(action)),
-            (_, None) => say!("recorded {}: {item} on {on}", verb(action)),
+            (_, Some(m)) => stderr!("recorded {}: {item} ({m} min) on {on}", verb(action)),
+            (_, None) => stderr!("recorded {}: {item} on {on}", verb(action)),
         }
     }
     Ok(())
@@ -129,7 +129,7 @@ pub(super) fn undo(args: &UndoArgs) -> Result<()> {
     };
     state.refresh_done();
     state.save(file)?;
-    say!(
+    stderr!(
         "undid {}: {} (on {})",
         verb(last.action),
         last.item,

@@ -42,21 +42,21 @@ pub(super) fn replan(args: &ReplanArgs) -> Result<()> {
     let reach = path_reach(&path, settings.availability.start).max(from);
     let read_to = load_busy(&mut settings, &args.availability.busy, now, reach)?;
     for w in settings::warnings(&settings) {
-        say!("warning: {w}");
+        stderr!("warning: {w}");
     }
     let done = crate::spinner::with_spinner("replanning", |_| {
         crate::replan::replan(&state, &path, &settings, from, now)
     })?;
     for w in &done.warnings {
-        say!("warning: {w}");
+        stderr!("warning: {w}");
     }
     warn_past_busy(&done.state.plan, &settings, read_to);
     if done.changes.is_empty() {
-        say!("replan from {from}: nothing moved");
+        stderr!("replan from {from}: nothing moved");
     } else {
-        say!("replan from {from}: {} change(s)", done.changes.len());
+        stderr!("replan from {from}: {} change(s)", done.changes.len());
         for c in &done.changes {
-            say!("  {c}");
+            stderr!("  {c}");
         }
     }
     finish(done.state, &args.output, &ics)

@@ -54,7 +54,7 @@ pub(super) fn chart(args: &ChartArgs) -> Result<()> {
                 super::plan::default_ics(&args.state.state, &state.plan).with_extension("svg")
             });
             storage::write_atomic(&file, svg.as_bytes())?;
-            say!("wrote {}", file.display());
+            stderr!("wrote {}", file.display());
             Ok(())
         }
     }

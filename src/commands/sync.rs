@@ -140,7 +140,7 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
     // Said once the new calendar answers: a URL that is not a calendar changes nothing.
     let listing = client.list()?;
     if moved_calendar && !state.sync.resources.is_empty() {
-        say!(
+        stderr!(
             "warning: the plan was synced to {}; its {} events there are left as they are, and studyplan now syncs to {}",
             state.sync.caldav.as_deref().unwrap_or_default(),
             state.sync.resources.len(),
@@ -177,7 +177,7 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
     }
     let warn_broken = |state: &State, uid: &str, dry_run: bool| {
         for broken in rules::check_moved(&state.plan, path.as_ref(), &settings.availability, uid) {
-            say!(
+            stderr!(
                 "warning: {} breaks a rule, and {} where you put it: {broken}",
                 label_of(state, uid),
                 if dry_run { "would stay" } else { "stays" }
@@ -229,7 +229,7 @@ fn sync(file: &Path, state: &mut State, options: &Options) -> Result<()> {
             }
             Some(why) => {
                 refused += 1;
-                say!("warning: {}: {why}", label_of(state, a.uid()));
+                stderr!("warning: {}: {why}", label_of(state, a.uid()));
             }
         }
     }
@@ -367,35 +367,33 @@ fn describe(state: &State, a: &Action, dry_run: bool) -> String {
         Action::Delete { uid, .. } => ("delete", label_of(state, uid)),
         Action::Pin {
             uid, start, end, ..
-        } => (
-            "pin",
-            match session(state, uid).and_then(|s| shortened(s, *start, *end)) {
-                Some((now, was)) => format!(
-                    "{}: you moved it to {} and shortened it to {now} of its {was} minutes; it \
-                     stays there, and `studyplan replan` plans the other {}",
-                    label_of(state, uid),
-                    local(state, *start),
-                    was - now
+        } => {
+            let planned = session(state, uid).map_or(0, |s| s.minutes);
+            let length = u32::try_from((*end - *start).num_minutes()).unwrap_or(0);
+            let (resized, then) = match session(state, uid).and_then(|s| shortened(s, *start, *end))
+            {
+                Some((now, was)) => (
+                    format!(" and shortened it to {now} of its {was} minutes"),
+                    format!(", and `studyplan replan` plans the other {}", was - now),
                 ),
-                None => {
-                    let length = (*end - *start).num_minutes();
-                    let planned = session(state, uid).map_or(0, |s| i64::from(s.minutes));
-                    let longer = if length > planned && planned > 0 {
-                        format!(
-                            " and made it {length} min long (the plan counts its {planned}: the \
-                             item needs no more)"
-                        )
-                    } else {
-                        String::new()
-                    };
+                None if planned > 0 && length > planned => (
                     format!(
-                        "{}: you moved it to {}{longer}; it stays there",
-                        label_of(state, uid),
-                        local(state, *start)
-                    )
-                }
-            },
-        ),
+                        " and made it {length} min long (the plan counts its {planned}: the item \
+                         needs no more)"
+                    ),
+                    String::new(),
+                ),
+                None => (String::new(), String::new()),
+            };
+            (
+                "pin",
+                format!(
+                    "{}: you moved it to {}{resized}; it stays there{then}",
+                    label_of(state, uid),
+                    local(state, *start)
+                ),
+            )
+        }
         Action::Removed { uid } => (
             "remove",
             format!(
@@ -514,7 +512,7 @@ fn apply_local(state: &mut State, a: &Action, ics: &IcsOptions) {
             state.sync.resources.remove(uid);
         }
         Action::Leave { uid, reason } => {
-            say!("warning: {uid}: {reason}");
+            stderr!("warning: {uid}: {reason}");
         }
         Action::Create { .. }
         | Action::Update { .. }
@@ -606,7 +604,7 @@ fn prune(state: &mut State, now: DateTime<Utc>) {
 /// One line of the report on stdout (a closed pipe is not an error).
 fn say(options: &Options, text: &str) {
     if options.report_on_stderr {
-        say!("{text}");
+        stderr!("{text}");
     } else {
         let _ = super::to_stdout(|w| writeln!(w, "{text}"));
     }

@@ -1283,7 +1283,7 @@ How to choose.
         let seed = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/seeds/backend-engineer-learning-path.txt");
         let Ok(text) = std::fs::read_to_string(&seed) else {
-            say!("skipped: {} is not available", seed.display());
+            stderr!("skipped: {} is not available", seed.display());
             return;
         };
         let imported = import_checklist(&text, &seed, true).unwrap();

@@ -74,6 +74,12 @@ impl Weeks {
     pub fn last_day(self) -> u32 {
         7 * self.last - 1
     }
+
+    /// `week 3` or `weeks 1-2`, as messages name a window.
+    pub fn label(self) -> String {
+        let s = if self.first == self.last { "" } else { "s" };
+        format!("week{s} {self}")
+    }
 }
 
 impl fmt::Display for Weeks {
@@ -125,13 +131,6 @@ impl LearningPath {
             .items()
             .filter_map(|(s, i)| s.weeks.map(|w| (full_id(s, i), w)))
             .collect();
-        let weeks = |w: Weeks| {
-            if w.first == w.last {
-                format!("week {}", w.first)
-            } else {
-                format!("weeks {}-{}", w.first, w.last)
-            }
-        };
         let mut out = Vec::new();
         for (section, item) in self.items() {
             let Some(own) = section.weeks else { continue };
@@ -141,9 +140,9 @@ impl LearningPath {
                         "{} ({}) comes after {before} ({}), which starts after {} ends: it \
                          cannot be done in its window",
                         full_id(section, item),
-                        weeks(own),
-                        weeks(theirs),
-                        weeks(own)
+                        own.label(),
+                        theirs.label(),
+                        own.label()
                     ));
                 }
             }
@@ -207,5 +206,7 @@ mod tests {
     fn week_days() {
         let w = Weeks { first: 2, last: 3 };
         assert_eq!((w.first_day(), w.last_day()), (7, 20));
+        assert_eq!(w.label(), "weeks 2-3");
+        assert_eq!(Weeks { first: 4, last: 4 }.label(), "week 4");
     }
 }

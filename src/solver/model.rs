@@ -1464,7 +1464,7 @@ fn run_level(
     });
     let r = r.unwrap_or_else(|e| {
         if options.verbose {
-            say!(
+            stderr!(
                 "solver: {} failed ({e}); keeping the incumbent",
                 objective.level.name()
             );
@@ -2306,7 +2306,7 @@ fn solve_with_horizon(
                 good_lp::IntoAffineExpression::linear_coefficients(c.expression().clone()).count()
             })
             .sum();
-        say!(
+        stderr!(
             "solver: model for {horizon} days: {} columns ({} late), {} rows, {nonzeros} nonzeros, built in {:.2}s",
             m.cols.len(),
             m.late_cols.len(),
@@ -2430,7 +2430,7 @@ fn solve_with_horizon(
                 }
                 lp = relaxation;
                 if options.verbose {
-                    say!(
+                    stderr!(
                         "solver: {} {:?} -> {} in {:.2}s (proven: {}, cols {}, rows {})",
                         objective.level.name(),
                         value,
@@ -2466,7 +2466,7 @@ fn solve_with_horizon(
         if let Some(lp) = lp.take() {
             let bounds = tightened(&m, objective, &lp, value, &x, &upper);
             if options.verbose {
-                say!(
+                stderr!(
                     "solver: {} bounds tightened by reduced costs (LP bound {:.2})",
                     bounds.len(),
                     lp.value + objective.offset

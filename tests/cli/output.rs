@@ -267,37 +267,23 @@ fn a_closed_stderr_loses_no_replan() {
     )
     .ok();
     let before = sb.read("studyplan.yaml");
-    let out = run_closing(
-        &sb.cmd([
-            "replan",
-            "--from",
-            "2026-11-25",
-            "--hours",
-            "2",
-            "--now",
-            NOW,
-            "--tz",
-            "UTC",
-        ]),
-        Stream::Stderr,
-    );
+    let replan = [
+        "replan",
+        "--from",
+        "2026-11-25",
+        "--hours",
+        "2",
+        "--now",
+        NOW,
+        "--tz",
+        "UTC",
+    ];
+    let out = run_closing(&sb.cmd(replan), Stream::Stderr);
     assert_eq!(out.status.code(), Some(0));
     let after = sb.read("studyplan.yaml");
     assert_ne!(after, before, "the replan was not saved");
     // The same replan with stderr open lists its changes and finds nothing more to move.
-    let run = sb
-        .cmd([
-            "replan",
-            "--from",
-            "2026-11-25",
-            "--hours",
-            "2",
-            "--now",
-            NOW,
-            "--tz",
-            "UTC",
-        ])
-        .ok();
+    let run = sb.cmd(replan).ok();
     assert!(run.stderr.contains("nothing moved"), "{}", run.stderr);
 }
 
