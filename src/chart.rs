@@ -63,7 +63,32 @@ pub fn series(state: &State, today: NaiveDate) -> Series {
     // start, it counts in week 1.
     planned[0] += plan.progress_off_sessions.values().sum::<u32>();
     // So was the rest of an item skipped and dropped by a replan; its skip takes it off again.
-    planned[0] += plan.off_plan.iter().map(|u| u.minutes).sum::<u32>();
+    // A session the learner deleted in their calendar was planned in its own week.
+    for u in &plan.off_plan {
+        let deleted = (u.reason == crate::plan::DELETED)
+            .then(|| {
+                plan.cancelled
+                    .iter()
+                    .filter(|c| c.item == u.item)
+                    .filter(|c| {
+                        state
+                            .sync
+                            .declined
+                            .iter()
+                            .any(|d| d.item == c.item && d.date == c.date)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .filter(|c| c.iter().map(|c| c.minutes).sum::<u32>() == u.minutes);
+        match deleted {
+            Some(sessions) => {
+                for c in sessions {
+                    planned[week_index(c.date)] += c.minutes;
+                }
+            }
+            None => planned[0] += u.minutes,
+        }
+    }
     let total: u32 = planned.iter().sum();
 
     // Minutes done (or taken off by a skip) per day, from the progress log in order.
@@ -390,5 +415,34 @@ fn short(s: &str, max: usize) -> String {
         let mut out: String = s.chars().take(max - 1).collect();
         out.push('…');
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A session the learner deletes in their calendar is still planned work, in its week,
+    /// until a replan plans it again: the planned series does not change.
+    #[test]
+    fn a_session_deleted_in_the_calendar_stays_planned_in_its_week() {
+        let mut state = crate::progress::sample_state(0);
+        let today = state.plan.start;
+        let before = series(&state, today);
+        let last = state
+            .plan
+            .sessions
+            .iter()
+            .max_by_key(|s| s.date)
+            .expect("a session")
+            .clone();
+        assert!(state.plan.week_of(last.date) > 1, "a session after week 1");
+        crate::sync::deleted_by_learner(&mut state, &last.uid);
+        assert!(!state.plan.sessions.iter().any(|s| s.uid == last.uid));
+        assert_eq!(series(&state, today), before);
+        let status = crate::progress::status::status(&state, today);
+        let old = crate::progress::status::status(&crate::progress::sample_state(0), today);
+        assert_eq!(status.total, old.total);
+        assert_eq!(status.projected_finish, old.projected_finish);
     }
 }

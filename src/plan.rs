@@ -36,7 +36,9 @@ pub struct Plan {
     pub progress_off_sessions: BTreeMap<String, u32>,
     /// Items a replan holds no session or unscheduled entry for, which `status` still counts:
     /// the rest of a skipped item (reason [`SKIPPED`], with its minutes), and items done off
-    /// their sessions (no minutes here: they are in `progress_off_sessions`).
+    /// their sessions (no minutes here: they are in `progress_off_sessions`). Until the next
+    /// replan, also the minutes of sessions the learner deleted in their calendar (reason
+    /// [`DELETED`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub off_plan: Vec<Unscheduled>,
     pub summary: Summary,
@@ -127,6 +129,10 @@ pub struct Session {
 
 /// The reason of a skipped item's entry in [`Plan::off_plan`].
 pub const SKIPPED: &str = "skipped";
+
+/// The reason of an entry in [`Plan::off_plan`] for sessions the learner deleted in their
+/// calendar (`sync`): their minutes are still to do, and the next replan plans them again.
+pub const DELETED: &str = "deleted in your calendar; `studyplan replan` plans it again";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unscheduled {

@@ -13,8 +13,7 @@ use crate::progress::State;
 use crate::storage::Lock;
 use crate::sync::client::{Client, Created, Credentials};
 use crate::sync::{
-    digest, event, reconcile, resource_name, rules, to_fetch, Action, Declined, Resource, Seen,
-    Wanted,
+    digest, event, reconcile, resource_name, rules, to_fetch, Action, Resource, Seen, Wanted,
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::collections::BTreeMap;
@@ -397,9 +396,19 @@ fn describe(state: &State, a: &Action, dry_run: bool) -> String {
         Action::Removed { uid } => (
             "remove",
             format!(
-                "{}{}: you deleted it; `studyplan replan` plans it again, not on that day",
+                "{}{}: you deleted it; {}",
                 label_of(state, uid),
-                when(uid)
+                when(uid),
+                if session(state, uid).is_some_and(|s| {
+                    s.done
+                        || crate::progress::summarize(&state.progress)
+                            .get(&s.item)
+                            .is_some_and(|p| p.done || p.skipped)
+                }) {
+                    "its item is done or skipped, so nothing is planned again"
+                } else {
+                    "`studyplan replan` plans it again, not on that day"
+                }
             ),
         ),
         Action::Record { uid, .. } => (
@@ -480,29 +489,7 @@ fn apply_local(state: &mut State, a: &Action, ics: &IcsOptions) {
                 r.digest = digest(&body);
             }
         }
-        Action::Removed { uid } => {
-            if let Some(i) = state.plan.sessions.iter().position(|s| s.uid == *uid) {
-                let mut s = state.plan.sessions.remove(i);
-                let declined = Declined {
-                    item: s.item.clone(),
-                    date: s.date,
-                };
-                if !state.sync.declined.contains(&declined) {
-                    state.sync.declined.push(declined);
-                }
-                // Kept as cancelled, like a session a replan drops, so the .ics file written
-                // by the next replan cancels it too.
-                s.sequence += 1;
-                state.plan.cancelled.retain(|c| c.uid != s.uid);
-                state.plan.cancelled.push(s);
-                state
-                    .plan
-                    .cancelled
-                    .sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
-            }
-            state.sync.pinned.retain(|p| p != uid);
-            state.sync.resources.remove(uid);
-        }
+        Action::Removed { uid } => crate::sync::deleted_by_learner(state, uid),
         Action::Record { uid, etag } => {
             if let Some(r) = state.sync.resources.get_mut(uid) {
                 r.etag.clone_from(etag);

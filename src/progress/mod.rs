@@ -245,12 +245,46 @@ impl State {
     }
 }
 
+/// A state holding [`crate::output::sample_plan`] and `progress` done entries, for tests.
+#[cfg(test)]
+pub(crate) fn sample_state(progress: usize) -> State {
+    let start = NaiveDate::from_ymd_opt(2027, 3, 22).expect("date");
+    State {
+        version: VERSION,
+        source: Source::Bundled("backend-engineer".into()),
+        settings: Settings {
+            availability: crate::calendar::Availability {
+                start,
+                weekday_minutes: [90; 7],
+                off: Vec::new(),
+                at: chrono::NaiveTime::from_hms_opt(19, 0, 0).expect("time"),
+                timezone: "Europe/Berlin".into(),
+                free: crate::calendar::FreeTime::default(),
+            },
+            max_session: 90,
+            min_session: 15,
+            time_limit: 10.0,
+            any_order: false,
+            trace: crate::schedule::Trace::default(),
+        },
+        progress: (0..progress)
+            .map(|i| Entry {
+                item: format!("section/item-{i}"),
+                action: Action::Done,
+                on: start,
+                minutes: Some(30),
+            })
+            .collect(),
+        calendar: Calendar::default(),
+        sync: crate::sync::SyncState::default(),
+        plan: crate::output::sample_plan(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::Availability;
     use crate::storage::{write_atomic, write_atomic_with};
-    use chrono::NaiveTime;
     use std::io::Write;
 
     /// A writer that takes `left` more bytes and then fails, like a full disk or a crash.
@@ -274,37 +308,7 @@ mod tests {
     }
 
     fn state(progress: usize) -> State {
-        let start = NaiveDate::from_ymd_opt(2027, 3, 22).expect("date");
-        State {
-            version: VERSION,
-            source: Source::Bundled("backend-engineer".into()),
-            settings: Settings {
-                availability: Availability {
-                    start,
-                    weekday_minutes: [90; 7],
-                    off: Vec::new(),
-                    at: NaiveTime::from_hms_opt(19, 0, 0).expect("time"),
-                    timezone: "Europe/Berlin".into(),
-                    free: crate::calendar::FreeTime::default(),
-                },
-                max_session: 90,
-                min_session: 15,
-                time_limit: 10.0,
-                any_order: false,
-                trace: crate::schedule::Trace::default(),
-            },
-            progress: (0..progress)
-                .map(|i| Entry {
-                    item: format!("section/item-{i}"),
-                    action: Action::Done,
-                    on: start,
-                    minutes: Some(30),
-                })
-                .collect(),
-            calendar: Calendar::default(),
-            sync: crate::sync::SyncState::default(),
-            plan: crate::output::sample_plan(),
-        }
+        sample_state(progress)
     }
 
     fn files_in(dir: &Path) -> Vec<String> {

@@ -169,7 +169,9 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
         if let (Kind::Required, Some(window), true) = (info.kind, info.window, left > 0) {
             *remaining_by_window.entry(window).or_default() += left;
         }
-        if plan.sessions.iter().any(|s| s.item == *id) {
+        let deleted =
+            |u: &crate::plan::Unscheduled| u.item == *id && u.reason == crate::plan::DELETED;
+        if plan.sessions.iter().any(|s| s.item == *id) || plan.off_plan.iter().any(deleted) {
             remaining_planned += left;
         }
     }

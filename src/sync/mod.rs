@@ -97,6 +97,47 @@ impl SyncState {
     }
 }
 
+/// What the learner's deletion of session `uid` in their calendar does to the state: the
+/// session leaves the plan (kept as cancelled, so the .ics file the next replan writes cancels
+/// it too), its item is not planned again on that day ([`Declined`]), and until a replan plans
+/// it again its minutes stay work to do in [`Plan::off_plan`](crate::plan::Plan::off_plan),
+/// so `status` and `chart` keep counting them.
+pub fn deleted_by_learner(state: &mut crate::progress::State, uid: &str) {
+    use crate::plan::{Unscheduled, DELETED};
+    if let Some(i) = state.plan.sessions.iter().position(|s| s.uid == uid) {
+        let mut s = state.plan.sessions.remove(i);
+        let declined = Declined {
+            item: s.item.clone(),
+            date: s.date,
+        };
+        if !state.sync.declined.contains(&declined) {
+            state.sync.declined.push(declined);
+        }
+        let plan = &mut state.plan;
+        match plan
+            .off_plan
+            .iter_mut()
+            .find(|u| u.item == s.item && u.reason == DELETED)
+        {
+            Some(u) => u.minutes += s.minutes,
+            None => plan.off_plan.push(Unscheduled {
+                item: s.item.clone(),
+                title: s.title.clone(),
+                kind: s.kind,
+                minutes: s.minutes,
+                reason: DELETED.to_string(),
+            }),
+        }
+        s.sequence += 1;
+        plan.cancelled.retain(|c| c.uid != s.uid);
+        plan.cancelled.push(s);
+        plan.cancelled
+            .sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+    }
+    state.sync.pinned.retain(|p| p != uid);
+    state.sync.resources.remove(uid);
+}
+
 /// The resource name for a session UID: `<uid>.ics` when the UID holds only characters of a
 /// small safe set (as UIDs of ids made from titles do); otherwise the UID with the others
 /// replaced by `_` and a digest of the whole UID added, so that two UIDs that differ only

@@ -106,6 +106,18 @@ fn plan_times(sb: &Sandbox) -> BTreeMap<String, (String, String)> {
         .collect()
 }
 
+/// `status`'s total and required minutes.
+fn status_totals(sb: &Sandbox) -> (Value, Value) {
+    let run = sb
+        .cmd(["status", "--format", "json", "--today", "2026-11-24"])
+        .ok();
+    let doc: Value = serde_json::from_str(&run.stdout).expect("status JSON");
+    (
+        doc["total"]["total_minutes"].clone(),
+        doc["kinds"][0]["total_minutes"].clone(),
+    )
+}
+
 fn session_of<'a>(doc: &'a Value, item: &str) -> &'a Value {
     doc["sessions"]
         .as_array()
@@ -295,6 +307,7 @@ fn full_cycle(url: &str, dav: &Dav, collection: &str) {
         "20261126T070000Z",
     );
     let moved_etag = event_of(&dav.events(collection), &indexes).etag.clone();
+    let totals = status_totals(&sb);
     let status = dav.delete(&format!(
         "{collection}{}",
         event_of(&events, &storage_uid).name
@@ -335,6 +348,8 @@ fn full_cycle(url: &str, dav: &Dav, collection: &str) {
         "pinned in the state"
     );
     assert_up_to_date(&sb);
+    // Until a replan plans it again, the deleted session's minutes are still work to do.
+    assert_eq!(status_totals(&sb), totals, "status after the deletion");
 
     // done / skip, then replan from the first day: the pin is kept, the deleted work comes
     // back on another day, the skipped item's events go.
@@ -352,6 +367,7 @@ fn full_cycle(url: &str, dav: &Dav, collection: &str) {
         session_of(&replanned, "db/indexes")["start"],
         "2026-11-26T07:30:00+01:00"
     );
+    assert_eq!(status_totals(&sb), totals, "status after the replan");
     let again = session_of(&replanned, "db/storage-engines");
     assert_ne!(
         again["date"], storage["date"],
@@ -428,6 +444,34 @@ fn a_lengthened_session_keeps_its_minutes_and_says_so() {
         .ok()
         .stdout_has("and made it 60 min long (the plan counts its 30: the item needs no more)");
     assert_eq!(session_of(&show(&sb), "db/indexes")["minutes"], 30);
+}
+
+/// A done item's session the learner deletes (tidying up their calendar) is not planned again,
+/// and sync says so; the item stays done in `status`.
+#[test]
+fn a_deleted_session_of_a_done_item_is_not_planned_again() {
+    let server = Radicale::start();
+    let dav = server.dav();
+    let sb = planned();
+    first_sync(&sb, &server.url());
+    let totals = status_totals(&sb);
+    let uid = uid_of(&show(&sb), "db/storage-engines");
+    sb.cmd(["done", "db/storage-engines", "--now", NOW]).ok();
+    let events = dav.events(COLLECTION);
+    let status = dav.delete(&format!("{COLLECTION}{}", event_of(&events, &uid).name));
+    assert!((200..300).contains(&status), "{status}");
+    sync(&sb, &[]).ok().stdout_has(
+        "removed  db/storage-engines on 2026-11-23 19:00: you deleted it; its item is done or \
+         skipped, so nothing is planned again",
+    );
+    assert_eq!(status_totals(&sb), totals);
+    replan(&sb, &[]).ok();
+    assert!(!show(&sb)["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .any(|s| s["item"] == "db/storage-engines"));
+    assert_eq!(status_totals(&sb), totals);
 }
 
 /// A moved session the learner then misses is planned again like any missed work: its pin,
