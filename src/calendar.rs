@@ -69,10 +69,37 @@ impl Availability {
         FreeTime::instant_at(self, date, minute_of_day)
     }
 
-    /// The longest single session any day can hold (see [`FreeTime::longest_session`]).
+    /// The longest single session the plan's days can hold. Without busy time, the longest a
+    /// weekday's windows hold (see [`FreeTime::longest_session`]). With it, the longest free gap
+    /// of any day from the start through the end of what is known of the busy calendars: a
+    /// meeting every evening can leave every gap shorter than the longest window, and a session
+    /// no day can hold would otherwise go past the calendars' end, where nothing is known.
     #[must_use]
     pub fn longest_session(&self) -> u32 {
-        self.free.longest_session(self)
+        let weekly = self.free.longest_session(self);
+        let Some(known) = self.free.busy.known_until() else {
+            return weekly;
+        };
+        // The day the calendars were read to is known only in part.
+        let end = known.with_timezone(&self.tz()).date_naive();
+        let mut best = 0;
+        let mut date = self.start;
+        while date < end && best < weekly {
+            best = best.max(self.longest_on(date));
+            let Some(next) = date.succ_opt() else { break };
+            date = next;
+        }
+        if best == 0 {
+            return weekly; // no day had free time: the work is late in any case
+        }
+        best.min(weekly)
+    }
+
+    /// The longest session `date` can hold: its longest free gap, within its study minutes.
+    #[must_use]
+    pub fn longest_on(&self, date: NaiveDate) -> u32 {
+        let gap = self.gaps_on(date).into_iter().map(Gap::minutes).max();
+        self.minutes_on(date).min(gap.unwrap_or(0))
     }
 
     /// The most study minutes weekday `d` (0 = Monday) can offer before busy time and days off:
@@ -458,9 +485,12 @@ pub fn window_warnings(week: &WeekWindows, weekday_minutes: [u32; 7]) -> Vec<Str
 }
 
 /// Busy intervals, sorted by start, overlapping or touching ones merged (so their ends are
-/// sorted too).
+/// sorted too), and how far the calendars they came from were read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BusyTimes(Vec<Busy>);
+pub struct BusyTimes {
+    intervals: Vec<Busy>,
+    read_until: Option<DateTime<Utc>>,
+}
 
 impl BusyTimes {
     /// Collect intervals from any number of calendars; empty ones are dropped.
@@ -474,24 +504,47 @@ impl BusyTimes {
                 _ => out.push(b),
             }
         }
-        BusyTimes(out)
+        BusyTimes {
+            intervals: out,
+            read_until: None,
+        }
+    }
+
+    /// The same intervals, read from calendars up to `until`: what lies beyond is unknown.
+    #[must_use]
+    pub fn read_until(self, until: DateTime<Utc>) -> BusyTimes {
+        BusyTimes {
+            read_until: Some(until),
+            ..self
+        }
+    }
+
+    /// How far the busy time is known: where the calendars were read to, else the end of the
+    /// last interval. `None` without busy time.
+    #[must_use]
+    pub fn known_until(&self) -> Option<DateTime<Utc>> {
+        if self.intervals.is_empty() {
+            return None;
+        }
+        self.read_until
+            .or_else(|| self.intervals.last().map(|b| b.end))
     }
 
     #[must_use]
     pub fn as_slice(&self) -> &[Busy] {
-        &self.0
+        &self.intervals
     }
 
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.intervals.is_empty()
     }
 
     /// The intervals that overlap `[from, to)`.
     fn overlapping(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> &[Busy] {
-        let first = self.0.partition_point(|b| b.end <= from);
-        let last = self.0.partition_point(|b| b.start < to);
-        self.0.get(first..last.max(first)).unwrap_or(&[])
+        let first = self.intervals.partition_point(|b| b.end <= from);
+        let last = self.intervals.partition_point(|b| b.start < to);
+        self.intervals.get(first..last.max(first)).unwrap_or(&[])
     }
 }
 

@@ -179,11 +179,9 @@ pub(crate) fn gapless(
         }
         let mut best = 0;
         for d in from..=weeks.last_day() {
-            let longest = *longest_on.entry(d).or_insert_with(|| {
-                let date = avail.date(d);
-                let gap = avail.gaps_on(date).iter().map(|g| g.minutes()).max();
-                avail.minutes_on(date).min(gap.unwrap_or(0))
-            });
+            let longest = *longest_on
+                .entry(d)
+                .or_insert_with(|| avail.longest_on(avail.date(d)));
             best = best.max(longest);
             if best >= part {
                 break;

@@ -196,7 +196,7 @@ fn load_busy(
         }
     }
     let free = &mut settings.availability.free;
-    free.busy = BusyTimes::new(busy);
+    free.busy = BusyTimes::new(busy).read_until(to);
     free.busy_files = files;
     Ok(to)
 }

@@ -689,3 +689,66 @@ fn calendars_are_read_as_far_as_the_path_reaches() {
     }
     assert!(!run.stderr.contains("busy calendars"), "{}", run.stderr);
 }
+
+/// A check-in every evening in the middle of the only study window leaves gaps of 20 and 30
+/// minutes: a 35-minute item is split to fit them, inside its week, and never planned past the
+/// end of what was read of the calendar (where it used to land, three years on, on top of the
+/// check-in). Found by an audit.
+#[test]
+fn busy_time_every_day_makes_the_session_limit_its_longest_gap() {
+    let sb = Sandbox::new();
+    sb.write(
+        "tiny.yaml",
+        "id: tiny\ntitle: Tiny\nsections:\n  - title: Basics\n    weeks: 1\n    items:\n      \
+         - title: Short read\n        minutes: 20\n      - title: Long read\n        minutes: 35\n",
+    );
+    sb.write(
+        "checkin.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n\
+         UID:checkin@test\r\nDTSTART;TZID=Europe/Berlin:20270301T182000\r\n\
+         DTEND;TZID=Europe/Berlin:20270301T183000\r\nRRULE:FREQ=DAILY\r\nEND:VEVENT\r\n\
+         END:VCALENDAR\r\n",
+    );
+    let run = sb
+        .plan(
+            "tiny.yaml",
+            &[
+                "--start",
+                "2027-03-01",
+                "--hours",
+                "1",
+                "--tz",
+                "Europe/Berlin",
+                "--window",
+                "mon-sun=18:00-19:00",
+                "--busy",
+                "checkin.ics",
+                "--format",
+                "json",
+            ],
+        )
+        .ok();
+    let doc = run.json();
+    let long: Vec<_> = doc["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .filter(|s| s["item"] == "basics/long-read")
+        .map(|s| {
+            (
+                s["minutes"].as_u64(),
+                s["date"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    assert_eq!(
+        long,
+        [
+            (Some(18), Some("2027-03-01".to_string())),
+            (Some(17), Some("2027-03-02".to_string()))
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}
