@@ -160,10 +160,11 @@ fn load_busy(
             let name = old.path.display().to_string();
             let bytes = bytes.ok_or_else(|| too_large(&name))?;
             let hash = content_hash(&bytes);
-            if hash != old.hash {
+            let changed = hash != old.hash;
+            busy.extend(read(&name, bytes)?);
+            if changed {
                 stderr!("note: busy calendar {name} changed since the last plan; planning around it as it is now");
             }
-            busy.extend(read(&name, bytes)?);
             files.push(BusyFile {
                 path: old.path.clone(),
                 hash,

@@ -134,6 +134,20 @@ fn replan_reads_the_calendars_again() {
         Some(1)
     );
 
+    // A calendar that no longer reads is an error that names it, and no note says that the
+    // plan goes around it.
+    let good = std::fs::read_to_string(sb.path().join("work.ics")).expect("read");
+    sb.write(
+        "work.ics",
+        &good.replace("20270301T190000", "2027-03-01 19:00"),
+    );
+    let bad = sb
+        .cmd(["replan", "--from", "2027-03-03", "--now", crate::util::NOW])
+        .fails(2);
+    assert!(bad.stderr.contains("busy calendar"), "{}", bad.stderr);
+    assert!(!bad.stderr.contains("changed since"), "{}", bad.stderr);
+    sb.write("work.ics", &good);
+
     // A calendar gone for a while (moved, a sync client rewriting it) is planned without, and
     // stays remembered: once it is back, the meeting blocks Thursday again.
     let saved = std::fs::read_to_string(sb.path().join("work.ics")).expect("read");
