@@ -186,14 +186,17 @@ pub fn replan(
                     release = release.max(d);
                 }
             }
-            for declined in state
+            // Not again on a day the learner deleted one of its sessions in their calendar;
+            // the item's other sessions need not move for it.
+            let mut avoid: Vec<u32> = state
                 .sync
                 .declined
                 .iter()
                 .filter(|x| x.item == id && x.date >= from)
-            {
-                release = release.max(day(declined.date).saturating_add(1));
-            }
+                .map(|x| day(x.date))
+                .collect();
+            avoid.sort_unstable();
+            avoid.dedup();
             // Only a pin on the release day itself holds the work back within that day.
             let release_after = release_after
                 .filter(|&(d, _)| d == release)
@@ -234,6 +237,7 @@ pub fn replan(
                 parts_total: d + k,
                 release,
                 release_after,
+                avoid,
                 previous: any_previous.then_some(previous),
                 previous_minute: any_previous.then_some(previous_minute),
             });

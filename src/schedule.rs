@@ -68,6 +68,9 @@ pub(crate) struct Work {
     /// follow (a pinned session of an item before it): it starts after that, not only on
     /// that day.
     pub release_after: Option<DateTime<FixedOffset>>,
+    /// Days no part may be on (a replan: where the learner deleted a session of the item in
+    /// their calendar), sorted.
+    pub avoid: Vec<u32>,
     pub previous: Option<Vec<u32>>,
     /// For each part with a previous day, the minute after local midnight it started then
     /// (`u32::MAX` for none): a replan keeps it in that gap, at that time, when it stays.
@@ -134,6 +137,7 @@ fn whole_path(path: &LearningPath, limit: u32) -> Vec<Work> {
                 parts_total: n,
                 release: 0,
                 release_after: None,
+                avoid: Vec::new(),
                 previous: None,
                 previous_minute: None,
             });
@@ -669,6 +673,7 @@ fn tasks(path: &LearningPath, windows: &[Option<(u32, u32)>], work: &[Work]) -> 
                     .filter_map(|a| index.get(a).copied())
                     .collect(),
                 previous: w.previous.clone(),
+                avoid: w.avoid.clone(),
             }
         })
         .collect()

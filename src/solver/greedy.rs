@@ -116,7 +116,7 @@ fn place_late(
         if k == 0 {
             slot = slot.min(first_last);
         }
-        while !free.fits(slot as usize, m) {
+        while !free.fits_task(task, slot as usize, m) {
             slot = slot.checked_sub(1)?;
         }
         if slot < from {
@@ -295,7 +295,7 @@ pub fn complete_required(
                 problem.first_slot_after_day_of(d) as usize
             });
         for &m in &task.parts[placed.len()..] {
-            while slot < free.len() && !free.fits(slot, m) {
+            while slot < free.len() && !free.fits_task(task, slot, m) {
                 slot += 1;
             }
             if slot >= free.len() {
@@ -446,7 +446,7 @@ fn place(task: &Task, from: usize, to: usize, first_to: usize, free: &Room) -> O
     let mut slot = from;
     for &m in &task.parts {
         let to = if out.is_empty() { to.min(first_to) } else { to };
-        while slot < to && !free.fits(slot, m) {
+        while slot < to && !free.fits_task(task, slot, m) {
             slot += 1;
         }
         if slot >= to {
@@ -494,6 +494,12 @@ impl<'a> Room<'a> {
                     .day
                     .get(self.problem.day(s as u32) as usize)
                     .is_some_and(|&d| d >= m))
+    }
+
+    /// Whether a session of `m` minutes of `task` fits slot `s`: room, and not a day the task
+    /// avoids.
+    fn fits_task(&self, task: &Task, s: usize, m: u32) -> bool {
+        self.fits(s, m) && !task.avoids(self.problem, s as u32)
     }
 
     /// Undo [`Room::take`].
@@ -665,6 +671,7 @@ mod tests {
                                 release: 0,
                                 after: Vec::new(),
                                 previous: None,
+                                avoid: Vec::new(),
                             });
                         }
                         chains.push(chain);

@@ -129,6 +129,9 @@ pub struct Task {
     pub after: Vec<usize>,
     /// Days the parts had in the previous plan (replan): kept when it costs nothing above.
     pub previous: Option<Vec<u32>>,
+    /// Days (not slots) no part may be on: a replan's days where the learner deleted a
+    /// session of the task in their calendar. Sorted.
+    pub avoid: Vec<u32>,
 }
 
 impl Task {
@@ -148,6 +151,11 @@ impl Task {
         self.previous
             .as_ref()
             .filter(|p| p.len() == self.parts.len() && !p.contains(&u32::MAX))
+    }
+
+    /// Whether no part may be on slot `s`'s day.
+    pub fn avoids(&self, problem: &Problem, s: u32) -> bool {
+        !self.avoid.is_empty() && self.avoid.binary_search(&problem.day(s)).is_ok()
     }
 
     /// Last day an optional/reference part may be on (its window end), if bounded.
@@ -450,6 +458,9 @@ pub fn is_feasible(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
         if task.latest_for_optional().is_some_and(|b| last > b) {
             return false;
         }
+        if d.iter().any(|&s| task.avoids(problem, s)) {
+            return false;
+        }
         for (&slot, &m) in d.iter().zip(&task.parts) {
             used[slot as usize] += problem.room(m);
             *minutes_on.entry(problem.day(slot)).or_default() += m;
@@ -522,6 +533,7 @@ mod tests {
             release: 0,
             after: Vec::new(),
             previous: None,
+            avoid: Vec::new(),
         }
     }
 

@@ -62,8 +62,8 @@ const PAIRWISE_CHAIN: usize = 40;
 type Lin = Vec<(usize, f64)>;
 /// A multiset of part sizes: (size, count).
 type Pattern = Vec<(u32, u32)>;
-/// What makes tasks interchangeable: section, kind, part sizes, window, release.
-type ClassKey = (usize, Kind, Vec<u32>, Option<(u32, u32)>, u32);
+/// What makes tasks interchangeable: section, kind, part sizes, window, release, days avoided.
+type ClassKey = (usize, Kind, Vec<u32>, Option<(u32, u32)>, u32, Vec<u32>);
 
 struct Class {
     /// Tasks, in path order.
@@ -329,12 +329,18 @@ impl Model {
         let linked = own_class(problem);
         let mut by_key: BTreeMap<ClassKey, usize> = BTreeMap::new();
         for (i, t) in problem.tasks.iter().enumerate() {
+            let key = (
+                t.section,
+                t.kind,
+                t.parts.clone(),
+                t.window,
+                t.release,
+                t.avoid.clone(),
+            );
             let class = if linked[i] {
                 None
             } else {
-                by_key
-                    .get(&(t.section, t.kind, t.parts.clone(), t.window, t.release))
-                    .copied()
+                by_key.get(&key).copied()
             };
             let c = class.unwrap_or_else(|| {
                 self.classes.push(Class {
@@ -344,7 +350,7 @@ impl Model {
                 });
                 let c = self.classes.len() - 1;
                 if !linked[i] {
-                    by_key.insert((t.section, t.kind, t.parts.clone(), t.window, t.release), c);
+                    by_key.insert(key, c);
                 }
                 c
             });
@@ -355,7 +361,7 @@ impl Model {
 
     /// Which classes pool their late sessions: single-part required classes with a window
     /// whose lateness touches nothing but capacity — no prerequisites, no section waiting for
-    /// theirs, no previous late day to keep.
+    /// theirs, no previous late day to keep, no day to avoid.
     fn make_pools(&mut self, problem: &Problem) {
         let followed = followed_sections(problem);
         // A late session of a chain keeps its place in the order, so it needs its own columns.
@@ -367,11 +373,13 @@ impl Model {
             else {
                 continue;
             };
+            // A task that avoids days, or keeps a previous late day, needs its own columns.
             let keeps_late = |t: usize| {
-                problem.tasks[t]
-                    .previous
-                    .as_ref()
-                    .is_some_and(|p| p.iter().any(|&d| d > end))
+                !problem.tasks[t].avoid.is_empty()
+                    || problem.tasks[t]
+                        .previous
+                        .as_ref()
+                        .is_some_and(|p| p.iter().any(|&d| d > end))
             };
             if followed[rep.section]
                 || self.classes[c]
@@ -426,6 +434,9 @@ impl Model {
                 let mut days = Vec::new();
                 if lo <= hi && last + 1 >= k {
                     for d in lo..=hi {
+                        if rep.avoids(problem, d) {
+                            continue;
+                        }
                         if let Some(most) = fits(problem, d, size) {
                             let ub = n.min(f64::from(most));
                             let col = self.add(0.0, ub, true);
@@ -2574,7 +2585,8 @@ mod tests {
     /// Small problems where required work often does not fit: sections with one- or two-week
     /// windows, items of 5 to 70 minutes split at a 30-minute limit, 20 to 45 minutes a day.
     fn problems() -> impl Strategy<Value = Problem> {
-        let item = (0u8..3, 5u32..=70);
+        // Now and then a day the item must avoid (a replan after a deletion in the calendar).
+        let item = (0u8..3, 5u32..=70, prop::option::weighted(0.15, 0u32..70));
         let section = (0u32..3, 0u32..2, prop::collection::vec(item, 1..5));
         (
             20u32..=45,
@@ -2587,7 +2599,7 @@ mod tests {
                 let mut tasks = Vec::new();
                 for (s, (first, extra, items)) in sections.iter().enumerate() {
                     let window = (7 * first, 7 * (first + extra + 1) - 1);
-                    for &(kind, m) in items {
+                    for &(kind, m, avoid) in items {
                         tasks.push(Task {
                             section: s,
                             kind: [Kind::Required, Kind::Optional, Kind::Reference][kind as usize],
@@ -2596,6 +2608,7 @@ mod tests {
                             release: 0,
                             after: Vec::new(),
                             previous: None,
+                            avoid: avoid.into_iter().collect(),
                         });
                     }
                 }
@@ -2706,6 +2719,47 @@ mod tests {
                 Levels::of(&problem, &pooled.days),
                 Levels::of(&problem, &unpooled.days)
             );
+        }
+
+        /// A day a task must avoid is never used, and it costs nothing when the optimum did not
+        /// use it: avoiding a day the optimum leaves alone gives the same value at every level,
+        /// and avoiding one it uses never gives a better one.
+        #[test]
+        fn avoided_days_are_kept_free_and_cost_only_what_they_must(
+            problem in problems(),
+            pick in 0usize..20,
+        ) {
+            let start = greedy::schedule(&problem);
+            prop_assume!(is_feasible(&problem, &start));
+            let best = crate::solver::solve(&problem, &options()).expect("solve");
+            prop_assert!(best.optimal);
+            let levels = Levels::of(&problem, &best.days);
+            let t = pick % problem.tasks.len();
+            let Some(used) = best.days[t].clone() else { return Ok(()) };
+            let unused = (0..problem.capacity.len() as u32)
+                .find(|d| !used.contains(d) && problem.capacity[*d as usize] > 0);
+            for (day, free) in [(unused, true), (used.first().copied(), false)] {
+                let Some(day) = day else { continue };
+                let mut avoiding = problem.clone();
+                let avoid = &mut avoiding.tasks[t].avoid;
+                avoid.push(day);
+                avoid.sort_unstable();
+                avoid.dedup();
+                let start = greedy::schedule(&avoiding);
+                if !is_feasible(&avoiding, &start) {
+                    continue; // no horizon holds the required work without that day
+                }
+                let solved = crate::solver::solve(&avoiding, &options()).expect("solve");
+                prop_assert!(solved.optimal);
+                prop_assert!(is_feasible(&avoiding, &solved.days));
+                prop_assert!(!solved.days[t].iter().flatten().any(|&d| d == day));
+                let other = Levels::of(&avoiding, &solved.days);
+                if free {
+                    prop_assert_eq!(other, levels);
+                } else {
+                    prop_assert!(other.compare(&levels) != std::cmp::Ordering::Greater);
+                }
+            }
         }
 
         /// The yes-or-no "does every required task fit its window" agrees with level 1

@@ -446,6 +446,54 @@ fn a_lengthened_session_keeps_its_minutes_and_says_so() {
     assert_eq!(session_of(&show(&sb), "db/indexes")["minutes"], 30);
 }
 
+/// Deleting the second part of a split item moves that part only: it is planned again on
+/// another day, and the first part, which need not move, keeps its time.
+#[test]
+fn deleting_one_part_of_a_split_item_leaves_the_other_where_it_is() {
+    let server = Radicale::start();
+    let dav = server.dav();
+    let sb = planned();
+    first_sync(&sb, &server.url());
+    let plan = show(&sb);
+    let parts = |doc: &Value| -> Vec<(Value, Value)> {
+        doc["sessions"]
+            .as_array()
+            .expect("sessions")
+            .iter()
+            .filter(|s| s["item"] == "api/rest")
+            .map(|s| (s["part"].clone(), s["start"].clone()))
+            .collect()
+    };
+    let before = parts(&plan);
+    assert_eq!(before.len(), 2, "REST is split in two: {before:?}");
+    let second = plan["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .find(|s| s["item"] == "api/rest" && s["part"] == 2)
+        .expect("part 2");
+    let (uid, date) = (second["uid"].as_str().expect("uid"), second["date"].clone());
+    let events = dav.events(COLLECTION);
+    let status = dav.delete(&format!("{COLLECTION}{}", event_of(&events, uid).name));
+    assert!((200..300).contains(&status), "{status}");
+    sync(&sb, &[]).ok();
+    replan(&sb, &[]).ok();
+    let after = parts(&show(&sb));
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert_eq!(after[0], before[0], "part 1 moved");
+    let again = show(&sb)["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .find(|s| s["item"] == "api/rest" && s["part"] == 2)
+        .expect("part 2 planned again")
+        .clone();
+    assert_ne!(
+        again["date"], date,
+        "part 2 is back on the day it was deleted"
+    );
+}
+
 /// A done item's session the learner deletes (tidying up their calendar) is not planned again,
 /// and sync says so; the item stays done in `status`.
 #[test]
