@@ -123,7 +123,8 @@ impl Availability {
         cap.min(self.minutes_left_after_at())
     }
 
-    fn minutes_left_after_at(&self) -> u32 {
+    /// Minutes from `at` to midnight: the most a day without study windows can hold.
+    pub fn minutes_left_after_at(&self) -> u32 {
         let secs = self.at.signed_duration_since(NaiveTime::MIN).num_seconds();
         u32::try_from((86_400 - secs) / 60).unwrap_or(0)
     }

@@ -818,18 +818,59 @@ fn build_plan(
                 (day, date, 0, 0, 0, kept)
             }
         };
-        // The minute a part started at in the previous plan, when that was on this day.
+        // The minute a part started at in the previous plan (counted as `offset` counts),
+        // when that was on this day.
+        let at_minute = minute_of(avail.at);
         let kept_minute = |r: usize| {
             let raw = &raws[r];
             let w = &work[raw.work];
-            if slots.is_none() || w.previous.as_ref().and_then(|p| p.get(raw.part)) != Some(&d) {
+            let on = if slots.is_some() { d } else { day };
+            if w.previous.as_ref().and_then(|p| p.get(raw.part)) != Some(&on) {
                 return None;
             }
-            w.previous_minute
+            let m = w
+                .previous_minute
                 .as_ref()
                 .and_then(|m| m.get(raw.part).copied())
-                .filter(|&m| m != u32::MAX)
+                .filter(|&m| m != u32::MAX)?;
+            match slots {
+                Some(_) => Some(m),
+                None => m.checked_sub(at_minute),
+            }
         };
+        // Parts a replan keeps on this day keep their time where the day's other sessions
+        // fit around them (a session that need not move does not slide later for work put
+        // before it); else the sessions run one after another as below.
+        let layout = keeping_layout(&Day {
+            order: &order,
+            minutes: &|r| work[raws[r].work].parts[raws[r].part],
+            kept: &kept_minute,
+            related: &|a, b| {
+                let (x, y) = (&work[raws[a].work], &work[raws[b].work]);
+                x.section == y.section
+                    || raws[a].work == raws[b].work
+                    || before_in_day(path, work, raws[a].work, raws[b].work)
+                    || before_in_day(path, work, raws[b].work, raws[a].work)
+            },
+            not_before: &|r| {
+                let w = &work[raws[r].work];
+                match (slots, w.release_after.filter(|_| day == w.release)) {
+                    (None, Some(end)) => {
+                        u32::try_from((end - avail.instant(date, 0)).num_minutes().max(0))
+                            .unwrap_or(0)
+                    }
+                    _ => 0,
+                }
+            },
+            start: offset,
+            end: match slots {
+                Some(_) => gap_end,
+                None => avail.minutes_left_after_at(),
+            },
+            brk,
+            obstacles: kept_here,
+            contiguous: slots.is_none(),
+        });
         // Room each part and the parts after it in the gap take: minutes plus breaks between.
         let tail: Vec<u32> = order
             .iter()
@@ -849,8 +890,10 @@ fn build_plan(
             None => avail.instant(date, minute),
         };
         for (k, &r) in order.iter().enumerate() {
-            if let Some(m) = kept_minute(r) {
-                if m >= offset && m + tail[k] <= gap_end {
+            if let Some(layout) = &layout {
+                offset = layout[k];
+            } else if let Some(m) = kept_minute(r) {
+                if slots.is_some() && m >= offset && m + tail[k] <= gap_end {
                     offset = m;
                 }
             }
@@ -861,7 +904,9 @@ fn build_plan(
             let minutes = w.parts[raw.part];
             // Without slots, after the kept session it must follow on its release day (with
             // slots, its release is already the gap after it).
-            if let (None, Some(end)) = (slots, w.release_after.filter(|_| day == w.release)) {
+            if let (None, Some(end), None) =
+                (slots, w.release_after.filter(|_| day == w.release), &layout)
+            {
                 let after = (end - avail.instant(date, 0)).num_minutes();
                 offset = offset.max(u32::try_from(after.max(0)).unwrap_or(0));
             }
@@ -995,6 +1040,131 @@ pub fn uid(path_id: &str, item: &str, part: u32) -> String {
 /// between sessions of the same day (prerequisites, required before optional in a section,
 /// a windowless section after the required work of the sections before it), ties broken by
 /// section, then required first, then path order.
+/// Whether work `a`'s session must come before work `b`'s on a day they share: `b` waits for
+/// `a` (a prerequisite), or `a` is required work that `b` follows (optional work of its section,
+/// a section without weeks after it).
+fn before_in_day(path: &LearningPath, work: &[Work], a: usize, b: usize) -> bool {
+    let (wa, wb) = (&work[a], &work[b]);
+    let ia = &path.sections[wa.section].items[wa.item];
+    let ib = &path.sections[wb.section].items[wb.item];
+    if ib.after.contains(&full_id(&path.sections[wa.section], ia)) {
+        return true;
+    }
+    ia.kind == Kind::Required
+        && ((wa.section == wb.section && ib.kind != Kind::Required)
+            || (wa.section < wb.section && path.sections[wb.section].weeks.is_none()))
+}
+
+/// Minutes after midnight of a time of day.
+fn minute_of(t: chrono::NaiveTime) -> u32 {
+    u32::try_from(
+        t.signed_duration_since(chrono::NaiveTime::MIN)
+            .num_minutes(),
+    )
+    .unwrap_or(0)
+}
+
+/// One day's (or gap's) sessions for [`keeping_layout`], by index into the day's raws.
+struct Day<'a> {
+    /// The sessions in the order they would run one after another.
+    order: &'a [usize],
+    minutes: &'a dyn Fn(usize) -> u32,
+    /// The start a replan keeps a session at, when it keeps one on this day.
+    kept: &'a dyn Fn(usize) -> Option<u32>,
+    /// Whether two sessions must keep their order in `order` (same section, same item,
+    /// prerequisites): others may swap.
+    related: &'a dyn Fn(usize, usize) -> bool,
+    /// The earliest start of a session (after a pinned session it must follow).
+    not_before: &'a dyn Fn(usize) -> u32,
+    start: u32,
+    end: u32,
+    brk: u32,
+    /// Time the day's sessions must leave free (sessions a replan holds fixed).
+    obstacles: &'a [(u32, u32)],
+    /// Whether the sessions must run one after another from `start` (a day without study
+    /// windows runs from `--at`): a layout with a hole is no layout then.
+    contiguous: bool,
+}
+
+/// Starts (aligned with `day.order`) that keep every session with a kept start there, the
+/// others placed as early as they fit around them, in order where they are related. `None`
+/// when no session keeps a start here or not every kept one can keep it (the caller then runs
+/// the sessions one after another).
+fn keeping_layout(day: &Day) -> Option<Vec<u32>> {
+    let n = day.order.len();
+    let len = |i: usize| (day.minutes)(day.order[i]);
+    let clash = |(a, b): (u32, u32), (c, e): (u32, u32)| a < e + day.brk && c < b + day.brk;
+    let mut at: Vec<Option<(u32, u32)>> = vec![None; n];
+    let related = |i: usize, j: usize| (day.related)(day.order[i], day.order[j]);
+    // Kept starts first, each where it was if it fits the day and the ones accepted before.
+    for i in 0..n {
+        let Some(m) = (day.kept)(day.order[i]) else {
+            continue;
+        };
+        let span = (m, m + len(i));
+        let fits = m >= day.start.max((day.not_before)(day.order[i]))
+            && span.1 <= day.end
+            && !day.obstacles.iter().any(|&o| clash(span, o))
+            && (0..n).all(|j| match at[j] {
+                None => true,
+                Some(other) => {
+                    !clash(span, other)
+                        && !(j < i && related(j, i) && other.1 + day.brk > span.0)
+                        && !(i < j && related(i, j) && span.1 + day.brk > other.0)
+                }
+            });
+        if fits {
+            at[i] = Some(span);
+        }
+    }
+    if at.iter().all(Option::is_none) {
+        return None;
+    }
+    // The rest in order, each as early as it fits after the related sessions before it and
+    // before the kept related sessions after it.
+    let kept: Vec<bool> = at.iter().map(Option::is_some).collect();
+    for i in 0..n {
+        if kept[i] {
+            continue;
+        }
+        let mut t = day.start.max((day.not_before)(day.order[i]));
+        for j in 0..i {
+            if let (true, Some((_, e))) = (related(j, i), at[j]) {
+                t = t.max(e + day.brk);
+            }
+        }
+        let latest_end = (i + 1..n)
+            .filter(|&j| kept[j] && related(i, j))
+            .filter_map(|j| at[j].map(|(s, _)| s.saturating_sub(day.brk)))
+            .fold(day.end, u32::min);
+        while let Some(&(_, e)) = at
+            .iter()
+            .flatten()
+            .chain(day.obstacles)
+            .find(|&&o| clash((t, t + len(i)), o))
+        {
+            t = e + day.brk;
+        }
+        if t + len(i) > latest_end {
+            return None;
+        }
+        at[i] = Some((t, t + len(i)));
+    }
+    if day.contiguous {
+        let mut spans: Vec<(u32, u32)> =
+            at.iter().flatten().chain(day.obstacles).copied().collect();
+        spans.sort_unstable();
+        let mut end = day.start;
+        for (a, b) in spans {
+            if a != end {
+                return None;
+            }
+            end = b;
+        }
+    }
+    Some(at.into_iter().map(|s| s.map_or(0, |s| s.0)).collect())
+}
+
 fn order_within_day(
     path: &LearningPath,
     work: &[Work],
@@ -1010,23 +1180,7 @@ fn order_within_day(
         let (_, it) = item(r);
         (w.section, it.kind != Kind::Required, w.item, raws[r].1)
     };
-    let before = |a: usize, b: usize| -> bool {
-        let (sa, ia) = item(a);
-        let (sb, ib) = item(b);
-        let a_id = full_id(&path.sections[sa], ia);
-        if ib.after.contains(&a_id) {
-            return true;
-        }
-        if ia.kind == Kind::Required {
-            if sa == sb && ib.kind != Kind::Required {
-                return true;
-            }
-            if sa < sb && path.sections[sb].weeks.is_none() {
-                return true;
-            }
-        }
-        false
-    };
+    let before = |a: usize, b: usize| before_in_day(path, work, raws[a].0, raws[b].0);
     let n = members.len();
     let mut indegree = vec![0usize; n];
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
