@@ -1105,13 +1105,11 @@ fn keeping_layout(day: &Day) -> Option<Vec<u32>> {
         let fits = m >= day.start.max((day.not_before)(day.order[i]))
             && span.1 <= day.end
             && !day.obstacles.iter().any(|&o| clash(span, o))
-            && (0..n).all(|j| match at[j] {
-                None => true,
-                Some(other) => {
-                    !clash(span, other)
-                        && !(j < i && related(j, i) && other.1 + day.brk > span.0)
-                        && !(i < j && related(i, j) && span.1 + day.brk > other.0)
-                }
+            && at.iter().enumerate().all(|(j, other)| {
+                let Some(other) = *other else { return true };
+                let early = j < i && related(j, i) && other.1 + day.brk > span.0;
+                let late = i < j && related(i, j) && span.1 + day.brk > other.0;
+                !(clash(span, other) || early || late)
             });
         if fits {
             at[i] = Some(span);
@@ -1128,8 +1126,8 @@ fn keeping_layout(day: &Day) -> Option<Vec<u32>> {
             continue;
         }
         let mut t = day.start.max((day.not_before)(day.order[i]));
-        for j in 0..i {
-            if let (true, Some((_, e))) = (related(j, i), at[j]) {
+        for (j, placed) in at.iter().enumerate().take(i) {
+            if let (true, Some((_, e))) = (related(j, i), placed) {
                 t = t.max(e + day.brk);
             }
         }
