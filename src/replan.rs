@@ -256,6 +256,13 @@ pub fn replan(
         }
     }
     let mut plan = schedule::solve(path, settings, &work, &fixed, Vec::new(), now)?;
+    // Days before --from happened under the settings of their time (a replan may change the
+    // hours, days or windows): they keep the capacity and gaps the plan gave them.
+    for day in plan.capacity.iter_mut().filter(|c| c.date < from) {
+        if let Some(was) = old.capacity.iter().find(|c| c.date == day.date) {
+            day.clone_from(was);
+        }
+    }
     plan.progress_off_sessions = off_sessions;
     plan.off_plan = off_plan(&plan, path, &progress);
     account_for_progress(&mut plan, path, &state.progress);

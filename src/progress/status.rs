@@ -15,7 +15,8 @@ pub struct Status {
     pub sections: Vec<Row>,
     pub kinds: Vec<Row>,
     pub total: Row,
-    /// Minutes planned before today (sessions of skipped items left out).
+    /// Minutes planned before today (sessions of skipped items left out), with the progress a
+    /// replan took off the sessions.
     pub planned_until_today_minutes: u32,
     /// Done minutes (estimates of done work plus partial progress).
     pub done_minutes: u32,
@@ -176,12 +177,15 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
         }
     }
 
+    // Progress a replan took off the sessions was planned once too (and counts as done): the
+    // learner who did 15 of a session's 60 minutes is on plan right after the replan, not ahead.
     let planned: u32 = plan
         .sessions
         .iter()
         .filter(|s| s.date < today)
         .filter(|s| !progress.get(&s.item).is_some_and(|p| p.skipped && !p.done))
         .map(|s| s.minutes)
+        .chain(plan.progress_off_sessions.values().copied())
         .sum();
     let done_minutes = total.done_minutes;
     let ahead_hours = (f64::from(done_minutes) - f64::from(planned)) / 60.0;

@@ -255,6 +255,52 @@ fn partial_progress_plans_the_remainder() {
     assert_eq!(rest, 60);
 }
 
+/// Right after a replan the learner is on plan: the progress a replan takes off a missed
+/// session counts as planned as well as done, for an item still open and for one skipped after
+/// it. `status` said "0.25 h ahead" for 15 minutes done of a 60-minute session. Found by an
+/// audit.
+#[test]
+fn status_right_after_a_replan_is_on_plan() {
+    for skip in [false, true] {
+        let sb = Sandbox::new();
+        sb.write(
+            "three.yaml",
+            "id: three\ntitle: Three\nsections:\n  - id: a\n    title: A\n    weeks: 1-2\n    \
+             items:\n      - {title: A one, minutes: 60}\n      - {title: A two, minutes: 60}\n",
+        );
+        sb.cmd([
+            "plan",
+            "three.yaml",
+            "--start",
+            "2027-01-04",
+            "--hours",
+            "1",
+        ])
+        .args(PINNED)
+        .ok();
+        sb.cmd([
+            "progress",
+            "a/a-one",
+            "--minutes",
+            "15",
+            "--on",
+            "2027-01-04",
+        ])
+        .ok();
+        if skip {
+            sb.cmd(["skip", "a/a-one"]).ok();
+        }
+        replan(&sb, &["--from", "2027-01-05"]);
+        let status = sb
+            .cmd(["status", "--today", "2027-01-05", "--format", "json"])
+            .ok()
+            .json();
+        assert_eq!(status["done_minutes"], 15, "skip: {skip}");
+        assert_eq!(status["planned_until_today_minutes"], 15, "skip: {skip}");
+        assert_eq!(status["ahead_hours"], 0.0, "skip: {skip}");
+    }
+}
+
 /// Partial progress that covers a session still ahead (work done early) frees that session's
 /// day: the replan plans exactly what is left, and `status` still counts the item's whole
 /// estimate. The covered session used to stay on its future day as done, and the item's

@@ -190,6 +190,17 @@ pub fn violations(r: &Replan) -> Vec<String> {
     }
     let capacity: BTreeMap<NaiveDate, u32> =
         new.capacity.iter().map(|c| (c.date, c.minutes)).collect();
+    // Before --from, days keep the capacity the old plan gave them (a replan may change the
+    // hours, days or windows only from --from on).
+    let was: BTreeMap<NaiveDate, u32> = old.capacity.iter().map(|c| (c.date, c.minutes)).collect();
+    for (date, cap) in capacity.iter().filter(|(d, _)| **d < from) {
+        if was.get(date).is_some_and(|w| w != cap) {
+            v.push(format!(
+                "capacity of {date}, before --from, changed from {} to {cap}",
+                was[date]
+            ));
+        }
+    }
     for (date, cap) in &capacity {
         if *date >= from && *cap != r.settings.capacity(*date) {
             v.push(format!(
