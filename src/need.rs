@@ -280,6 +280,36 @@ pub fn at_least(demands: &[Demand], avail: &Availability) -> AtLeast {
     }
 }
 
+/// [`at_least`] for work a proven plan could not fit in its windows at the learner's hours:
+/// the answer lies above those hours, so a bound at or below them (the minutes fit, but whole
+/// sessions do not: 50-minute items on 45-minute days) becomes the next step above them, or
+/// "no hours are enough" when the days are already as long as they get.
+#[must_use]
+pub fn above_current(bound: AtLeast, avail: &Availability) -> AtLeast {
+    let week = Week::of(avail);
+    let current = week.base();
+    let Some(h) = &bound.hours else {
+        return bound;
+    };
+    if Week::of_minutes(h.weekday_minutes).base() > current {
+        return bound;
+    }
+    let next = (current / STEP + 1) * STEP;
+    if next > ceiling(avail, &week) {
+        return AtLeast {
+            hours: None,
+            reasons: vec![format!(
+                "even the longest days leave it late ({})",
+                room_hint(avail)
+            )],
+        };
+    }
+    AtLeast {
+        hours: Some(Hours::of(week.at(next))),
+        reasons: Vec::new(),
+    }
+}
+
 enum Bound {
     /// The smallest base day that passes (None: nothing is due).
     Holds(Option<u32>),

@@ -988,7 +988,14 @@ fn build_plan(
         .iter()
         .filter(|s| !kept.contains(s.uid.as_str()))
         .collect();
-    let overloaded = overloads(path, settings, windows, work, &planned);
+    let overloaded = overloads(
+        path,
+        settings,
+        windows,
+        work,
+        &planned,
+        solution.required_proven,
+    );
     Plan {
         path: PathInfo {
             id: path.id.clone(),
@@ -1256,7 +1263,8 @@ fn summary(
 
 /// For each section whose required work runs late, the hours a day below which the work due by
 /// the end of its window cannot fit: [`need::at_least`], the free lower bound that `plan --fit`
-/// starts its exact search from, so the advice never contradicts `--fit`. In a replan, the work
+/// starts its exact search from, so the advice never contradicts `--fit`; above the current hours
+/// when priority 1 is proven (the work is late at them whatever the minutes say). In a replan, the work
 /// is what is left, from the day the replan starts; work whose window is over by then is late
 /// at any hours and asks for none.
 fn overloads(
@@ -1265,6 +1273,7 @@ fn overloads(
     windows: &[Option<(u32, u32)>],
     work: &[Work],
     sessions: &[&Session],
+    proven: bool,
 ) -> Vec<Overload> {
     let avail = &settings.availability;
     let from = work.iter().map(|w| w.release).min().unwrap_or(0);
@@ -1297,7 +1306,11 @@ fn overloads(
                     })
                 })
                 .collect();
-            let bound = need::at_least(&demands, avail);
+            let mut bound = need::at_least(&demands, avail);
+            if proven {
+                // Proven late at these hours: the answer is above them.
+                bound = need::above_current(bound, avail);
+            }
             match (&bound.hours, bound.reasons.first()) {
                 (Some(h), _) => (h.hours, format!("at least {}", h.text)),
                 (None, Some(why)) => (24.0, format!("no hours are enough: {why}")),

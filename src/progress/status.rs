@@ -225,7 +225,20 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
             });
         }
     }
-    let needed = need::at_least(&demands, avail);
+    let mut needed = need::at_least(&demands, avail);
+    // A proven plan with required work still to do late, from a window not over yet: the
+    // current hours are not enough for it (work whose window is over is late at any hours).
+    let late_ahead = plan.summary.optimal
+        && plan.sessions.iter().any(|s| {
+            s.late
+                && !s.done
+                && s.date >= first
+                && s.window_end.is_some_and(|end| end >= first)
+                && !progress.get(&s.item).is_some_and(|p| p.done || p.skipped)
+        });
+    if late_ahead {
+        needed = need::above_current(needed, avail);
+    }
     let needed_hours_per_day = needed.hours.as_ref().map(|h| h.hours);
 
     Status {

@@ -219,6 +219,9 @@ pub struct Solution {
     pub days: Vec<Option<Vec<u32>>>,
     /// True when every level was proven optimal.
     pub optimal: bool,
+    /// True when priority 1 (required minutes in their windows) was proven optimal: then
+    /// required work planned late cannot fit its window at these hours.
+    pub required_proven: bool,
     /// Relative gap at the first level that was not proven, when not optimal.
     pub gap: Option<f64>,
     /// Why the plan is not proven, when it is not the time limit.

@@ -2169,6 +2169,7 @@ pub(super) fn solve(
         return Ok(Solution {
             days: Vec::new(),
             optimal: true,
+            required_proven: true,
             gap: None,
             note: None,
         });
@@ -2256,6 +2257,7 @@ fn too_large(greedy: &[Option<Vec<u32>>], columns: usize) -> Solution {
     Solution {
         days: greedy.to_vec(),
         optimal: false,
+        required_proven: false,
         gap: None,
         note: Some(format!(
             "the plan is too large for the exact optimizer ({columns} variables, limit {MAX_COLUMNS}); this is the greedy plan, not proven optimal"
@@ -2339,6 +2341,7 @@ fn solve_with_horizon(
     let mut upper = m.upper.clone();
     let mut lp: Option<Relaxation> = None;
     let mut optimal = true;
+    let mut required_proven = true;
     let mut gap = None;
     let wanted = |o: &&Objective| match options.through {
         super::Through::RequiredInWindow => o.level == Level::RequiredInWindow,
@@ -2459,6 +2462,9 @@ fn solve_with_horizon(
                 x = r.x;
             }
         }
+        if objective.level == Level::RequiredInWindow {
+            required_proven = optimal;
+        }
         // Fix this level at the value reached (integral, so round).
         let value = eval(&objective.lin, &x).round();
         let e = m.expr(&objective.lin);
@@ -2499,6 +2505,7 @@ fn solve_with_horizon(
     Ok(Solution {
         days,
         optimal,
+        required_proven,
         gap: gap.filter(|g: &f64| g.is_finite()),
         note: None,
     })

@@ -370,3 +370,60 @@ fn work_that_no_gap_of_its_window_can_hold_is_reported() {
         .collect();
     assert!(talk.iter().all(|s| s["late"] == true), "{talk:?}");
 }
+
+/// Whole sessions, not minutes: 50-minute items on 45-minute weekdays fit only at weekends,
+/// so a proven plan leaves one late. The minutes alone would fit at 20 minutes a weekday; the
+/// advice and `status` used to say so, below the hours the learner has. They now name the next
+/// step above them, which is `--fit`'s exact answer here. Found by an audit.
+#[test]
+fn a_window_proven_late_at_your_hours_asks_for_more_than_them() {
+    let sb = Sandbox::new();
+    sb.write(
+        "t.yaml",
+        "id: t\ntitle: T\nsections:\n  - id: s\n    title: S\n    weeks: 1\n    items:\n      \
+         - {title: A, minutes: 50}\n      - {title: B, minutes: 50}\n      - {title: C, minutes: 50}\n",
+    );
+    let flags = [
+        "--start",
+        "2027-01-04",
+        "--hours",
+        "0.75",
+        "--weekend-hours",
+        "1.5",
+        "--tz",
+        "UTC",
+    ];
+    let plan = sb
+        .plan(
+            "t.yaml",
+            &[&flags[..], &["--format", "json", "--no-ics"]].concat(),
+        )
+        .ok();
+    let doc = plan.json();
+    assert_eq!(doc["summary"]["optimal"], true);
+    let overloaded = doc["overloaded"].as_array().expect("overloaded");
+    assert_eq!(overloaded.len(), 1, "{doc:#}");
+    assert_eq!(
+        overloaded[0]["needed"],
+        "at least 50 min Mon–Fri; 1 h 40 min Sat, Sun"
+    );
+    let fit = sb
+        .plan(
+            "t.yaml",
+            &[&flags[..], &["--fit", "--format", "json"]].concat(),
+        )
+        .ok()
+        .json();
+    assert_eq!(
+        minutes(&fit["fit"]["hours"]),
+        [50, 50, 50, 50, 50, 100, 100]
+    );
+    let status = sb
+        .cmd(["status", "--today", "2027-01-04", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(
+        minutes(&status["needed"]["hours"]),
+        [50, 50, 50, 50, 50, 100, 100]
+    );
+}
