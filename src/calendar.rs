@@ -20,6 +20,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::busy::{AllDay, Busy};
 
+/// The IANA zone `name`, or why it is not one.
+pub fn zone(name: &str) -> Result<Tz, String> {
+    name.parse().map_err(|_| {
+        format!("{name:?} is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)")
+    })
+}
+
+/// Deserialize an IANA zone name, refusing any other (a state file edited by hand).
+pub(crate) fn zone_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let name = String::deserialize(d)?;
+    zone(&name).map_err(serde::de::Error::custom)?;
+    Ok(name)
+}
+
 /// The learner's availability, already validated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Availability {
@@ -30,7 +44,8 @@ pub struct Availability {
     pub off: Vec<(NaiveDate, NaiveDate)>,
     /// Local time the first session of a day starts.
     pub at: NaiveTime,
-    /// IANA zone name.
+    /// IANA zone name (a state file edited to hold another is refused).
+    #[serde(deserialize_with = "zone_name")]
     pub timezone: String,
     /// When on a day study can happen (windows, busy calendars, breaks); the default is today's
     /// "from `at` to midnight".

@@ -14,6 +14,7 @@ pub struct Plan {
     pub path: PathInfo,
     pub start: NaiveDate,
     /// IANA zone name the session times are in.
+    #[serde(deserialize_with = "crate::calendar::zone_name")]
     pub timezone: String,
     /// Generation time: DTSTAMP of the calendar. Pinned by `--now` / `SOURCE_DATE_EPOCH`.
     pub generated: DateTime<Utc>,

@@ -91,14 +91,7 @@ pub fn resolve(
     };
     let timezone = match &flags.tz {
         Some(tz) => {
-            let z: chrono_tz::Tz = tz.parse().map_err(|_| {
-                Error::flag(
-                    "--tz",
-                    format!(
-                        "{tz:?} is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)"
-                    ),
-                )
-            })?;
+            let z = crate::calendar::zone(tz).map_err(|m| Error::flag("--tz", m))?;
             z.name().to_string()
         }
         None => base.map_or_else(

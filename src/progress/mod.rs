@@ -27,7 +27,7 @@ pub enum Source {
 
 /// One thing the learner recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "RawEntry")]
 pub struct Entry {
     /// Full item id.
     pub item: String,
@@ -36,6 +36,36 @@ pub struct Entry {
     /// Actual minutes spent (done) or minutes of progress (progress).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minutes: Option<u32>,
+}
+
+/// [`Entry`] as a state file holds it, before the check that a `progress` entry has minutes.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    item: String,
+    action: Action,
+    on: NaiveDate,
+    #[serde(default)]
+    minutes: Option<u32>,
+}
+
+impl TryFrom<RawEntry> for Entry {
+    type Error = String;
+
+    fn try_from(r: RawEntry) -> std::result::Result<Entry, String> {
+        if r.action == Action::Progress && r.minutes.is_none_or(|m| m == 0) {
+            return Err(format!(
+                "the progress entry for {} on {} has no minutes",
+                r.item, r.on
+            ));
+        }
+        Ok(Entry {
+            item: r.item,
+            action: r.action,
+            on: r.on,
+            minutes: r.minutes,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1191,7 +1191,15 @@ fn state_files_edited_into_nonsense_are_refused_and_left_alone() {
     let (sb, _) = planned("2026-11-18");
     let good = sb.read("studyplan.yaml");
     let half = good.as_bytes()[..good.len() / 2].to_vec();
-    let cases: [(&str, Vec<u8>); 6] = [
+    let progressed = good.replacen(
+        "progress: []",
+        "progress:\n- item: db/indexes\n  action: progress\n  on: 2026-11-18",
+        1,
+    );
+    assert_ne!(progressed, good);
+    let mars = good.replacen("timezone: UTC", "timezone: Mars/Base", 1);
+    assert_ne!(mars, good);
+    let cases: [(&str, Vec<u8>); 8] = [
         ("empty", Vec::new()),
         ("binary", vec![0xff, 0xfe, 0x00, 0x01, 0x80]),
         ("a scalar", b"just some words\n".to_vec()),
@@ -1204,6 +1212,9 @@ fn state_files_edited_into_nonsense_are_refused_and_left_alone() {
             "unknown key",
             good.replacen("progress:", "progres:", 1).into_bytes(),
         ),
+        // Found by an audit: both were read, the first as UTC under the zone's name.
+        ("no time zone", mars.into_bytes()),
+        ("progress without minutes", progressed.into_bytes()),
     ];
     for (what, bytes) in cases {
         eprintln!("case: {what}");
