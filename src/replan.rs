@@ -154,10 +154,25 @@ pub fn replan(
             if remaining == 0 {
                 continue;
             }
+            // The parts done, pinned, or covered whole by the progress (in part order, the
+            // minutes a part holds go to it before the next): the rest are numbered after them,
+            // so the rest keeps the UIDs, and days, of the parts still to do.
+            let mut covered = 0;
+            let mut parts: Vec<&Session> = old.sessions.iter().filter(|s| s.item == id).collect();
+            parts.sort_by_key(|s| s.part);
+            let mut sum = 0;
+            for s in parts {
+                sum += s.minutes;
+                if sum > progressed {
+                    break;
+                }
+                covered = s.part;
+            }
             let d = done_sessions
                 .iter()
                 .chain(pinned_here.iter())
                 .map(|s| s.part)
+                .chain([covered])
                 .max()
                 .unwrap_or(0);
             let mut release = release;

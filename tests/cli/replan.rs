@@ -301,6 +301,68 @@ fn status_right_after_a_replan_is_on_plan() {
     }
 }
 
+/// Progress that covers the first two of three parts leaves the third, the work still to do,
+/// where it was, under its own UID; the covered second part gives its day back. The replan used
+/// to number the rest from the done sessions only, so the covered part 2 took the rest ("part
+/// 2/2", not done any more) and part 3 was cancelled. Found by an audit.
+#[test]
+fn progress_covering_whole_parts_keeps_the_parts_still_to_do() {
+    let sb = Sandbox::new();
+    sb.write(
+        "big.yaml",
+        "id: sp\ntitle: Split\nsections:\n  - id: a\n    title: A\n    weeks: 1-2\n    items:\n      \
+         - {title: Big, minutes: 150}\n      - {title: Small, minutes: 30}\n",
+    );
+    let plan = sb
+        .cmd([
+            "plan",
+            "big.yaml",
+            "--start",
+            "2027-01-04",
+            "--hours",
+            "1",
+            "--format",
+            "json",
+        ])
+        .args(PINNED)
+        .ok()
+        .json();
+    let big = |v: &Value| -> Vec<(Value, Value, Value, Value)> {
+        sessions(v)
+            .into_iter()
+            .filter(|s| s["item"] == "a/big")
+            .map(|s| {
+                (
+                    s["uid"].clone(),
+                    s["start"].clone(),
+                    s["part"].clone(),
+                    s["parts"].clone(),
+                )
+            })
+            .collect()
+    };
+    let before = big(&plan);
+    assert_eq!(before.len(), 3, "{before:?}");
+    sb.cmd([
+        "progress",
+        "a/big",
+        "--minutes",
+        "100",
+        "--on",
+        "2027-01-04",
+    ])
+    .ok();
+    let (after, err) = replan(&sb, &["--from", "2027-01-05"]);
+    assert_eq!(big(&after), [before[0].clone(), before[2].clone()], "{err}");
+    let cancelled: Vec<Value> = after["cancelled"]
+        .as_array()
+        .expect("cancelled")
+        .iter()
+        .map(|s| s["uid"].clone())
+        .collect();
+    assert_eq!(cancelled, [before[1].0.clone()]);
+}
+
 /// Partial progress that covers a session still ahead (work done early) frees that session's
 /// day: the replan plans exactly what is left, and `status` still counts the item's whole
 /// estimate. The covered session used to stay on its future day as done, and the item's
