@@ -63,31 +63,34 @@ pub fn series(state: &State, today: NaiveDate) -> Series {
     // start, it counts in week 1.
     planned[0] += plan.progress_off_sessions.values().sum::<u32>();
     // So was the rest of an item skipped and dropped by a replan; its skip takes it off again.
-    // A session the learner deleted in their calendar was planned in its own week.
+    // Minutes the learner took out in their calendar were planned in the week of their
+    // session: a deleted one's, else (a shortened one) the item's last session's.
     for u in &plan.off_plan {
-        let deleted = (u.reason == crate::plan::DELETED)
-            .then(|| {
-                plan.cancelled
-                    .iter()
-                    .filter(|c| c.item == u.item)
-                    .filter(|c| {
-                        state
-                            .sync
-                            .declined
-                            .iter()
-                            .any(|d| d.item == c.item && d.date == c.date)
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .filter(|c| c.iter().map(|c| c.minutes).sum::<u32>() == u.minutes);
-        match deleted {
-            Some(sessions) => {
-                for c in sessions {
-                    planned[week_index(c.date)] += c.minutes;
-                }
-            }
-            None => planned[0] += u.minutes,
+        if u.reason != crate::plan::IN_CALENDAR {
+            planned[0] += u.minutes;
+            continue;
         }
+        let mut left = u.minutes;
+        let deleted = plan.cancelled.iter().filter(|c| {
+            c.item == u.item
+                && state
+                    .sync
+                    .declined
+                    .iter()
+                    .any(|d| d.item == c.item && d.date == c.date)
+        });
+        for c in deleted {
+            let m = c.minutes.min(left);
+            planned[week_index(c.date)] += m;
+            left -= m;
+        }
+        let last = plan
+            .sessions
+            .iter()
+            .filter(|s| s.item == u.item)
+            .map(|s| s.date)
+            .max();
+        planned[last.map_or(0, week_index)] += left;
     }
     let total: u32 = planned.iter().sum();
 

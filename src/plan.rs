@@ -38,8 +38,8 @@ pub struct Plan {
     /// Items a replan holds no session or unscheduled entry for, which `status` still counts:
     /// the rest of a skipped item (reason [`SKIPPED`], with its minutes), and items done off
     /// their sessions (no minutes here: they are in `progress_off_sessions`). Until the next
-    /// replan, also the minutes of sessions the learner deleted in their calendar (reason
-    /// [`DELETED`]).
+    /// replan, also the minutes the learner took out in their calendar (reason
+    /// [`IN_CALENDAR`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub off_plan: Vec<Unscheduled>,
     pub summary: Summary,
@@ -131,9 +131,11 @@ pub struct Session {
 /// The reason of a skipped item's entry in [`Plan::off_plan`].
 pub const SKIPPED: &str = "skipped";
 
-/// The reason of an entry in [`Plan::off_plan`] for sessions the learner deleted in their
-/// calendar (`sync`): their minutes are still to do, and the next replan plans them again.
-pub const DELETED: &str = "deleted in your calendar; `studyplan replan` plans it again";
+/// The reason of an entry in [`Plan::off_plan`] for minutes the learner took out of the plan in
+/// their calendar (`sync`: a session deleted or shortened): they are still to do, and the next
+/// replan plans them again.
+pub const IN_CALENDAR: &str =
+    "deleted or shortened in your calendar; `studyplan replan` plans it again";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unscheduled {

@@ -157,8 +157,22 @@ pub fn replan(
             // The parts done, pinned, or covered whole by the progress (in part order, the
             // minutes a part holds go to it before the next): the rest are numbered after them,
             // so the rest keeps the UIDs, and days, of the parts still to do.
+            // A session the learner deleted in their calendar still held its part.
             let mut covered = 0;
             let mut parts: Vec<&Session> = old.sessions.iter().filter(|s| s.item == id).collect();
+            let deleted = old.cancelled.iter().filter(|c| {
+                c.item == id
+                    && state
+                        .sync
+                        .declined
+                        .iter()
+                        .any(|d| d.item == id && d.date == c.date)
+            });
+            for c in deleted {
+                if !parts.iter().any(|s| s.part == c.part) {
+                    parts.push(c);
+                }
+            }
             parts.sort_by_key(|s| s.part);
             let mut sum = 0;
             for s in parts {

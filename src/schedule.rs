@@ -955,6 +955,20 @@ fn build_plan(
         let item = &section.items[w.item];
         let reason = match (section.weeks, gapless.get(&t)) {
             (_, Some(&(part, best))) => gapless_reason(path, w, part, best),
+            (Some(weeks), None) if w.release > weeks.last_day() => {
+                let first_day = work.iter().map(|w| w.release).min().unwrap_or(0);
+                if w.release == first_day {
+                    format!(
+                        "its window ({}) was over before the replan's first day",
+                        weeks.label()
+                    )
+                } else {
+                    format!(
+                        "its window ({}) is over before it may start: after a session you moved",
+                        weeks.label()
+                    )
+                }
+            }
             (Some(weeks), None) => format!(
                 "does not fit in its window ({}) after the required work",
                 weeks.label()

@@ -372,45 +372,51 @@ fn describe(state: &State, a: &Action, dry_run: bool) -> String {
             let (resized, then) = match session(state, uid).and_then(|s| shortened(s, *start, *end))
             {
                 Some((now, was)) => (
-                    format!(" and shortened it to {now} of its {was} minutes"),
+                    format!("shortened it to {now} of its {was} minutes"),
                     format!(", and `studyplan replan` plans the other {}", was - now),
                 ),
                 None if planned > 0 && length > planned => (
                     format!(
-                        " and made it {length} min long (the plan counts its {planned}: the item \
+                        "made it {length} min long (the plan counts its {planned}: the item \
                          needs no more)"
                     ),
                     String::new(),
                 ),
                 None => (String::new(), String::new()),
             };
+            let moved = session(state, uid).is_none_or(|s| s.start.with_timezone(&Utc) != *start);
+            let what = match (moved, resized.is_empty()) {
+                (false, false) => resized,
+                (true, false) => format!("moved it to {} and {resized}", local(state, *start)),
+                (_, true) => format!("moved it to {}", local(state, *start)),
+            };
             (
                 "pin",
+                format!("{}: you {what}; it stays there{then}", label_of(state, uid)),
+            )
+        }
+        Action::Removed { uid } => {
+            let finished = |s: &Session| {
+                crate::progress::summarize(&state.progress)
+                    .get(&s.item)
+                    .is_some_and(|p| p.done || p.skipped)
+            };
+            let then = match session(state, uid) {
+                Some(s) if finished(s) => {
+                    "its item is done or skipped, so nothing is planned again"
+                }
+                Some(s) if s.done => "your progress covers it, so nothing is planned again",
+                _ => "`studyplan replan` plans it again, not on that day",
+            };
+            (
+                "remove",
                 format!(
-                    "{}: you moved it to {}{resized}; it stays there{then}",
+                    "{}{}: you deleted it; {then}",
                     label_of(state, uid),
-                    local(state, *start)
+                    when(uid)
                 ),
             )
         }
-        Action::Removed { uid } => (
-            "remove",
-            format!(
-                "{}{}: you deleted it; {}",
-                label_of(state, uid),
-                when(uid),
-                if session(state, uid).is_some_and(|s| {
-                    s.done
-                        || crate::progress::summarize(&state.progress)
-                            .get(&s.item)
-                            .is_some_and(|p| p.done || p.skipped)
-                }) {
-                    "its item is done or skipped, so nothing is planned again"
-                } else {
-                    "`studyplan replan` plans it again, not on that day"
-                }
-            ),
-        ),
         Action::Record { uid, .. } => (
             "record",
             format!("{}: changed on the server, same time", label_of(state, uid)),
@@ -461,9 +467,11 @@ fn apply_local(state: &mut State, a: &Action, ics: &IcsOptions) {
             // A session the learner shortened holds only the minutes it now has; replan plans
             // the rest of the item. One they lengthened keeps its minutes: the item needs no
             // more, and the extra time is theirs.
-            if let Some((now, _)) = shortened(s, *start, *end) {
+            let before = s.clone();
+            let cut = shortened(s, *start, *end).map(|(now, was)| {
                 s.minutes = now;
-            }
+                was - now
+            });
             s.start = tz.from_utc_datetime(&start.naive_utc()).fixed_offset();
             s.end = tz.from_utc_datetime(&end.naive_utc()).fixed_offset();
             s.date = s.start.date_naive();
@@ -473,6 +481,9 @@ fn apply_local(state: &mut State, a: &Action, ics: &IcsOptions) {
             // where the learner's app did not raise it, and never below the app's.
             s.sequence = (s.sequence + 1).max(sequence.unwrap_or(0));
             let written = s.clone();
+            if let Some(cut) = cut {
+                crate::sync::taken_out(&mut state.plan, &before, cut);
+            }
             state
                 .plan
                 .sessions
@@ -614,7 +625,8 @@ fn summary(
     let pinned = count(|a| matches!(a, Action::Pin { .. }));
     let removed = count(|a| matches!(a, Action::Removed { .. }));
     let text = if created + updated + deleted + pinned + removed + refused == 0 {
-        format!("calendar is up to date: {events} events at {url}")
+        let s = if events == 1 { "" } else { "s" };
+        format!("calendar is up to date: {events} event{s} at {url}")
     } else {
         let not_synced = if refused > 0 {
             format!("; {refused} not synced (see the warnings)")

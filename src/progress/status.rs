@@ -171,7 +171,7 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
             *remaining_by_window.entry(window).or_default() += left;
         }
         let deleted =
-            |u: &crate::plan::Unscheduled| u.item == *id && u.reason == crate::plan::DELETED;
+            |u: &crate::plan::Unscheduled| u.item == *id && u.reason == crate::plan::IN_CALENDAR;
         if plan.sessions.iter().any(|s| s.item == *id) || plan.off_plan.iter().any(deleted) {
             remaining_planned += left;
         }

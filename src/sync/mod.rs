@@ -97,13 +97,58 @@ impl SyncState {
     }
 }
 
+/// `minutes` of session `s` the learner took out of the plan in their calendar: until a replan
+/// plans them again they stay work to do in [`Plan::off_plan`](crate::plan::Plan::off_plan), so
+/// `status` and `chart` keep counting them.
+pub fn taken_out(plan: &mut crate::plan::Plan, s: &crate::plan::Session, minutes: u32) {
+    use crate::path::Kind;
+    use crate::plan::{Unscheduled, IN_CALENDAR};
+    // The summary counts the work the plan holds: these minutes no longer are.
+    let summary = &mut plan.summary;
+    match (s.kind, s.late) {
+        (Kind::Required, false) => {
+            summary.required_in_window_minutes =
+                summary.required_in_window_minutes.saturating_sub(minutes);
+        }
+        (Kind::Required, true) => {
+            summary.required_late_minutes = summary.required_late_minutes.saturating_sub(minutes);
+            let days = s
+                .window_end
+                .map_or(0, |end| (s.date - end).num_days().max(0).unsigned_abs());
+            summary.late_minute_days = summary
+                .late_minute_days
+                .saturating_sub(u64::from(minutes) * days);
+        }
+        (Kind::Optional, _) => {
+            summary.optional_scheduled_minutes =
+                summary.optional_scheduled_minutes.saturating_sub(minutes);
+        }
+        (Kind::Reference, _) => {
+            summary.reference_scheduled_minutes =
+                summary.reference_scheduled_minutes.saturating_sub(minutes);
+        }
+    }
+    match plan
+        .off_plan
+        .iter_mut()
+        .find(|u| u.item == s.item && u.reason == IN_CALENDAR)
+    {
+        Some(u) => u.minutes += minutes,
+        None => plan.off_plan.push(Unscheduled {
+            item: s.item.clone(),
+            title: s.title.clone(),
+            kind: s.kind,
+            minutes,
+            reason: IN_CALENDAR.to_string(),
+        }),
+    }
+}
+
 /// What the learner's deletion of session `uid` in their calendar does to the state: the
 /// session leaves the plan (kept as cancelled, so the .ics file the next replan writes cancels
-/// it too), its item is not planned again on that day ([`Declined`]), and until a replan plans
-/// it again its minutes stay work to do in [`Plan::off_plan`](crate::plan::Plan::off_plan),
-/// so `status` and `chart` keep counting them.
+/// it too), its item is not planned again on that day ([`Declined`]), and its minutes are
+/// [`taken_out`].
 pub fn deleted_by_learner(state: &mut crate::progress::State, uid: &str) {
-    use crate::plan::{Unscheduled, DELETED};
     if let Some(i) = state.plan.sessions.iter().position(|s| s.uid == uid) {
         let mut s = state.plan.sessions.remove(i);
         let declined = Declined {
@@ -114,20 +159,7 @@ pub fn deleted_by_learner(state: &mut crate::progress::State, uid: &str) {
             state.sync.declined.push(declined);
         }
         let plan = &mut state.plan;
-        match plan
-            .off_plan
-            .iter_mut()
-            .find(|u| u.item == s.item && u.reason == DELETED)
-        {
-            Some(u) => u.minutes += s.minutes,
-            None => plan.off_plan.push(Unscheduled {
-                item: s.item.clone(),
-                title: s.title.clone(),
-                kind: s.kind,
-                minutes: s.minutes,
-                reason: DELETED.to_string(),
-            }),
-        }
+        taken_out(plan, &s, s.minutes);
         s.sequence += 1;
         plan.cancelled.retain(|c| c.uid != s.uid);
         plan.cancelled.push(s);
@@ -369,6 +401,19 @@ pub fn reconcile(
                             });
                         }
                     }
+                    // At the time the plan wants: our own update whose answer was lost
+                    // (or the learner put it where the plan has it). Nothing to pin; write
+                    // it once more, so what we record is what the server holds.
+                    Ok((start, end)) if *start == w.start && *end == w.end => {
+                        local.push(Action::Record {
+                            uid: uid.clone(),
+                            etag: etag.clone(),
+                        });
+                        writes.push(Action::Update {
+                            uid,
+                            etag: etag.clone(),
+                        });
+                    }
                     Ok((start, end)) => local.push(Action::Pin {
                         uid,
                         start: *start,
@@ -522,6 +567,31 @@ mod tests {
                 etag: Some("e2".into()),
                 sequence: Some(3),
             }]
+        );
+    }
+
+    /// An update that reached the server but whose answer was lost leaves a new ETag and the
+    /// plan's new time there: that is our write, not the learner's move. It used to be pinned.
+    #[test]
+    fn an_update_whose_answer_was_lost_is_not_a_move() {
+        let (_, actions) = run(
+            &[wanted("a", 20, "d2")],
+            &[resource("a", 19, "e1", "d1")],
+            &listed(&[("a", "e2")]),
+            &[("a", seen("a", 20))],
+        );
+        assert_eq!(
+            actions,
+            [
+                Action::Record {
+                    uid: "a".into(),
+                    etag: Some("e2".into())
+                },
+                Action::Update {
+                    uid: "a".into(),
+                    etag: Some("e2".into())
+                }
+            ]
         );
     }
 

@@ -28,13 +28,14 @@ pub fn check_moved(
             x.item.clone()
         }
     };
-    if s.kind == Kind::Required {
-        if let (Some(first), Some(last)) = (s.window_start, s.window_end) {
-            if s.date < first || s.date > last {
-                out.push(format!(
-                    "window: required work outside its window {first} – {last}"
-                ));
-            }
+    // Required work may be late (after its window), though it is named; optional and
+    // reference work has no place outside its window at all.
+    if let (Some(first), Some(last)) = (s.window_start, s.window_end) {
+        if s.date < first || s.date > last {
+            out.push(format!(
+                "window: {} work outside its window {first} – {last}",
+                s.kind
+            ));
         }
     }
     let same_day: Vec<&Session> = plan.sessions.iter().filter(|x| x.date == s.date).collect();
@@ -222,6 +223,29 @@ mod tests {
             check_moved(&plan, None, &a, &uid).is_empty(),
             "{:?}",
             check_moved(&plan, None, &a, &uid)
+        );
+    }
+
+    /// Optional work moved past its window is named too (it used to be only required work's).
+    #[test]
+    fn optional_work_moved_out_of_its_window_is_named() {
+        let mut plan = sample_plan();
+        let a = avail(&plan);
+        let cafe = plan
+            .sessions
+            .iter_mut()
+            .find(|s| s.item == "database-fundamentals/cafe-indexing")
+            .expect("cafe");
+        cafe.kind = Kind::Optional;
+        cafe.date += chrono::Duration::days(14);
+        cafe.start += chrono::Duration::days(14);
+        cafe.end += chrono::Duration::days(14);
+        let uid = cafe.uid.clone();
+        let w = check_moved(&plan, None, &a, &uid);
+        assert!(
+            w.iter().any(|m| m
+                .starts_with("window: optional work outside its window 2027-03-22 – 2027-03-28")),
+            "{w:?}"
         );
     }
 

@@ -326,8 +326,13 @@ fn full_cycle(url: &str, dav: &Dav, collection: &str) {
         "{}",
         run.stdout
     );
-    // The move is in the saved plan; the deleted session is not.
+    // The move is in the saved plan; the deleted session is not, nor in its summary.
     let saved = show(&sb);
+    let in_window = |v: &Value| v["summary"]["required_in_window_minutes"].as_u64();
+    assert_eq!(
+        in_window(&saved),
+        in_window(&plan).map(|m| m - storage["minutes"].as_u64().expect("minutes"))
+    );
     assert_eq!(
         session_of(&saved, "db/indexes")["start"],
         "2026-11-26T07:30:00+01:00"
@@ -436,6 +441,31 @@ fn a_move_that_breaks_a_rule_is_kept_with_a_warning_and_replan_keeps_it() {
     assert_up_to_date(&sb);
 }
 
+/// A session the learner only shortened (same start) is said to be shortened, not moved.
+#[test]
+fn a_session_shortened_in_place_is_not_said_to_be_moved() {
+    let server = Radicale::start();
+    let dav = server.dav();
+    let sb = planned();
+    first_sync(&sb, &server.url());
+    let plan = show(&sb);
+    let session = session_of(&plan, "db/storage-engines");
+    let uid = session["uid"].as_str().expect("uid").to_string();
+    let begins = session["start"].as_str().expect("start");
+    let end = DateTime::parse_from_rfc3339(begins).expect("start") + chrono::Duration::minutes(25);
+    let events = dav.events(COLLECTION);
+    learner_moves(
+        &dav,
+        COLLECTION,
+        event_of(&events, &uid),
+        &stamp(begins),
+        &stamp(&end.to_rfc3339()),
+    );
+    sync(&sb, &[]).ok().stdout_has(
+        "pinned   db/storage-engines: you shortened it to 25 of its 40 minutes; it stays there",
+    );
+}
+
 /// A session the learner made longer keeps its planned minutes, and sync says so.
 #[test]
 fn a_lengthened_session_keeps_its_minutes_and_says_so() {
@@ -492,6 +522,40 @@ fn deleting_one_part_of_a_split_item_leaves_the_other_where_it_is() {
         again["date"], date,
         "part 2 is back on the day it was deleted"
     );
+}
+
+/// A session the learner's progress covers, deleted in the calendar, is not planned again and
+/// sync says why; the replan keeps the part still to do where it was. The replan used to take
+/// the deleted part for missing and count the progress against the next part: it cancelled
+/// part 2 and planned a "part 3/3" elsewhere. Found by an audit.
+#[test]
+fn a_deleted_session_that_progress_covers_is_not_planned_again() {
+    let server = Radicale::start();
+    let dav = server.dav();
+    let sb = planned();
+    first_sync(&sb, &server.url());
+    let rest = |doc: &Value| -> Vec<(Value, Value, Value)> {
+        doc["sessions"]
+            .as_array()
+            .expect("sessions")
+            .iter()
+            .filter(|s| s["item"] == "api/rest")
+            .map(|s| (s["uid"].clone(), s["start"].clone(), s["part"].clone()))
+            .collect()
+    };
+    let before = rest(&show(&sb));
+    assert_eq!(before.len(), 2, "{before:?}");
+    sb.cmd(["progress", "api/rest", "--minutes", "50", "--now", NOW])
+        .ok();
+    let first = before[0].0.as_str().expect("uid");
+    let events = dav.events(COLLECTION);
+    let status = dav.delete(&format!("{COLLECTION}{}", event_of(&events, first).name));
+    assert!((200..300).contains(&status), "{status}");
+    sync(&sb, &[])
+        .ok()
+        .stdout_has("you deleted it; your progress covers it, so nothing is planned again");
+    replan(&sb, &[]).ok();
+    assert_eq!(rest(&show(&sb)), [before[1].clone()]);
 }
 
 /// A done item's session the learner deletes (tidying up their calendar) is not planned again,
@@ -584,6 +648,7 @@ fn shortened_and_replanned(plan_flags: &[&str]) {
     let (server, sb, uid) =
         moved_after_sync_with(plan_flags, item, "20261125T190000Z", "20261125T192500Z");
     let dav = server.dav();
+    let totals = status_totals(&sb);
     let run = sync(&sb, &[]).ok();
     assert!(
         run.stdout
@@ -591,6 +656,9 @@ fn shortened_and_replanned(plan_flags: &[&str]) {
         "{}",
         run.stdout
     );
+    // The 15 minutes cut off are still work to do until the replan plans them (an audit found
+    // status at 80 of an item's 100 minutes here).
+    assert_eq!(status_totals(&sb), totals);
     assert_eq!(session_of(&show(&sb), item)["minutes"], 25);
     replan(&sb, &[])
         .ok()
