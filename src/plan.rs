@@ -206,6 +206,53 @@ impl OrderCost {
 }
 
 impl Plan {
+    /// `minutes` of session `s` the learner took out of the plan in their calendar (`sync`: a
+    /// deletion, or the end of a shortened event): they leave the summary, and until a replan
+    /// plans them again they stay work to do in [`Plan::off_plan`], so `status` and `chart` keep
+    /// counting them.
+    pub fn take_out(&mut self, s: &Session, minutes: u32) {
+        // The summary counts the work the plan holds: these minutes no longer are.
+        let summary = &mut self.summary;
+        match (s.kind, s.late) {
+            (Kind::Required, false) => {
+                summary.required_in_window_minutes =
+                    summary.required_in_window_minutes.saturating_sub(minutes);
+            }
+            (Kind::Required, true) => {
+                summary.required_late_minutes =
+                    summary.required_late_minutes.saturating_sub(minutes);
+                let days = s
+                    .window_end
+                    .map_or(0, |end| (s.date - end).num_days().max(0).unsigned_abs());
+                summary.late_minute_days = summary
+                    .late_minute_days
+                    .saturating_sub(u64::from(minutes) * days);
+            }
+            (Kind::Optional, _) => {
+                summary.optional_scheduled_minutes =
+                    summary.optional_scheduled_minutes.saturating_sub(minutes);
+            }
+            (Kind::Reference, _) => {
+                summary.reference_scheduled_minutes =
+                    summary.reference_scheduled_minutes.saturating_sub(minutes);
+            }
+        }
+        match self
+            .off_plan
+            .iter_mut()
+            .find(|u| u.item == s.item && u.reason == IN_CALENDAR)
+        {
+            Some(u) => u.minutes += minutes,
+            None => self.off_plan.push(Unscheduled {
+                item: s.item.clone(),
+                title: s.title.clone(),
+                kind: s.kind,
+                minutes,
+                reason: IN_CALENDAR.to_string(),
+            }),
+        }
+    }
+
     /// Days of the plan that fall in week `n` (1-based).
     pub fn week_of(&self, date: NaiveDate) -> u32 {
         let days = (date - self.start).num_days().max(0) as u32;

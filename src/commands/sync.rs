@@ -482,7 +482,7 @@ fn apply_local(state: &mut State, a: &Action, ics: &IcsOptions) {
             s.sequence = (s.sequence + 1).max(sequence.unwrap_or(0));
             let written = s.clone();
             if let Some(cut) = cut {
-                crate::sync::taken_out(&mut state.plan, &before, cut);
+                state.plan.take_out(&before, cut);
             }
             state
                 .plan

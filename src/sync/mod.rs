@@ -97,57 +97,10 @@ impl SyncState {
     }
 }
 
-/// `minutes` of session `s` the learner took out of the plan in their calendar: until a replan
-/// plans them again they stay work to do in [`Plan::off_plan`](crate::plan::Plan::off_plan), so
-/// `status` and `chart` keep counting them.
-pub fn taken_out(plan: &mut crate::plan::Plan, s: &crate::plan::Session, minutes: u32) {
-    use crate::path::Kind;
-    use crate::plan::{Unscheduled, IN_CALENDAR};
-    // The summary counts the work the plan holds: these minutes no longer are.
-    let summary = &mut plan.summary;
-    match (s.kind, s.late) {
-        (Kind::Required, false) => {
-            summary.required_in_window_minutes =
-                summary.required_in_window_minutes.saturating_sub(minutes);
-        }
-        (Kind::Required, true) => {
-            summary.required_late_minutes = summary.required_late_minutes.saturating_sub(minutes);
-            let days = s
-                .window_end
-                .map_or(0, |end| (s.date - end).num_days().max(0).unsigned_abs());
-            summary.late_minute_days = summary
-                .late_minute_days
-                .saturating_sub(u64::from(minutes) * days);
-        }
-        (Kind::Optional, _) => {
-            summary.optional_scheduled_minutes =
-                summary.optional_scheduled_minutes.saturating_sub(minutes);
-        }
-        (Kind::Reference, _) => {
-            summary.reference_scheduled_minutes =
-                summary.reference_scheduled_minutes.saturating_sub(minutes);
-        }
-    }
-    match plan
-        .off_plan
-        .iter_mut()
-        .find(|u| u.item == s.item && u.reason == IN_CALENDAR)
-    {
-        Some(u) => u.minutes += minutes,
-        None => plan.off_plan.push(Unscheduled {
-            item: s.item.clone(),
-            title: s.title.clone(),
-            kind: s.kind,
-            minutes,
-            reason: IN_CALENDAR.to_string(),
-        }),
-    }
-}
-
 /// What the learner's deletion of session `uid` in their calendar does to the state: the
 /// session leaves the plan (kept as cancelled, so the .ics file the next replan writes cancels
 /// it too), its item is not planned again on that day ([`Declined`]), and its minutes are
-/// [`taken_out`].
+/// [taken out](crate::plan::Plan::take_out).
 pub fn deleted_by_learner(state: &mut crate::progress::State, uid: &str) {
     if let Some(i) = state.plan.sessions.iter().position(|s| s.uid == uid) {
         let mut s = state.plan.sessions.remove(i);
@@ -159,7 +112,7 @@ pub fn deleted_by_learner(state: &mut crate::progress::State, uid: &str) {
             state.sync.declined.push(declined);
         }
         let plan = &mut state.plan;
-        taken_out(plan, &s, s.minutes);
+        plan.take_out(&s, s.minutes);
         s.sequence += 1;
         plan.cancelled.retain(|c| c.uid != s.uid);
         plan.cancelled.push(s);
@@ -389,7 +342,14 @@ pub fn reconcile(
                             etag: etag.clone(),
                         });
                     }
-                    Ok((start, end)) if *start == r.start && *end == r.end => {
+                    // At the time we recorded, or at the time the plan wants (our own update
+                    // whose answer was lost, or the learner put it where the plan has it):
+                    // nothing to pin. Record the new ETag, and write what we hold if it
+                    // differs from what we recorded writing.
+                    Ok((start, end))
+                        if (*start, *end) == (r.start, r.end)
+                            || (*start, *end) == (w.start, w.end) =>
+                    {
                         local.push(Action::Record {
                             uid: uid.clone(),
                             etag: etag.clone(),
@@ -400,19 +360,6 @@ pub fn reconcile(
                                 etag: etag.clone(),
                             });
                         }
-                    }
-                    // At the time the plan wants: our own update whose answer was lost
-                    // (or the learner put it where the plan has it). Nothing to pin; write
-                    // it once more, so what we record is what the server holds.
-                    Ok((start, end)) if *start == w.start && *end == w.end => {
-                        local.push(Action::Record {
-                            uid: uid.clone(),
-                            etag: etag.clone(),
-                        });
-                        writes.push(Action::Update {
-                            uid,
-                            etag: etag.clone(),
-                        });
                     }
                     Ok((start, end)) => local.push(Action::Pin {
                         uid,
@@ -512,6 +459,21 @@ mod tests {
         )
     }
 
+    /// What reconciliation does with an event re-read at an acceptable time whose body we then
+    /// write again: record its new ETag, then update it with that ETag.
+    fn record_then_update(uid: &str, etag: &str) -> [Action; 2] {
+        [
+            Action::Record {
+                uid: uid.into(),
+                etag: Some(etag.into()),
+            },
+            Action::Update {
+                uid: uid.into(),
+                etag: Some(etag.into()),
+            },
+        ]
+    }
+
     #[test]
     fn new_sessions_are_created_and_nothing_is_read() {
         let (fetch, actions) = run(&[wanted("a", 19, "d")], &[], &listed(&[]), &[]);
@@ -580,19 +542,7 @@ mod tests {
             &listed(&[("a", "e2")]),
             &[("a", seen("a", 20))],
         );
-        assert_eq!(
-            actions,
-            [
-                Action::Record {
-                    uid: "a".into(),
-                    etag: Some("e2".into())
-                },
-                Action::Update {
-                    uid: "a".into(),
-                    etag: Some("e2".into())
-                }
-            ]
-        );
+        assert_eq!(actions, record_then_update("a", "e2"));
     }
 
     #[test]
@@ -616,19 +566,7 @@ mod tests {
             &listed(&[("a", "e2")]),
             &[("a", seen("a", 19))],
         );
-        assert_eq!(
-            changed,
-            [
-                Action::Record {
-                    uid: "a".into(),
-                    etag: Some("e2".into())
-                },
-                Action::Update {
-                    uid: "a".into(),
-                    etag: Some("e2".into())
-                }
-            ]
-        );
+        assert_eq!(changed, record_then_update("a", "e2"));
     }
 
     #[test]

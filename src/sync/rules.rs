@@ -226,29 +226,6 @@ mod tests {
         );
     }
 
-    /// Optional work moved past its window is named too (it used to be only required work's).
-    #[test]
-    fn optional_work_moved_out_of_its_window_is_named() {
-        let mut plan = sample_plan();
-        let a = avail(&plan);
-        let cafe = plan
-            .sessions
-            .iter_mut()
-            .find(|s| s.item == "database-fundamentals/cafe-indexing")
-            .expect("cafe");
-        cafe.kind = Kind::Optional;
-        cafe.date += chrono::Duration::days(14);
-        cafe.start += chrono::Duration::days(14);
-        cafe.end += chrono::Duration::days(14);
-        let uid = cafe.uid.clone();
-        let w = check_moved(&plan, None, &a, &uid);
-        assert!(
-            w.iter().any(|m| m
-                .starts_with("window: optional work outside its window 2027-03-22 – 2027-03-28")),
-            "{w:?}"
-        );
-    }
-
     #[test]
     fn a_move_out_of_the_window_onto_a_full_day_is_named() {
         let mut plan = sample_plan();
@@ -284,6 +261,19 @@ mod tests {
         assert!(
             w.iter()
                 .any(|m| m.starts_with("capacity: 2027-03-29 now holds 135 min")),
+            "{w:?}"
+        );
+        // Optional work out of its window is named too (it used to be only required work).
+        let cafe = plan
+            .sessions
+            .iter_mut()
+            .find(|s| s.uid == uid)
+            .expect("cafe");
+        cafe.kind = Kind::Optional;
+        let w = check_moved(&plan, None, &a, &uid);
+        assert!(
+            w.iter().any(|m| m
+                .starts_with("window: optional work outside its window 2027-03-22 – 2027-03-28")),
             "{w:?}"
         );
     }

@@ -723,25 +723,16 @@ fn busy_time_every_day_makes_the_session_limit_its_longest_gap() {
          DTEND;TZID=Europe/Berlin:20270301T183000\r\nRRULE:FREQ=DAILY\r\nEND:VEVENT\r\n\
          END:VCALENDAR\r\n",
     );
-    let run = sb
-        .plan(
-            "tiny.yaml",
-            &[
-                "--start",
-                "2027-03-01",
-                "--hours",
-                "1",
-                "--tz",
-                "Europe/Berlin",
-                "--window",
-                "mon-sun=18:00-19:00",
-                "--busy",
-                "checkin.ics",
-                "--format",
-                "json",
-            ],
-        )
-        .ok();
+    // FLAGS' start, hours and zone, with a window of its own around the check-in.
+    let own = [
+        "--window",
+        "mon-sun=18:00-19:00",
+        "--busy",
+        "checkin.ics",
+        "--format",
+        "json",
+    ];
+    let run = sb.plan("tiny.yaml", &[&FLAGS[..6], &own[..]].concat()).ok();
     let doc = run.json();
     let long: Vec<_> = doc["sessions"]
         .as_array()

@@ -6,6 +6,28 @@
 use crate::util::Sandbox;
 use serde_json::Value;
 
+/// The three answers to "how many hours?" for `path` planned with `flags`: the plan (its
+/// advice on late windows), `plan --fit`, and `status` on `today` (JSON each).
+fn three_answers(
+    sb: &Sandbox,
+    path: &str,
+    flags: &[&str],
+    today: &str,
+) -> (crate::util::Run, Value, Value) {
+    let plan = sb
+        .plan(path, &[flags, &["--format", "json", "--no-ics"]].concat())
+        .ok();
+    let fit = sb
+        .plan(path, &[flags, &["--fit", "--format", "json"]].concat())
+        .ok()
+        .json();
+    let status = sb
+        .cmd(["status", "--today", today, "--format", "json"])
+        .ok()
+        .json();
+    (plan, fit, status)
+}
+
 fn minutes(week: &Value) -> Vec<u64> {
     week["weekday_minutes"]
         .as_array()
@@ -31,24 +53,8 @@ fn regression_plan_fit_and_status_agree_on_the_hours_needed() {
         "--time-limit",
         "3",
     ];
-    let plan = sb
-        .plan(
-            "backend-engineer",
-            &[&flags[..], &["--format", "json", "--no-ics"]].concat(),
-        )
-        .ok();
+    let (plan, fit, status) = three_answers(&sb, "backend-engineer", &flags, "2026-12-01");
     let doc = plan.json();
-    let fit = sb
-        .plan(
-            "backend-engineer",
-            &[&flags[..], &["--fit", "--format", "json"]].concat(),
-        )
-        .ok()
-        .json();
-    let status = sb
-        .cmd(["status", "--today", "2026-12-01", "--format", "json"])
-        .ok()
-        .json();
 
     // status (nothing done yet) and --fit start from the same bound for the whole path ...
     let at_least = &fit["fit"]["at_least"];
@@ -393,12 +399,7 @@ fn a_window_proven_late_at_your_hours_asks_for_more_than_them() {
         "--tz",
         "UTC",
     ];
-    let plan = sb
-        .plan(
-            "t.yaml",
-            &[&flags[..], &["--format", "json", "--no-ics"]].concat(),
-        )
-        .ok();
+    let (plan, fit, status) = three_answers(&sb, "t.yaml", &flags, "2027-01-04");
     let doc = plan.json();
     assert_eq!(doc["summary"]["optimal"], true);
     let overloaded = doc["overloaded"].as_array().expect("overloaded");
@@ -407,21 +408,10 @@ fn a_window_proven_late_at_your_hours_asks_for_more_than_them() {
         overloaded[0]["needed"],
         "at least 50 min Mon–Fri; 1 h 40 min Sat, Sun"
     );
-    let fit = sb
-        .plan(
-            "t.yaml",
-            &[&flags[..], &["--fit", "--format", "json"]].concat(),
-        )
-        .ok()
-        .json();
     assert_eq!(
         minutes(&fit["fit"]["hours"]),
         [50, 50, 50, 50, 50, 100, 100]
     );
-    let status = sb
-        .cmd(["status", "--today", "2027-01-04", "--format", "json"])
-        .ok()
-        .json();
     assert_eq!(
         minutes(&status["needed"]["hours"]),
         [50, 50, 50, 50, 50, 100, 100]

@@ -44,14 +44,19 @@ const PINNED: [&str; 6] = ["--tz", "UTC", "--now", NOW, "--time-limit", "5"];
 fn planned(start: &str) -> (Sandbox, Value) {
     let sb = Sandbox::new();
     sb.write("p.yaml", PATH);
-    let doc = sb
-        .cmd([
-            "plan", "p.yaml", "--start", start, "--hours", "1", "--format", "json",
-        ])
-        .args(PINNED)
-        .ok()
-        .json();
+    let doc = hourly(&sb, "p.yaml", start, &[]);
     (sb, doc)
+}
+
+/// The JSON of `plan FILE` from `start` at one hour a day (with more flags).
+fn hourly(sb: &Sandbox, file: &str, start: &str, extra: &[&str]) -> Value {
+    sb.cmd([
+        "plan", file, "--start", start, "--hours", "1", "--format", "json",
+    ])
+    .args(extra)
+    .args(PINNED)
+    .ok()
+    .json()
 }
 
 fn replan(sb: &Sandbox, extra: &[&str]) -> (Value, String) {
@@ -82,20 +87,7 @@ fn work_done_on_the_replanned_day_moves_nothing_else() {
         "id: mini\ntitle: Mini\nsections:\n  - id: s\n    title: S\n    weeks: 1\n    items:\n      \
          - {title: Read, minutes: 30}\n      - {title: Cheat sheet, kind: reference, minutes: 10}\n",
     );
-    let before = sb
-        .cmd([
-            "plan",
-            "mini.yaml",
-            "--start",
-            "2026-12-07",
-            "--hours",
-            "1",
-            "--format",
-            "json",
-        ])
-        .args(PINNED)
-        .ok()
-        .json();
+    let before = hourly(&sb, "mini.yaml", "2026-12-07", &[]);
     let times = |v: &Value| -> Vec<(String, String, String)> {
         sessions(v)
             .iter()
@@ -131,21 +123,7 @@ fn missed_work_goes_around_a_session_that_need_not_move() {
              - {title: A one, minutes: 30}\n      - {title: A two, minutes: 30}\n  - id: b\n    \
              title: B\n    weeks: 1\n    items:\n      - {title: B one, minutes: 20}\n",
         );
-        let before = sb
-            .cmd([
-                "plan",
-                "two.yaml",
-                "--start",
-                "2027-01-04",
-                "--hours",
-                "1",
-                "--format",
-                "json",
-            ])
-            .args(windows)
-            .args(PINNED)
-            .ok()
-            .json();
+        let before = hourly(&sb, "two.yaml", "2027-01-04", windows);
         let b_one = |v: &Value| {
             let s = sessions(v)
                 .into_iter()
@@ -268,16 +246,7 @@ fn status_right_after_a_replan_is_on_plan() {
             "id: three\ntitle: Three\nsections:\n  - id: a\n    title: A\n    weeks: 1-2\n    \
              items:\n      - {title: A one, minutes: 60}\n      - {title: A two, minutes: 60}\n",
         );
-        sb.cmd([
-            "plan",
-            "three.yaml",
-            "--start",
-            "2027-01-04",
-            "--hours",
-            "1",
-        ])
-        .args(PINNED)
-        .ok();
+        hourly(&sb, "three.yaml", "2027-01-04", &[]);
         sb.cmd([
             "progress",
             "a/a-one",
@@ -313,20 +282,7 @@ fn progress_covering_whole_parts_keeps_the_parts_still_to_do() {
         "id: sp\ntitle: Split\nsections:\n  - id: a\n    title: A\n    weeks: 1-2\n    items:\n      \
          - {title: Big, minutes: 150}\n      - {title: Small, minutes: 30}\n",
     );
-    let plan = sb
-        .cmd([
-            "plan",
-            "big.yaml",
-            "--start",
-            "2027-01-04",
-            "--hours",
-            "1",
-            "--format",
-            "json",
-        ])
-        .args(PINNED)
-        .ok()
-        .json();
+    let plan = hourly(&sb, "big.yaml", "2027-01-04", &[]);
     let big = |v: &Value| -> Vec<(Value, Value, Value, Value)> {
         sessions(v)
             .into_iter()
@@ -371,20 +327,7 @@ fn progress_covering_whole_parts_keeps_the_parts_still_to_do() {
 fn progress_ahead_of_the_plan_is_taken_off_its_sessions() {
     let sb = Sandbox::new();
     sb.write("p.yaml", PATH);
-    let plan = sb
-        .cmd([
-            "plan",
-            "p.yaml",
-            "--start",
-            "2026-12-07",
-            "--hours",
-            "1",
-            "--format",
-            "json",
-        ])
-        .args(PINNED)
-        .ok()
-        .json();
+    let plan = hourly(&sb, "p.yaml", "2026-12-07", &[]);
     let rest = |v: &Value| -> Vec<(String, u64, bool)> {
         sessions(v)
             .iter()

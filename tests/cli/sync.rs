@@ -58,17 +58,14 @@ fn sync(sb: &Sandbox, args: &[&str]) -> crate::util::Cmd {
 
 /// `studyplan replan` from the plan's first day, with the password in the environment.
 fn replan(sb: &Sandbox, args: &[&str]) -> crate::util::Cmd {
-    sb.cmd([
-        "replan",
-        "--from",
-        "2026-11-23",
-        "--now",
-        NOW,
-        "--time-limit",
-        "5",
-    ])
-    .args(args.iter().copied())
-    .env("STUDYPLAN_CALDAV_PASSWORD", PASSWORD)
+    replan_from(sb, "2026-11-23", args)
+}
+
+/// `studyplan replan --from FROM`, with the password in the environment.
+fn replan_from(sb: &Sandbox, from: &str, args: &[&str]) -> crate::util::Cmd {
+    sb.cmd(["replan", "--from", from, "--now", NOW, "--time-limit", "5"])
+        .args(args.iter().copied())
+        .env("STUDYPLAN_CALDAV_PASSWORD", PASSWORD)
 }
 
 fn first_sync(sb: &Sandbox, url: &str) -> Run {
@@ -222,6 +219,16 @@ fn learner_moves(dav: &Dav, collection: &str, e: &Event, start: &str, end: &str)
     assert!((200..300).contains(&status), "the learner's move: {status}");
 }
 
+/// A new Radicale, the learner's app on it, and a plan made with more flags ([`planned_with`])
+/// synced to it once.
+fn synced_with(plan_flags: &[&str]) -> (Radicale, Dav, Sandbox) {
+    let server = Radicale::start();
+    let dav = server.dav();
+    let sb = planned_with(plan_flags);
+    first_sync(&sb, &server.url());
+    (server, dav, sb)
+}
+
 /// A plan synced to a new Radicale, after which the learner moved the first session of `item`
 /// to `start`–`end` (UTC stamps) in their app. Returns the server, the sandbox and the UID.
 fn moved_after_sync(item: &str, start: &str, end: &str) -> (Radicale, Sandbox, String) {
@@ -235,10 +242,7 @@ fn moved_after_sync_with(
     start: &str,
     end: &str,
 ) -> (Radicale, Sandbox, String) {
-    let server = Radicale::start();
-    let dav = server.dav();
-    let sb = planned_with(plan_flags);
-    first_sync(&sb, &server.url());
+    let (server, dav, sb) = synced_with(plan_flags);
     let uid = uid_of(&show(&sb), item);
     let events = dav.events(COLLECTION);
     learner_moves(&dav, COLLECTION, event_of(&events, &uid), start, end);
@@ -444,10 +448,7 @@ fn a_move_that_breaks_a_rule_is_kept_with_a_warning_and_replan_keeps_it() {
 /// A session the learner only shortened (same start) is said to be shortened, not moved.
 #[test]
 fn a_session_shortened_in_place_is_not_said_to_be_moved() {
-    let server = Radicale::start();
-    let dav = server.dav();
-    let sb = planned();
-    first_sync(&sb, &server.url());
+    let (_server, dav, sb) = synced_with(&[]);
     let plan = show(&sb);
     let session = session_of(&plan, "db/storage-engines");
     let uid = session["uid"].as_str().expect("uid").to_string();
@@ -480,10 +481,7 @@ fn a_lengthened_session_keeps_its_minutes_and_says_so() {
 /// another day, and the first part, which need not move, keeps its time.
 #[test]
 fn deleting_one_part_of_a_split_item_leaves_the_other_where_it_is() {
-    let server = Radicale::start();
-    let dav = server.dav();
-    let sb = planned();
-    first_sync(&sb, &server.url());
+    let (_server, dav, sb) = synced_with(&[]);
     let plan = show(&sb);
     let parts = |doc: &Value| -> Vec<(Value, Value)> {
         doc["sessions"]
@@ -530,10 +528,7 @@ fn deleting_one_part_of_a_split_item_leaves_the_other_where_it_is() {
 /// part 2 and planned a "part 3/3" elsewhere. Found by an audit.
 #[test]
 fn a_deleted_session_that_progress_covers_is_not_planned_again() {
-    let server = Radicale::start();
-    let dav = server.dav();
-    let sb = planned();
-    first_sync(&sb, &server.url());
+    let (_server, dav, sb) = synced_with(&[]);
     let rest = |doc: &Value| -> Vec<(Value, Value, Value)> {
         doc["sessions"]
             .as_array()
@@ -562,10 +557,7 @@ fn a_deleted_session_that_progress_covers_is_not_planned_again() {
 /// and sync says so; the item stays done in `status`.
 #[test]
 fn a_deleted_session_of_a_done_item_is_not_planned_again() {
-    let server = Radicale::start();
-    let dav = server.dav();
-    let sb = planned();
-    first_sync(&sb, &server.url());
+    let (_server, dav, sb) = synced_with(&[]);
     let totals = status_totals(&sb);
     let uid = uid_of(&show(&sb), "db/storage-engines");
     sb.cmd(["done", "db/storage-engines", "--now", NOW]).ok();
@@ -596,17 +588,7 @@ fn a_missed_pinned_session_loses_its_pin_when_replanned() {
     sync(&sb, &[]).ok();
     assert!(sb.read("studyplan.yaml").contains(&format!("- {indexes}")));
     // The 24th passes without it: replan from the 26th plans it again.
-    let run = sb
-        .cmd([
-            "replan",
-            "--from",
-            "2026-11-26",
-            "--now",
-            NOW,
-            "--time-limit",
-            "5",
-        ])
-        .ok();
+    let run = replan_from(&sb, "2026-11-26", &[]).ok();
     assert!(
         !run.stderr.contains("kept      db/indexes"),
         "{}",
@@ -1060,18 +1042,7 @@ fn faults_lose_nothing(fault: Fault) {
         let status = dav.put(&format!("{collection}{}", e.name), &body, Some(&e.etag));
         assert!((200..300).contains(&status), "{status}");
         sb.cmd(["skip", "db/index-tuning", "--now", NOW]).ok();
-        sb.cmd([
-            "replan",
-            "--from",
-            "2026-11-25",
-            "--now",
-            NOW,
-            "--time-limit",
-            "5",
-            "--hours",
-            "1.5",
-        ])
-        .ok();
+        replan_from(&sb, "2026-11-25", &["--hours", "1.5"]).ok();
         proxy.fail(at, fault);
         let run = sync(&sb, &["--timeout", "5"]).run();
         proxy.clear();
