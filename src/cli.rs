@@ -212,7 +212,7 @@ pub struct DoneArgs {
     /// Items: full id (section/item), a unique prefix of one, or a title
     #[arg(required = true, value_name = "ITEM")]
     pub items: Vec<String>,
-    /// Day it was done [default: today]
+    /// Day it was done, today or earlier [default: today]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub on: Option<String>,
     /// Minutes actually spent (done: for the pace; progress: the minutes of progress)
@@ -220,7 +220,7 @@ pub struct DoneArgs {
     pub minutes: Option<u32>,
     #[command(flatten)]
     pub state: StateArg,
-    /// Pin "now" (RFC 3339) for the default of --on; also SOURCE_DATE_EPOCH
+    /// Pin "now" (RFC 3339) for today, the default and latest --on; also SOURCE_DATE_EPOCH
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
 }

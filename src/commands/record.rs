@@ -1,6 +1,6 @@
 //! `done`, `progress`, `skip` and `undo`: entries in the progress log of a state file.
 
-use super::{date_or_today, now, open_state};
+use super::{date_or_today, now, open_state, today_in};
 use crate::cli::{DoneArgs, SkipArgs, UndoArgs};
 use crate::error::{Error, Result};
 use crate::progress::{resolve, summarize, Action, Entry, State};
@@ -33,7 +33,18 @@ pub(super) fn record(args: &DoneArgs, action: Action) -> Result<()> {
         &args.items,
         action,
         args.minutes,
-        |state| date_or_today("--on", args.on.as_deref(), state, now(args.now.as_deref())?),
+        |state| {
+            let now = now(args.now.as_deref())?;
+            let on = date_or_today("--on", args.on.as_deref(), state, now)?;
+            let today = today_in(state, now);
+            if on > today {
+                return Err(Error::flag(
+                    "--on",
+                    format!("{on} is after today ({today}): record work on the day it was done"),
+                ));
+            }
+            Ok(on)
+        },
     )
 }
 

@@ -284,6 +284,7 @@ fn catalogue() -> Vec<Case> {
         case("import /dev/zero", &["import", "/dev/zero"], 2, "larger than 10 MB").names("/dev/zero"),
         state_case("show --state /dev/zero", &["show", "--state", "/dev/zero"], State::None, "larger than").names("/dev/zero"),
         case("done with an unknown item", &["done", "nosuch"], 2, "no item matches").state(State::Valid).names("nosuch"),
+        case("done --on the day after today", &["done", "alpha", "--on", "2026-11-22", "--now", NOW], 2, "after today (2026-11-21)").state(State::Valid).names("--on"),
         case("done --on impossible date", &["done", "alpha", "--on", "2026-02-30"], 2, "2026-02-30").state(State::Valid).names("--on"),
         case("--state is a directory", &["show", "--state", "adir"], 2, "adir").file("adir/x", "x").names("adir"),
     ]

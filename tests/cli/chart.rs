@@ -1,7 +1,10 @@
 //! `chart`: a well-formed SVG with the weekly planned/done bars, the burndown lines, and one
 //! bar per section window, parsed as XML.
 
-use crate::util::{Sandbox, NOW};
+use crate::util::Sandbox;
+
+/// When the learner records the first week's work: that Friday evening.
+const RECORDED: &str = "2027-01-08T20:00:00Z";
 
 const PATH: &str = "\
 id: chart-me
@@ -42,7 +45,7 @@ fn planned() -> Sandbox {
         "--on",
         "2027-01-04",
         "--now",
-        NOW,
+        RECORDED,
     ])
     .ok();
     sb.cmd([
@@ -53,7 +56,7 @@ fn planned() -> Sandbox {
         "--on",
         "2027-01-06",
         "--now",
-        NOW,
+        RECORDED,
     ])
     .ok();
     sb

@@ -13,7 +13,7 @@ mod props;
 
 use crate::checker::PlanDoc;
 use crate::model::{self, Settings};
-use crate::util::{Cmd, Run, Sandbox, NOW};
+use crate::util::{noon, Cmd, Run, Sandbox, NOW};
 use check::{assert_replan, Replan};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -97,7 +97,8 @@ fn work_done_on_the_replanned_day_moves_nothing_else() {
             })
             .collect()
     };
-    sb.cmd(["done", "s/cheat-sheet", "--on", "2026-12-07", "--now", NOW])
+    sb.cmd(["done", "s/cheat-sheet", "--on", "2026-12-07"])
+        .args(["--now", &noon("2026-12-07")])
         .ok();
     let (after, _) = replan(&sb, &["--from", "2026-12-07"]);
     assert_eq!(times(&after), times(&before));
@@ -255,6 +256,7 @@ fn status_right_after_a_replan_is_on_plan() {
             "--on",
             "2027-01-04",
         ])
+        .args(["--now", &noon("2027-01-04")])
         .ok();
         if skip {
             sb.cmd(["skip", "a/a-one"]).ok();
@@ -307,6 +309,7 @@ fn progress_covering_whole_parts_keeps_the_parts_still_to_do() {
         "--on",
         "2027-01-04",
     ])
+    .args(["--now", &noon("2027-01-04")])
     .ok();
     let (after, err) = replan(&sb, &["--from", "2027-01-05"]);
     assert_eq!(big(&after), [before[0].clone(), before[2].clone()], "{err}");
@@ -355,6 +358,7 @@ fn progress_ahead_of_the_plan_is_taken_off_its_sessions() {
         "--on",
         "2026-12-08",
     ])
+    .args(["--now", &noon("2026-12-08")])
     .ok();
     // Before the replan the first part is covered, and shown done, where it was planned.
     let covered = rest(&show(&sb));
@@ -394,6 +398,7 @@ fn progress_ahead_of_the_plan_is_taken_off_its_sessions() {
         "--on",
         "2026-12-09",
     ])
+    .args(["--now", &noon("2026-12-09")])
     .ok();
     assert!(rest(&show(&sb)).iter().all(|s| s.2));
     assert_eq!(row(&status(&sb), "api"), (130, 100, 30));
@@ -417,6 +422,7 @@ fn progress_ahead_on_an_item_taken_out_of_the_path_frees_its_days() {
         "--on",
         "2026-12-08",
     ])
+    .args(["--now", &noon("2026-12-08")])
     .ok();
     let rest = |v: &Value| -> Vec<String> {
         sessions(v)
@@ -476,6 +482,7 @@ fn progress_is_counted_once_through_replans() {
     };
     let progress = |sb: &Sandbox, minutes: &str, on: &str| {
         sb.cmd(["progress", "a/x", "--minutes", minutes, "--on", on])
+            .args(["--now", &noon(on)])
             .ok();
     };
 
@@ -1287,6 +1294,7 @@ fn scripted_learner_on_the_bundled_path() {
     let missed = week1.pop().expect("one item of week 1 is missed");
     for (item, on) in &week1 {
         sb.cmd(["done", item.as_str(), "--on", &on.to_string()])
+            .args(["--now", &noon(&on.to_string())])
             .ok();
     }
     let old = sb.cmd(["show", "--format", "json"]).ok().plan_doc();

@@ -12,7 +12,7 @@
 mod proxy;
 mod server;
 
-use crate::util::{Run, Sandbox, NOW};
+use crate::util::{noon, Run, Sandbox, NOW};
 use chrono::{DateTime, Utc};
 use proxy::{Fault, Proxy};
 use serde_json::Value;
@@ -362,7 +362,8 @@ fn full_cycle(url: &str, dav: &Dav, collection: &str) {
 
     // done / skip, then replan from the first day: the pin is kept, the deleted work comes
     // back on another day, the skipped item's events go.
-    sb.cmd(["done", "db/indexes", "--on", "2026-11-26", "--now", NOW])
+    sb.cmd(["done", "db/indexes", "--on", "2026-11-26"])
+        .args(["--now", &noon("2026-11-26")])
         .ok();
     sb.cmd(["skip", "api/graphql", "--now", NOW]).ok();
     let run = replan(&sb, &[]).ok();

@@ -10,6 +10,12 @@ use std::process::{Command, Stdio};
 /// The generation time every test pins, so outputs are byte-identical.
 pub const NOW: &str = "2026-11-21T12:00:00Z";
 
+/// Noon (UTC) of a day, as `--now`: the same date in every zone the tests use, so work can be
+/// recorded `--on` that day (a day after today is refused).
+pub fn noon(date: &str) -> String {
+    format!("{date}T12:00:00Z")
+}
+
 /// The binary under test.
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_studyplan")
