@@ -140,7 +140,12 @@ impl Availability {
 
     /// Minutes from `at` to midnight: the most a day without study windows can hold.
     pub fn minutes_left_after_at(&self) -> u32 {
-        let secs = self.at.signed_duration_since(NaiveTime::MIN).num_seconds();
+        Self::minutes_left_at(self.at)
+    }
+
+    /// Minutes from `at` to midnight.
+    fn minutes_left_at(at: NaiveTime) -> u32 {
+        let secs = at.signed_duration_since(NaiveTime::MIN).num_seconds();
         u32::try_from((86_400 - secs) / 60).unwrap_or(0)
     }
 
@@ -451,6 +456,33 @@ pub fn parse_windows(
     }
     let week = WeekWindows::build(tagged)?;
     Ok((week.clone(), window_warnings(&week, weekday_minutes)))
+}
+
+/// Without study windows, the days whose hours run past midnight from `--at`: such a day holds
+/// only the minutes left after `at` (a session never crosses midnight).
+#[must_use]
+pub fn at_warning(at: NaiveTime, weekday_minutes: [u32; 7]) -> Option<String> {
+    let left = Availability::minutes_left_at(at);
+    let names: Vec<&str> = DAY_NAMES
+        .iter()
+        .zip(weekday_minutes)
+        .filter(|&(_, m)| m > left)
+        .map(|(name, _)| *name)
+        .collect();
+    let wanted = weekday_minutes
+        .iter()
+        .copied()
+        .max()
+        .filter(|&m| m > left)?;
+    Some(format!(
+        "--at {} leaves {} before midnight, less than the {} of study on {}; such a day holds \
+         at most {} (an earlier --at, or --window, gives the whole time)",
+        at.format("%H:%M"),
+        crate::need::hm(left),
+        crate::need::hm(wanted),
+        names.join(", "),
+        crate::need::hm(left),
+    ))
 }
 
 pub fn window_warnings(week: &WeekWindows, weekday_minutes: [u32; 7]) -> Vec<String> {
@@ -1168,6 +1200,20 @@ mod tests {
         );
         let (_, none) = parse_windows(&["mon-sun=18:00-21:00"], [180; 7]).unwrap();
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn at_warning_names_the_days_whose_hours_run_past_midnight() {
+        let at = NaiveTime::from_hms_opt(19, 0, 0).unwrap();
+        assert_eq!(
+            at_warning(at, [480, 480, 300, 480, 480, 600, 0]).as_deref(),
+            Some(
+                "--at 19:00 leaves 5 h before midnight, less than the 10 h of study on mon, \
+                 tue, thu, fri, sat; such a day holds at most 5 h (an earlier --at, or \
+                 --window, gives the whole time)"
+            )
+        );
+        assert_eq!(at_warning(at, [300; 7]), None);
     }
 
     #[test]

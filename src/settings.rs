@@ -168,15 +168,17 @@ fn free_time(flags: &Flags, base: Option<&Settings>, minutes: [u32; 7]) -> Resul
 }
 
 /// What is odd but allowed about resolved settings, for stderr: days whose windows hold less
-/// than their hours, days with hours but no window, windows on days without hours.
+/// than their hours, days with hours but no window, windows on days without hours; without
+/// windows, days whose hours run past midnight from `--at`.
 #[must_use]
 pub fn warnings(settings: &Settings) -> Vec<String> {
     let a = &settings.availability;
-    a.free
-        .windows
-        .as_ref()
-        .map(|w| calendar::window_warnings(w, a.weekday_minutes))
-        .unwrap_or_default()
+    match &a.free.windows {
+        Some(w) => calendar::window_warnings(w, a.weekday_minutes),
+        None => calendar::at_warning(a.at, a.weekday_minutes)
+            .into_iter()
+            .collect(),
+    }
 }
 
 /// Study minutes Monday..Sunday from the given flags on top of an old week (a replan's).
