@@ -134,6 +134,8 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
     let (mut actual, mut estimated) = (0u64, 0u64);
     let mut remaining_by_window: BTreeMap<(NaiveDate, NaiveDate), u32> = BTreeMap::new();
     let mut remaining_planned = 0u32;
+    // Planned work still to do by the first day it may go: its window's start.
+    let mut remaining_from: BTreeMap<NaiveDate, u32> = BTreeMap::new();
     for id in &order {
         let info = &items[id];
         let p = progress.get(*id).copied().unwrap_or_default();
@@ -174,6 +176,8 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
             |u: &crate::plan::Unscheduled| u.item == *id && u.reason == crate::plan::IN_CALENDAR;
         if plan.sessions.iter().any(|s| s.item == *id) || plan.off_plan.iter().any(deleted) {
             remaining_planned += left;
+            let from = info.window.map_or(NaiveDate::MIN, |w| w.0);
+            *remaining_from.entry(from).or_default() += left;
         }
     }
 
@@ -191,15 +195,22 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
     let ahead_hours = (f64::from(done_minutes) - f64::from(planned)) / 60.0;
 
     let avail = &state.settings.availability;
+    // Each day from today does as much of the work it may start (its window has begun) as the
+    // day's minutes allow: a section whose window opens in week 10 finishes no earlier.
     let projected_finish = if remaining_planned == 0 {
         None
     } else {
-        let mut left = i64::from(remaining_planned);
+        let mut waiting = remaining_from.into_iter().peekable();
+        let (mut ready, mut left) = (0u32, remaining_planned);
         let mut day = today.max(plan.start);
         let mut found = None;
         for _ in 0..(40 * 366) {
-            left -= i64::from(avail.minutes_on(day));
-            if left <= 0 {
+            while let Some((_, m)) = waiting.next_if(|&(from, _)| from <= day) {
+                ready += m;
+            }
+            let worked = ready.min(avail.minutes_on(day));
+            (ready, left) = (ready - worked, left - worked);
+            if left == 0 {
                 found = Some(day);
                 break;
             }

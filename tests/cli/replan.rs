@@ -639,11 +639,17 @@ fn repeated_records_are_not_logged_twice() {
         .stderr_has("db/indexes is already recorded as done; nothing recorded");
     assert_eq!(sb.read("studyplan.yaml"), state);
     sb.cmd(["skip", "db/index-tuning", "--now", NOW]).ok();
+    let state = sb.read("studyplan.yaml");
+    // Done wins over skip and progress, so neither is logged on a done item.
     sb.cmd(["skip", "db/index-tuning", "db/indexes", "--now", NOW])
         .ok()
         .stderr_has("db/index-tuning is already recorded as skipped; nothing recorded")
-        .stderr_has("recorded skip: db/indexes");
-    sb.cmd(["undo"]).ok().stderr_has("db/indexes");
+        .stderr_has("db/indexes is already recorded as done; nothing recorded");
+    sb.cmd(["progress", "db/indexes", "--minutes", "10", "--now", NOW])
+        .ok()
+        .stderr_has("db/indexes is already recorded as done; nothing recorded")
+        .stderr_has("done db/indexes --minutes N");
+    assert_eq!(sb.read("studyplan.yaml"), state);
     sb.cmd(["undo"]).ok().stderr_has("db/index-tuning");
     sb.cmd(["undo"]).ok().stderr_has("db/indexes");
     sb.cmd(["undo"]).fails(2);
@@ -717,6 +723,44 @@ fn minutes_of(v: &Value, item: &str) -> u64 {
         .filter(|s| s["item"] == item)
         .map(|s| s["minutes"].as_u64().unwrap_or(0))
         .sum()
+}
+
+/// The projected finish pours the work left into the days from today, but no work before its
+/// window opens: a section of week 10 ends the path in week 10, not on the first day.
+#[test]
+fn status_finish_waits_for_the_windows_that_open_later() {
+    let sb = Sandbox::new();
+    sb.write(
+        "late.yaml",
+        "title: Late\nsections:\n  - title: A\n    weeks: 1\n    items:\n      - {title: One, \
+         minutes: 30}\n  - title: B\n    weeks: 10\n    items:\n      - {title: Two, minutes: 30}\n",
+    );
+    let plan = sb
+        .cmd([
+            "plan",
+            "late.yaml",
+            "--start",
+            "2027-01-04",
+            "--hours",
+            "1.5",
+        ])
+        .args(PINNED)
+        .args(["--format", "json", "--no-ics"])
+        .ok()
+        .json();
+    let last = sessions(&plan).last().expect("sessions")["date"].clone();
+    assert_eq!(last, "2027-03-08");
+    let status = |today: &str| {
+        sb.cmd(["status", "--today", today, "--format", "json"])
+            .ok()
+            .json()
+    };
+    assert_eq!(status("2027-01-04")["projected_finish"], last);
+    // With the first section done, the same: the rest still waits for its window.
+    sb.cmd(["done", "a/one", "--on", "2027-01-04"])
+        .args(["--now", &noon("2027-01-04")])
+        .ok();
+    assert_eq!(status("2027-01-05")["projected_finish"], last);
 }
 
 #[test]
