@@ -75,23 +75,31 @@ fn append(
     // Saying again what the log already says would only take a second `undo` to take back.
     // (`done --minutes` again adds time spent, so it is recorded.)
     let known = summarize(&state.progress);
+    // Done wins over skip and progress in the log, so those change nothing on a done item.
     let (repeated, items): (Vec<String>, Vec<String>) = items.into_iter().partition(|item| {
         let p = known.get(item);
         match action {
             Action::Done => minutes.is_none() && p.is_some_and(|p| p.done),
-            Action::Skip => p.is_some_and(|p| p.skipped),
-            Action::Progress => false,
+            Action::Skip | Action::Progress => {
+                p.is_some_and(|p| p.done || (p.skipped && action == Action::Skip))
+            }
         }
     });
     for item in &repeated {
-        stderr!(
-            "{item} is already recorded as {}; nothing recorded",
-            if action == Action::Skip {
-                "skipped"
-            } else {
-                "done"
+        let done = known.get(item).is_some_and(|p| p.done);
+        match action {
+            Action::Skip if !done => {
+                stderr!("{item} is already recorded as skipped; nothing recorded");
             }
-        );
+            Action::Done | Action::Skip => stderr!(
+                "{item} is already recorded as done; nothing recorded (`studyplan undo` takes \
+                 back the last entry)"
+            ),
+            Action::Progress => stderr!(
+                "{item} is already recorded as done; nothing recorded (`studyplan done {item} \
+                 --minutes N` adds time spent to it)"
+            ),
+        }
     }
     if items.is_empty() {
         return Ok(());
