@@ -372,13 +372,19 @@ fn bound(demands: &[Demand], avail: &Availability, week: &Week, top: u32) -> Bou
         return Bound::Holds(None);
     }
     if let Some((a, b, demand, capacity)) = short_stretch(demands, avail, week, top) {
-        return Bound::Never(format!(
-            "{} – {}: {demand} required min are due, but even the longest days give only \
-             {capacity} min ({})",
-            avail.date(a),
-            avail.date(b),
-            room_hint(avail)
-        ));
+        let (a, b) = (avail.date(a), avail.date(b));
+        return Bound::Never(if capacity == 0 {
+            format!(
+                "{a} – {b}: {demand} required min are due, but it has no study day ({})",
+                no_day_hint(avail)
+            )
+        } else {
+            format!(
+                "{a} – {b}: {demand} required min are due, but even the longest days give \
+                 only {capacity} min ({})",
+                room_hint(avail)
+            )
+        });
     }
     // Smallest step in 1..=top/STEP that holds (it holds at `top`).
     let (mut lo, mut hi) = (0u32, (top / STEP).max(1));
@@ -391,6 +397,15 @@ fn bound(demands: &[Demand], avail: &Availability, week: &Week, top: u32) -> Bou
         }
     }
     Bound::Holds(Some(hi * STEP))
+}
+
+/// What takes every study day out of a stretch, for people.
+fn no_day_hint(avail: &Availability) -> &'static str {
+    if avail.free.shapes_days() {
+        "see --days, --off, --window and the busy calendars"
+    } else {
+        "see --days and --off"
+    }
 }
 
 /// What limits the longest days, for people.
@@ -578,11 +593,7 @@ fn impossible_reasons(path: &LearningPath, settings: &Settings) -> Vec<String> {
             avail.date(weeks.last_day())
         );
         if study_days == 0 {
-            let why = if avail.free.shapes_days() {
-                "see --days, --off, --window and the busy calendars"
-            } else {
-                "see --days and --off"
-            };
+            let why = no_day_hint(avail);
             out.push(format!("{window}: the window has no study day ({why})"));
             continue;
         }

@@ -317,6 +317,42 @@ fn a_window_with_no_free_time_is_reported_once_for_its_section() {
     assert!(!run.stderr.contains("w/one"), "{}", run.stderr);
 }
 
+/// A window whose every day is off: the plan's advice, `status` and `--fit` give the same
+/// reason (the plan and `status` used to blame days ending at midnight).
+#[test]
+fn a_window_without_study_days_is_named_so_by_all_three() {
+    let sb = Sandbox::new();
+    sb.write(
+        "off.yaml",
+        "title: Off\nsections:\n  - title: A\n    weeks: 1\n    items:\n      - {title: One, \
+         minutes: 60}\n      - {title: Two, minutes: 60}\n",
+    );
+    let flags = [
+        "--start",
+        "2027-01-04",
+        "--hours",
+        "1",
+        "--tz",
+        "UTC",
+        "--off",
+        "2027-01-04..2027-01-10",
+    ];
+    let (plan, fit, status) = three_answers(&sb, "off.yaml", &flags, "2027-01-04");
+    let reason = "2027-01-04 – 2027-01-10: 120 required min are due, but it has no study day \
+                  (see --days and --off)";
+    assert_eq!(
+        plan.json()["overloaded"][0]["needed"],
+        format!("no hours are enough: {reason}")
+    );
+    assert_eq!(status["needed"]["reasons"][0], reason, "{status:#}");
+    assert!(
+        fit["fit"]["reasons"]
+            .to_string()
+            .contains("the window has no study day (see --days and --off)"),
+        "{fit:#}"
+    );
+}
+
 /// Busy time leaves only 20-minute gaps in week 1: a 45-minute required item cannot go in its
 /// window and an optional one is left out, each with the reason, instead of silently.
 #[test]
