@@ -273,7 +273,7 @@ pub fn replan(
         }
     }
 
-    let warnings = schedule::work_warnings(path, settings, &work);
+    let mut warnings = schedule::work_warnings(path, settings, &work);
     // A pinned part that the learner shortened is followed by new parts: it is part 1 of the
     // new total, not of its old one.
     for s in fixed
@@ -285,6 +285,7 @@ pub fn replan(
         }
     }
     let mut plan = schedule::solve(path, settings, &work, &fixed, Vec::new(), now)?;
+    warnings.extend(schedule::prerequisites_left_out(path, &plan));
     // Days before --from happened under the settings of their time (a replan may change the
     // hours, days or windows): they keep the capacity and gaps the plan gave them.
     for day in plan.capacity.iter_mut().filter(|c| c.date < from) {

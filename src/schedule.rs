@@ -321,7 +321,29 @@ pub fn plan(path: &LearningPath, settings: &Settings, now: DateTime<Utc>) -> Res
         warnings.extend(chains(path, &work, &tasks).1);
     }
     let plan = solve(path, settings, &work, &[], Vec::new(), now)?;
+    warnings.extend(prerequisites_left_out(path, &plan));
     Ok(Planned { plan, warnings })
+}
+
+/// Planned items whose prerequisite the plan leaves out (optional or reference work that does
+/// not fit): the order asks for work that will not happen, so the learner should know.
+pub(crate) fn prerequisites_left_out(path: &LearningPath, plan: &Plan) -> Vec<String> {
+    let left_out: BTreeSet<&str> = plan.unscheduled.iter().map(|u| u.item.as_str()).collect();
+    let planned: BTreeSet<&str> = plan.sessions.iter().map(|s| s.item.as_str()).collect();
+    let mut out = Vec::new();
+    for (section, item) in path.items() {
+        let id = full_id(section, item);
+        if !planned.contains(id.as_str()) {
+            continue;
+        }
+        for before in item.after.iter().filter(|b| left_out.contains(b.as_str())) {
+            out.push(format!(
+                "{id} is planned, but its prerequisite {before} does not fit and is left out \
+                 (do it first if you can, or skip it)"
+            ));
+        }
+    }
+    out
 }
 
 /// Solve `work` on top of already fixed sessions (`fixed`, which keep their times) and build
@@ -969,10 +991,24 @@ fn build_plan(
                     )
                 }
             }
-            (Some(weeks), None) => format!(
-                "does not fit in its window ({}) after the required work",
-                weeks.label()
-            ),
+            (Some(weeks), None) => {
+                let room: u32 = (w.release.max(weeks.first_day())..=weeks.last_day())
+                    .map(|d| avail.minutes_on(avail.date(d)))
+                    .sum();
+                let minutes: u32 = w.parts.iter().sum();
+                if minutes > room {
+                    format!(
+                        "{minutes} min do not fit in its window ({}) even alone: it holds {room} \
+                         min at your hours",
+                        weeks.label()
+                    )
+                } else {
+                    format!(
+                        "does not fit in its window ({}) after the required work",
+                        weeks.label()
+                    )
+                }
+            }
             (None, None) => "does not fit in the plan".to_string(),
         };
         unscheduled.push(Unscheduled {

@@ -163,6 +163,13 @@ pub(super) fn finish(mut state: State, out: &OutputArgs, ics: &IcsOptions) -> Re
 /// The file `flag` names can be written: its folder exists and it is not a folder itself
 /// (`example` names a file it could be).
 fn check_place(flag: &str, file: &Path, example: &str) -> Result<()> {
+    // Elsewhere `-` is stdin or stdout; here it would quietly make a file named `-`.
+    if file == Path::new("-") {
+        return Err(Error::flag(
+            flag,
+            format!("`-` (stdout) is not supported here; give a file such as {example}"),
+        ));
+    }
     if file.is_dir() {
         return Err(Error::flag(
             flag,

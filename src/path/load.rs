@@ -1119,6 +1119,12 @@ fn yaml_float(f: f64) -> String {
 fn weeks_from_value(value: &Value) -> Result<Weeks, String> {
     match value {
         Value::Int(i) => parse_weeks(&i.to_string()),
+        // `2.0` is week 2, as `minutes: 30.0` is 30 minutes.
+        Value::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e9 => {
+            #[expect(clippy::cast_possible_truncation, reason = "whole and small")]
+            let week = *f as i64;
+            parse_weeks(&week.to_string())
+        }
         Value::Float(f) => Err(format!(
             "weeks must be whole weeks such as `3` or `1-2`, not {}",
             yaml_float(*f)
@@ -1542,7 +1548,20 @@ sections:
         assert_fails(&section("0"), 4, "weeks start at 1, not 0");
         assert_fails(&section("1-600"), 4, "10 years");
         assert_fails(&section("1.5"), 4, "whole weeks");
+        assert_fails(&section(".inf"), 4, "whole weeks");
         assert_fails(&section("-2"), 4, "negative");
+        assert_fails(&section("-2.0"), 4, "negative");
+        assert_eq!(
+            load(&section("2.0")).unwrap().sections[0].weeks,
+            Some(Weeks { first: 2, last: 2 })
+        );
+        assert_eq!(
+            load(&section("1e1")).unwrap().sections[0].weeks,
+            Some(Weeks {
+                first: 10,
+                last: 10
+            })
+        );
         assert_fails(&section("soon"), 4, "not a week");
         assert_eq!(
             load(&section("\"2 – 4\"")).unwrap().sections[0].weeks,

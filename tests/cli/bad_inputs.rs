@@ -257,6 +257,7 @@ fn catalogue() -> Vec<Case> {
         flag_case("--time-limit NaN", &["--time-limit", "NaN"], "--time-limit", "positive"),
         flag_case("--now garbage", &["--now", "garbage"], "--now", "RFC 3339"),
         flag_case("--format xml", &["--format", "xml"], "--format", "xml"),
+        flag_case("--ics -", &["--ics", "-"], "--ics", "`-` (stdout) is not supported here"),
         {
             let mut c = flag_case("SOURCE_DATE_EPOCH=abc", &[], "SOURCE_DATE_EPOCH", "abc");
             c.args.push("--no-now".into());

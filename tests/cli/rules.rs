@@ -429,3 +429,36 @@ fn bundled_path_at_a_quarter_hour_a_day_is_not_worse_than_greedy() {
     let (_, levels) = plan_bundled(15, None);
     assert_not_worse_than_greedy(&model::backend_engineer(), &bundled_settings(15), levels);
 }
+
+/// Optional work longer than its whole window is left out with that reason, and a required
+/// item that comes after it is planned with a warning that its prerequisite will not happen.
+#[test]
+fn a_prerequisite_left_out_is_named() {
+    let sb = Sandbox::new();
+    sb.write(
+        "po.yaml",
+        "title: PO\nsections:\n  - title: S0\n    weeks: 1\n    items:\n      - {title: O, kind: \
+         optional, minutes: 600}\n  - title: S1\n    weeks: 2\n    items:\n      - {title: R, \
+         minutes: 30, after: [s0/o]}\n",
+    );
+    let run = sb
+        .plan(
+            "po.yaml",
+            &["--start", "2027-01-04", "--hours", "0.5", "--no-ics"],
+        )
+        .args(["--format", "json"])
+        .ok();
+    let doc = run.json();
+    assert_eq!(
+        doc["unscheduled"][0]["reason"],
+        "600 min do not fit in its window (week 1) even alone: it holds 210 min at your hours"
+    );
+    assert_eq!(doc["sessions"][0]["item"], "s1/r");
+    assert!(
+        run.stderr.contains(
+            "warning: s1/r is planned, but its prerequisite s0/o does not fit and is left out"
+        ),
+        "{}",
+        run.stderr
+    );
+}
