@@ -17,7 +17,7 @@ use std::path::PathBuf;
         optimizer, and writes an .ics calendar you can import into any calendar app.",
     after_help = "Examples:\n  \
         studyplan plan backend-engineer --start 2026-12-01 --hours 1\n  \
-        studyplan plan my-path.yaml --start 2026-12-01 --hours 1 --weekend-hours 3 --off 2026-12-24..2026-12-26\n  \
+        studyplan plan my-path.yaml --start 2026-12-01 --hours 1 --off 2026-12-24..2026-12-26\n  \
         studyplan plan backend-engineer --start 2026-12-01 --hours 0.5 --fit\n  \
         studyplan show --week 2\n  \
         studyplan import checklist.txt -o my-path.yaml\n  \
@@ -34,9 +34,10 @@ pub enum Command {
     /// Plan a learning path from a start date and write the calendar and state file
     #[command(after_help = "Examples:\n  \
         studyplan plan backend-engineer --start 2026-12-01 --hours 1\n  \
-        studyplan plan backend-engineer --start 2026-12-01 --hours 0.5 --weekend-hours 2 --days mon-fri,sun\n  \
-        studyplan plan path.yaml --start 2026-12-01 --hours 1.5 --tz Europe/Berlin --at 07:30 --format json\n  \
-        studyplan plan backend-engineer --start 2026-12-01 --hours 0.5 --weekend-hours 2 --fit")]
+        studyplan plan my-path.yaml --start 2026-12-01 --hours 0.5 --weekend-hours 2 --days mon-fri,sun\n  \
+        studyplan plan my-path.yaml --start 2026-12-01 --hours 1.5 --tz Europe/Berlin --at 07:30\n  \
+        studyplan plan backend-engineer --start 2026-12-01 --hours 0.5 --weekend-hours 2 --fit",
+        mut_arg("hours", |a| a.required(true)))]
     Plan(Box<PlanArgs>),
     /// Print the saved plan again
     #[command(after_help = "Examples:\n  studyplan show\n  studyplan show --week 3 --format md")]
@@ -106,8 +107,8 @@ pub enum Command {
     Man(ManArgs),
     /// Keep a CalDAV calendar in step with the saved plan: one event per session
     #[command(after_help = "Examples:\n  \
-        STUDYPLAN_CALDAV_PASSWORD=... studyplan sync --caldav https://dav.example.com/cal/me/study/ --user me\n  \
-        studyplan sync --caldav https://dav.example.com/cal/me/study/ --user me --password-command 'pass show caldav'\n  \
+        STUDYPLAN_CALDAV_PASSWORD=... studyplan sync --caldav https://dav.example.com/me/study/ --user me\n  \
+        studyplan sync --caldav https://dav.example.com/me/ --user me --password-command 'pass caldav'\n  \
         studyplan sync                  # later: the URL, user and password command are remembered\n  \
         studyplan sync --dry-run        # list what would change, change nothing\n  \
         studyplan replan --sync\n\n\

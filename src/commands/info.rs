@@ -39,7 +39,11 @@ pub(super) fn completions(args: &CompletionsArgs) -> Result<()> {
 
 /// `man [COMMAND]`: the man page in roff, generated from the clap definitions.
 pub(super) fn man(args: &ManArgs) -> Result<()> {
-    let cmd = Cli::command().version(env!("CARGO_PKG_VERSION"));
+    // `help` has no page of its own (`studyplan help` is `--help`), so the top page does not
+    // list it.
+    let cmd = Cli::command()
+        .version(env!("CARGO_PKG_VERSION"))
+        .disable_help_subcommand(true);
     let cmd = match &args.command {
         None => cmd,
         Some(name) => {
@@ -61,6 +65,8 @@ pub(super) fn man(args: &ManArgs) -> Result<()> {
                 .bin_name(format!("studyplan {}", sub.get_name()))
                 .display_name(full)
                 .version(env!("CARGO_PKG_VERSION"))
+                // The version is in the page's header; only `studyplan -V` takes the flag.
+                .disable_version_flag(true)
         }
     };
     let mut buf = Vec::new();

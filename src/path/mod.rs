@@ -166,11 +166,13 @@ pub fn full_id(section: &Section, item: &Item) -> String {
 
 /// Lowercase ASCII slug: letters and digits kept, everything else collapsed into single dashes.
 /// `"Query Planning & Optimization"` → `"query-planning-optimization"`,
-/// `"HTTP/2 & HTTP/3"` → `"http-2-http-3"`. Falls back to `"item"` when nothing is left.
+/// `"HTTP/2 & HTTP/3"` → `"http-2-http-3"`. Letters of other scripts are transliterated
+/// (`deunicode`: `"Übung"` → `"ubung"`, `"日本語"` → `"ri-ben-yu"`); symbols and emoji are
+/// separators, as punctuation is. Falls back to `"item"` when nothing is left.
 pub fn slug(title: &str) -> String {
     let mut out = String::with_capacity(title.len());
     let mut dash = false;
-    for c in title.chars() {
+    let mut push = |c: char, out: &mut String| {
         if c.is_ascii_alphanumeric() {
             if dash && !out.is_empty() {
                 out.push('-');
@@ -179,6 +181,16 @@ pub fn slug(title: &str) -> String {
             out.push(c.to_ascii_lowercase());
         } else {
             dash = true;
+        }
+    };
+    for c in title.chars() {
+        match deunicode::deunicode_char(c) {
+            Some(ascii) if !c.is_ascii() && c.is_alphanumeric() => {
+                for a in ascii.chars() {
+                    push(a, &mut out);
+                }
+            }
+            _ => push(c, &mut out),
         }
     }
     if out.is_empty() {
@@ -200,6 +212,11 @@ mod tests {
         assert_eq!(slug("HTTP/2 & HTTP/3"), "http-2-http-3");
         assert_eq!(slug("  N+1 Problem "), "n-1-problem");
         assert_eq!(slug("!!!"), "item");
+        assert_eq!(slug("Übung: Grundlagen"), "ubung-grundlagen");
+        assert_eq!(slug("日本語の基礎"), "ri-ben-yu-noji-chu");
+        assert_eq!(slug("Ελληνικά"), "ellenika");
+        // Emoji and symbols separate words, as punctuation does.
+        assert_eq!(slug("⚙️ BackendCore MSA"), "backendcore-msa");
     }
 
     #[test]

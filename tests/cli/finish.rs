@@ -114,9 +114,19 @@ fn man_pages_from_the_clap_definitions() {
     for needle in ["plan", "replan", "import", "completions"] {
         assert!(page.contains(needle), "lacks {needle}");
     }
+    // Every page the top page names exists.
+    for (at, _) in page.match_indices("studyplan\\-") {
+        let name = &page[at + "studyplan\\-".len()..];
+        let name = &name[..name.find('(').expect("a page reference")];
+        sb.cmd(["man", name]).ok();
+    }
+    assert!(!page.contains("studyplan\\-help"), "no page of its own");
     let plan = sb.cmd(["man", "plan"]).ok().stdout;
     assert!(plan.contains(".TH studyplan-plan 1"), "{plan}");
     assert!(plan.contains("weekend\\-hours"), "{plan}");
+    // The synopsis shows --hours as required, and no --version flag the command lacks.
+    assert!(plan.contains("<\\fB\\-\\-hours\\fR>"), "{plan}");
+    assert!(!plan.contains("\\-\\-version"), "{plan}");
     sb.cmd(["man", "nosuch"]).fails(2).stderr_has("nosuch");
 }
 
