@@ -217,7 +217,7 @@ pub struct DoneArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub on: Option<String>,
     /// Minutes actually spent (done: for the pace; progress: the minutes of progress)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = whole_minutes, allow_hyphen_values = true)]
     pub minutes: Option<u32>,
     #[command(flatten)]
     pub state: StateArg,
@@ -330,7 +330,8 @@ pub struct AvailabilityArgs {
     /// Local time the first session of a day starts [default: 19:00]
     #[arg(long, value_name = "HH:MM")]
     pub at: Option<String>,
-    /// IANA time zone, e.g. Europe/Berlin [default: the system's zone, UTC if unknown]
+    /// IANA time zone, e.g. Europe/Berlin [default: the system's zone ($TZ, else the
+    /// machine's), UTC if unknown]
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
     /// Longest single session in minutes [default: 90]
@@ -358,7 +359,7 @@ pub struct AvailabilityArgs {
     pub busy_all_day: Option<String>,
     /// Minutes kept free between two sessions and between a session and a busy event
     /// [default: 0]
-    #[arg(long = "break", value_name = "MIN")]
+    #[arg(long = "break", value_name = "MIN", value_parser = whole_minutes, allow_hyphen_values = true)]
     pub break_minutes: Option<u32>,
 }
 
@@ -389,7 +390,7 @@ pub struct OutputArgs {
     #[arg(long)]
     pub strict: bool,
     /// Add a reminder to every calendar event, e.g. 10m or 1h
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub remind: Option<String>,
     /// Add an all-day checkpoint event at the end of each section's window
     #[arg(long)]
@@ -427,4 +428,11 @@ pub struct ShowArgs {
 pub struct ValidateArgs {
     /// Path file (YAML), or the id of a bundled path
     pub path: String,
+}
+
+/// A count of minutes as people type it: `20`, not `1.5`, `-5` or `twenty`.
+fn whole_minutes(s: &str) -> Result<u32, String> {
+    s.trim()
+        .parse::<u32>()
+        .map_err(|_| format!("a whole number of minutes such as 20, not {s:?}"))
 }

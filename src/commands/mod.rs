@@ -250,10 +250,20 @@ fn content_hash(bytes: &[u8]) -> String {
     format!("{:016x}", h.finish())
 }
 
+/// The system's zone: `TZ` when it names an IANA zone (`Europe/Berlin` or `:Europe/Berlin`, as
+/// the C library reads it), else the machine's (`/etc/localtime` and the like).
+fn system_zone() -> String {
+    std::env::var("TZ")
+        .ok()
+        .map(|tz| tz.trim_start_matches(':').to_string())
+        .filter(|tz| crate::calendar::zone(tz).is_ok())
+        .unwrap_or_else(|| iana_time_zone::get_timezone().unwrap_or_default())
+}
+
 /// What settings need from outside the flags: the system's zone and the trace switches.
 fn context() -> settings::Context {
     settings::Context {
-        system_zone: iana_time_zone::get_timezone().unwrap_or_default(),
+        system_zone: system_zone(),
         trace: crate::schedule::Trace {
             levels: std::env::var_os("STUDYPLAN_LOG").is_some()
                 || std::env::var_os("STUDYPLAN_DEBUG").is_some(),

@@ -139,10 +139,11 @@ pub(super) fn finish(mut state: State, out: &OutputArgs, ics: &IcsOptions) -> Re
     state.save(&out.state)?;
     if !out.no_ics {
         storage::write_atomic(&ics_file, &calendar)?;
+        let n = plan.sessions.len();
         stderr!(
-            "wrote {} ({} sessions)",
+            "wrote {} ({n} session{})",
             ics_file.display(),
-            plan.sessions.len()
+            if n == 1 { "" } else { "s" }
         );
     }
     let opts = TableOptions {

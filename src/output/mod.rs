@@ -206,9 +206,14 @@ pub(crate) fn week_stats(plan: &Plan, week: Option<u32>) -> Vec<WeekStats<'_>> {
             let sections = plan
                 .sections
                 .iter()
-                .filter(|sec| match (sec.window_start, sec.window_end) {
-                    (Some(ws), Some(we)) => ws <= last && we >= first,
-                    _ => sessions_in_week(plan, Some(w)).any(|s| s.section == sec.id),
+                // Sections whose window touches the week, and those with sessions in it (a
+                // windowless section's, or late work after its window).
+                .filter(|sec| {
+                    let window = match (sec.window_start, sec.window_end) {
+                        (Some(ws), Some(we)) => ws <= last && we >= first,
+                        _ => false,
+                    };
+                    window || sessions_in_week(plan, Some(w)).any(|s| s.section == sec.id)
                 })
                 .collect();
             WeekStats {
@@ -476,12 +481,15 @@ mod tests {
         assert_eq!(stats.len(), 2);
         assert_eq!(stats[0].required, 30 + 45 + 40 + 40);
         assert_eq!(stats[0].available, 6 * 90);
-        assert_eq!(stats[0].sections.len(), 1);
+        // Database fundamentals' window, and streaming's first Kafka parts this week.
+        let ids: Vec<&str> = stats[0].sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["database-fundamentals", "streaming"]);
         assert_eq!(stats[1].required, 40 + 50);
         assert_eq!(stats[1].extra, 25 + 20);
-        // Streaming's window and the windowless extras section that has a session this week.
+        // Streaming's window, the late session of database fundamentals, and the windowless
+        // extras section that has a session this week.
         let ids: Vec<&str> = stats[1].sections.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(ids, ["streaming", "extras"]);
+        assert_eq!(ids, ["database-fundamentals", "streaming", "extras"]);
         assert_eq!(stats[1].utilisation(), Some(21));
     }
 

@@ -102,7 +102,7 @@ pub fn write_validation(path: &LearningPath, w: &mut dyn Write) -> io::Result<()
         let m = path.minutes_of(kind);
         writeln!(
             w,
-            "  {:<9} {n:>3} items, {m:>5} min ({:.1} h)",
+            "  {:<10} {n:>3} items, {m:>5} min ({:.1} h)",
             format!("{kind}:"),
             f64::from(m) / 60.0
         )?;

@@ -173,10 +173,16 @@ impl State {
         }
         serde_norway::from_str::<State>(&text).map_err(|e| {
             let loc = e.location();
+            // The position leads the message; serde_norway also ends its text with it.
+            let text = e.to_string();
+            let text = match (&loc, text.rfind(" at line ")) {
+                (Some(_), Some(at)) => &text[..at],
+                _ => &text,
+            };
             state_err(
                 loc.as_ref().map(serde_norway::Location::line),
                 loc.as_ref().map(serde_norway::Location::column),
-                format!("is not a valid studyplan state file: {e}"),
+                format!("is not a valid studyplan state file: {text}"),
             )
         })
     }

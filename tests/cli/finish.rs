@@ -150,3 +150,28 @@ fn no_spinner_when_stderr_is_not_a_terminal() {
     assert!(!run.stderr.contains('\r'), "{:?}", run.stderr);
     assert!(!run.stderr.contains("optimizing"), "{:?}", run.stderr);
 }
+
+/// Without --tz the plan is in the system's zone, and `TZ` names it as the C library reads it
+/// (`:` first allowed); a `TZ` that is not an IANA name falls back to the machine's zone.
+#[test]
+fn the_default_zone_follows_tz() {
+    let sb = Sandbox::new();
+    let zone = |tz: &str| {
+        sb.cmd([
+            "plan",
+            "backend-engineer",
+            "--start",
+            "2026-12-01",
+            "--hours",
+            "3",
+        ])
+        .args(["--format", "json", "--no-ics", "--now", crate::util::NOW])
+        .env("TZ", tz)
+        .ok()
+        .json()["timezone"]
+            .clone()
+    };
+    assert_eq!(zone("America/New_York"), "America/New_York");
+    assert_eq!(zone(":Asia/Tokyo"), "Asia/Tokyo");
+    assert_ne!(zone("EST5EDT4,M3.2.0,M11.1.0"), "EST5EDT4,M3.2.0,M11.1.0");
+}
