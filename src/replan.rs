@@ -274,6 +274,13 @@ pub fn replan(
     }
 
     let mut warnings = schedule::work_warnings(path, settings, &work);
+    // Progress on an item the path no longer has (renamed or removed since) plans nothing.
+    for item in progress.keys().filter(|i| !in_path.contains(*i)) {
+        warnings.push(format!(
+            "the progress log has {item}, which the path no longer has: it is kept in the log but \
+             plans nothing (renamed? record the work again under the new id)"
+        ));
+    }
     // A pinned part that the learner shortened is followed by new parts: it is part 1 of the
     // new total, not of its old one.
     for s in fixed

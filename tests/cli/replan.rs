@@ -436,8 +436,12 @@ fn progress_ahead_on_an_item_taken_out_of_the_path_frees_its_days() {
         "p.yaml",
         &PATH.replace("      - {title: REST, minutes: 100}\n", ""),
     );
-    let (new, _) = replan(&sb, &["--from", "2026-12-09"]);
+    let (new, err) = replan(&sb, &["--from", "2026-12-09"]);
     assert_eq!(rest(&new), Vec::<String>::new(), "{new}");
+    assert!(
+        err.contains("the progress log has api/rest, which the path no longer has"),
+        "{err}"
+    );
     let cancelled: Vec<&Value> = new["cancelled"]
         .as_array()
         .map(|c| c.iter().filter(|s| s["item"] == "api/rest").collect())
