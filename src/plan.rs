@@ -212,31 +212,7 @@ impl Plan {
     /// counting them.
     pub fn take_out(&mut self, s: &Session, minutes: u32) {
         // The summary counts the work the plan holds: these minutes no longer are.
-        let summary = &mut self.summary;
-        match (s.kind, s.late) {
-            (Kind::Required, false) => {
-                summary.required_in_window_minutes =
-                    summary.required_in_window_minutes.saturating_sub(minutes);
-            }
-            (Kind::Required, true) => {
-                summary.required_late_minutes =
-                    summary.required_late_minutes.saturating_sub(minutes);
-                let days = s
-                    .window_end
-                    .map_or(0, |end| (s.date - end).num_days().max(0).unsigned_abs());
-                summary.late_minute_days = summary
-                    .late_minute_days
-                    .saturating_sub(u64::from(minutes) * days);
-            }
-            (Kind::Optional, _) => {
-                summary.optional_scheduled_minutes =
-                    summary.optional_scheduled_minutes.saturating_sub(minutes);
-            }
-            (Kind::Reference, _) => {
-                summary.reference_scheduled_minutes =
-                    summary.reference_scheduled_minutes.saturating_sub(minutes);
-            }
-        }
+        self.tally(s, minutes, false);
         match self
             .off_plan
             .iter_mut()
@@ -250,6 +226,43 @@ impl Plan {
                 minutes,
                 reason: IN_CALENDAR.to_string(),
             }),
+        }
+    }
+
+    /// A session the learner moved in their calendar (`before` → `after`, with the minutes it
+    /// has now): the summary counts its minutes where they are now, in window or late.
+    pub fn moved(&mut self, before: &Session, after: &Session) {
+        self.tally(before, after.minutes, false);
+        self.tally(after, after.minutes, true);
+    }
+
+    /// Add (or take away) `minutes` of session `s` to the summary's figures for its kind, in
+    /// window or late (with its days past the window's end).
+    fn tally(&mut self, s: &Session, minutes: u32, add: bool) {
+        let change = |figure: &mut u32, by: u32| {
+            *figure = if add {
+                figure.saturating_add(by)
+            } else {
+                figure.saturating_sub(by)
+            };
+        };
+        let summary = &mut self.summary;
+        match (s.kind, s.late) {
+            (Kind::Required, false) => change(&mut summary.required_in_window_minutes, minutes),
+            (Kind::Required, true) => {
+                change(&mut summary.required_late_minutes, minutes);
+                let days = s
+                    .window_end
+                    .map_or(0, |end| (s.date - end).num_days().max(0).unsigned_abs());
+                let by = u64::from(minutes) * days;
+                summary.late_minute_days = if add {
+                    summary.late_minute_days.saturating_add(by)
+                } else {
+                    summary.late_minute_days.saturating_sub(by)
+                };
+            }
+            (Kind::Optional, _) => change(&mut summary.optional_scheduled_minutes, minutes),
+            (Kind::Reference, _) => change(&mut summary.reference_scheduled_minutes, minutes),
         }
     }
 
@@ -301,5 +314,44 @@ mod weeks_serde {
         let s: Option<String> = Option::deserialize(d)?;
         s.map(|s| crate::path::load::parse_weeks(&s).map_err(serde::de::Error::custom))
             .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A session moved past its window counts as late, by its days past the window's end, and
+    /// moved back it counts in window again: the summary ends where it started.
+    #[test]
+    fn a_moved_session_counts_where_it_is_now() {
+        let mut plan = crate::output::sample_plan();
+        let start = plan.summary.clone();
+        let before = plan
+            .sessions
+            .iter()
+            .find(|s| s.kind == Kind::Required && !s.late && s.window_end.is_some())
+            .expect("a required session in its window")
+            .clone();
+        let end = before.window_end.expect("a window");
+        let mut after = before.clone();
+        after.date = end + chrono::Duration::days(3);
+        after.late = true;
+        plan.moved(&before, &after);
+        let m = before.minutes;
+        assert_eq!(
+            plan.summary.required_in_window_minutes,
+            start.required_in_window_minutes - m
+        );
+        assert_eq!(
+            plan.summary.required_late_minutes,
+            start.required_late_minutes + m
+        );
+        assert_eq!(
+            plan.summary.late_minute_days,
+            start.late_minute_days + u64::from(m) * 3
+        );
+        plan.moved(&after, &before);
+        assert_eq!(plan.summary, start);
     }
 }

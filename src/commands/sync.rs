@@ -484,6 +484,8 @@ fn apply_local(state: &mut State, a: &Action, ics: &IcsOptions) {
             if let Some(cut) = cut {
                 state.plan.take_out(&before, cut);
             }
+            // What is left of it counts where it is now: in its window, or late by more days.
+            state.plan.moved(&before, &written);
             state
                 .plan
                 .sessions
