@@ -506,34 +506,67 @@ pub fn smallest(
         }
         Ok(ok)
     };
-    let top = match known_fit {
-        Some(day) if day <= ceiling && day >= floor => day,
-        _ => {
-            if !test(ceiling)? {
-                let mut reasons = impossible_reasons(path, &scaled(settings, &week, ceiling));
-                if reasons.is_empty() {
-                    reasons.push(
-                        "even the longest days do not fit the required work in its windows (the \
-                         parts of an item go on separate days, prerequisites and overlapping \
-                         windows compete)"
-                            .to_string(),
-                    );
-                }
-                return Ok(impossible(reasons, proven));
-            }
-            ceiling
-        }
+    // More minutes a day never hurt while every item keeps its parts, but the session limit
+    // grows with the day, and an item cut into fewer, longer parts can pack worse (three
+    // 60-minute items fit three 46-minute weekdays as halves, and not 55-minute ones whole).
+    // So the steps are taken in runs that split every required item alike: within a run
+    // fitting is monotone, and the answer is the smallest fit of the lowest run that fits.
+    let required: Vec<u32> = path
+        .items()
+        .filter(|(_, i)| i.kind == Kind::Required)
+        .map(|(_, i)| i.minutes)
+        .collect();
+    let parts = |day: u32| -> Vec<Vec<u32>> {
+        let limit = schedule::session_limit(&scaled(settings, &week, day));
+        required
+            .iter()
+            .map(|&m| schedule::split(m, limit))
+            .collect()
     };
-    // Invariant: `lo` steps do not fit, `hi` steps fit. Below the free bound nothing fits.
-    let (mut lo, mut hi) = ((floor / STEP).saturating_sub(1), top / STEP);
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        if test(mid * STEP)? {
-            hi = mid;
-        } else {
-            lo = mid;
+    let top = known_fit.filter(|&day| day <= ceiling && day >= floor);
+    let last = top.unwrap_or(ceiling) / STEP;
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    let mut key = None;
+    for step in (floor / STEP).max(1)..=last {
+        let k = parts(step * STEP);
+        match runs.last_mut() {
+            Some(run) if key.as_ref() == Some(&k) => run.1 = step,
+            _ => runs.push((step, step)),
         }
+        key = Some(k);
     }
+    let mut answer = None;
+    for &(first, run_top) in &runs {
+        // The top of the run fits, or nothing in it does (`known_fit` is the last run's top).
+        let fits_top = top.is_some_and(|t| t == run_top * STEP) || test(run_top * STEP)?;
+        if !fits_top {
+            continue;
+        }
+        // Invariant: `lo` steps do not fit (or lie below the run), `hi` steps fit.
+        let (mut lo, mut hi) = (first - 1, run_top);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if test(mid * STEP)? {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        answer = Some(hi);
+        break;
+    }
+    let Some(hi) = answer else {
+        let mut reasons = impossible_reasons(path, &scaled(settings, &week, ceiling));
+        if reasons.is_empty() {
+            reasons.push(
+                "even the longest days do not fit the required work in its windows (the \
+                 parts of an item go on separate days, prerequisites and overlapping \
+                 windows compete)"
+                    .to_string(),
+            );
+        }
+        return Ok(impossible(reasons, proven));
+    };
     Ok(Needed {
         possible: true,
         hours: Some(Hours::of(week.at(hi * STEP))),

@@ -167,18 +167,28 @@ fn free_time(flags: &Flags, base: Option<&Settings>, minutes: [u32; 7]) -> Resul
     Ok(free)
 }
 
-/// What is odd but allowed about resolved settings, for stderr: days whose windows hold less
-/// than their hours, days with hours but no window, windows on days without hours; without
-/// windows, days whose hours run past midnight from `--at`.
+/// What is odd but allowed about resolved settings (and the flags they came from), for stderr:
+/// days whose windows hold less than their hours, days with hours but no window, windows on days
+/// without hours; without windows, days whose hours run past midnight from `--at`; weekend hours
+/// given where no weekend day is a study day.
 #[must_use]
-pub fn warnings(settings: &Settings) -> Vec<String> {
+pub fn warnings(settings: &Settings, flags: &Flags) -> Vec<String> {
     let a = &settings.availability;
-    match &a.free.windows {
+    let mut out: Vec<String> = match &a.free.windows {
         Some(w) => calendar::window_warnings(w, a.weekday_minutes),
         None => calendar::at_warning(a.at, a.weekday_minutes)
             .into_iter()
             .collect(),
+    };
+    let weekend = flags.weekend_hours.as_deref().map(calendar::parse_hours);
+    if weekend.is_some_and(|w| w.is_ok_and(|m| m > 0)) && a.weekday_minutes[5..] == [0, 0] {
+        out.push(
+            "--weekend-hours is not used: the study days leave out Saturday and Sunday (add \
+             sat,sun to --days to study then)"
+                .to_string(),
+        );
     }
+    out
 }
 
 /// Study minutes Monday..Sunday from the given flags on top of an old week (a replan's).
@@ -324,6 +334,21 @@ mod tests {
         };
         let s = resolve(date("2026-12-01"), &f, None, &context()).unwrap();
         assert_eq!(s.availability.weekday_minutes, [30, 0, 30, 0, 0, 120, 0]);
+        assert!(warnings(&s, &f).is_empty());
+        // Weekend hours with no weekend day to go to are said to be unused.
+        let f = Flags {
+            weekend_hours: Some("2".into()),
+            days: Some("mon-fri".into()),
+            ..flags("0.5")
+        };
+        let s = resolve(date("2026-12-01"), &f, None, &context()).unwrap();
+        assert_eq!(
+            warnings(&s, &f),
+            [
+                "--weekend-hours is not used: the study days leave out Saturday and Sunday (add \
+              sat,sun to --days to study then)"
+            ]
+        );
     }
 
     #[test]
@@ -463,7 +488,7 @@ mod tests {
         let week = free.windows.as_ref().unwrap();
         assert_eq!(week.total(chrono::Weekday::Mon), 210);
         // Saturday's window holds 60 of its 120 minutes; Sunday has none.
-        assert_eq!(warnings(&s).len(), 2);
+        assert_eq!(warnings(&s, &f).len(), 2);
 
         // A replan that gives none of them keeps them; one that gives a window replaces all.
         let kept = resolve(date("2026-12-01"), &Flags::default(), Some(&s), &context()).unwrap();
@@ -476,7 +501,7 @@ mod tests {
         let week = replaced.availability.free.windows.as_ref().unwrap();
         assert_eq!(week.total(chrono::Weekday::Sat), 120);
         assert_eq!(replaced.availability.free.break_minutes, 10);
-        assert!(warnings(&replaced).is_empty());
+        assert!(warnings(&replaced, &again).is_empty());
     }
 
     #[test]

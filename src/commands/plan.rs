@@ -28,7 +28,7 @@ pub(super) fn plan(args: &PlanArgs) -> Result<()> {
         now,
         path_reach(&path, start),
     )?;
-    for w in settings::warnings(&settings) {
+    for w in settings::warnings(&settings, &flags(&args.availability)) {
         stderr!("warning: {w}");
     }
     if args.fit && matches!(args.output.format, FormatArg::Csv | FormatArg::Md) {

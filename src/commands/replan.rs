@@ -41,7 +41,7 @@ pub(super) fn replan(args: &ReplanArgs) -> Result<()> {
     };
     let reach = path_reach(&path, settings.availability.start).max(from);
     let read_to = load_busy(&mut settings, &args.availability.busy, now, reach)?;
-    for w in settings::warnings(&settings) {
+    for w in settings::warnings(&settings, &flags(&args.availability)) {
         stderr!("warning: {w}");
     }
     let done = crate::spinner::with_spinner("replanning", |_| {
