@@ -1337,11 +1337,34 @@ fn overloads(
         else {
             continue;
         };
+        // A required item waiting for a prerequisite whose window opens after this one ends
+        // is late at any hours (the path's own warning says so too).
+        let waits = section
+            .items
+            .iter()
+            .filter(|i| i.kind == Kind::Required)
+            .find_map(|i| {
+                i.after.iter().find_map(|before| {
+                    let (sec, _) = before.split_once('/')?;
+                    let p = path.sections.iter().position(|x| x.id == sec)?;
+                    windows[p]
+                        .filter(|w| w.0 > end)
+                        .map(|_| (full_id(section, i), before))
+                })
+            });
         let (hours, needed) = if end < from {
             (
                 24.0,
                 "no hours are enough: its window was over before the replan's first day"
                     .to_string(),
+            )
+        } else if let Some((item, before)) = waits {
+            (
+                24.0,
+                format!(
+                    "no hours are enough: {item} comes after {before}, whose window starts \
+                     after this one ends"
+                ),
             )
         } else {
             let demands: Vec<need::Demand> = work

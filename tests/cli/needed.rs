@@ -269,12 +269,17 @@ fn a_prerequisite_in_a_later_window_is_a_warning() {
         .ok()
         .stderr_has(warning)
         .stdout_has("valid");
+    // The late window's advice says why no hours are enough, as `--fit` does, not the
+    // minutes-only bound ("at least 5 min").
     sb.plan(
         "later.yaml",
         &["--start", "2027-03-01", "--hours", "1", "--no-ics"],
     )
     .ok()
-    .stderr_has(warning);
+    .stderr_has(warning)
+    .stderr_has(
+        "no hours are enough: s/a comes after t/b, whose window starts after this one ends",
+    );
 }
 
 /// A holiday over a section's whole window is said once for the section, not once per item.
