@@ -1331,6 +1331,7 @@ fn overloads(
     for s in sessions.iter().filter(|s| s.late) {
         *late.entry(s.section.as_str()).or_default() += s.minutes;
     }
+    let after_window = path.prerequisites_after_window();
     let mut out = Vec::new();
     for (s, section) in path.sections.iter().enumerate() {
         let (Some(&minutes), Some((first, end))) = (late.get(section.id.as_str()), windows[s])
@@ -1339,19 +1340,10 @@ fn overloads(
         };
         // A required item waiting for a prerequisite whose window opens after this one ends
         // is late at any hours (the path's own warning says so too).
-        let waits = section
-            .items
+        let waits = after_window
             .iter()
-            .filter(|i| i.kind == Kind::Required)
-            .find_map(|i| {
-                i.after.iter().find_map(|before| {
-                    let (sec, _) = before.split_once('/')?;
-                    let p = path.sections.iter().position(|x| x.id == sec)?;
-                    windows[p]
-                        .filter(|w| w.0 > end)
-                        .map(|_| (full_id(section, i), before))
-                })
-            });
+            .find(|(sec, item, ..)| sec.id == section.id && item.kind == Kind::Required)
+            .map(|&(sec, item, before, ..)| (full_id(sec, item), before));
         let (hours, needed) = if end < from {
             (
                 24.0,

@@ -127,6 +127,24 @@ impl LearningPath {
     /// What is valid but cannot work out as written: an item whose prerequisite's window starts
     /// after the item's own window ends can never be done in its window.
     pub fn warnings(&self) -> Vec<String> {
+        self.prerequisites_after_window()
+            .into_iter()
+            .map(|(section, item, before, own, theirs)| {
+                format!(
+                    "{} ({}) comes after {before} ({}), which starts after {} ends: it \
+                     cannot be done in its window",
+                    full_id(section, item),
+                    own.label(),
+                    theirs.label(),
+                    own.label()
+                )
+            })
+            .collect()
+    }
+
+    /// Items whose prerequisite's window starts after the item's own window ends, with that
+    /// prerequisite and both windows: such an item is late at any hours.
+    pub fn prerequisites_after_window(&self) -> Vec<(&Section, &Item, &str, Weeks, Weeks)> {
         let windows: std::collections::HashMap<String, Weeks> = self
             .items()
             .filter_map(|(s, i)| s.weeks.map(|w| (full_id(s, i), w)))
@@ -136,14 +154,7 @@ impl LearningPath {
             let Some(own) = section.weeks else { continue };
             for before in &item.after {
                 if let Some(&theirs) = windows.get(before).filter(|p| p.first > own.last) {
-                    out.push(format!(
-                        "{} ({}) comes after {before} ({}), which starts after {} ends: it \
-                         cannot be done in its window",
-                        full_id(section, item),
-                        own.label(),
-                        theirs.label(),
-                        own.label()
-                    ));
+                    out.push((section, item, before.as_str(), own, theirs));
                 }
             }
         }
