@@ -4,6 +4,12 @@
 //! late,done,uid`, header first. Times are RFC 3339 with the plan zone's offset (the same strings
 //! as the JSON), windows are empty for items without one, flags are `true`/`false`. Quoting
 //! follows RFC 4180 via the `csv` crate; records end in `\n`.
+//!
+//! A title is text from the path file, which may come from anywhere (`import`). A spreadsheet
+//! runs a cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage return before one)
+//! as a formula, so such a title is written with a leading `'`, as OWASP advises against CSV
+//! injection. The item id beside it is a slug and never starts that way; scripts that need the
+//! title exactly read it from `--format json`.
 
 use crate::plan::{Plan, Session};
 use chrono::SecondsFormat;
@@ -49,7 +55,7 @@ fn row(s: &Session) -> [String; 15] {
         s.start.to_rfc3339_opts(SecondsFormat::Secs, false),
         s.end.to_rfc3339_opts(SecondsFormat::Secs, false),
         s.item.clone(),
-        s.title.clone(),
+        inert(&s.title),
         s.kind.as_str().to_string(),
         s.section.clone(),
         s.minutes.to_string(),
@@ -61,6 +67,15 @@ fn row(s: &Session) -> [String; 15] {
         s.done.to_string(),
         s.uid.clone(),
     ]
+}
+
+/// `text`, with a leading `'` when a spreadsheet would read it as a formula.
+fn inert(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -107,6 +122,41 @@ mod tests {
         let windowless = rows.iter().find(|r| &r[6] == "extras").expect("extras");
         assert_eq!((&windowless[10], &windowless[11]), ("", ""));
         assert!(rows.iter().any(|r| &r[12] == "true"), "a late row");
+    }
+
+    #[test]
+    fn titles_a_spreadsheet_would_run_are_written_inert() {
+        let mut plan = sample_plan();
+        let titles = [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\t=1",
+            "A = B",
+        ];
+        for (s, title) in plan.sessions.iter_mut().zip(titles) {
+            s.title = title.to_string();
+        }
+        let mut out = Vec::new();
+        write_csv(&plan, None, &mut out).expect("write");
+        let mut r = ::csv::Reader::from_reader(out.as_slice());
+        let written: Vec<String> = r
+            .records()
+            .take(titles.len())
+            .map(|row| row.expect("row")[4].to_string())
+            .collect();
+        assert_eq!(
+            written,
+            [
+                "'=HYPERLINK(\"http://x\")",
+                "'+1",
+                "'-2",
+                "'@SUM(A1)",
+                "'\t=1",
+                "A = B"
+            ]
+        );
     }
 
     #[test]
