@@ -948,18 +948,32 @@ pub fn parse_off(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
 /// between these bounds cannot.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
 
+/// The years a day of a plan may fall in (`done --on`, `replan --from`): a plan that starts
+/// late in [`YEARS`] has sessions years after it (the path's weeks, then its late work), and
+/// each must be nameable. Four-digit years keep every date format we write.
+pub const PLAN_YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
 /// Parse a calendar date `YYYY-MM-DD`, rejecting impossible dates such as 2026-02-30 and years
 /// outside [`YEARS`].
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    parse_date_in(s, &YEARS)
+}
+
+/// Parse a calendar date `YYYY-MM-DD` that names a day of a plan (years in [`PLAN_YEARS`]).
+pub fn parse_plan_date(s: &str) -> Result<NaiveDate, String> {
+    parse_date_in(s, &PLAN_YEARS)
+}
+
+fn parse_date_in(s: &str, years: &std::ops::RangeInclusive<i32>) -> Result<NaiveDate, String> {
     let text = s.trim();
     let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
         .ok_or_else(|| format!("{text:?} is not a calendar date of the form YYYY-MM-DD"))?;
-    if !YEARS.contains(&date.year()) {
+    if !years.contains(&date.year()) {
         return Err(format!(
             "{text:?} is out of range; dates must fall in the years {} to {}",
-            YEARS.start(),
-            YEARS.end()
+            years.start(),
+            years.end()
         ));
     }
     Ok(date)
@@ -1081,6 +1095,9 @@ mod tests {
         assert!(parse_date("2026-02-30").is_err());
         assert!(parse_date("+262142-12-25").is_err());
         assert!(parse_date("0001-01-01").is_err());
+        assert!(parse_date("3009-06-01").is_err());
+        assert!(parse_plan_date("3009-06-01").is_ok());
+        assert!(parse_plan_date("10000-01-01").is_err());
         assert!(parse_time("25:00").is_err());
         assert!(parse_off("2026-12-24..2026-12-20").is_err());
         assert_eq!(

@@ -286,7 +286,7 @@ fn date_or_today(
     now: DateTime<Utc>,
 ) -> Result<NaiveDate> {
     match value {
-        Some(d) => crate::calendar::parse_date(d).map_err(|m| Error::flag(flag, m)),
+        Some(d) => crate::calendar::parse_plan_date(d).map_err(|m| Error::flag(flag, m)),
         None => Ok(today_in(state, now)),
     }
 }

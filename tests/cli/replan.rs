@@ -76,6 +76,59 @@ fn sessions(v: &Value) -> Vec<Value> {
     v["sessions"].as_array().expect("sessions").clone()
 }
 
+/// A plan may start as late as 2999-12-31, and its sessions then fall in the year 3000 and
+/// after: their days can be named to `done --on` and `replan --from` (they used to be refused
+/// as out of range, so such a plan could not be followed).
+#[test]
+fn days_of_a_plan_past_the_start_years_can_be_named() {
+    let sb = Sandbox::new();
+    sb.write("p.yaml", PATH);
+    let doc = sb
+        .cmd([
+            "plan",
+            "p.yaml",
+            "--start",
+            "2999-12-31",
+            "--hours",
+            "1",
+            "--format",
+            "json",
+            "--tz",
+            "UTC",
+            "--now",
+            "2999-12-01T12:00:00Z",
+        ])
+        .ok()
+        .json();
+    let first = sessions(&doc)
+        .into_iter()
+        .find(|s| s["date"].as_str().is_some_and(|d| d.starts_with("3000-")))
+        .expect("a session in 3000");
+    let (item, date) = (
+        first["item"].as_str().expect("item"),
+        first["date"].as_str().expect("date"),
+    );
+    sb.cmd(["done", item, "--on", date, "--now", &noon(date)])
+        .ok();
+    let replanned = sb
+        .cmd([
+            "replan",
+            "--from",
+            "3000-01-05",
+            "--format",
+            "json",
+            "--now",
+        ])
+        .args([noon("3000-01-05")])
+        .ok()
+        .json();
+    let done: Vec<Value> = sessions(&replanned)
+        .into_iter()
+        .filter(|s| s["item"] == item)
+        .collect();
+    assert!(done.iter().all(|s| s["done"] == true), "{done:?}");
+}
+
 /// Work done on a day the replan starts at keeps its time, and the day's other sessions keep
 /// theirs around it: they used to run after the last done session, which moved the required
 /// item behind the reference one done that day (and broke required-before-reference).
