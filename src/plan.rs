@@ -174,6 +174,11 @@ pub struct Summary {
     pub late_minute_days: u64,
     /// True only when the solver proved every priority level optimal.
     pub optimal: bool,
+    /// Whether priority 1 (required minutes in their windows) was proven optimal, which is
+    /// what says the hours cannot fit more: true whenever `optimal` is. State files written
+    /// before it was recorded lack it; [`Summary::required_proven`] then reads `optimal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_optimal: Option<bool>,
     /// Relative gap left at the level where the time limit was hit, when not optimal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gap: Option<f64>,
@@ -187,6 +192,13 @@ pub struct Summary {
     /// not worked out (with `--any-order`, or when that solve was not proven).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_cost: Option<OrderCost>,
+}
+
+impl Summary {
+    /// Whether priority 1 was proven optimal (see [`Summary::required_optimal`]).
+    pub fn required_proven(&self) -> bool {
+        self.required_optimal.unwrap_or(self.optimal)
+    }
 }
 
 /// What following the path's order costs, compared with `--any-order`.

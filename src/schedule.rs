@@ -1289,6 +1289,7 @@ fn summary(
         reference_scheduled_minutes: 0,
         late_minute_days: 0,
         optimal: solution.optimal,
+        required_optimal: Some(solution.required_proven),
         gap: solution.gap,
         note: solution.note.clone(),
         any_order: false,

@@ -462,6 +462,7 @@ pub(crate) fn sample_plan() -> Plan {
             reference_scheduled_minutes: 20,
             late_minute_days: 50,
             optimal: false,
+            required_optimal: Some(true),
             gap: Some(0.0125),
             note: None,
             any_order: false,

@@ -237,9 +237,10 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
         }
     }
     let mut needed = need::at_least(&demands, avail);
-    // A proven plan with required work still to do late, from a window not over yet: the
-    // current hours are not enough for it (work whose window is over is late at any hours).
-    let late_ahead = plan.summary.optimal
+    // A plan proven at priority 1 with required work still to do late, from a window not over
+    // yet: the current hours are not enough for it (work whose window is over is late at any
+    // hours). The plan's own advice reads the same proof.
+    let late_ahead = plan.summary.required_proven()
         && plan.sessions.iter().any(|s| {
             s.late
                 && !s.done
@@ -271,6 +272,32 @@ pub fn status(state: &State, today: NaiveDate) -> Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hours still needed lie above the current ones when the plan proved that they cannot
+    /// fit its required work (priority 1), even where a lower level stayed open: most plans at
+    /// short hours are proven at priority 1 only, and status used to name 20 minutes a day
+    /// there while the plan at 90 could not fit the work.
+    #[test]
+    fn needed_hours_lie_above_the_current_ones_once_priority_one_is_proven() {
+        let mut state = crate::progress::sample_state(0);
+        let today = state.plan.start;
+        assert!(!state.plan.summary.optimal);
+        let minutes = |state: &State| {
+            status(state, today)
+                .needed
+                .hours
+                .map(|h| h.weekday_minutes[0])
+        };
+        state.plan.summary.required_optimal = Some(true);
+        assert_eq!(minutes(&state), Some(95));
+        // Unproven at priority 1, or a state file from before it was recorded: only the bound.
+        state.plan.summary.required_optimal = Some(false);
+        assert_eq!(minutes(&state), Some(20));
+        state.plan.summary.required_optimal = None;
+        assert_eq!(minutes(&state), Some(20));
+        state.plan.summary.optimal = true;
+        assert_eq!(minutes(&state), Some(95));
+    }
 
     #[test]
     fn percent_leaves_out_skipped_work_and_rounds_down() {
