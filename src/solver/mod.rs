@@ -2,10 +2,13 @@
 //!
 //! A [`Problem`] is days with capacities and tasks with parts, windows and precedences; nothing
 //! here knows about dates, paths or files. [`solve`] runs the greedy list scheduler
-//! ([`greedy`]) for a first feasible answer, then the MIP in [`model`] level by level (the
-//! contract's priorities 1 → 4, each optimum fixed before the next), warm-started from the
-//! greedy answer. Only [`model`] knows good_lp.
+//! ([`greedy`]) for a first feasible answer. Where everything fits its window and the path's
+//! order tells all, the walk by sections in [`dp`] gives the optimum at every level directly;
+//! otherwise the MIP in [`model`] solves level by level (the contract's priorities 1 → 4,
+//! each optimum fixed before the next), warm-started from the greedy answer. Only [`model`]
+//! knows good_lp.
 
+mod dp;
 pub mod greedy;
 mod model;
 
@@ -301,6 +304,28 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
                 != std::cmp::Ordering::Less
         {
             start = kept;
+        }
+    }
+    // Where everything fits its window and the path's order tells all, a walk through the
+    // sections' progress gives the optimum at every level directly ([`dp`]).
+    if let Some(days) = dp::solve(problem) {
+        if is_feasible(problem, &days)
+            && Levels::of(problem, &days).compare(&Levels::of(problem, &start))
+                != std::cmp::Ordering::Less
+        {
+            if options.verbose {
+                stderr!(
+                    "solver: every item fits its window; the walk by sections gives the optimum, earliness {}",
+                    Levels::of(problem, &days).earliness
+                );
+            }
+            return Ok(Solution {
+                days,
+                optimal: true,
+                required_proven: true,
+                gap: None,
+                note: None,
+            });
         }
     }
     let mut solution = model::solve(problem, &start, options).map_err(SolveError::Failed)?;

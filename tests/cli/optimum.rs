@@ -1322,6 +1322,57 @@ proptest! {
     }
 }
 
+/// Instances the walk by sections covers (`src/solver/dp.rs`): every section with weeks, no
+/// prerequisites, no item split, one free span a day, path order on. Whether everything fits
+/// its window is left to chance, so the walk's answer and its hand-over to the MIP are both
+/// checked.
+fn walk_instance() -> impl Strategy<Value = (PathSpec, Settings)> {
+    let section = (
+        (1u32..=2, 0u32..=1),
+        prop::collection::vec((gen::kind(), 10u32..=60), 1..=4),
+    )
+        .prop_map(|(weeks, items)| -> RawSection {
+            (
+                Some(weeks),
+                items.into_iter().map(|(k, m)| (k, m, None)).collect(),
+            )
+        });
+    let path = prop::collection::vec(section, 1..=3).prop_filter("2 to 7 items", |r| {
+        (2..=7).contains(&r.iter().map(|s| s.1.len()).sum::<usize>())
+    });
+    (
+        path,
+        settings().prop_map(|mut s| {
+            s.free = FreeTime::default();
+            s.any_order = false;
+            s.max_session = None;
+            s
+        }),
+    )
+        .prop_map(|(raw, settings)| (gen::build_path(&raw), settings))
+        .prop_filter("some study time", |(_, settings)| {
+            settings.session_limit() > 0
+        })
+        .prop_filter("no item split", |(spec, settings)| {
+            parts(spec, settings) == spec.flat().len()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: cases(60),
+        max_shrink_iters: 200,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn random_tiny_plans_the_walk_covers_are_optimal_at_every_level(
+        (spec, settings) in walk_instance()
+    ) {
+        assert_optimal(&spec, &settings);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The reference checked on its own.
 
