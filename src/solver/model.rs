@@ -711,7 +711,20 @@ impl Model {
             let fol_days = followers[s]
                 .iter()
                 .flat_map(|&c| self.classes[c].vars.iter().flatten().map(|v| v.0));
-            let Some(lo) = fol_days.min() else { continue };
+            let Some(lo) = fol_days.clone().min() else {
+                continue;
+            };
+            // A pooled class's late sessions have no columns of their own, so "no required
+            // work after `hi`" does not hold for it: the switch then runs to the followers'
+            // last day, where its rows keep later work out while any of it is late. (Without
+            // this, an optional item could take a gap after the last one its section's
+            // required item fits in, while that item ran late.)
+            let pooled = required[s].iter().any(|&c| self.classes[c].pool.is_some());
+            let hi = if pooled {
+                hi.max(fol_days.max().unwrap_or(hi))
+            } else {
+                hi
+            };
             if lo > hi {
                 continue; // followers can only come after all required work anyway
             }
