@@ -18,11 +18,15 @@
 //! on the bundled path the LP bound was 170,520 minute-days, the optimum 171,385, and HiGHS
 //! needed 30–60 s to prove it. The walk has no such gap.
 //!
+//! The walk goes slot by slot, so study windows, busy calendars and breaks (several free gaps
+//! a day) are covered too: a slot's step holds no more than its gap's room, and the steps of
+//! one day no more than the day's study minutes together, which a state then carries.
+//!
 //! It applies only where the counts tell everything, and [`solve`] returns `None` otherwise:
-//! every task one session with a window and without prerequisites, no replan's previous days,
-//! one free gap a day (no study windows or busy calendars), path order on, and no section
-//! waiting for another. The states of the sections open on a day multiply, so a path whose
-//! windows overlap heavily can have too many: past [`MAX_STATES`] in one day the walk gives up.
+//! every task one session with a window and without prerequisites, no replan's previous days
+//! or avoided days, path order on, and no section waiting for another. The states of the
+//! sections open on a day multiply, so a path whose windows overlap heavily can have too many:
+//! past [`MAX_STATES`] in one slot, or [`MAX_KEPT`] in all, the walk gives up.
 
 use super::{Problem, Task};
 use crate::path::Kind;
@@ -33,6 +37,8 @@ use std::collections::HashMap;
 const MAX_STATES: usize = 200_000;
 /// Steps (state × choice of the day's items) the whole walk may take before it gives up.
 const MAX_STEPS: u64 = 50_000_000;
+/// States all slots together may hold (each about 100 bytes, kept for the way back).
+const MAX_KEPT: usize = 600_000;
 
 /// The tasks of one section, by kind, in path order.
 struct Section {
@@ -42,11 +48,19 @@ struct Section {
     due: [Vec<u32>; 3],
 }
 
+/// One state of a slot: the counts of every section and the day's minutes used so far, its
+/// cost, and the index of the state before it in the slot before.
+type State = (Box<[u16]>, u64, u32);
+
 /// Kinds in the order of a section's counts.
 const KINDS: [Kind; 3] = [Kind::Required, Kind::Optional, Kind::Reference];
 
-/// The exact optimum at every level as days per task, when every task fits its window and the
-/// problem is one this walk covers; `None` otherwise.
+/// The exact optimum at every level as days (slots) per task, when every task fits its window
+/// and the problem is one this walk covers; `None` otherwise.
+///
+/// The walk goes slot by slot (a slot is a day, or one free gap of a day with study windows or
+/// busy calendars). With several gaps a day the day's study minutes bound all of them
+/// together, so a state also carries the minutes its day has used so far.
 pub(super) fn solve(problem: &Problem) -> Option<Vec<Option<Vec<u32>>>> {
     let sections = sections(problem)?;
     let last = problem
@@ -58,22 +72,28 @@ pub(super) fn solve(problem: &Problem) -> Option<Vec<Option<Vec<u32>>>> {
         return None;
     }
     let width = sections.len() * 3;
-    // A day's states: counts of every section → (cost, index of the previous state, in the
-    // layer before). Layers are kept for the way back.
-    let mut layers: Vec<Vec<(Vec<u16>, u64, u32)>> = Vec::new();
-    let mut current: Vec<(Vec<u16>, u64, u32)> = vec![(vec![0; width], 0, u32::MAX)];
-    let mut steps = 0u64;
+    // A slot's states: counts of every section, then the minutes of the day used so far →
+    // (cost, index of the previous state in the layer before). Layers are kept for the way
+    // back.
+    let mut layers: Vec<Vec<State>> = Vec::new();
+    let mut current: Vec<State> = vec![(vec![0; width + 1].into_boxed_slice(), 0, u32::MAX)];
+    let (mut steps, mut kept) = (0u64, 0usize);
     for d in 0..=last {
-        let cap = problem.capacity[d as usize];
-        let mut next: HashMap<Vec<u16>, (u64, u32)> = HashMap::new();
-        for (index, (counts, cost, _)) in current.iter().enumerate() {
+        let day = problem.day(d);
+        let new_day = d == 0 || problem.day(d - 1) != day;
+        let day_minutes = problem.day_minutes(day).unwrap_or(u32::MAX);
+        let mut next: HashMap<Box<[u16]>, (u64, u32)> = HashMap::new();
+        for (index, (state, cost, _)) in current.iter().enumerate() {
+            let used = if new_day { 0 } else { u32::from(state[width]) };
             let mut walk = Walk {
                 problem,
                 sections: &sections,
-                day: d,
-                counts: counts.clone(),
-                minutes: 0,
-                cap,
+                slot: d,
+                counts: state[..width].to_vec(),
+                room: 0,
+                cap: problem.capacity[d as usize],
+                minutes: used,
+                day_minutes,
                 found: Vec::new(),
             };
             walk.choose(0);
@@ -83,8 +103,16 @@ pub(super) fn solve(problem: &Problem) -> Option<Vec<Option<Vec<u32>>>> {
                 if !complete_where_due(&sections, &counts, d) {
                     continue;
                 }
-                let cost = cost + u64::from(minutes) * u64::from(problem.day(d));
-                let entry = next.entry(counts).or_insert((u64::MAX, u32::MAX));
+                let cost = cost + u64::from(minutes - used) * u64::from(day);
+                let mut key = counts;
+                key.push(if problem.slots.is_some() {
+                    u16::try_from(minutes).ok()?
+                } else {
+                    0
+                });
+                let entry = next
+                    .entry(key.into_boxed_slice())
+                    .or_insert((u64::MAX, u32::MAX));
                 if cost < entry.0 {
                     *entry = (cost, index as u32);
                 }
@@ -96,7 +124,11 @@ pub(super) fn solve(problem: &Problem) -> Option<Vec<Option<Vec<u32>>>> {
         if next.is_empty() {
             return None; // some window cannot hold its work
         }
-        let mut layer: Vec<(Vec<u16>, u64, u32)> = next
+        kept += next.len();
+        if kept > MAX_KEPT {
+            return None;
+        }
+        let mut layer: Vec<State> = next
             .into_iter()
             .map(|(c, (cost, p))| (c, cost, p))
             .collect();
@@ -105,7 +137,7 @@ pub(super) fn solve(problem: &Problem) -> Option<Vec<Option<Vec<u32>>>> {
         layers.push(std::mem::replace(&mut current, layer));
     }
     layers.push(current);
-    // The one final state: everything done.
+    // The cheapest final state with everything done (states differ only in minutes used).
     let done: Vec<u16> = sections
         .iter()
         .flat_map(|s| s.chains.iter().map(|c| c.len() as u16))
@@ -114,8 +146,9 @@ pub(super) fn solve(problem: &Problem) -> Option<Vec<Option<Vec<u32>>>> {
         .last()?
         .iter()
         .enumerate()
-        .find(|(_, s)| s.0 == done)?;
-    // Back along the walk: the day each count rose is the day of those tasks.
+        .filter(|(_, s)| s.0[..width] == done[..])
+        .min_by_key(|(i, s)| (s.1, *i))?;
+    // Back along the walk: the slot each count rose in is the slot of those tasks.
     let mut days: Vec<Option<Vec<u32>>> = vec![None; problem.tasks.len()];
     for d in (0..=last).rev() {
         let layer = &layers[d as usize + 1];
@@ -143,7 +176,7 @@ fn sections(problem: &Problem) -> Option<Vec<Section>> {
             && t.previous.is_none()
             && t.avoid.is_empty()
     };
-    if problem.slots.is_some() || problem.chains.is_empty() || !problem.tasks.iter().all(covered) {
+    if problem.chains.is_empty() || !problem.tasks.iter().all(covered) {
         return None;
     }
     let count = problem.section_after.len();
@@ -209,24 +242,28 @@ fn complete_where_due(sections: &[Section], counts: &[u16], d: u32) -> bool {
         .all(|(s, section)| (0..3).all(|k| section.due[k][counts[s * 3 + k] as usize] > d))
 }
 
-/// The choices of one day from one state: which items each section starts.
+/// The choices of one slot from one state: which items each section starts.
 struct Walk<'a> {
     problem: &'a Problem,
     sections: &'a [Section],
-    day: u32,
+    slot: u32,
     counts: Vec<u16>,
-    minutes: u32,
+    /// Room of the slot used, and its room.
+    room: u32,
     cap: u32,
-    /// Every choice: the counts at the end of the day and the day's minutes.
+    /// Study minutes of the slot's day used (by earlier slots too), and the day's most.
+    minutes: u32,
+    day_minutes: u32,
+    /// Every choice: the counts at the end of the slot and the day's minutes used by then.
     found: Vec<(Vec<u16>, u32)>,
 }
 
 impl Walk<'_> {
-    /// Whether task `t` may start on this walk's day.
+    /// Whether task `t` may start in this walk's slot.
     fn may_start(&self, t: usize) -> bool {
         let task = &self.problem.tasks[t];
         let (first, last) = task.window.unwrap_or((0, u32::MAX));
-        self.day >= first.max(task.release) && self.day <= last
+        self.slot >= first.max(task.release) && self.slot <= last
     }
 
     /// Every choice for sections `s..`, given the choices before.
@@ -255,20 +292,22 @@ impl Walk<'_> {
         if !open {
             return;
         }
-        let (minutes, was) = (self.minutes, at);
+        let (room, minutes, was) = (self.room, self.minutes, at);
         let mut n = at as usize;
         while n < chain.len() && self.may_start(chain[n]) {
             let size = self.problem.tasks[chain[n]].parts[0];
-            let room = self.problem.room(size);
-            if self.minutes + room > self.cap {
+            let need = self.problem.room(size);
+            if self.room + need > self.cap || self.minutes + size > self.day_minutes {
                 break;
             }
-            self.minutes += room;
+            self.room += need;
+            self.minutes += size;
             n += 1;
             self.counts[s * 3 + k] = n as u16;
             self.advance(s, k + 1);
         }
         self.counts[s * 3 + k] = was;
+        self.room = room;
         self.minutes = minutes;
     }
 }
