@@ -61,7 +61,9 @@ const KINDS: [Kind; 3] = [Kind::Required, Kind::Optional, Kind::Reference];
 /// The walk goes slot by slot (a slot is a day, or one free gap of a day with study windows or
 /// busy calendars). With several gaps a day the day's study minutes bound all of them
 /// together, so a state also carries the minutes its day has used so far.
-pub(super) fn solve(problem: &Problem) -> Option<Vec<Option<Vec<u32>>>> {
+/// It stops (`None`) once `seconds` have passed, so the time limit holds whatever it meets.
+pub(super) fn solve(problem: &Problem, seconds: f64) -> Option<Vec<Option<Vec<u32>>>> {
+    let began = std::time::Instant::now();
     let sections = sections(problem)?;
     let last = problem
         .tasks
@@ -123,6 +125,9 @@ pub(super) fn solve(problem: &Problem) -> Option<Vec<Option<Vec<u32>>>> {
         }
         if next.is_empty() {
             return None; // some window cannot hold its work
+        }
+        if began.elapsed().as_secs_f64() > seconds {
+            return None;
         }
         kept += next.len();
         if kept > MAX_KEPT {
@@ -387,7 +392,7 @@ mod tests {
             let mip = crate::solver::model::solve(&problem, &start, &options).expect("the MIP");
             prop_assume!(mip.optimal);
             let best = Levels::of(&problem, &mip.days);
-            match solve(&problem) {
+            match solve(&problem, 60.0) {
                 Some(days) => {
                     prop_assert!(is_feasible(&problem, &days));
                     prop_assert_eq!(Levels::of(&problem, &days), best);
@@ -423,7 +428,7 @@ mod tests {
         };
         // 30 on day 0 (40 more do not fit), then 40 and the optional 20 on day 1.
         assert_eq!(
-            solve(&covered),
+            solve(&covered, 60.0),
             Some(vec![Some(vec![0]), Some(vec![1]), Some(vec![1])])
         );
         let mut changes: Vec<Problem> = Vec::new();
@@ -447,11 +452,11 @@ mod tests {
         following.tasks[2].section = 1;
         changes.push(following);
         for problem in changes {
-            assert_eq!(solve(&problem), None, "{problem:?}");
+            assert_eq!(solve(&problem, 60.0), None, "{problem:?}");
         }
         // Too little room: the 40 minutes fit no day of their window.
         let mut short = covered.clone();
         short.capacity = vec![35; 7];
-        assert_eq!(solve(&short), None);
+        assert_eq!(solve(&short, 60.0), None);
     }
 }

@@ -308,7 +308,7 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
     }
     // Where everything fits its window and the path's order tells all, a walk through the
     // sections' progress gives the optimum at every level directly ([`dp`]).
-    if let Some(days) = dp::solve(problem) {
+    if let Some(days) = dp::solve(problem, options.time_limit) {
         if is_feasible(problem, &days)
             && Levels::of(problem, &days).compare(&Levels::of(problem, &start))
                 != std::cmp::Ordering::Less
