@@ -308,6 +308,7 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
     }
     // Where everything fits its window and the path's order tells all, a walk through the
     // sections' progress gives the optimum at every level directly ([`dp`]).
+    let walked = std::time::Instant::now();
     if let Some(days) = dp::solve(problem, options.time_limit) {
         if is_feasible(problem, &days)
             && Levels::of(problem, &days).compare(&Levels::of(problem, &start))
@@ -328,7 +329,12 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
             });
         }
     }
-    let mut solution = model::solve(problem, &start, options).map_err(SolveError::Failed)?;
+    // The MIP gets what the walk left of the time limit.
+    let options = Options {
+        time_limit: (options.time_limit - walked.elapsed().as_secs_f64()).max(0.0),
+        ..*options
+    };
+    let mut solution = model::solve(problem, &start, &options).map_err(SolveError::Failed)?;
     keep_path_order(problem, &mut solution.days);
     Ok(solution)
 }
