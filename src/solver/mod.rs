@@ -309,7 +309,7 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
     // Where everything fits its window and the path's order tells all, a walk through the
     // sections' progress gives the optimum at every level directly ([`dp`]).
     let walked = std::time::Instant::now();
-    if let Some(days) = dp::solve(problem, options.time_limit) {
+    if let Some(mut days) = dp::solve(problem, options.time_limit) {
         if is_feasible(problem, &days)
             && Levels::of(problem, &days).compare(&Levels::of(problem, &start))
                 != std::cmp::Ordering::Less
@@ -320,6 +320,8 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
                     Levels::of(problem, &days).earliness
                 );
             }
+            // Ties between sections read in path order, as the MIP's plans do.
+            keep_path_order(problem, &mut days);
             return Ok(Solution {
                 days,
                 optimal: true,
