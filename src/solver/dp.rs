@@ -320,9 +320,8 @@ impl Walk<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solver::{greedy, is_feasible, Levels, Options};
+    use crate::solver::{greedy, is_feasible, test_problem, Levels, Options, TestSection};
     use proptest::prelude::*;
-    use std::collections::BTreeMap;
 
     /// Sections with overlapping windows of one to three weeks, items of one session each, in
     /// path order; days of `minutes` on some weekdays.
@@ -335,34 +334,19 @@ mod tests {
             prop::collection::vec(any::<bool>(), 7),
         )
             .prop_map(|(minutes, sections, week)| {
-                let mut tasks = Vec::new();
-                for (s, (first, extra, items)) in sections.iter().enumerate() {
-                    let window = (7 * first, 7 * (first + extra + 1) - 1);
-                    for &(kind, fives) in items {
-                        tasks.push(Task {
-                            section: s,
-                            kind: KINDS[kind as usize],
-                            parts: vec![(5 * fives).min(minutes)],
-                            window: Some(window),
-                            release: 0,
-                            after: Vec::new(),
-                            previous: None,
-                            avoid: Vec::new(),
-                        });
-                    }
-                }
-                let on = |d: usize| week[d % 7] || d.is_multiple_of(7);
-                let mut chains: BTreeMap<(usize, Kind), Vec<usize>> = BTreeMap::new();
-                for (t, task) in tasks.iter().enumerate() {
-                    chains.entry((task.section, task.kind)).or_default().push(t);
-                }
-                Problem {
-                    capacity: (0..70).map(|d| if on(d) { minutes } else { 0 }).collect(),
-                    tasks,
-                    section_after: vec![Vec::new(); sections.len()],
-                    chains: chains.into_values().collect(),
-                    slots: None,
-                }
+                let sections: Vec<TestSection> = sections
+                    .into_iter()
+                    .map(|(first, extra, items)| {
+                        let items = items
+                            .into_iter()
+                            .map(|(kind, fives)| {
+                                (KINDS[kind as usize], vec![(5 * fives).min(minutes)], None)
+                            })
+                            .collect();
+                        (first, extra, items)
+                    })
+                    .collect();
+                test_problem(minutes, &sections, &week, true)
             })
     }
 

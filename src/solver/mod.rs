@@ -556,6 +556,56 @@ pub fn in_chain_order(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
     })
 }
 
+/// One section of [`test_problem`]: first week (from 0), extra weeks, and its tasks as (kind,
+/// parts, a day the task must avoid).
+#[cfg(test)]
+pub(crate) type TestSection = (u32, u32, Vec<(Kind, Vec<u32>, Option<u32>)>);
+
+/// A problem for the solver's property tests: about ten weeks of days of `minutes` on the
+/// weekdays `week` marks (and every seventh day, so each week has one), the sections' tasks in
+/// order, and the path-order chains when `ordered`.
+#[cfg(test)]
+pub(crate) fn test_problem(
+    minutes: u32,
+    sections: &[TestSection],
+    week: &[bool],
+    ordered: bool,
+) -> Problem {
+    let mut tasks = Vec::new();
+    for (s, (first, extra, items)) in sections.iter().enumerate() {
+        let window = (7 * first, 7 * (first + extra + 1) - 1);
+        for (kind, parts, avoid) in items {
+            tasks.push(Task {
+                section: s,
+                kind: *kind,
+                parts: parts.clone(),
+                window: Some(window),
+                release: 0,
+                after: Vec::new(),
+                previous: None,
+                avoid: avoid.iter().copied().collect(),
+            });
+        }
+    }
+    let on = |d: usize| week[d % 7] || d.is_multiple_of(7);
+    let mut chains: std::collections::BTreeMap<(usize, Kind), Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (t, task) in tasks.iter().enumerate() {
+        chains.entry((task.section, task.kind)).or_default().push(t);
+    }
+    Problem {
+        capacity: (0..70).map(|d| if on(d) { minutes } else { 0 }).collect(),
+        tasks,
+        section_after: vec![Vec::new(); sections.len()],
+        chains: if ordered {
+            chains.into_values().collect()
+        } else {
+            Vec::new()
+        },
+        slots: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2527,7 +2527,7 @@ fn solve_with_horizon(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solver::{greedy, is_feasible, Slots, Task};
+    use crate::solver::{greedy, is_feasible, Slots};
     use proptest::prelude::*;
 
     /// Forwards and back, the slots a stretch of work needs, against counting slot by slot
@@ -2612,44 +2612,26 @@ mod tests {
             20u32..=45,
             prop::collection::vec(section, 1..4),
             prop::collection::vec(any::<bool>(), 7),
+            // Half of the problems follow the path-order rule.
             any::<bool>(),
         )
             .prop_map(|(minutes, sections, week, ordered)| {
                 let limit = 30.min(minutes);
-                let mut tasks = Vec::new();
-                for (s, (first, extra, items)) in sections.iter().enumerate() {
-                    let window = (7 * first, 7 * (first + extra + 1) - 1);
-                    for &(kind, m, avoid) in items {
-                        tasks.push(Task {
-                            section: s,
-                            kind: [Kind::Required, Kind::Optional, Kind::Reference][kind as usize],
-                            parts: crate::schedule::split(m, limit),
-                            window: Some(window),
-                            release: 0,
-                            after: Vec::new(),
-                            previous: None,
-                            avoid: avoid.into_iter().collect(),
-                        });
-                    }
-                }
-                // A study week with at least one day on; about ten weeks of days.
-                let on = |d: usize| week[d % 7] || d.is_multiple_of(7);
-                // Half of the problems follow the path-order rule.
-                let mut chains: BTreeMap<(usize, Kind), Vec<usize>> = BTreeMap::new();
-                for (t, task) in tasks.iter().enumerate() {
-                    chains.entry((task.section, task.kind)).or_default().push(t);
-                }
-                Problem {
-                    capacity: (0..70).map(|d| if on(d) { minutes } else { 0 }).collect(),
-                    tasks,
-                    section_after: vec![Vec::new(); sections.len()],
-                    chains: if ordered {
-                        chains.into_values().collect()
-                    } else {
-                        Vec::new()
-                    },
-                    slots: None,
-                }
+                let sections: Vec<crate::solver::TestSection> = sections
+                    .into_iter()
+                    .map(|(first, extra, items)| {
+                        let items = items
+                            .into_iter()
+                            .map(|(kind, m, avoid)| {
+                                let kind = [Kind::Required, Kind::Optional, Kind::Reference]
+                                    [kind as usize];
+                                (kind, crate::schedule::split(m, limit), avoid)
+                            })
+                            .collect();
+                        (first, extra, items)
+                    })
+                    .collect();
+                crate::solver::test_problem(minutes, &sections, &week, ordered)
             })
     }
 
