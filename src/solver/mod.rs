@@ -309,14 +309,14 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
     // Where everything fits its window and the path's order tells all, a walk through the
     // sections' progress gives the optimum at every level directly ([`dp`]).
     let walked = std::time::Instant::now();
-    if let Some(mut days) = dp::solve(problem, options.time_limit) {
+    if let Some(mut days) = dp::solve(problem, &start, options.time_limit) {
         if is_feasible(problem, &days)
             && Levels::of(problem, &days).compare(&Levels::of(problem, &start))
                 != std::cmp::Ordering::Less
         {
             if options.verbose {
                 stderr!(
-                    "solver: every item fits its window; the walk by sections gives the optimum, earliness {}",
+                    "solver: every required item fits its window; the walk by sections gives the optimum, earliness {}",
                     Levels::of(problem, &days).earliness
                 );
             }
