@@ -306,8 +306,8 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
             start = kept;
         }
     }
-    // Where everything fits its window and the path's order tells all, a walk through the
-    // sections' progress gives the optimum at every level directly ([`dp`]).
+    // Where the path's order tells all, a walk through the sections' progress gives the
+    // optimum at every level directly ([`dp`]).
     let walked = std::time::Instant::now();
     if let Some(mut days) = dp::solve(problem, &start, options.time_limit) {
         if is_feasible(problem, &days)
@@ -316,7 +316,7 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
         {
             if options.verbose {
                 stderr!(
-                    "solver: every required item fits its window; the walk by sections gives the optimum, earliness {}",
+                    "solver: the walk by sections gives the optimum, earliness {}",
                     Levels::of(problem, &days).earliness
                 );
             }
