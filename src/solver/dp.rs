@@ -205,6 +205,26 @@ fn walk(
         // States that cannot end better than the plan at hand, or cannot fit their required
         // work at all, lead nowhere.
         next.retain(|key, (cost, _)| bounds.may_beat(problem, sections, d, key, *cost, relaxed));
+        // Once every window has ended, the cheapest state with every required item started
+        // is a plan: the others matter only while they may still beat it.
+        if d >= last {
+            let best = next
+                .iter()
+                .filter(|(key, _)| complete(sections, key))
+                .map(|(_, (cost, _))| *cost)
+                .min();
+            if let Some(best) = best {
+                next.retain(|key, (cost, _)| {
+                    if complete(sections, key) {
+                        *cost == best
+                    } else {
+                        bounds
+                            .bound(problem, sections, d, key, *cost, relaxed)
+                            .is_some_and(|bound| bound <= best)
+                    }
+                });
+            }
+        }
         if let Some(width) = (mode == Mode::Narrow)
             .then_some(BEAM)
             .filter(|&width| next.len() > width)
@@ -446,6 +466,10 @@ fn required_where_due(sections: &[Section], counts: &[u16], d: u32) -> bool {
 /// Lower bounds on what a walk from a state costs at the end, to leave out the states that
 /// cannot beat the plan already at hand.
 ///
+/// A slot's room here is the most minutes of sessions it can hold: its gap (its room less
+/// the one break it includes), at most the day's study minutes, rounded down to what the
+/// items' minutes can add up to.
+///
 /// From the end of slot `d`, the work still to come of every chain whose last window end is
 /// `e` or before must fit the room of slots `d + 1 ..= e`: required work all of it (or else
 /// the excess goes outside its window), optional (or reference) work as much as there is room
@@ -475,12 +499,21 @@ struct Bounds {
 
 impl Bounds {
     fn new(problem: &Problem, sections: &[Section]) -> Bounds {
+        // Every item's minutes are a multiple of `unit`, so a slot holds a multiple of it: at
+        // 0.6 h a day, 35 of the 36 minutes.
+        let unit = problem
+            .tasks
+            .iter()
+            .fold(0, |g, t| gcd(g, t.minutes()))
+            .max(1);
+        let gap = problem.slots.as_ref().map_or(0, |x| x.break_minutes);
         let mut room = vec![0u64];
         for (s, &cap) in problem.capacity.iter().enumerate() {
             let day = problem
                 .day_minutes(problem.day(s as u32))
                 .unwrap_or(u32::MAX);
-            room.push(room[s] + u64::from(cap.min(day)));
+            let minutes = cap.saturating_sub(gap).min(day) / unit * unit;
+            room.push(room[s] + u64::from(minutes));
         }
         let mut order: Vec<(usize, usize)> = (0..sections.len())
             .flat_map(|s| (0..3).map(move |k| (s, k)))
@@ -622,7 +655,8 @@ impl Bounds {
             optional: cost.optional.saturating_sub(most(1)),
             reference: cost.reference.saturating_sub(most(2)),
             moved: cost.moved.saturating_sub(later),
-            earliness: cost.earliness,
+            // Required work still to come starts on the next slot's day at the earliest.
+            earliness: cost.earliness + required * u64::from(problem.day(d + 1)),
         })
     }
 
@@ -649,6 +683,14 @@ impl Bounds {
         if self.known.is_none_or(|known| cost < known) {
             self.known = Some(cost);
         }
+    }
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
     }
 }
 
