@@ -844,10 +844,6 @@ fn regression_presolve_enumeration_lost_the_earliness_optimum_with_prerequisites
     assert_eq!(v.tuple(), (41, 72, 29, 0, 839));
 }
 
-/// Found by the random test: every part here is longer than the 15-minute gaps of Tuesdays and
-/// Sundays, so only Mondays hold them, one a week. The planner's horizon counted a day as able
-/// to hold a part by its study minutes (30) instead of its longest gap, fell short after the
-/// windows, and the plan failed with "does not fit in 40 years".
 /// The README's first plan, the bundled path at one hour a day, is proven optimal at every level
 /// with the earliness an independent exact solver (OR-Tools CP-SAT, BENCHMARKS.md session 14)
 /// proved optimal: 171,385 minute-days. Too large for the exhaustive reference; the MIP alone
@@ -872,7 +868,13 @@ fn the_bundled_path_at_one_hour_a_day_is_the_independently_confirmed_optimum() {
         .json();
     assert_eq!(doc["summary"]["optimal"], true);
     let start = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
-    let minute_days: i64 = doc["sessions"]
+    assert_eq!(minute_days(&doc, start), 171_385);
+    assert_eq!(doc["summary"]["optional_scheduled_minutes"], 1520);
+}
+
+/// Minute-days of a plan's sessions from its start.
+fn minute_days(doc: &serde_json::Value, start: NaiveDate) -> i64 {
+    doc["sessions"]
         .as_array()
         .expect("sessions")
         .iter()
@@ -880,9 +882,69 @@ fn the_bundled_path_at_one_hour_a_day_is_the_independently_confirmed_optimum() {
             let date: NaiveDate = s["date"].as_str().expect("date").parse().expect("a date");
             s["minutes"].as_i64().expect("minutes") * (date - start).num_days()
         })
-        .sum();
-    assert_eq!(minute_days, 171_385);
-    assert_eq!(doc["summary"]["optional_scheduled_minutes"], 1520);
+        .sum()
+}
+
+/// Where optional work is left out, the walk's narrow and whole walks give the optimum: the
+/// bundled path at 0.75 h on weekdays and 1.5 h at weekends leaves 40 optional minutes out,
+/// and an independent exact solver (OR-Tools CP-SAT, BENCHMARKS.md session 16) proved every
+/// level: 1,480 optional and 35 reference minutes, then 170,050 minute-days. The MIP alone
+/// stopped open at the default time limit (session 15).
+#[test]
+fn the_bundled_path_leaving_optional_work_out_is_the_independently_confirmed_optimum() {
+    let sb = Sandbox::new();
+    let doc = sb
+        .plan(
+            "backend-engineer",
+            &[
+                "--start",
+                "2026-12-01",
+                "--hours",
+                "0.75",
+                "--weekend-hours",
+                "1.5",
+                "--format",
+                "json",
+                "--no-ics",
+            ],
+        )
+        .ok()
+        .json();
+    let summary = &doc["summary"];
+    assert_eq!(summary["optimal"], true);
+    assert_eq!(summary["required_in_window_minutes"], 2525);
+    assert_eq!(summary["optional_scheduled_minutes"], 1480);
+    assert_eq!(summary["reference_scheduled_minutes"], 35);
+    let start = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+    assert_eq!(minute_days(&doc, start), 170_050);
+}
+
+/// Where required work runs late, the walk proves the first two levels, which CP-SAT proved
+/// independently (BENCHMARKS.md session 16): at 0.75 h a day on the bundled path 2,490
+/// required minutes fit their windows and the other 35 go one day late.
+#[test]
+fn the_bundled_path_with_late_work_is_proven_at_the_independently_confirmed_levels() {
+    let sb = Sandbox::new();
+    let doc = sb
+        .plan(
+            "backend-engineer",
+            &[
+                "--start",
+                "2026-12-01",
+                "--hours",
+                "0.75",
+                "--format",
+                "json",
+                "--no-ics",
+            ],
+        )
+        .ok()
+        .json();
+    let summary = &doc["summary"];
+    assert_eq!(summary["optimal"], true);
+    assert_eq!(summary["required_in_window_minutes"], 2490);
+    assert_eq!(summary["required_late_minutes"], 35);
+    assert_eq!(summary["late_minute_days"], 35);
 }
 
 /// A required item that runs late keeps its section's optional work out of the window, even
@@ -929,6 +991,10 @@ fn regression_optional_work_waits_for_pooled_late_work_of_its_section() {
     assert_eq!((v.tuple().0, v.tuple().2), (35, 0));
 }
 
+/// Found by the random test: every part here is longer than the 15-minute gaps of Tuesdays and
+/// Sundays, so only Mondays hold them, one a week. The planner's horizon counted a day as able
+/// to hold a part by its study minutes (30) instead of its longest gap, fell short after the
+/// windows, and the plan failed with "does not fit in 40 years".
 #[test]
 fn regression_the_horizon_counts_days_whose_gaps_hold_a_part() {
     let spec = path(
