@@ -119,33 +119,57 @@ enum Mode {
     Best,
 }
 
-/// The exact optimum at every level as days (slots) per task, when the problem is one this
-/// walk covers; `None` otherwise, or when the walk gives up.
+/// What the walks found: the exact optimum at every level as days (slots) per task, when the
+/// problem is one they cover and they did not give up; and a good plan (the narrow walk's)
+/// when only that one finished, for the MIP to start from.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Walked {
+    pub optimum: Option<Vec<Option<Vec<u32>>>>,
+    pub found: Option<Vec<Option<Vec<u32>>>>,
+}
+
+/// Walk the problem (see the module's notes).
 ///
 /// The walk goes slot by slot (a slot is a day, or one free gap of a day with study windows or
 /// busy calendars). With several gaps a day the day's study minutes bound all of them
 /// together, so a state also carries the minutes its day has used so far.
-/// It stops (`None`) once `seconds` have passed, so the time limit holds whatever it meets.
+/// It stops once `seconds` have passed, so the time limit holds whatever it meets.
 ///
 /// `known` is a plan already at hand (the warm start): no walk that ends up costlier is
 /// followed (see [`Bounds`]).
-pub(super) fn solve(
-    problem: &Problem,
-    known: &[Option<Vec<u32>>],
-    seconds: f64,
-) -> Option<Vec<Option<Vec<u32>>>> {
+pub(super) fn solve(problem: &Problem, known: &[Option<Vec<u32>>], seconds: f64) -> Walked {
     let began = std::time::Instant::now();
-    let sections = sections(problem)?;
+    let Some(sections) = sections(problem) else {
+        return Walked::default();
+    };
     let mut bounds = Bounds::new(problem, &sections);
     bounds.improve(problem, known);
     if let Some(days) = walk(problem, &sections, &bounds, Mode::Everything, seconds) {
-        return Some(days);
+        return Walked {
+            optimum: Some(days),
+            found: None,
+        };
     }
     let left = || seconds - began.elapsed().as_secs_f64();
-    if let Some(days) = walk(problem, &sections, &bounds, Mode::Narrow, left()) {
-        bounds.improve(problem, &days);
+    let found = walk(problem, &sections, &bounds, Mode::Narrow, left());
+    if let Some(days) = &found {
+        bounds.improve(problem, days);
     }
-    walk(problem, &sections, &bounds, Mode::Best, left())
+    // Where the whole walk cannot finish, its states grow past its limits after a few seconds,
+    // and that time is the MIP's loss: it gets a quarter of the limit (at least a second), far
+    // more than the whole walks that finish take (at most 1 s on the bundled path and the
+    // generated ones, BENCHMARKS.md session 16).
+    let share = left().min((seconds / 4.0).max(1.0));
+    match walk(problem, &sections, &bounds, Mode::Best, share) {
+        Some(days) => Walked {
+            optimum: Some(days),
+            found: None,
+        },
+        None => Walked {
+            optimum: None,
+            found,
+        },
+    }
 }
 
 /// The cheapest walk of `mode` (the [`Mode::Narrow`] one is a good one, not always the
@@ -966,7 +990,7 @@ mod tests {
             let options = Options { time_limit: 60.0, ..Options::default() };
             let mip = crate::solver::model::solve(&problem, &start, &options).expect("the MIP");
             prop_assume!(mip.optimal);
-            let days = solve(&problem, &[], 60.0);
+            let days = solve(&problem, &[], 60.0).optimum;
             prop_assert!(days.is_some(), "the walk gave no answer");
             let days = days.unwrap_or_default();
             prop_assert!(is_feasible(&problem, &days));
@@ -1000,7 +1024,7 @@ mod tests {
         };
         // 30 on day 0 (40 more do not fit), then 40 and the optional 20 on day 1.
         assert_eq!(
-            solve(&covered, &[], 60.0),
+            solve(&covered, &[], 60.0).optimum,
             Some(vec![Some(vec![0]), Some(vec![1]), Some(vec![1])])
         );
         let mut changes: Vec<Problem> = Vec::new();
@@ -1021,13 +1045,13 @@ mod tests {
         following.tasks[2].section = 1;
         changes.push(following);
         for problem in changes {
-            assert_eq!(solve(&problem, &[], 60.0), None, "{problem:?}");
+            assert_eq!(solve(&problem, &[], 60.0).optimum, None, "{problem:?}");
         }
         // Room for the required items only: the optional one is left out.
         let mut tight = covered.clone();
         tight.capacity = vec![60, 45, 0, 0, 0, 0, 0];
         assert_eq!(
-            solve(&tight, &[], 60.0),
+            solve(&tight, &[], 60.0).optimum,
             Some(vec![Some(vec![0]), Some(vec![1]), None])
         );
         // A replan keeps a session on its previous day when nothing above earliness changes:
@@ -1035,7 +1059,7 @@ mod tests {
         let mut replan = covered.clone();
         replan.tasks[0].previous = Some(vec![3]);
         assert_eq!(
-            solve(&replan, &[], 60.0),
+            solve(&replan, &[], 60.0).optimum,
             Some(vec![Some(vec![3]), Some(vec![4]), Some(vec![4])])
         );
         // A window of two days with room for the 30 minutes only: the 40 go a day late, and
@@ -1046,12 +1070,12 @@ mod tests {
             task.window = Some((0, 1));
         }
         assert_eq!(
-            solve(&late, &[], 60.0),
+            solve(&late, &[], 60.0).optimum,
             Some(vec![Some(vec![0]), Some(vec![2]), None])
         );
         // Too little room: the 40 minutes fit no day at all.
         let mut short = covered.clone();
         short.capacity = vec![35; 7];
-        assert_eq!(solve(&short, &[], 60.0), None);
+        assert_eq!(solve(&short, &[], 60.0).optimum, None);
     }
 }

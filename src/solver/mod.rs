@@ -309,7 +309,8 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
     // Where the path's order tells all, a walk through the sections' progress gives the
     // optimum at every level directly ([`dp`]).
     let walked = std::time::Instant::now();
-    if let Some(mut days) = dp::solve(problem, &start, options.time_limit) {
+    let walk = dp::solve(problem, &start, options.time_limit);
+    if let Some(mut days) = walk.optimum {
         if is_feasible(problem, &days)
             && Levels::of(problem, &days).compare(&Levels::of(problem, &start))
                 != std::cmp::Ordering::Less
@@ -329,6 +330,17 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
                 gap: None,
                 note: None,
             });
+        }
+    }
+    // A plan the walk found on its way, where it could not finish, is a warm start when it is
+    // better: at 0.6 h a day on the bundled path it has 60 more required minutes in their
+    // windows than the greedy plan.
+    if let Some(days) = walk.found {
+        if is_feasible(problem, &days)
+            && Levels::of(problem, &days).compare(&Levels::of(problem, &start))
+                == std::cmp::Ordering::Greater
+        {
+            start = days;
         }
     }
     // The MIP gets what the walk left of the time limit.
