@@ -47,7 +47,7 @@
 //! whose windows overlap heavily can have too many: past [`MAX_STATES`] in one slot, or
 //! [`MAX_KEPT`] in all, the walk gives up and the MIP decides.
 
-use super::{Levels, Problem, Task};
+use super::{gcd, Levels, Problem, Task};
 use crate::path::Kind;
 use std::collections::HashMap;
 
@@ -122,7 +122,7 @@ enum Mode {
 /// What the walks found: the exact optimum at every level as days (slots) per task, when the
 /// problem is one they cover and they did not give up; and a good plan (the narrow walk's)
 /// when only that one finished, for the MIP to start from.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Default)]
 pub(super) struct Walked {
     pub optimum: Option<Vec<Option<Vec<u32>>>>,
     pub found: Option<Vec<Option<Vec<u32>>>>,
@@ -143,24 +143,24 @@ pub(super) fn solve(problem: &Problem, known: &[Option<Vec<u32>>], seconds: f64)
         return Walked::default();
     };
     let mut bounds = Bounds::new(problem, &sections);
-    bounds.improve(problem, known);
-    if let Some(days) = walk(problem, &sections, &bounds, Mode::Everything, seconds) {
+    bounds.improve(known);
+    if let Some(days) = walk(&bounds, Mode::Everything, seconds) {
         return Walked {
             optimum: Some(days),
             found: None,
         };
     }
     let left = || seconds - began.elapsed().as_secs_f64();
-    let found = walk(problem, &sections, &bounds, Mode::Narrow, left());
+    let found = walk(&bounds, Mode::Narrow, left());
     if let Some(days) = &found {
-        bounds.improve(problem, days);
+        bounds.improve(days);
     }
     // Where the whole walk cannot finish, its states grow past its limits after a few seconds,
     // and that time is the MIP's loss: it gets a quarter of the limit (at least a second), far
     // more than the whole walks that finish take (at most 1 s on the bundled path and the
     // generated ones, BENCHMARKS.md session 16).
     let share = left().min((seconds / 4.0).max(1.0));
-    match walk(problem, &sections, &bounds, Mode::Best, share) {
+    match walk(&bounds, Mode::Best, share) {
         Some(days) => Walked {
             optimum: Some(days),
             found: None,
@@ -172,16 +172,11 @@ pub(super) fn solve(problem: &Problem, known: &[Option<Vec<u32>>], seconds: f64)
     }
 }
 
-/// The cheapest walk of `mode` (the [`Mode::Narrow`] one is a good one, not always the
-/// cheapest).
-fn walk(
-    problem: &Problem,
-    sections: &[Section],
-    bounds: &Bounds,
-    mode: Mode,
-    seconds: f64,
-) -> Option<Vec<Option<Vec<u32>>>> {
+/// The cheapest walk of `mode` through the problem and sections of `bounds` (the
+/// [`Mode::Narrow`] one is a good one, not always the cheapest).
+fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Option<Vec<Option<Vec<u32>>>> {
     let began = std::time::Instant::now();
+    let (problem, sections) = (bounds.problem, bounds.sections);
     let relaxed = mode != Mode::Everything;
     let last = problem
         .tasks
@@ -228,7 +223,7 @@ fn walk(
         }
         // States that cannot end better than the plan at hand, or cannot fit their required
         // work at all, lead nowhere.
-        next.retain(|key, (cost, _)| bounds.may_beat(problem, sections, d, key, *cost, relaxed));
+        next.retain(|key, (cost, _)| bounds.may_beat(d, key, *cost, relaxed));
         // Once every window has ended, the cheapest state with every required item started
         // is a plan: the others matter only while they may still beat it.
         if d >= last {
@@ -243,7 +238,7 @@ fn walk(
                         *cost == best
                     } else {
                         bounds
-                            .bound(problem, sections, d, key, *cost, relaxed)
+                            .bound(d, key, *cost, relaxed)
                             .is_some_and(|bound| bound <= best)
                     }
                 });
@@ -256,7 +251,7 @@ fn walk(
             let mut ranked: Vec<(Cost, Box<[u16]>)> = next
                 .iter()
                 .filter_map(|(key, (cost, _))| {
-                    let bound = bounds.bound(problem, sections, d, key, *cost, relaxed)?;
+                    let bound = bounds.bound(d, key, *cost, relaxed)?;
                     Some((bound, key.clone()))
                 })
                 .collect();
@@ -506,7 +501,9 @@ fn required_where_due(sections: &[Section], counts: &[u16], d: u32) -> bool {
 ///
 /// Only walks that end no costlier than the plan at hand matter, so a state's required work
 /// may go outside its windows by no more than that plan's: the rest takes its room first.
-struct Bounds {
+struct Bounds<'a> {
+    problem: &'a Problem,
+    sections: &'a [Section],
     /// Σ of the room of slots `0..i` (a slot's room, at most its day's study minutes).
     room: Vec<u64>,
     /// Sections and kinds by their chains' last window end.
@@ -521,14 +518,14 @@ struct Bounds {
     known: Option<Cost>,
 }
 
-impl Bounds {
-    fn new(problem: &Problem, sections: &[Section]) -> Bounds {
+impl<'a> Bounds<'a> {
+    fn new(problem: &'a Problem, sections: &'a [Section]) -> Bounds<'a> {
         // Every item's minutes are a multiple of `unit`, so a slot holds a multiple of it: at
         // 0.6 h a day, 35 of the 36 minutes.
         let unit = problem
             .tasks
             .iter()
-            .fold(0, |g, t| gcd(g, t.minutes()))
+            .fold(0, |g, t| gcd(g, u64::from(t.minutes())))
             .max(1);
         let gap = problem.slots.as_ref().map_or(0, |x| x.break_minutes);
         let mut room = vec![0u64];
@@ -536,8 +533,8 @@ impl Bounds {
             let day = problem
                 .day_minutes(problem.day(s as u32))
                 .unwrap_or(u32::MAX);
-            let minutes = cap.saturating_sub(gap).min(day) / unit * unit;
-            room.push(room[s] + u64::from(minutes));
+            let minutes = u64::from(cap.saturating_sub(gap).min(day));
+            room.push(room[s] + minutes / unit * unit);
         }
         let mut order: Vec<(usize, usize)> = (0..sections.len())
             .flat_map(|s| (0..3).map(move |k| (s, k)))
@@ -558,6 +555,8 @@ impl Bounds {
             .map(|d| previous.iter().filter(|&&p| p != u32::MAX && p > d).count() as u32)
             .collect();
         Bounds {
+            problem,
+            sections,
             room,
             order,
             total,
@@ -576,30 +575,15 @@ impl Bounds {
 
     /// Whether a state at the end of slot `d` (counts, then the day's minutes) with `cost` can
     /// still fit its required work and end no costlier than the plan at hand.
-    fn may_beat(
-        &self,
-        problem: &Problem,
-        sections: &[Section],
-        d: u32,
-        key: &[u16],
-        cost: Cost,
-        relaxed: bool,
-    ) -> bool {
-        self.bound(problem, sections, d, key, cost, relaxed)
+    fn may_beat(&self, d: u32, key: &[u16], cost: Cost, relaxed: bool) -> bool {
+        self.bound(d, key, cost, relaxed)
             .is_some_and(|bound| self.known.is_none_or(|known| bound <= known))
     }
 
     /// The least a walk from this state can cost at the end, or `None` when its required work
     /// cannot all start (inside its windows, unless `relaxed`).
-    fn bound(
-        &self,
-        problem: &Problem,
-        sections: &[Section],
-        d: u32,
-        key: &[u16],
-        cost: Cost,
-        relaxed: bool,
-    ) -> Option<Cost> {
+    fn bound(&self, d: u32, key: &[u16], cost: Cost, relaxed: bool) -> Option<Cost> {
+        let (problem, sections) = (self.problem, self.sections);
         let top = self.room.len() - 1;
         let from = self.room[(d as usize + 1).min(top)];
         let room = |end: u32| self.room[(end as usize + 1).min(top)].saturating_sub(from);
@@ -685,7 +669,8 @@ impl Bounds {
     }
 
     /// Take a plan as the plan at hand when it costs less (and places every required item).
-    fn improve(&mut self, problem: &Problem, days: &[Option<Vec<u32>>]) {
+    fn improve(&mut self, days: &[Option<Vec<u32>>]) {
+        let problem = self.problem;
         if days.len() != problem.tasks.len()
             || problem
                 .tasks
@@ -707,14 +692,6 @@ impl Bounds {
         if self.known.is_none_or(|known| cost < known) {
             self.known = Some(cost);
         }
-    }
-}
-
-fn gcd(a: u32, b: u32) -> u32 {
-    if b == 0 {
-        a
-    } else {
-        gcd(b, a % b)
     }
 }
 

@@ -2,11 +2,11 @@
 //!
 //! A [`Problem`] is days with capacities and tasks with parts, windows and precedences; nothing
 //! here knows about dates, paths or files. [`solve`] runs the greedy list scheduler
-//! ([`greedy`]) for a first feasible answer. Where everything fits its window and the path's
-//! order tells all, the walk by sections in [`dp`] gives the optimum at every level directly;
-//! otherwise the MIP in [`model`] solves level by level (the contract's priorities 1 → 4,
-//! each optimum fixed before the next), warm-started from the greedy answer. Only [`model`]
-//! knows good_lp.
+//! ([`greedy`]) for a first feasible answer. Where the path's order tells all (items of one
+//! session under path order), the walk by sections in [`dp`] gives the optimum at every level
+//! directly; otherwise the MIP in [`model`] solves level by level (the contract's priorities
+//! 1 → 4, each optimum fixed before the next), warm-started from the best plan at hand. Only
+//! [`model`] knows good_lp.
 
 mod dp;
 pub mod greedy;
@@ -286,6 +286,14 @@ impl Levels {
     }
 }
 
+/// The greatest common divisor (0 with 0).
+fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
 /// Solve `problem` exactly (within the time limit), never returning worse than the greedy
 /// schedule. In a replan the previous days, where they still fit, are the warm start: then a
 /// time limit leaves sessions where they were instead of wherever the solver stopped.
@@ -297,12 +305,15 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
     if !problem.tasks.iter().zip(&start).all(placed) {
         return Err(SolveError::HorizonTooShort);
     }
+    // How a plan compares with another at every level, when it keeps every rule.
+    let compare = |days: &[Option<Vec<u32>>], other: &[Option<Vec<u32>>]| {
+        is_feasible(problem, days)
+            .then(|| Levels::of(problem, days).compare(&Levels::of(problem, other)))
+    };
+    use std::cmp::Ordering::{Equal, Greater};
     if problem.tasks.iter().any(|t| t.previous.is_some()) {
         let kept = greedy::keep_previous(problem);
-        if is_feasible(problem, &kept)
-            && Levels::of(problem, &kept).compare(&Levels::of(problem, &start))
-                != std::cmp::Ordering::Less
-        {
+        if matches!(compare(&kept, &start), Some(Greater | Equal)) {
             start = kept;
         }
     }
@@ -311,10 +322,7 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
     let walked = std::time::Instant::now();
     let walk = dp::solve(problem, &start, options.time_limit);
     if let Some(mut days) = walk.optimum {
-        if is_feasible(problem, &days)
-            && Levels::of(problem, &days).compare(&Levels::of(problem, &start))
-                != std::cmp::Ordering::Less
-        {
+        if matches!(compare(&days, &start), Some(Greater | Equal)) {
             if options.verbose {
                 stderr!(
                     "solver: the walk by sections gives the optimum, earliness {}",
@@ -336,10 +344,7 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
     // better: at 0.6 h a day on the bundled path it has 60 more required minutes in their
     // windows than the greedy plan.
     if let Some(days) = walk.found {
-        if is_feasible(problem, &days)
-            && Levels::of(problem, &days).compare(&Levels::of(problem, &start))
-                == std::cmp::Ordering::Greater
-        {
+        if compare(&days, &start) == Some(Greater) {
             start = days;
         }
     }

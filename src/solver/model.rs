@@ -26,7 +26,7 @@
 //! once the level's value is known its reduced costs fix columns for every later level
 //! ([`tightened`]). On short days level 1 is solved without late work ([`required_relaxed`]).
 
-use super::{Levels, Options, Problem, Solution};
+use super::{gcd, Levels, Options, Problem, Solution};
 use crate::path::Kind;
 use good_lp::solvers::highs::highs;
 use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel, Variable};
@@ -177,12 +177,6 @@ impl Objective {
     /// The smallest difference between two values of this level: the greatest common divisor
     /// of its (integral) coefficients, as every column in an objective is integer.
     fn step(&self) -> f64 {
-        let gcd = |mut a: u64, mut b: u64| {
-            while b != 0 {
-                (a, b) = (b, a % b);
-            }
-            a
-        };
         let mut g = 0;
         for &(_, k) in &self.lin {
             let k = k.abs();

@@ -12,7 +12,7 @@
 use crate::checker::{self, PlanDoc};
 use crate::gen::{self, RawSection, Shape};
 use crate::model::{BusyEvent, FreeTime, Kind, PathSpec, Settings, Windows};
-use crate::rules::{item, section};
+use crate::rules::{bundled_settings, item, plan_bundled, section};
 use crate::util::{Sandbox, NOW};
 use chrono::{Duration, NaiveDate, NaiveTime};
 use proptest::prelude::*;
@@ -844,45 +844,23 @@ fn regression_presolve_enumeration_lost_the_earliness_optimum_with_prerequisites
     assert_eq!(v.tuple(), (41, 72, 29, 0, 839));
 }
 
+/// The bundled path planned at `settings` with the CLI's default time limit: whether the plan
+/// says it is optimal, and its value at every level, after the independent checker has
+/// checked every rule on it.
+fn bundled_value(settings: &Settings) -> (bool, Value) {
+    let (doc, levels) = plan_bundled(settings, None);
+    (doc.summary.optimal, plan_value(settings, levels, &doc))
+}
+
 /// The README's first plan, the bundled path at one hour a day, is proven optimal at every level
 /// with the earliness an independent exact solver (OR-Tools CP-SAT, BENCHMARKS.md session 14)
 /// proved optimal: 171,385 minute-days. Too large for the exhaustive reference; the MIP alone
 /// stopped 0.69 % above it at the default time limit, the walk by sections proves it.
 #[test]
 fn the_bundled_path_at_one_hour_a_day_is_the_independently_confirmed_optimum() {
-    let sb = Sandbox::new();
-    let doc = sb
-        .plan(
-            "backend-engineer",
-            &[
-                "--start",
-                "2026-12-01",
-                "--hours",
-                "1",
-                "--format",
-                "json",
-                "--no-ics",
-            ],
-        )
-        .ok()
-        .json();
-    assert_eq!(doc["summary"]["optimal"], true);
-    let start = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
-    assert_eq!(minute_days(&doc, start), 171_385);
-    assert_eq!(doc["summary"]["optional_scheduled_minutes"], 1520);
-}
-
-/// Minute-days of a plan's sessions from its start.
-fn minute_days(doc: &serde_json::Value, start: NaiveDate) -> i64 {
-    doc["sessions"]
-        .as_array()
-        .expect("sessions")
-        .iter()
-        .map(|s| {
-            let date: NaiveDate = s["date"].as_str().expect("date").parse().expect("a date");
-            s["minutes"].as_i64().expect("minutes") * (date - start).num_days()
-        })
-        .sum()
+    let (optimal, value) = bundled_value(&bundled_settings(60));
+    assert!(optimal);
+    assert_eq!(value.tuple(), (2525, 0, 1520, 35, 171_385));
 }
 
 /// Where optional work is left out, the walk's narrow and whole walks give the optimum: the
@@ -892,31 +870,11 @@ fn minute_days(doc: &serde_json::Value, start: NaiveDate) -> i64 {
 /// stopped open at the default time limit (session 15).
 #[test]
 fn the_bundled_path_leaving_optional_work_out_is_the_independently_confirmed_optimum() {
-    let sb = Sandbox::new();
-    let doc = sb
-        .plan(
-            "backend-engineer",
-            &[
-                "--start",
-                "2026-12-01",
-                "--hours",
-                "0.75",
-                "--weekend-hours",
-                "1.5",
-                "--format",
-                "json",
-                "--no-ics",
-            ],
-        )
-        .ok()
-        .json();
-    let summary = &doc["summary"];
-    assert_eq!(summary["optimal"], true);
-    assert_eq!(summary["required_in_window_minutes"], 2525);
-    assert_eq!(summary["optional_scheduled_minutes"], 1480);
-    assert_eq!(summary["reference_scheduled_minutes"], 35);
-    let start = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
-    assert_eq!(minute_days(&doc, start), 170_050);
+    let mut settings = bundled_settings(45);
+    settings.weekend_minutes = Some(90);
+    let (optimal, value) = bundled_value(&settings);
+    assert!(optimal);
+    assert_eq!(value.tuple(), (2525, 0, 1480, 35, 170_050));
 }
 
 /// Where required work runs late, the walk proves the first two levels, which CP-SAT proved
@@ -924,27 +882,12 @@ fn the_bundled_path_leaving_optional_work_out_is_the_independently_confirmed_opt
 /// required minutes fit their windows and the other 35 go one day late.
 #[test]
 fn the_bundled_path_with_late_work_is_proven_at_the_independently_confirmed_levels() {
-    let sb = Sandbox::new();
-    let doc = sb
-        .plan(
-            "backend-engineer",
-            &[
-                "--start",
-                "2026-12-01",
-                "--hours",
-                "0.75",
-                "--format",
-                "json",
-                "--no-ics",
-            ],
-        )
-        .ok()
-        .json();
-    let summary = &doc["summary"];
-    assert_eq!(summary["optimal"], true);
-    assert_eq!(summary["required_in_window_minutes"], 2490);
-    assert_eq!(summary["required_late_minutes"], 35);
-    assert_eq!(summary["late_minute_days"], 35);
+    let (optimal, value) = bundled_value(&bundled_settings(45));
+    assert!(optimal);
+    assert_eq!(
+        (value.required_in_window, value.late_minute_days),
+        (2490, 35)
+    );
 }
 
 /// A required item that runs late keeps its section's optional work out of the window, even

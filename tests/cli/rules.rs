@@ -283,15 +283,14 @@ fn late_work_reports_the_hours_its_window_would_need() {
         .stderr_has("needs at least 1 h Mon, Tue");
 }
 
-fn bundled_settings(minutes: u32) -> Settings {
+pub fn bundled_settings(minutes: u32) -> Settings {
     Settings::daily("2026-12-01", minutes)
 }
 
 /// Plans the bundled path by id and checks every rule. `time_limit` is the optimizer's budget in
 /// seconds (the CLI's default when `None`).
-fn plan_bundled(minutes: u32, time_limit: Option<&str>) -> (PlanDoc, Levels) {
+pub fn plan_bundled(settings: &Settings, time_limit: Option<&str>) -> (PlanDoc, Levels) {
     let spec = model::backend_engineer();
-    let settings = bundled_settings(minutes);
     let sb = Sandbox::new();
     let mut extra = settings.args();
     extra.extend(["--format", "json", "--now", NOW].map(String::from));
@@ -300,7 +299,7 @@ fn plan_bundled(minutes: u32, time_limit: Option<&str>) -> (PlanDoc, Levels) {
     }
     let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
     let doc = sb.plan("backend-engineer", &extra).ok().plan_doc();
-    let levels = checker::check(&spec, &settings, &doc);
+    let levels = checker::check(&spec, settings, &doc);
     (doc, levels)
 }
 
@@ -317,7 +316,7 @@ fn bundled_path_reads_as_the_contract_describes() {
 #[test]
 fn bundled_path_at_two_hours_a_day_fits_entirely() {
     // A generous limit, so that "proven optimal" does not depend on how busy the machine is.
-    let (doc, levels) = plan_bundled(120, Some("300"));
+    let (doc, levels) = plan_bundled(&bundled_settings(120), Some("300"));
     assert_eq!(levels.required_in_window, 2525);
     assert_eq!(levels.optional, 1520);
     assert_eq!(levels.reference, 35);
@@ -327,7 +326,7 @@ fn bundled_path_at_two_hours_a_day_fits_entirely() {
 
 #[test]
 fn bundled_path_at_half_an_hour_a_day_is_not_worse_than_greedy() {
-    let (_, levels) = plan_bundled(30, None);
+    let (_, levels) = plan_bundled(&bundled_settings(30), None);
     assert_not_worse_than_greedy(&model::backend_engineer(), &bundled_settings(30), levels);
 }
 
@@ -426,7 +425,7 @@ fn regression_optional_prerequisite_is_not_scheduled_after_its_required_dependen
 
 #[test]
 fn bundled_path_at_a_quarter_hour_a_day_is_not_worse_than_greedy() {
-    let (_, levels) = plan_bundled(15, None);
+    let (_, levels) = plan_bundled(&bundled_settings(15), None);
     assert_not_worse_than_greedy(&model::backend_engineer(), &bundled_settings(15), levels);
 }
 
