@@ -85,6 +85,9 @@ struct Section {
     /// Per count of required items started: the minutes of the required items from that count
     /// on with each of `windows`.
     by_window: Vec<Vec<u32>>,
+    /// Per count of required items started, and per window: how many of those items take at
+    /// least each of the sizes [`Bounds::outside`] counts by.
+    large: Vec<Vec<Vec<u16>>>,
 }
 
 /// What a walk has cost so far, compared field by field in the contract's priority order;
@@ -442,6 +445,7 @@ fn sections(problem: &Problem) -> Option<Vec<Section>> {
             end: [0; 3],
             windows: Vec::new(),
             by_window: Vec::new(),
+            large: Vec::new(),
         })
         .collect();
     let kind_index = |k: Kind| KINDS.iter().position(|&x| x == k).unwrap_or(0);
@@ -471,6 +475,7 @@ fn sections(problem: &Problem) -> Option<Vec<Section>> {
             slot.push(t);
         }
     }
+    let sizes = sizes(problem);
     for section in &mut sections {
         let chain = &section.chains[0];
         let mut due = vec![u32::MAX; chain.len() + 1];
@@ -488,11 +493,18 @@ fn sections(problem: &Problem) -> Option<Vec<Section>> {
         windows.sort_unstable();
         windows.dedup();
         let mut by_window = vec![vec![0; windows.len()]; chain.len() + 1];
+        let mut large = vec![vec![vec![0; sizes.len()]; windows.len()]; chain.len() + 1];
         for (i, &t) in chain.iter().enumerate().rev() {
             by_window[i] = by_window[i + 1].clone();
+            large[i] = large[i + 1].clone();
             let at = windows.partition_point(|&w| w < window(t));
-            by_window[i][at] += problem.tasks[t].minutes();
+            let minutes = problem.tasks[t].minutes();
+            by_window[i][at] += minutes;
+            for (count, &size) in large[i][at].iter_mut().zip(&sizes) {
+                *count += u16::from(minutes >= size);
+            }
         }
+        section.large = large;
         section.windows = windows
             .into_iter()
             .map(|(last, first)| (first, last))
@@ -509,6 +521,91 @@ fn sections(problem: &Problem) -> Option<Vec<Section>> {
         }
     }
     Some(sections)
+}
+
+/// The sizes [`Bounds::outside`] counts the required items by: every minutes a required item
+/// takes.
+fn sizes(problem: &Problem) -> Vec<u32> {
+    let mut sizes: Vec<u32> = problem
+        .tasks
+        .iter()
+        .filter(|t| t.kind == Kind::Required)
+        .map(Task::minutes)
+        .collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    sizes
+}
+
+/// The largest deficit of disjoint spans of slots: the amount of the work (last slot, first
+/// slot, amount) whose windows lie inside a span less what the span holds (`holds[i]`: what
+/// slots `0..i` hold). What cannot be placed inside its window is at least that.
+fn deficit(work: &mut [(u32, u32, u64)], holds: &[u64]) -> u64 {
+    let top = holds.len() - 1;
+    let at = |slot: u32| holds[(slot as usize).min(top)];
+    work.sort_unstable();
+    let mut firsts: Vec<u32> = work.iter().map(|w| w.1).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    // The largest deficit of disjoint spans ending by each work's end (by the one before it in
+    // `work`), and before each first slot.
+    let mut best = vec![0u64; work.len() + 1];
+    let mut before = vec![0u64; firsts.len()];
+    let mut inside = vec![0u64; firsts.len()];
+    for (i, &(last, start, amount)) in work.iter().enumerate() {
+        let mut most = best[i];
+        for (j, &first) in firsts.iter().enumerate() {
+            if start >= first {
+                inside[j] += amount;
+            }
+            if first <= last {
+                let room = at(last.saturating_add(1)).saturating_sub(at(first));
+                most = most.max(before[j] + inside[j].saturating_sub(room));
+            }
+        }
+        best[i + 1] = most;
+        // Spans that start after this end may follow it.
+        for (j, &first) in firsts.iter().enumerate() {
+            if first > last {
+                before[j] = before[j].max(most);
+            }
+        }
+    }
+    best[work.len()]
+}
+
+/// The least Σ of amount × days late of the work (window's last slot, amount) when slots
+/// `from..` take it, slot `i` as much as `holds[i + 1] - holds[i]` (`weighted`: the same,
+/// times each slot's day): the amount due first goes first.
+fn tardiness(
+    problem: &Problem,
+    from: u32,
+    work: &mut [(u32, u64)],
+    holds: &[u64],
+    weighted: &[u64],
+) -> u64 {
+    work.sort_unstable();
+    let top = holds.len() - 1;
+    // Σ over the units held before position `p` of their slot's day.
+    let weight = |p: u64| -> u64 {
+        let slot = holds
+            .partition_point(|&r| r <= p)
+            .saturating_sub(1)
+            .min(top);
+        weighted[slot] + (p - holds[slot]) * u64::from(problem.day(slot as u32))
+    };
+    let (mut at, mut late) = (holds[(from as usize).min(top)], 0u64);
+    for &mut (end, amount) in work {
+        let (first, last) = (at, at + amount);
+        at = last;
+        let due = holds[(end as usize).saturating_add(1).min(top)];
+        let past = first.max(due);
+        if past < last && last <= holds[top] {
+            let day = u64::from(problem.day(end));
+            late += weight(last) - weight(past) - (last - past) * day;
+        }
+    }
+    late
 }
 
 /// Whether every required task whose window ends on `d` or before has started by the end of
@@ -553,6 +650,12 @@ struct Bounds<'a> {
     room: Vec<u64>,
     /// Σ of the room of slots `0..i`, each slot's times its day.
     weighted: Vec<u64>,
+    /// The sizes of [`sizes`], and per size: Σ over slots `0..i` of how many items that large
+    /// the slot's room holds.
+    sizes: Vec<u32>,
+    holds: Vec<Vec<u64>>,
+    /// Per size: Σ over slots `0..i` of how many items that large the slot holds times its day.
+    holds_weighted: Vec<Vec<u64>>,
     /// Sections and kinds by their chains' last window end.
     order: Vec<(usize, usize)>,
     /// Minutes by kind of the whole problem.
@@ -575,13 +678,22 @@ impl<'a> Bounds<'a> {
             .fold(0, |g, t| gcd(g, u64::from(t.minutes())))
             .max(1);
         let gap = problem.slots.as_ref().map_or(0, |x| x.break_minutes);
+        let sizes = sizes(problem);
         let (mut room, mut weighted) = (vec![0u64], vec![0u64]);
+        let mut holds = vec![vec![0u64]; sizes.len()];
+        let mut holds_weighted = vec![vec![0u64]; sizes.len()];
         for (s, &cap) in problem.capacity.iter().enumerate() {
             let day = problem.day(s as u32);
             let most = problem.day_minutes(day).unwrap_or(u32::MAX);
             let minutes = u64::from(cap.saturating_sub(gap).min(most)) / unit * unit;
             room.push(room[s] + minutes);
             weighted.push(weighted[s] + minutes * u64::from(day));
+            for (k, &size) in sizes.iter().enumerate() {
+                let count = minutes / u64::from(size.max(1));
+                let (held, weighted) = (holds[k][s], holds_weighted[k][s]);
+                holds[k].push(held + count);
+                holds_weighted[k].push(weighted + count * u64::from(day));
+            }
         }
         let mut order: Vec<(usize, usize)> = (0..sections.len())
             .flat_map(|s| (0..3).map(move |k| (s, k)))
@@ -606,6 +718,9 @@ impl<'a> Bounds<'a> {
             sections,
             room,
             weighted,
+            sizes,
+            holds,
+            holds_weighted,
             order,
             total,
             previous_after,
@@ -660,7 +775,7 @@ impl<'a> Bounds<'a> {
             return None; // the required work does not fit what is left
         }
         let outside = u64::from(cost.outside) + lost;
-        let late = cost.late + self.late(key, from);
+        let late = cost.late + self.late(d, key);
         // The required work still to come inside its windows, by window end.
         let mut due = Vec::with_capacity(self.order.len());
         let mut sum = 0u64;
@@ -670,10 +785,15 @@ impl<'a> Bounds<'a> {
             }
             due.push((sum, room(sections[s].end[k])));
         }
-        // What may still go outside the windows and tie with the plan at hand.
+        // What of the work still to come (past due items aside) may go outside its windows
+        // and tie with the plan at hand. Not less what the spans' deficits force outside:
+        // that is part of it, and leaves the room of its span to other work.
+        let past: u64 = overdue.iter().sum();
         let allowance = match (relaxed, self.known) {
             (false, _) => 0,
-            (true, Some(known)) => u64::from(known.outside).saturating_sub(outside),
+            (true, Some(known)) => {
+                u64::from(known.outside).saturating_sub(u64::from(cost.outside) + past)
+            }
             (true, None) => u64::MAX,
         };
         // Room left by each window end for optional and reference work, then the least of it
@@ -715,33 +835,34 @@ impl<'a> Bounds<'a> {
     /// one day each can only cost more. This counts the late work that the room forces on
     /// required items not yet due, which the counts of overdue items alone miss: at 0.6 h a
     /// day on the bundled path, all of its late minute-days.
-    fn late(&self, key: &[u16], from: u64) -> u64 {
-        let problem = self.problem;
-        let mut work: Vec<(u32, u32)> = self
-            .work(key)
-            .map(|((_, end), minutes)| (end, minutes))
-            .collect();
-        work.sort_unstable();
-        let top = self.room.len() - 1;
-        // Σ over the room's minutes before position `p` of their slot's day.
-        let weight = |p: u64| -> u64 {
-            let slot = self
-                .room
-                .partition_point(|&r| r <= p)
-                .saturating_sub(1)
-                .min(top);
-            self.weighted[slot] + (p - self.room[slot]) * u64::from(problem.day(slot as u32))
-        };
-        let (mut at, mut late) = (from, 0u64);
-        for (end, minutes) in work {
-            let (first, last) = (at, at + u64::from(minutes));
-            at = last;
-            let due = self.room[(end as usize).saturating_add(1).min(top)];
-            let past = first.max(due);
-            if past < last && last <= self.room[top] {
-                let day = u64::from(problem.day(end));
-                late += weight(last) - weight(past) - (last - past) * day;
+    ///
+    /// Counted by item, the items of at least some size due first take the slots first, as
+    /// many in a slot as its room holds ([`Bounds::outside`]), and each is late by at least
+    /// its days times that size.
+    fn late(&self, d: u32, key: &[u16]) -> u64 {
+        let mut minutes: Vec<(u32, u64)> = Vec::new();
+        let mut counts: Vec<Vec<(u32, u64)>> = vec![Vec::new(); self.sizes.len()];
+        for (s, section) in self.sections.iter().enumerate() {
+            let at = (key[s * 3] as usize).min(section.by_window.len() - 1);
+            for (w, &(_, last)) in section.windows.iter().enumerate() {
+                let m = section.by_window[at][w];
+                if m == 0 {
+                    continue;
+                }
+                minutes.push((last, u64::from(m)));
+                for (k, &count) in section.large[at][w].iter().enumerate() {
+                    if count > 0 {
+                        counts[k].push((last, u64::from(count)));
+                    }
+                }
             }
+        }
+        let problem = self.problem;
+        let mut late = tardiness(problem, d + 1, &mut minutes, &self.room, &self.weighted);
+        for (k, work) in counts.iter_mut().enumerate() {
+            let (held, weighted) = (&self.holds[k], &self.holds_weighted[k]);
+            let days = tardiness(problem, d + 1, work, held, weighted);
+            late = late.max(days * u64::from(self.sizes[k]));
         }
         late
     }
@@ -804,23 +925,6 @@ impl<'a> Bounds<'a> {
         }
     }
 
-    /// The required work still to come: minutes by window.
-    fn work<'k>(&'k self, key: &'k [u16]) -> impl Iterator<Item = ((u32, u32), u32)> + 'k {
-        self.sections
-            .iter()
-            .enumerate()
-            .flat_map(move |(s, section)| {
-                let at = (key[s * 3] as usize).min(section.by_window.len() - 1);
-                let minutes = section.by_window[at].iter().copied();
-                section
-                    .windows
-                    .iter()
-                    .copied()
-                    .zip(minutes)
-                    .filter(|x| x.1 > 0)
-            })
-    }
-
     /// The least required minutes still to come that end up outside their windows, from the
     /// end of slot `d` on.
     ///
@@ -831,48 +935,41 @@ impl<'a> Bounds<'a> {
     /// end. With the room counted from the next slot alone, the windows that start later are
     /// missed: at 0.6 h a day on the bundled path the walk's states then had bounds 5 to 15
     /// required minutes short of what every plan from them loses.
+    ///
+    /// Whole items lose more: a slot holds no more items of at least some size than its room
+    /// over that size, so the items that large that must go outside, found the same way by
+    /// count, lose at least that size each. At 0.6 h a day (35 minutes of room) most required
+    /// items take 20 or 25 minutes and a day holds one of them: most of the 330 minutes every
+    /// plan loses.
     fn outside(&self, d: u32, key: &[u16]) -> u64 {
-        let top = self.room.len() - 1;
-        let at = |slot: u32| self.room[(slot as usize).min(top)];
-        // Work with its window's first slot from the next slot on, by window end.
-        let mut work: Vec<(u32, u32, u32)> = Vec::new();
         let mut overdue = 0u64;
-        for ((first, last), minutes) in self.work(key) {
-            if last <= d {
-                overdue += u64::from(minutes);
-            } else {
-                work.push((last, first.max(d + 1), minutes));
-            }
-        }
-        work.sort_unstable();
-        let mut firsts: Vec<u32> = work.iter().map(|w| w.1).collect();
-        firsts.sort_unstable();
-        firsts.dedup();
-        // The largest deficit of disjoint spans ending by each work's end (by the one before
-        // it in `work`), and before each first slot.
-        let mut best = vec![0u64; work.len() + 1];
-        let mut before = vec![0u64; firsts.len()];
-        let mut inside = vec![0u64; firsts.len()];
-        for (i, &(last, _, _)) in work.iter().enumerate() {
-            let mut most = best[i];
-            for (j, &first) in firsts.iter().enumerate() {
-                if work[i].1 >= first {
-                    inside[j] += u64::from(work[i].2);
+        let mut minutes: Vec<(u32, u32, u64)> = Vec::new();
+        let mut counts: Vec<Vec<(u32, u32, u64)>> = vec![Vec::new(); self.sizes.len()];
+        for (s, section) in self.sections.iter().enumerate() {
+            let at = (key[s * 3] as usize).min(section.by_window.len() - 1);
+            for (w, &(first, last)) in section.windows.iter().enumerate() {
+                let m = section.by_window[at][w];
+                if m == 0 {
+                    continue;
                 }
-                if first <= last {
-                    let room = at(last.saturating_add(1)).saturating_sub(at(first));
-                    most = most.max(before[j] + inside[j].saturating_sub(room));
+                if last <= d {
+                    overdue += u64::from(m);
+                    continue;
                 }
-            }
-            best[i + 1] = most;
-            // Spans that start after this end may follow it.
-            for (j, &first) in firsts.iter().enumerate() {
-                if first > last {
-                    before[j] = before[j].max(most);
+                let first = first.max(d + 1);
+                minutes.push((last, first, u64::from(m)));
+                for (k, &count) in section.large[at][w].iter().enumerate() {
+                    if count > 0 {
+                        counts[k].push((last, first, u64::from(count)));
+                    }
                 }
             }
         }
-        overdue + best[work.len()]
+        let mut lost = deficit(&mut minutes, &self.room);
+        for ((work, held), &size) in counts.iter_mut().zip(&self.holds).zip(&self.sizes) {
+            lost = lost.max(deficit(work, held) * u64::from(size));
+        }
+        overdue + lost
     }
 
     /// Take a plan as the plan at hand when it costs less (and places every required item).
@@ -1193,6 +1290,50 @@ mod tests {
             prop_assert!(is_feasible(&problem, &best));
             prop_assert_eq!(Levels::of(&problem, &best), Levels::of(&problem, &mip.days));
         }
+    }
+
+    /// Required items that no plan fits in their window leave its room to optional work: the
+    /// bound on optional minutes counts what goes outside as not taking room. Day 14 holds
+    /// one of three 20-minute items due by day 20, the other two go late (days 21 and 28),
+    /// and the optional 25 and 5 minutes still fit on days 7 and 14.
+    #[test]
+    fn work_forced_outside_leaves_its_room() {
+        let task = |section: usize, kind: Kind, minutes: u32, window: (u32, u32)| Task {
+            section,
+            kind,
+            parts: vec![minutes],
+            window: Some(window),
+            release: 0,
+            after: Vec::new(),
+            previous: None,
+            avoid: Vec::new(),
+        };
+        let problem = Problem {
+            capacity: (0..70).map(|d| if d % 7 == 0 { 25 } else { 0 }).collect(),
+            tasks: vec![
+                task(0, Kind::Required, 20, (14, 20)),
+                task(0, Kind::Required, 20, (14, 20)),
+                task(0, Kind::Required, 20, (14, 20)),
+                task(1, Kind::Optional, 25, (0, 20)),
+                task(1, Kind::Required, 5, (0, 20)),
+                task(1, Kind::Optional, 5, (0, 20)),
+            ],
+            section_after: vec![Vec::new(); 2],
+            chains: vec![vec![0, 1, 2], vec![4], vec![3, 5]],
+            slots: None,
+        };
+        let days = solve(&problem, &[], 60.0)
+            .optimum
+            .expect("the walk's optimum");
+        let levels = Levels::of(&problem, &days);
+        assert_eq!(
+            (
+                levels.required_in_window,
+                levels.late_minute_days,
+                levels.optional
+            ),
+            (25, 180, 30)
+        );
     }
 
     /// A problem the walk covers, and the same problem changed in each way it does not.
