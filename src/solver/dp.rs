@@ -656,6 +656,9 @@ struct Bounds<'a> {
     holds: Vec<Vec<u64>>,
     /// Per size: Σ over slots `0..i` of how many items that large the slot holds times its day.
     holds_weighted: Vec<Vec<u64>>,
+    /// Per size: whether some slot's room is not a multiple of it. Where every one is, the
+    /// count of items that large says no more than their minutes do, and is skipped.
+    wastes: Vec<bool>,
     /// Sections and kinds by their chains' last window end.
     order: Vec<(usize, usize)>,
     /// Minutes by kind of the whole problem.
@@ -682,6 +685,7 @@ impl<'a> Bounds<'a> {
         let (mut room, mut weighted) = (vec![0u64], vec![0u64]);
         let mut holds = vec![vec![0u64]; sizes.len()];
         let mut holds_weighted = vec![vec![0u64]; sizes.len()];
+        let mut wastes = vec![false; sizes.len()];
         for (s, &cap) in problem.capacity.iter().enumerate() {
             let day = problem.day(s as u32);
             let most = problem.day_minutes(day).unwrap_or(u32::MAX);
@@ -690,6 +694,7 @@ impl<'a> Bounds<'a> {
             weighted.push(weighted[s] + minutes * u64::from(day));
             for (k, &size) in sizes.iter().enumerate() {
                 let count = minutes / u64::from(size.max(1));
+                wastes[k] |= count * u64::from(size) != minutes;
                 let (held, weighted) = (holds[k][s], holds_weighted[k][s]);
                 holds[k].push(held + count);
                 holds_weighted[k].push(weighted + count * u64::from(day));
@@ -721,6 +726,7 @@ impl<'a> Bounds<'a> {
             sizes,
             holds,
             holds_weighted,
+            wastes,
             order,
             total,
             previous_after,
@@ -744,7 +750,8 @@ impl<'a> Bounds<'a> {
     }
 
     /// The least a walk from this state can cost at the end, or `None` when its required work
-    /// cannot all start (inside its windows, unless `relaxed`).
+    /// cannot all start (inside its windows, unless `relaxed`). Where the minutes alone put it
+    /// past the plan at hand, that bound, without the counts by size.
     fn bound(&self, d: u32, key: &[u16], cost: Cost, relaxed: bool) -> Option<Cost> {
         let (problem, sections) = (self.problem, self.sections);
         let top = self.room.len() - 1;
@@ -770,12 +777,13 @@ impl<'a> Bounds<'a> {
                 }
             }
         }
-        let lost = self.outside(d, key);
+        // First by minutes alone: the counts by size cost more, and only raise the bound.
+        let lost = self.outside(d, key, false);
         if required > room(u32::MAX) || (!relaxed && lost > 0) {
             return None; // the required work does not fit what is left
         }
         let outside = u64::from(cost.outside) + lost;
-        let late = cost.late + self.late(d, key);
+        let late = cost.late + self.late(d, key, false);
         // The required work still to come inside its windows, by window end.
         let mut due = Vec::with_capacity(self.order.len());
         let mut sum = 0u64;
@@ -815,7 +823,7 @@ impl<'a> Bounds<'a> {
             u32::try_from(taken).unwrap_or(u32::MAX)
         };
         let later = self.previous_after[(d as usize).min(self.previous_after.len() - 1)];
-        Some(Cost {
+        let mut bound = Cost {
             outside: u32::try_from(outside).unwrap_or(u32::MAX),
             late,
             optional: cost.optional.saturating_sub(most(1)),
@@ -823,7 +831,19 @@ impl<'a> Bounds<'a> {
             moved: cost.moved.saturating_sub(later),
             // Required work still to come starts on the next slot's day at the earliest.
             earliness: cost.earliness + required * u64::from(problem.day(d + 1)),
-        })
+        };
+        // Past the plan at hand already: the counts by size would only say so more.
+        if self.known.is_some_and(|known| bound > known) {
+            return Some(bound);
+        }
+        let lost = self.outside(d, key, true);
+        if !relaxed && lost > 0 {
+            return None;
+        }
+        let outside = u64::from(cost.outside) + lost;
+        bound.outside = u32::try_from(outside).unwrap_or(u32::MAX);
+        bound.late = cost.late + self.late(d, key, true);
+        Some(bound)
     }
 
     /// The least late minute-days of the required work still to come when the room from
@@ -839,9 +859,10 @@ impl<'a> Bounds<'a> {
     /// Counted by item, the items of at least some size due first take the slots first, as
     /// many in a slot as its room holds ([`Bounds::outside`]), and each is late by at least
     /// its days times that size.
-    fn late(&self, d: u32, key: &[u16]) -> u64 {
+    fn late(&self, d: u32, key: &[u16], by_size: bool) -> u64 {
         let mut minutes: Vec<(u32, u64)> = Vec::new();
-        let mut counts: Vec<Vec<(u32, u64)>> = vec![Vec::new(); self.sizes.len()];
+        let sizes = if by_size { self.sizes.len() } else { 0 };
+        let mut counts: Vec<Vec<(u32, u64)>> = vec![Vec::new(); sizes];
         for (s, section) in self.sections.iter().enumerate() {
             let at = (key[s * 3] as usize).min(section.by_window.len() - 1);
             for (w, &(_, last)) in section.windows.iter().enumerate() {
@@ -850,8 +871,8 @@ impl<'a> Bounds<'a> {
                     continue;
                 }
                 minutes.push((last, u64::from(m)));
-                for (k, &count) in section.large[at][w].iter().enumerate() {
-                    if count > 0 {
+                for (k, &count) in section.large[at][w].iter().enumerate().take(sizes) {
+                    if count > 0 && self.wastes[k] {
                         counts[k].push((last, u64::from(count)));
                     }
                 }
@@ -941,10 +962,11 @@ impl<'a> Bounds<'a> {
     /// count, lose at least that size each. At 0.6 h a day (35 minutes of room) most required
     /// items take 20 or 25 minutes and a day holds one of them: most of the 330 minutes every
     /// plan loses.
-    fn outside(&self, d: u32, key: &[u16]) -> u64 {
+    fn outside(&self, d: u32, key: &[u16], by_size: bool) -> u64 {
         let mut overdue = 0u64;
         let mut minutes: Vec<(u32, u32, u64)> = Vec::new();
-        let mut counts: Vec<Vec<(u32, u32, u64)>> = vec![Vec::new(); self.sizes.len()];
+        let sizes = if by_size { self.sizes.len() } else { 0 };
+        let mut counts: Vec<Vec<(u32, u32, u64)>> = vec![Vec::new(); sizes];
         for (s, section) in self.sections.iter().enumerate() {
             let at = (key[s * 3] as usize).min(section.by_window.len() - 1);
             for (w, &(first, last)) in section.windows.iter().enumerate() {
@@ -958,8 +980,8 @@ impl<'a> Bounds<'a> {
                 }
                 let first = first.max(d + 1);
                 minutes.push((last, first, u64::from(m)));
-                for (k, &count) in section.large[at][w].iter().enumerate() {
-                    if count > 0 {
+                for (k, &count) in section.large[at][w].iter().enumerate().take(sizes) {
+                    if count > 0 && self.wastes[k] {
                         counts[k].push((last, first, u64::from(count)));
                     }
                 }
