@@ -86,7 +86,7 @@ struct Section {
     /// on with each of `windows`.
     by_window: Vec<Vec<u32>>,
     /// Per count of required items started, and per window: how many of those items take at
-    /// least each of the sizes [`Bounds::outside`] counts by.
+    /// least each of the sizes of [`sizes`].
     large: Vec<Vec<Vec<u16>>>,
 }
 
@@ -523,7 +523,7 @@ fn sections(problem: &Problem) -> Option<Vec<Section>> {
     Some(sections)
 }
 
-/// The sizes [`Bounds::outside`] counts the required items by: every minutes a required item
+/// The sizes [`deficit`] and [`tardiness`] count the required items by: every minutes a required item
 /// takes.
 fn sizes(problem: &Problem) -> Vec<u32> {
     let mut sizes: Vec<u32> = problem
@@ -537,22 +537,42 @@ fn sizes(problem: &Problem) -> Vec<u32> {
     sizes
 }
 
-/// The largest deficit of disjoint spans of slots: the amount of the work (last slot, first
-/// slot, amount) whose windows lie inside a span less what the span holds (`holds[i]`: what
-/// slots `0..i` hold). What cannot be placed inside its window is at least that.
-fn deficit(work: &mut [(u32, u32, u64)], holds: &[u64]) -> u64 {
+/// Required work still to come with one window: the window's last slot, its first slot, and an
+/// amount (minutes, or items of at least some size).
+type Span = (u32, u32, u64);
+
+/// The least of `work` (by window end) that cannot go inside its windows from slot `d + 1`
+/// on, where slots `0..i` hold `holds[i]`; the work whose window has ended aside.
+///
+/// Cut into minutes, the work that fits its windows is a flow from windows to room, and what
+/// cannot flow is the largest deficit of a set of windows: the minutes due inside their union
+/// less its room. Windows that meet add up, so the largest deficit is that of disjoint spans,
+/// each of the work whose windows lie inside it, found span end by span end. With the room
+/// counted from the next slot alone, the windows that start later are missed: at 0.6 h a day
+/// on the bundled path the walk's states then had bounds 5 to 15 required minutes short of
+/// what every plan from them loses.
+///
+/// Whole items lose more: a slot holds no more items of at least some size than its room over
+/// that size, so counted in those items (and `holds` in them too), the deficit is of items
+/// that lose at least that size each. At 0.6 h a day (35 minutes of room) most required items
+/// take 20 or 25 minutes and a day holds one of them: most of the 330 minutes every plan loses.
+fn deficit(d: u32, work: &[Span], holds: &[u64]) -> u64 {
     let top = holds.len() - 1;
     let at = |slot: u32| holds[(slot as usize).min(top)];
-    work.sort_unstable();
-    let mut firsts: Vec<u32> = work.iter().map(|w| w.1).collect();
+    let open: Vec<Span> = work
+        .iter()
+        .filter(|w| w.0 > d)
+        .map(|&(last, first, amount)| (last, first.max(d + 1), amount))
+        .collect();
+    let mut firsts: Vec<u32> = open.iter().map(|w| w.1).collect();
     firsts.sort_unstable();
     firsts.dedup();
     // The largest deficit of disjoint spans ending by each work's end (by the one before it in
-    // `work`), and before each first slot.
-    let mut best = vec![0u64; work.len() + 1];
+    // `open`), and before each first slot.
+    let mut best = vec![0u64; open.len() + 1];
     let mut before = vec![0u64; firsts.len()];
     let mut inside = vec![0u64; firsts.len()];
-    for (i, &(last, start, amount)) in work.iter().enumerate() {
+    for (i, &(last, start, amount)) in open.iter().enumerate() {
         let mut most = best[i];
         for (j, &first) in firsts.iter().enumerate() {
             if start >= first {
@@ -571,20 +591,21 @@ fn deficit(work: &mut [(u32, u32, u64)], holds: &[u64]) -> u64 {
             }
         }
     }
-    best[work.len()]
+    best[open.len()]
 }
 
-/// The least Σ of amount × days late of the work (window's last slot, amount) when slots
-/// `from..` take it, slot `i` as much as `holds[i + 1] - holds[i]` (`weighted`: the same,
-/// times each slot's day): the amount due first goes first.
-fn tardiness(
-    problem: &Problem,
-    from: u32,
-    work: &mut [(u32, u64)],
-    holds: &[u64],
-    weighted: &[u64],
-) -> u64 {
-    work.sort_unstable();
+/// The least Σ of amount × days past its window's end of `work` (by window end) when slots
+/// `from..` take it, slot `i` as much as `holds[i + 1] - holds[i]` (`weighted`: the same times
+/// each slot's day).
+///
+/// Cut into minutes, that work costs least when the minutes due first take the room first: a
+/// minute's lateness, its day less its window end's day, is a Monge cost, so the north-west
+/// corner of the transport from minutes to room is optimal. Whole items on one day each can
+/// only cost more. This counts the late work that the room forces on required items not yet
+/// due, which the items already past their windows alone miss: at 0.6 h a day on the bundled
+/// path, all of its late minute-days. Counted in items of at least some size, as [`deficit`]
+/// does, each is late by at least its days times that size.
+fn tardiness(problem: &Problem, from: u32, work: &[Span], holds: &[u64], weighted: &[u64]) -> u64 {
     let top = holds.len() - 1;
     // Σ over the units held before position `p` of their slot's day.
     let weight = |p: u64| -> u64 {
@@ -595,7 +616,7 @@ fn tardiness(
         weighted[slot] + (p - holds[slot]) * u64::from(problem.day(slot as u32))
     };
     let (mut at, mut late) = (holds[(from as usize).min(top)], 0u64);
-    for &mut (end, amount) in work {
+    for &(end, _, amount) in work {
         let (first, last) = (at, at + amount);
         at = last;
         let due = holds[(end as usize).saturating_add(1).min(top)];
@@ -627,9 +648,9 @@ fn required_where_due(sections: &[Section], counts: &[u16], d: u32) -> bool {
 /// From the end of slot `d`, the work still to come is cut into minutes, which the room
 /// takes as it may; whole items on one day each can only do worse:
 /// - required minutes outside their windows: the largest deficit of spans of slots, each the
-///   required work whose windows lie inside the span less its room ([`Bounds::outside`]), and
+///   required work whose windows lie inside the span less its room ([`deficit`]), and
 ///   those of required items whose windows have ended;
-/// - late minute-days: the required minutes due first take the room first ([`Bounds::late`]);
+/// - late minute-days: the required minutes due first take the room first ([`tardiness`]);
 /// - optional (or reference) minutes: the work of every chain whose last window end is `e` or
 ///   before must fit the room of slots `d + 1 ..= e` after the required work. Taking the
 ///   chains in order of their last window ends and giving each as much as the room left
@@ -761,29 +782,29 @@ impl<'a> Bounds<'a> {
             let chain = &sections[s].rest[k];
             u64::from(chain[(key[s * 3 + k] as usize).min(chain.len() - 1)])
         };
-        // Required items whose windows have ended.
-        let mut overdue = vec![0u64; sections.len()];
-        let mut required = 0u64;
-        for (s, section) in sections.iter().enumerate() {
-            let at = key[s * 3] as usize;
-            required += rest(s, 0);
-            if section.due[at] > d {
-                continue;
-            }
-            for &t in &section.chains[0][at..] {
-                let task = &problem.tasks[t];
-                if task.window.map_or(u32::MAX, |w| w.1) <= d {
-                    overdue[s] += u64::from(task.minutes());
-                }
-            }
-        }
+        // Required minutes whose windows have ended, per section.
+        let overdue: Vec<u64> = sections
+            .iter()
+            .enumerate()
+            .map(|(s, section)| {
+                let at = (key[s * 3] as usize).min(section.by_window.len() - 1);
+                let minutes = section.windows.iter().zip(&section.by_window[at]);
+                minutes
+                    .filter(|(w, _)| w.1 <= d)
+                    .map(|(_, &m)| u64::from(m))
+                    .sum()
+            })
+            .collect();
+        let past: u64 = overdue.iter().sum();
+        let required: u64 = (0..sections.len()).map(|s| rest(s, 0)).sum();
         // First by minutes alone: the counts by size cost more, and only raise the bound.
-        let lost = self.outside(d, key, false);
+        let minutes = self.spans(key, |section, at, w| u64::from(section.by_window[at][w]));
+        let mut lost = past + deficit(d, &minutes, &self.room);
         if required > room(u32::MAX) || (!relaxed && lost > 0) {
             return None; // the required work does not fit what is left
         }
-        let outside = u64::from(cost.outside) + lost;
-        let late = cost.late + self.late(d, key, false);
+        let weighted = &self.weighted;
+        let mut late = cost.late + tardiness(problem, d + 1, &minutes, &self.room, weighted);
         // The required work still to come inside its windows, by window end.
         let mut due = Vec::with_capacity(self.order.len());
         let mut sum = 0u64;
@@ -796,7 +817,6 @@ impl<'a> Bounds<'a> {
         // What of the work still to come (past due items aside) may go outside its windows
         // and tie with the plan at hand. Not less what the spans' deficits force outside:
         // that is part of it, and leaves the room of its span to other work.
-        let past: u64 = overdue.iter().sum();
         let allowance = match (relaxed, self.known) {
             (false, _) => 0,
             (true, Some(known)) => {
@@ -824,7 +844,7 @@ impl<'a> Bounds<'a> {
         };
         let later = self.previous_after[(d as usize).min(self.previous_after.len() - 1)];
         let mut bound = Cost {
-            outside: u32::try_from(outside).unwrap_or(u32::MAX),
+            outside: u32::try_from(u64::from(cost.outside) + lost).unwrap_or(u32::MAX),
             late,
             optional: cost.optional.saturating_sub(most(1)),
             reference: cost.reference.saturating_sub(most(2)),
@@ -836,56 +856,21 @@ impl<'a> Bounds<'a> {
         if self.known.is_some_and(|known| bound > known) {
             return Some(bound);
         }
-        let lost = self.outside(d, key, true);
+        for (k, &size) in self.sizes.iter().enumerate() {
+            if !self.wastes[k] {
+                continue;
+            }
+            let items = self.spans(key, |section, at, w| u64::from(section.large[at][w][k]));
+            let (held, weighted, size) = (&self.holds[k], &self.holds_weighted[k], u64::from(size));
+            lost = lost.max(past + deficit(d, &items, held) * size);
+            late = late.max(cost.late + tardiness(problem, d + 1, &items, held, weighted) * size);
+        }
         if !relaxed && lost > 0 {
             return None;
         }
-        let outside = u64::from(cost.outside) + lost;
-        bound.outside = u32::try_from(outside).unwrap_or(u32::MAX);
-        bound.late = cost.late + self.late(d, key, true);
+        bound.outside = u32::try_from(u64::from(cost.outside) + lost).unwrap_or(u32::MAX);
+        bound.late = late;
         Some(bound)
-    }
-
-    /// The least late minute-days of the required work still to come when the room from
-    /// position `from` on (minutes of room counted from the first slot) takes it.
-    ///
-    /// Cut into minutes, that work costs least when the minutes due first take the room first:
-    /// a minute's lateness, its day less its window end's day, is a Monge cost, so the
-    /// north-west corner of the transport from minutes to room is optimal. Whole items on
-    /// one day each can only cost more. This counts the late work that the room forces on
-    /// required items not yet due, which the counts of overdue items alone miss: at 0.6 h a
-    /// day on the bundled path, all of its late minute-days.
-    ///
-    /// Counted by item, the items of at least some size due first take the slots first, as
-    /// many in a slot as its room holds ([`Bounds::outside`]), and each is late by at least
-    /// its days times that size.
-    fn late(&self, d: u32, key: &[u16], by_size: bool) -> u64 {
-        let mut minutes: Vec<(u32, u64)> = Vec::new();
-        let sizes = if by_size { self.sizes.len() } else { 0 };
-        let mut counts: Vec<Vec<(u32, u64)>> = vec![Vec::new(); sizes];
-        for (s, section) in self.sections.iter().enumerate() {
-            let at = (key[s * 3] as usize).min(section.by_window.len() - 1);
-            for (w, &(_, last)) in section.windows.iter().enumerate() {
-                let m = section.by_window[at][w];
-                if m == 0 {
-                    continue;
-                }
-                minutes.push((last, u64::from(m)));
-                for (k, &count) in section.large[at][w].iter().enumerate().take(sizes) {
-                    if count > 0 && self.wastes[k] {
-                        counts[k].push((last, u64::from(count)));
-                    }
-                }
-            }
-        }
-        let problem = self.problem;
-        let mut late = tardiness(problem, d + 1, &mut minutes, &self.room, &self.weighted);
-        for (k, work) in counts.iter_mut().enumerate() {
-            let (held, weighted) = (&self.holds[k], &self.holds_weighted[k]);
-            let days = tardiness(problem, d + 1, work, held, weighted);
-            late = late.max(days * u64::from(self.sizes[k]));
-        }
-        late
     }
 
     /// Leave out the states of slot `d` that another state of it does at least as well as.
@@ -946,52 +931,21 @@ impl<'a> Bounds<'a> {
         }
     }
 
-    /// The least required minutes still to come that end up outside their windows, from the
-    /// end of slot `d` on.
-    ///
-    /// Cut into minutes, the work that fits its windows is a flow from windows to room, and
-    /// what cannot flow is the largest deficit of a set of windows: the minutes due inside
-    /// their union less its room. Windows that meet add up, so the largest deficit is that of
-    /// disjoint spans, each of the work whose windows lie inside it, found span end by span
-    /// end. With the room counted from the next slot alone, the windows that start later are
-    /// missed: at 0.6 h a day on the bundled path the walk's states then had bounds 5 to 15
-    /// required minutes short of what every plan from them loses.
-    ///
-    /// Whole items lose more: a slot holds no more items of at least some size than its room
-    /// over that size, so the items that large that must go outside, found the same way by
-    /// count, lose at least that size each. At 0.6 h a day (35 minutes of room) most required
-    /// items take 20 or 25 minutes and a day holds one of them: most of the 330 minutes every
-    /// plan loses.
-    fn outside(&self, d: u32, key: &[u16], by_size: bool) -> u64 {
-        let mut overdue = 0u64;
-        let mut minutes: Vec<(u32, u32, u64)> = Vec::new();
-        let sizes = if by_size { self.sizes.len() } else { 0 };
-        let mut counts: Vec<Vec<(u32, u32, u64)>> = vec![Vec::new(); sizes];
+    /// The required work still to come by window, sorted: `amount(section, count, window)` of
+    /// each section's required items from its count on.
+    fn spans(&self, key: &[u16], amount: impl Fn(&Section, usize, usize) -> u64) -> Vec<Span> {
+        let mut spans = Vec::new();
         for (s, section) in self.sections.iter().enumerate() {
             let at = (key[s * 3] as usize).min(section.by_window.len() - 1);
             for (w, &(first, last)) in section.windows.iter().enumerate() {
-                let m = section.by_window[at][w];
-                if m == 0 {
-                    continue;
-                }
-                if last <= d {
-                    overdue += u64::from(m);
-                    continue;
-                }
-                let first = first.max(d + 1);
-                minutes.push((last, first, u64::from(m)));
-                for (k, &count) in section.large[at][w].iter().enumerate().take(sizes) {
-                    if count > 0 && self.wastes[k] {
-                        counts[k].push((last, first, u64::from(count)));
-                    }
+                let amount = amount(section, at, w);
+                if amount > 0 {
+                    spans.push((last, first, amount));
                 }
             }
         }
-        let mut lost = deficit(&mut minutes, &self.room);
-        for ((work, held), &size) in counts.iter_mut().zip(&self.holds).zip(&self.sizes) {
-            lost = lost.max(deficit(work, held) * u64::from(size));
-        }
-        overdue + lost
+        spans.sort_unstable();
+        spans
     }
 
     /// Take a plan as the plan at hand when it costs less (and places every required item).
