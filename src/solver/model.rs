@@ -2559,6 +2559,55 @@ mod tests {
     use crate::solver::{greedy, is_feasible, Slots};
     use proptest::prelude::*;
 
+    /// A level that ends at another plan of its value keeps the start when the start is better
+    /// at a level below, and takes the plan when the plan is better here or below.
+    #[test]
+    fn a_tie_keeps_the_start_that_is_better_below() {
+        let objective = |level, sense, column| Objective {
+            level,
+            sense,
+            lin: vec![(column, 1.0)],
+            offset: 0.0,
+            bound: None,
+        };
+        let objectives = [
+            objective(Level::RequiredInWindow, Sense::Max, 0),
+            objective(Level::LateMinuteDays, Sense::Min, 1),
+            objective(Level::Earliness, Sense::Min, 2),
+        ];
+        let first = &objectives[0];
+        // Columns: required minutes in window, late minute-days, minute-days.
+        let start = [2195.0, 6560.0, 900.0];
+        assert!(later_is_better(
+            &objectives,
+            first,
+            &[2195.0, 6705.0, 800.0],
+            &start
+        ));
+        assert!(!later_is_better(
+            &objectives,
+            first,
+            &[2200.0, 9000.0, 900.0],
+            &start
+        ));
+        assert!(!later_is_better(
+            &objectives,
+            first,
+            &[2195.0, 6560.0, 800.0],
+            &start
+        ));
+        // Equal everywhere: the level's own plan.
+        assert!(!later_is_better(&objectives, first, &start, &start));
+        // Below the level asked about only.
+        let late = &objectives[1];
+        assert!(later_is_better(
+            &objectives,
+            late,
+            &[0.0, 6560.0, 950.0],
+            &start
+        ));
+    }
+
     /// Forwards and back, the slots a stretch of work needs, against counting slot by slot
     /// (empty slots included): one slot a day, and several with days of fewer study minutes
     /// than their slots hold.
