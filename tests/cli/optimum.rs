@@ -1420,9 +1420,10 @@ proptest! {
 }
 
 /// Instances the walk by sections covers (`src/solver/dp.rs`): every section with weeks, no
-/// prerequisites, no item split, path order on; three times in four with study windows, busy
-/// time or breaks. Whether everything fits its window is left to chance, so the walk's answer
-/// and its hand-over to the MIP are both checked.
+/// prerequisites, path order on, items split when longer than the session limit (at most ten
+/// parts in all, as above); three times in four with study windows, busy time or breaks.
+/// Whether everything fits its window is left to chance, so the walk's answer and its
+/// hand-over to the MIP are both checked.
 fn walk_instance() -> impl Strategy<Value = (PathSpec, Settings)> {
     let section = (
         (1u32..=2, 0u32..=1),
@@ -1441,7 +1442,6 @@ fn walk_instance() -> impl Strategy<Value = (PathSpec, Settings)> {
         path,
         settings().prop_map(|mut s| {
             s.any_order = false;
-            s.max_session = None;
             s
         }),
     )
@@ -1449,12 +1449,13 @@ fn walk_instance() -> impl Strategy<Value = (PathSpec, Settings)> {
         .prop_filter("some study time", |(_, settings)| {
             settings.session_limit() > 0
         })
-        .prop_filter("no item split", |(spec, settings)| {
-            parts(spec, settings) == spec.flat().len()
-        })
-        .prop_filter("every item fits a window", |(spec, settings)| {
+        .prop_filter("few parts", |(spec, settings)| parts(spec, settings) <= 10)
+        .prop_filter("every part fits a window", |(spec, settings)| {
+            let limit = settings.session_limit();
             let longest = longest_session(settings);
-            spec.flat().iter().all(|it| it.minutes <= longest)
+            spec.flat()
+                .iter()
+                .all(|it| crate::greedy::split(it.minutes, limit)[0] <= longest)
         })
 }
 
