@@ -1,5 +1,6 @@
 //! End-to-end planning benchmark: runs the built `studyplan plan` on the bundled 12-week path at
-//! several daily budgets and on a generated one-year path of 2,000 items, and prints a Markdown
+//! several daily budgets (and with sessions of at most 30 minutes, so that long items are split)
+//! and on a generated one-year path of 2,000 items, and prints a Markdown
 //! table of wall time, whether the optimizer proved every level optimal, the plan's late and
 //! optional numbers, and the child's peak memory (ru_maxrss from `wait4`).
 //!
@@ -301,6 +302,16 @@ fn main() {
             items: 2000,
             hours: hours.into(),
             extra: Vec::new(),
+        });
+    }
+    // Sessions of at most 30 minutes: items of 35 minutes and more are split in parts.
+    for hours in ["2", "1", "0.75"] {
+        cases.push(Case {
+            name: format!("max-session-30@{hours}h"),
+            path: "backend-engineer".into(),
+            items: 184,
+            hours: hours.into(),
+            extra: vec!["--max-session".into(), "30".into()],
         });
     }
     if filters.iter().any(|f| f.contains("sweep")) {
