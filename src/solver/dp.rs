@@ -216,17 +216,23 @@ pub(super) fn solve(problem: &Problem, known: &[Option<Vec<u32>>], seconds: f64)
             found: None,
         };
     }
-    let left = || seconds - began.elapsed().as_secs_f64();
-    let found = walk(&bounds, Mode::Narrow, left());
-    if let Some(days) = &found {
-        bounds.improve(days);
-    }
     // Where the whole walk cannot finish, its states grow past its limits after a few seconds,
-    // and that time is the MIP's loss: it gets a quarter of the limit (at least a second), far
-    // more than the whole walks that finish take (at most 1 s on the bundled path and the
-    // generated ones, BENCHMARKS.md session 16).
-    let share = left().min((seconds / 4.0).max(1.0));
-    match walk(&bounds, Mode::Best, share) {
+    // and that time is the MIP's loss: the narrow walk and then the whole walk each get a
+    // quarter of the limit (at least a second), far more than the walks that finish take (at
+    // most 1 s on the bundled path and the generated ones, BENCHMARKS.md session 16). A whole
+    // walk does not finish where the narrow one ran out of time (it may also find no plan
+    // where the plans need two items of a chain with parts to place at once).
+    let left = || seconds - began.elapsed().as_secs_f64();
+    let share = || left().min((seconds / 4.0).max(1.0));
+    let narrow = std::time::Instant::now();
+    let time = share();
+    let found = walk(&bounds, Mode::Narrow, time);
+    match &found {
+        Some(days) => bounds.improve(days),
+        None if narrow.elapsed().as_secs_f64() >= time => return Walked::default(),
+        None => {}
+    }
+    match walk(&bounds, Mode::Best, share()) {
         Some(days) => Walked {
             optimum: Some(days),
             found: None,
@@ -272,7 +278,7 @@ fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Option<Vec<Option<Vec<
     for d in 0..=horizon {
         let mut next: HashMap<Box<[u16]>, (Cost, u32)> = HashMap::new();
         for (index, (state, cost, _)) in current.iter().enumerate() {
-            let found = step(problem, sections, d, state, *cost, relaxed, false);
+            let found = step(problem, sections, d, state, *cost, mode, false);
             steps += found.len() as u64;
             for (key, cost, _) in found {
                 let entry = next.entry(key).or_insert((cost, u32::MAX));
@@ -366,7 +372,7 @@ fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Option<Vec<Option<Vec<
     for d in (0..=end).rev() {
         let (key, cost, parent) = &layers[d as usize + 1][at];
         let (before, before_cost, _) = &layers[d as usize][*parent as usize];
-        let (_, _, parts) = step(problem, sections, d, before, *before_cost, relaxed, true)
+        let (_, _, parts) = step(problem, sections, d, before, *before_cost, mode, true)
             .into_iter()
             .find(|(k, c, _)| k == key && c == cost)?;
         for (t, p) in parts {
@@ -394,17 +400,21 @@ fn complete(sections: &[Section], key: &[u16]) -> bool {
 
 /// Every step of slot `d` from one state: the state it leads to (as a key: counts, the day's
 /// minutes used, then the items with parts still to place), its cost, and (when `record`) the
-/// parts it places, as (task, part). Unless `relaxed` every item must lie inside its window: a
-/// step that leaves one out or late is none.
+/// parts it places, as (task, part). In [`Mode::Everything`] every item must lie inside its
+/// window: a step that leaves one out or late is none. The narrow walk, which only looks for a
+/// good plan, keeps one item of a chain at a time with parts still to place: with more its
+/// states pile up first parts (at 0.25 h a day on the bundled path, up to 25 items open, and
+/// it did not reach the end of the path in 10 s).
 fn step(
     problem: &Problem,
     sections: &[Section],
     d: u32,
     state: &[u16],
     cost: Cost,
-    relaxed: bool,
+    mode: Mode,
     record: bool,
 ) -> Vec<(Box<[u16]>, Cost, Vec<Part>)> {
+    let relaxed = mode != Mode::Everything;
     let width = sections.len() * 3;
     let day = problem.day(d);
     let new_day = d == 0 || problem.day(d - 1) != day;
@@ -472,6 +482,9 @@ fn step(
             });
         }
         open.sort_unstable();
+        if mode == Mode::Narrow && open.windows(2).any(|w| w[0].at == w[1].at) {
+            continue;
+        }
         let added = choice.added;
         let cost = Cost {
             outside: cost.outside + added.outside,
