@@ -36,9 +36,9 @@
 //!
 //! The walks that may leave items out also drop a state when another of its slot is further
 //! along one chain, or has placed one more part of an item, and costs no more than it plus
-//! the least its walks pay for the items or the part between ([`Bounds::dominate`]). With the late work of several sections open at once, most
-//! states differ so: at 0.6 h a day on the bundled path the whole walk's states of slot 30
-//! went from 15,212 to 614.
+//! the least its walks pay for the items or the part between ([`Bounds::dominate`]). With
+//! the late work of several sections open at once, most states differ so: at 0.6 h a day on
+//! the bundled path the whole walk's states of slot 30 went from 15,212 to 614.
 //!
 //! On a generated 12-section path at 1 h a day (2 at weekends) the whole walk took 20 million
 //! steps and 8.6 s with the warm start alone (its optional minutes 250 below the optimum's),
