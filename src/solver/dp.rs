@@ -154,6 +154,11 @@ impl Open {
         ]);
     }
 
+    /// The task of this item.
+    fn task(self, sections: &[Section]) -> usize {
+        sections[usize::from(self.at / 3)].chains[usize::from(self.at % 3)][usize::from(self.index)]
+    }
+
     /// The items with parts still to place of a state's key (`width` counts before them).
     fn decode(key: &[u16], width: usize) -> impl Iterator<Item = Open> + '_ {
         key[(width + 1).min(key.len())..]
@@ -210,7 +215,7 @@ pub(super) fn solve(problem: &Problem, known: &[Option<Vec<u32>>], seconds: f64)
     };
     let mut bounds = Bounds::new(problem, &sections);
     bounds.improve(known);
-    if let Some(days) = walk(&bounds, Mode::Everything, seconds) {
+    if let Ok(days) = walk(&bounds, Mode::Everything, seconds) {
         return Walked {
             optimum: Some(days),
             found: None,
@@ -220,33 +225,42 @@ pub(super) fn solve(problem: &Problem, known: &[Option<Vec<u32>>], seconds: f64)
     // and that time is the MIP's loss: the narrow walk and then the whole walk each get a
     // quarter of the limit (at least a second), far more than the walks that finish take (at
     // most 1 s on the bundled path and the generated ones, BENCHMARKS.md session 16). A whole
-    // walk does not finish where the narrow one ran out of time (it may also find no plan
-    // where the plans need two items of a chain with parts to place at once).
+    // walk does not finish where the narrow one ran out of time or states (the narrow one may
+    // also find no plan where the plans need two items of a chain with parts to place at once).
     let left = || seconds - began.elapsed().as_secs_f64();
     let share = || left().min((seconds / 4.0).max(1.0));
-    let narrow = std::time::Instant::now();
-    let time = share();
-    let found = walk(&bounds, Mode::Narrow, time);
-    match &found {
-        Some(days) => bounds.improve(days),
-        None if narrow.elapsed().as_secs_f64() >= time => return Walked::default(),
-        None => {}
-    }
+    let found = match walk(&bounds, Mode::Narrow, share()) {
+        Ok(days) => {
+            bounds.improve(&days);
+            Some(days)
+        }
+        Err(Ended::Limit) => return Walked::default(),
+        Err(Ended::NoPlan) => None,
+    };
     match walk(&bounds, Mode::Best, share()) {
-        Some(days) => Walked {
+        Ok(days) => Walked {
             optimum: Some(days),
             found: None,
         },
-        None => Walked {
+        Err(_) => Walked {
             optimum: None,
             found,
         },
     }
 }
 
+/// Why a walk gave no plan.
+#[derive(Debug, PartialEq, Eq)]
+enum Ended {
+    /// It ran out of time, states or steps: a walk with more might find one.
+    Limit,
+    /// No plan keeps what the walk allows (every item inside its window, say).
+    NoPlan,
+}
+
 /// The cheapest walk of `mode` through the problem and sections of `bounds` (the
 /// [`Mode::Narrow`] one is a good one, not always the cheapest).
-fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Option<Vec<Option<Vec<u32>>>> {
+fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Result<Vec<Option<Vec<u32>>>, Ended> {
     let began = std::time::Instant::now();
     let (problem, sections) = (bounds.problem, bounds.sections);
     let relaxed = mode != Mode::Everything;
@@ -254,9 +268,10 @@ fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Option<Vec<Option<Vec<
         .tasks
         .iter()
         .filter_map(|t| t.window.map(|w| w.1))
-        .max()?;
+        .max()
+        .ok_or(Ended::NoPlan)?;
     if last as usize >= problem.capacity.len() {
-        return None;
+        return Err(Ended::NoPlan);
     }
     // Late required work may go on to the end of the horizon.
     let horizon = if relaxed {
@@ -287,10 +302,10 @@ fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Option<Vec<Option<Vec<
                 }
             }
             if next.len() > MAX_STATES || steps > MAX_STEPS {
-                return None;
+                return Err(Ended::Limit);
             }
             if index % 1024 == 1023 && began.elapsed().as_secs_f64() > seconds {
-                return None;
+                return Err(Ended::Limit);
             }
         }
         // States that cannot end better than the plan at hand, or cannot fit their required
@@ -336,14 +351,14 @@ fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Option<Vec<Option<Vec<
             }
         }
         if next.is_empty() {
-            return None; // no plan this walk allows
+            return Err(Ended::NoPlan);
         }
         if began.elapsed().as_secs_f64() > seconds {
-            return None;
+            return Err(Ended::Limit);
         }
         kept += next.len();
         if kept > MAX_KEPT {
-            return None;
+            return Err(Ended::Limit);
         }
         let mut layer: Vec<State> = next
             .into_iter()
@@ -361,11 +376,13 @@ fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Option<Vec<Option<Vec<
     // The cheapest final state with every required item started. Optional and reference
     // counts are complete too: the last window has ended and passed them all.
     let (mut at, _) = layers
-        .last()?
-        .iter()
+        .last()
+        .into_iter()
+        .flatten()
         .enumerate()
         .filter(|(_, s)| complete(sections, &s.0))
-        .min_by_key(|(i, s)| (s.1, *i))?;
+        .min_by_key(|(i, s)| (s.1, *i))
+        .ok_or(Ended::NoPlan)?;
     // Back along the walk: the slot's step from the state before to this one, found again
     // with the tasks it starts.
     let mut days: Vec<Option<Vec<u32>>> = vec![None; problem.tasks.len()];
@@ -374,7 +391,8 @@ fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Option<Vec<Option<Vec<
         let (before, before_cost, _) = &layers[d as usize][*parent as usize];
         let (_, _, parts) = step(problem, sections, d, before, *before_cost, mode, true)
             .into_iter()
-            .find(|(k, c, _)| k == key && c == cost)?;
+            .find(|(k, c, _)| k == key && c == cost)
+            .ok_or(Ended::NoPlan)?;
         for (t, p) in parts {
             let slots = days[t].get_or_insert_with(|| vec![u32::MAX; problem.tasks[t].parts.len()]);
             slots[p] = d;
@@ -385,7 +403,11 @@ fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Option<Vec<Option<Vec<
         Some(d) => !d.contains(&u32::MAX),
         None => t.kind != Kind::Required,
     };
-    problem.tasks.iter().zip(&days).all(placed).then_some(days)
+    if problem.tasks.iter().zip(&days).all(placed) {
+        Ok(days)
+    } else {
+        Err(Ended::NoPlan)
+    }
 }
 
 /// Whether every required item of a state has started and has all its parts placed.
@@ -467,8 +489,7 @@ fn step(
         // item unless relaxed) must be placed inside its window.
         let mut open = Vec::with_capacity(choice.open.len());
         for o in choice.open {
-            let task = &problem.tasks
-                [sections[o.at as usize / 3].chains[o.at as usize % 3][o.index as usize]];
+            let task = &problem.tasks[o.task(sections)];
             if usize::from(o.placed) == task.parts.len() {
                 continue;
             }
@@ -1079,8 +1100,7 @@ impl<'a> Bounds<'a> {
         };
         let open: Vec<Open> = Open::decode(key, width).collect();
         open.iter().enumerate().any(|(i, &o)| {
-            let task = &problem.tasks[sections[usize::from(o.at / 3)].chains
-                [usize::from(o.at % 3)][usize::from(o.index)]];
+            let task = &problem.tasks[o.task(sections)];
             let p = usize::from(o.placed);
             let mut most = cost;
             most.earliness += u64::from(task.parts[p]) * day;
@@ -1149,9 +1169,12 @@ impl<'a> Bounds<'a> {
         Open::decode(key, sections.len() * 3)
             .filter(|o| o.at % 3 == 0)
             .map(move |o| {
-                let s = usize::from(o.at / 3);
-                let task = &problem.tasks[sections[s].chains[0][usize::from(o.index)]];
-                (s, task, &task.parts[usize::from(o.placed)..])
+                let task = &problem.tasks[o.task(sections)];
+                (
+                    usize::from(o.at / 3),
+                    task,
+                    &task.parts[usize::from(o.placed)..],
+                )
             })
     }
 
@@ -1228,11 +1251,6 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    /// The task of an item started.
-    fn task_of(&self, o: Open) -> usize {
-        self.sections[o.at as usize / 3].chains[o.at as usize % 3][o.index as usize]
-    }
-
     /// Whether part `p` of task `t` may go in this walk's slot (its first part: whether the
     /// task may start).
     fn may_place(&self, t: usize, p: usize) -> bool {
@@ -1326,7 +1344,8 @@ impl Walk<'_> {
         self.counts[s * 3] as usize == self.sections[s].chains[0].len()
             && self.open.iter().all(|&o| {
                 usize::from(o.at) != s * 3
-                    || usize::from(o.placed) == self.problem.tasks[self.task_of(o)].parts.len()
+                    || usize::from(o.placed)
+                        == self.problem.tasks[o.task(self.sections)].parts.len()
             })
     }
 
@@ -1365,7 +1384,7 @@ impl Walk<'_> {
         // Not placed here.
         self.carry(s, k, i + 1);
         let o = self.open[i];
-        let (t, p) = (self.task_of(o), usize::from(o.placed));
+        let (t, p) = (o.task(self.sections), usize::from(o.placed));
         let task = &self.problem.tasks[t];
         if o.today
             || p == task.parts.len()
@@ -1592,7 +1611,7 @@ mod tests {
             let sections = sections(&problem).expect("a problem the walk covers");
             let mut bounds = Bounds::new(&problem, &sections);
             bounds.improve(&mip.days);
-            let best = walk(&bounds, Mode::Best, 60.0);
+            let best = walk(&bounds, Mode::Best, 60.0).ok();
             prop_assert!(best.is_some(), "the whole walk gave no answer");
             let best = best.unwrap_or_default();
             prop_assert!(is_feasible(&problem, &best));
