@@ -61,7 +61,7 @@
 
 use super::{gcd, Levels, Problem, Task};
 use crate::path::Kind;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// States (combinations of the open sections' counts) one day may hold before the walk gives
 /// up and leaves the problem to the MIP.
@@ -291,7 +291,7 @@ fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Result<Vec<Option<Vec<
     )];
     let (mut steps, mut kept, mut end) = (0u64, 0usize, 0u32);
     for d in 0..=horizon {
-        let mut next: HashMap<Box<[u16]>, (Cost, u32)> = HashMap::new();
+        let mut next: HashMap<Box<[u16]>, (Cost, u32)> = HashMap::default();
         for (index, (state, cost, _)) in current.iter().enumerate() {
             let found = step(problem, sections, d, state, *cost, mode, false);
             steps += found.len() as u64;
@@ -453,11 +453,13 @@ fn step(
         room: 0,
         cap: problem.capacity[d as usize],
         minutes: used,
+        used,
         day_minutes: problem.day_minutes(day).unwrap_or(u32::MAX),
         added: Added::default(),
         relaxed,
         record,
         parts: Vec::new(),
+        picks: (0..width).map(|_| None).collect(),
         found: Vec::new(),
     };
     walk.choose(0);
@@ -487,20 +489,20 @@ fn step(
         }
         // Items with parts still to place: those of an optional or reference item (or of any
         // item unless relaxed) must be placed inside its window.
-        let mut open = Vec::with_capacity(choice.open.len());
-        for o in choice.open {
+        let mut open = choice.open;
+        let mut missed = false;
+        open.retain_mut(|o| {
             let task = &problem.tasks[o.task(sections)];
             if usize::from(o.placed) == task.parts.len() {
-                continue;
+                return false;
             }
             let must = !relaxed || task.kind != Kind::Required;
-            if must && task.window.map_or(u32::MAX, |w| w.1) <= d {
-                continue 'found;
-            }
-            open.push(Open {
-                today: o.today && !day_ends,
-                ..o
-            });
+            missed |= must && task.window.map_or(u32::MAX, |w| w.1) <= d;
+            o.today &= !day_ends;
+            true
+        });
+        if missed {
+            continue;
         }
         open.sort_unstable();
         if mode == Mode::Narrow && open.windows(2).any(|w| w[0].at == w[1].at) {
@@ -524,11 +526,14 @@ fn step(
         } else {
             0
         };
-        counts.push(day_used);
+        // The key in one allocation of its exact length.
+        let mut key = Vec::with_capacity(width + 1 + 3 * open.len());
+        key.extend_from_slice(&counts);
+        key.push(day_used);
         for o in open {
-            o.encode(&mut counts);
+            o.encode(&mut key);
         }
-        steps.push((counts.into_boxed_slice(), cost, choice.parts));
+        steps.push((key.into_boxed_slice(), cost, choice.parts));
     }
     steps
 }
@@ -1136,7 +1141,8 @@ impl<'a> Bounds<'a> {
         amount: impl Fn(&Section, usize, usize) -> u64,
         part: impl Fn(&[u32]) -> u64,
     ) -> Vec<Span> {
-        let mut spans = Vec::new();
+        let windows: usize = self.sections.iter().map(|s| s.windows.len()).sum();
+        let mut spans = Vec::with_capacity(windows + key.len() / 3);
         for (s, section) in self.sections.iter().enumerate() {
             let at = (key[s * 3] as usize).min(section.by_window.len() - 1);
             for (w, &(first, last)) in section.windows.iter().enumerate() {
@@ -1236,8 +1242,10 @@ struct Walk<'a> {
     /// Room of the slot used, and its room.
     room: u32,
     cap: u32,
-    /// Study minutes of the slot's day used (by earlier slots too), and the day's most.
+    /// Study minutes of the slot's day used (by earlier slots too), by earlier slots alone,
+    /// and the day's most.
     minutes: u32,
+    used: u32,
     day_minutes: u32,
     /// What the slot's choices so far add.
     added: Added,
@@ -1246,6 +1254,8 @@ struct Walk<'a> {
     /// Whether to keep the parts of every choice (for the way back), and those chosen so far.
     record: bool,
     parts: Vec<Part>,
+    /// Per chain, its [`Walk::subsets`] once asked for (the same for every choice before it).
+    picks: Vec<Option<Vec<Pick>>>,
     /// Every choice of the slot.
     found: Vec<Choice>,
 }
@@ -1262,11 +1272,9 @@ impl Walk<'_> {
             && task.avoid.binary_search(&self.day).is_err()
     }
 
-    /// Whether a session of `size` minutes fits what the slot and its day have left, with
-    /// `room` and `minutes` of them taken by choices not yet made.
-    fn fits(&self, room: u32, minutes: u32, size: u32) -> bool {
-        self.room + room + self.problem.room(size) <= self.cap
-            && self.minutes + minutes + size <= self.day_minutes
+    /// Whether a session of `size` minutes fits what the slot and its day have left.
+    fn fits(&self, size: u32) -> bool {
+        self.room + self.problem.room(size) <= self.cap && self.minutes + size <= self.day_minutes
     }
 
     /// What placing part `p` of task `t` in this walk's slot adds: a started item's minutes by
@@ -1357,7 +1365,17 @@ impl Walk<'_> {
             if k == 0 {
                 self.start_next(s);
             } else {
-                for pick in self.subsets(s, k) {
+                let picks = self.picks[s * 3 + k]
+                    .take()
+                    .unwrap_or_else(|| self.subsets(s, k));
+                for pick in &picks {
+                    // Sets are found for the slot's whole room: this one, where it fits what
+                    // the choices before left.
+                    if self.room + pick.room > self.cap
+                        || self.minutes + pick.minutes > self.day_minutes
+                    {
+                        continue;
+                    }
                     let was = (self.counts[s * 3 + k], self.room, self.minutes, self.added);
                     let open = self.open.len();
                     self.counts[s * 3 + k] = pick.count;
@@ -1378,6 +1396,7 @@ impl Walk<'_> {
                     self.open.truncate(open);
                     (self.counts[s * 3 + k], self.room, self.minutes, self.added) = was;
                 }
+                self.picks[s * 3 + k] = Some(picks);
             }
             return;
         };
@@ -1386,11 +1405,7 @@ impl Walk<'_> {
         let o = self.open[i];
         let (t, p) = (o.task(self.sections), usize::from(o.placed));
         let task = &self.problem.tasks[t];
-        if o.today
-            || p == task.parts.len()
-            || !self.may_place(t, p)
-            || !self.fits(0, 0, task.parts[p])
-        {
+        if o.today || p == task.parts.len() || !self.may_place(t, p) || !self.fits(task.parts[p]) {
             return;
         }
         let was = (self.room, self.minutes, self.added, self.parts.len());
@@ -1416,7 +1431,7 @@ impl Walk<'_> {
         let mut n = was.0 as usize;
         while n < chain.len() && self.may_place(chain[n], 0) {
             let task = &self.problem.tasks[chain[n]];
-            if !self.fits(0, 0, task.parts[0]) {
+            if !self.fits(task.parts[0]) {
                 break;
             }
             self.place(chain[n], 0);
@@ -1438,7 +1453,9 @@ impl Walk<'_> {
     }
 
     /// Optional or reference items (chain `k` of section `s`): every set of the next items
-    /// whose first parts fit, items left out in between allowed when relaxed. Sets that end
+    /// whose first parts fit the slot before any choice of it (every set that fits after
+    /// some choices is one of these, found in the same order), items left out in between
+    /// allowed when relaxed. Sets that end
     /// at the same item, take the same room and minutes, start as many minutes of items, keep
     /// as many sessions on their previous day and leave the same items with parts to place
     /// lead to the same state at the same cost, so one of each is kept.
@@ -1459,7 +1476,9 @@ impl Walk<'_> {
                 let task = &self.problem.tasks[t];
                 let m = task.parts[0];
                 let (room, minutes) = (sets[index].room, sets[index].minutes);
-                if !self.may_place(t, 0) || !self.fits(room, minutes, m) {
+                let fits = room + self.problem.room(m) <= self.cap
+                    && self.used + minutes + m <= self.day_minutes;
+                if !self.may_place(t, 0) || !fits {
                     if self.relaxed {
                         continue;
                     }
