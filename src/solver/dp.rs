@@ -62,6 +62,7 @@
 use super::{gcd, Levels, Problem, Task};
 use crate::path::Kind;
 use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 /// States (combinations of the open sections' counts) one day may hold before the walk gives
 /// up and leaves the problem to the MIP.
@@ -644,7 +645,7 @@ fn sections(problem: &Problem) -> Option<Vec<Section>> {
     Some(sections)
 }
 
-/// The sizes [`deficit`] and [`tardiness`] count the required work by: every minutes a part
+/// The sizes [`packing`] and [`tardiness`] count the required work by: every minutes a part
 /// of a required item takes (a part is one session, in one slot).
 fn sizes(problem: &Problem) -> Vec<u32> {
     let mut sizes: Vec<u32> = problem
@@ -671,59 +672,6 @@ fn previous_slots(task: &Task) -> impl Iterator<Item = &u32> {
 /// amount (minutes, or items of at least some size).
 type Span = (u32, u32, u64);
 
-/// The least of `work` (by window end) that cannot go inside its windows from slot `d + 1`
-/// on, where slots `0..i` hold `holds[i]`; the work whose window has ended aside.
-///
-/// Cut into minutes, the work that fits its windows is a flow from windows to room, and what
-/// cannot flow is the largest deficit of a set of windows: the minutes due inside their union
-/// less its room. Windows that meet add up, so the largest deficit is that of disjoint spans,
-/// each of the work whose windows lie inside it, found span end by span end. With the room
-/// counted from the next slot alone, the windows that start later are missed: at 0.6 h a day
-/// on the bundled path the walk's states then had bounds 5 to 15 required minutes short of
-/// what every plan from them loses.
-///
-/// Whole items lose more: a slot holds no more items of at least some size than its room over
-/// that size, so counted in those items (and `holds` in them too), the deficit is of items
-/// that lose at least that size each. At 0.6 h a day (35 minutes of room) most required items
-/// take 20 or 25 minutes and a day holds one of them: most of the 330 minutes every plan loses.
-fn deficit(d: u32, work: &[Span], holds: &[u64]) -> u64 {
-    let top = holds.len() - 1;
-    let at = |slot: u32| holds[(slot as usize).min(top)];
-    let open: Vec<Span> = work
-        .iter()
-        .filter(|w| w.0 > d)
-        .map(|&(last, first, amount)| (last, first.max(d + 1), amount))
-        .collect();
-    let mut firsts: Vec<u32> = open.iter().map(|w| w.1).collect();
-    firsts.sort_unstable();
-    firsts.dedup();
-    // The largest deficit of disjoint spans ending by each work's end (by the one before it in
-    // `open`), and before each first slot.
-    let mut best = vec![0u64; open.len() + 1];
-    let mut before = vec![0u64; firsts.len()];
-    let mut inside = vec![0u64; firsts.len()];
-    for (i, &(last, start, amount)) in open.iter().enumerate() {
-        let mut most = best[i];
-        for (j, &first) in firsts.iter().enumerate() {
-            if start >= first {
-                inside[j] += amount;
-            }
-            if first <= last {
-                let room = at(last.saturating_add(1)).saturating_sub(at(first));
-                most = most.max(before[j] + inside[j].saturating_sub(room));
-            }
-        }
-        best[i + 1] = most;
-        // Spans that start after this end may follow it.
-        for (j, &first) in firsts.iter().enumerate() {
-            if first > last {
-                before[j] = before[j].max(most);
-            }
-        }
-    }
-    best[open.len()]
-}
-
 /// The least Σ of amount × days past its window's end of `work` (by window end) when slots
 /// `from..` take it, slot `i` as much as `holds[i + 1] - holds[i]` (`weighted`: the same times
 /// each slot's day).
@@ -733,7 +681,7 @@ fn deficit(d: u32, work: &[Span], holds: &[u64]) -> u64 {
 /// corner of the transport from minutes to room is optimal. Whole items on one day each can
 /// only cost more. This counts the late work that the room forces on required items not yet
 /// due, which the items already past their windows alone miss: at 0.6 h a day on the bundled
-/// path, all of its late minute-days. Counted in items of at least some size, as [`deficit`]
+/// path, all of its late minute-days. Counted in items of at least some size, as [`packing`]
 /// does, each is late by at least its days times that size.
 fn tardiness(problem: &Problem, from: u32, work: &[Span], holds: &[u64], weighted: &[u64]) -> u64 {
     let top = holds.len() - 1;
@@ -759,6 +707,222 @@ fn tardiness(problem: &Problem, from: u32, work: &[Span], holds: &[u64], weighte
     late
 }
 
+/// A way to weigh required parts by their size, for [`packing`] and [`tardiness`]: a slot
+/// holds parts of at most so much weight together, the most its room's knapsack of the
+/// sizes gives (so it holds whatever the sizes, and the measure only decides how strong the
+/// bound is).
+///
+/// - *Counts by size:* a part of at least some size weighs 1, and a slot holds as many as its
+///   room over that size. At 0.6 h a day (35 minutes of room) most required items take 20 or
+///   25 minutes and a day holds one of them: most of the 330 minutes every plan loses.
+/// - *Big and small* (Martello and Toth's, for the room `c` most slots have, and a size `e`
+///   up to half of it): a part of more than `c - e` weighs `c`, one of `e` to `c - e` its
+///   minutes, a smaller one nothing. A big part leaves room only for small ones, which weigh
+///   nothing, so a slot holds one big part or its minutes of middle ones. At 0.5 h a day the
+///   parts of 17 to 30 minutes each take a day, and two of 15 fit one: by minutes alone 120
+///   of the 469 minutes every plan loses show, by counts 221, with these 370 (BENCHMARKS.md).
+struct Measure {
+    /// Per size of [`sizes`].
+    weight: Vec<u64>,
+    /// Σ over slots `0..i` of the weight slot's room holds, and of that times its day.
+    holds: Vec<u64>,
+    holds_weighted: Vec<u64>,
+    /// The sizes (their places) that weigh something, by minutes per weight, least first.
+    cheapest: Vec<usize>,
+}
+
+impl Measure {
+    /// The counts by size for the sizes some slot's room is not a multiple of (where every one
+    /// is, a count says no more than the minutes), and the big-and-small measures for the
+    /// most common room of a slot with any, each once.
+    fn all(problem: &Problem, sizes: &[u32], slots: &[u64]) -> (Vec<Measure>, Vec<Measure>) {
+        let measure = |weight: Vec<u64>| Measure::new(problem, sizes, slots, weight);
+        let counts = (0..sizes.len())
+            .filter(|&k| slots.iter().any(|&m| m % u64::from(sizes[k].max(1)) != 0))
+            .map(|k| measure((0..sizes.len()).map(|j| u64::from(j >= k)).collect()))
+            .collect();
+        let mut rooms: BTreeMap<u64, usize> = BTreeMap::new();
+        for &m in slots.iter().filter(|&&m| m > 0) {
+            *rooms.entry(m).or_default() += 1;
+        }
+        let Some((&c, _)) = rooms.iter().max_by_key(|&(&m, &n)| (n, m)) else {
+            return (counts, Vec::new());
+        };
+        // Each threshold where a size changes side: a small size, or one past a big one.
+        let mut edges: Vec<u64> = sizes
+            .iter()
+            .map(|&x| u64::from(x))
+            .flat_map(|x| [x, (c + 1).saturating_sub(x)])
+            .filter(|&e| e > 0 && 2 * e <= c)
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        let mut weights: Vec<Vec<u64>> = edges
+            .into_iter()
+            .map(|e| {
+                let weigh = |x: u64| match x {
+                    x if x > c - e => c,
+                    x if x >= e => x,
+                    _ => 0,
+                };
+                sizes.iter().map(|&x| weigh(u64::from(x))).collect()
+            })
+            .collect();
+        weights.dedup();
+        (counts, weights.into_iter().map(measure).collect())
+    }
+
+    fn new(problem: &Problem, sizes: &[u32], slots: &[u64], weight: Vec<u64>) -> Measure {
+        // The most weight of each room, as an unbounded knapsack of the sizes.
+        let top = slots.iter().copied().max().unwrap_or(0) as usize;
+        let mut most = vec![0u64; top + 1];
+        for r in 1..=top {
+            most[r] = most[r - 1];
+            for (&x, &w) in sizes.iter().zip(&weight) {
+                if let Some(rest) = r.checked_sub(x as usize) {
+                    most[r] = most[r].max(most[rest] + w);
+                }
+            }
+        }
+        let (mut holds, mut holds_weighted) = (vec![0u64], vec![0u64]);
+        for (s, &minutes) in slots.iter().enumerate() {
+            let held = most[minutes as usize];
+            let day = u64::from(problem.day(s as u32));
+            holds.push(holds[s] + held);
+            holds_weighted.push(holds_weighted[s] + held * day);
+        }
+        let mut cheapest: Vec<usize> = (0..sizes.len()).filter(|&k| weight[k] > 0).collect();
+        // By minutes per weight: x / w < y / v when x·v < y·w.
+        cheapest.sort_by(|&a, &b| {
+            (u64::from(sizes[a]) * weight[b]).cmp(&(u64::from(sizes[b]) * weight[a]))
+        });
+        Measure {
+            weight,
+            holds,
+            holds_weighted,
+            cheapest,
+        }
+    }
+
+    /// The weight of parts counted by size (of [`sizes`]).
+    fn weigh(&self, counts: &[u64]) -> u64 {
+        counts.iter().zip(&self.weight).map(|(&n, &w)| n * w).sum()
+    }
+
+    /// The least minutes of the parts counted by size in `counts` that weigh at least `need`
+    /// together: the cheapest minutes per weight first, the last size taken in part (whole
+    /// parts can only take more).
+    fn cover(&self, counts: &[u64], sizes: &[u32], mut need: u64) -> u64 {
+        let mut minutes = 0;
+        for &k in &self.cheapest {
+            let (size, weight) = (u64::from(sizes[k]), self.weight[k]);
+            if counts[k] * weight >= need {
+                return minutes + (need * size).div_ceil(weight);
+            }
+            minutes += counts[k] * size;
+            need -= counts[k] * weight;
+        }
+        minutes
+    }
+
+    /// The least late minute-days of parts whose late weight-days are `units`: each weighs at
+    /// most its minutes over the least minutes per weight.
+    fn minutes(&self, units: u64, sizes: &[u32]) -> u64 {
+        self.cheapest
+            .first()
+            .map_or(0, |&k| units * u64::from(sizes[k]) / self.weight[k])
+    }
+}
+
+/// The least required minutes of `work` (by window end, see [`Bounds::histograms`]) that
+/// cannot go inside their windows from slot `from` on, where slots `0..i` hold `room[i]`
+/// minutes; the work whose window has ended aside.
+///
+/// Cut into minutes, the work that fits its windows is a flow from windows to room, and what
+/// cannot flow is the largest deficit of a set of windows: the minutes due inside their union
+/// less its room. Windows that meet add up, so the largest deficit is that of disjoint spans,
+/// each of the work whose windows lie inside it, found span end by span end. With the room
+/// counted from the next slot alone, the windows that start later are missed: at 0.6 h a day
+/// on the bundled path the walk's states then had bounds 5 to 15 required minutes short of
+/// what every plan from them loses.
+///
+/// Whole parts lose more, and each span loses the most any of `measures` says: the parts
+/// inside its windows that go inside them weigh no more than its slots hold, so those that
+/// stay out weigh at least the rest, and [`Measure::cover`] turns that weight into minutes
+/// with the span's own parts, the cheapest first.
+fn packing(
+    from: u32,
+    work: &[(u32, u32, usize)],
+    hist: &[u64],
+    sizes: &[u32],
+    measures: &[Measure],
+    room: &[u64],
+) -> u64 {
+    let n = sizes.len();
+    let top = room.len() - 1;
+    let at = |held: &[u64], slot: u32| held[(slot as usize).min(top)];
+    let open: Vec<(u32, u32, usize)> = work
+        .iter()
+        .filter(|w| w.0 >= from)
+        .map(|&(last, first, k)| (last, first.max(from), k))
+        .collect();
+    let mut firsts: Vec<u32> = open.iter().map(|w| w.1).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    let (f, m) = (firsts.len(), measures.len());
+    let mut best = vec![0u64; open.len() + 1];
+    let mut before = vec![0u64; f];
+    let mut minutes = vec![0u64; f];
+    let mut counts = vec![0u64; if m > 0 { f * n } else { 0 }];
+    let mut weights = vec![0u64; f * m];
+    let mut weighed = vec![0u64; m];
+    for (i, &(last, start, k)) in open.iter().enumerate() {
+        let parts = &hist[k..k + n];
+        let own: u64 = parts
+            .iter()
+            .zip(sizes)
+            .map(|(&c, &x)| c * u64::from(x))
+            .sum();
+        for (w, measure) in weighed.iter_mut().zip(measures) {
+            *w = measure.weigh(parts);
+        }
+        let end = last.saturating_add(1);
+        let mut most = best[i];
+        for (j, &first) in firsts.iter().enumerate() {
+            if start >= first {
+                minutes[j] += own;
+                if m > 0 {
+                    for (c, &p) in counts[j * n..(j + 1) * n].iter_mut().zip(parts) {
+                        *c += p;
+                    }
+                    for (w, &v) in weights[j * m..(j + 1) * m].iter_mut().zip(&weighed) {
+                        *w += v;
+                    }
+                }
+            }
+            if first <= last {
+                let mut loss = minutes[j].saturating_sub(at(room, end) - at(room, first));
+                for (q, measure) in measures.iter().enumerate() {
+                    let held = at(&measure.holds, end) - at(&measure.holds, first);
+                    let need = weights[j * m + q].saturating_sub(held);
+                    if need > 0 {
+                        let inside = &counts[j * n..(j + 1) * n];
+                        loss = loss.max(measure.cover(inside, sizes, need));
+                    }
+                }
+                most = most.max(before[j] + loss);
+            }
+        }
+        best[i + 1] = most;
+        for (j, &first) in firsts.iter().enumerate() {
+            if first > last {
+                before[j] = before[j].max(most);
+            }
+        }
+    }
+    best[open.len()]
+}
+
 /// Whether every required task whose window ends on `d` or before has started by the end of
 /// `d`.
 fn required_where_due(sections: &[Section], counts: &[u16], d: u32) -> bool {
@@ -778,7 +942,7 @@ fn required_where_due(sections: &[Section], counts: &[u16], d: u32) -> bool {
 /// From the end of slot `d`, the work still to come is cut into minutes, which the room
 /// takes as it may; whole items on one day each can only do worse:
 /// - required minutes outside their windows: the largest deficit of spans of slots, each the
-///   required work whose windows lie inside the span less its room ([`deficit`]), and
+///   required work whose windows lie inside the span less its room ([`packing`]), and
 ///   those of required items whose windows have ended;
 /// - late minute-days: the required minutes due first take the room first ([`tardiness`]);
 /// - optional (or reference) minutes: the work of every chain whose last window end is `e` or
@@ -801,15 +965,10 @@ struct Bounds<'a> {
     room: Vec<u64>,
     /// Σ of the room of slots `0..i`, each slot's times its day.
     weighted: Vec<u64>,
-    /// The sizes of [`sizes`], and per size: Σ over slots `0..i` of how many items that large
-    /// the slot's room holds.
+    /// The sizes of [`sizes`], and the measures [`packing`] and the counts by size weigh them
+    /// by.
     sizes: Vec<u32>,
-    holds: Vec<Vec<u64>>,
-    /// Per size: Σ over slots `0..i` of how many items that large the slot holds times its day.
-    holds_weighted: Vec<Vec<u64>>,
-    /// Per size: whether some slot's room is not a multiple of it. Where every one is, the
-    /// count of items that large says no more than their minutes do, and is skipped.
-    wastes: Vec<bool>,
+    measures: Vec<Measure>,
     /// Sections and kinds by their chains' last window end.
     order: Vec<(usize, usize)>,
     /// Minutes by kind of the whole problem.
@@ -835,23 +994,16 @@ impl<'a> Bounds<'a> {
         let gap = problem.slots.as_ref().map_or(0, |x| x.break_minutes);
         let sizes = sizes(problem);
         let (mut room, mut weighted) = (vec![0u64], vec![0u64]);
-        let mut holds = vec![vec![0u64]; sizes.len()];
-        let mut holds_weighted = vec![vec![0u64]; sizes.len()];
-        let mut wastes = vec![false; sizes.len()];
+        let mut slots = Vec::with_capacity(problem.capacity.len());
         for (s, &cap) in problem.capacity.iter().enumerate() {
             let day = problem.day(s as u32);
             let most = problem.day_minutes(day).unwrap_or(u32::MAX);
             let minutes = u64::from(cap.saturating_sub(gap).min(most)) / unit * unit;
             room.push(room[s] + minutes);
             weighted.push(weighted[s] + minutes * u64::from(day));
-            for (k, &size) in sizes.iter().enumerate() {
-                let count = minutes / u64::from(size.max(1));
-                wastes[k] |= count * u64::from(size) != minutes;
-                let (held, weighted) = (holds[k][s], holds_weighted[k][s]);
-                holds[k].push(held + count);
-                holds_weighted[k].push(weighted + count * u64::from(day));
-            }
+            slots.push(minutes);
         }
+        let (counts, family) = Measure::all(problem, &sizes, &slots);
         let mut order: Vec<(usize, usize)> = (0..sections.len())
             .flat_map(|s| (0..3).map(move |k| (s, k)))
             .filter(|&(s, k)| !sections[s].chains[k].is_empty())
@@ -871,15 +1023,13 @@ impl<'a> Bounds<'a> {
         let previous_after = (0..=problem.capacity.len() as u32)
             .map(|d| previous.iter().filter(|&&p| p > d).count() as u32)
             .collect();
-        Bounds {
+        let mut bounds = Bounds {
             problem,
             sections,
             room,
             weighted,
             sizes,
-            holds,
-            holds_weighted,
-            wastes,
+            measures: counts,
             order,
             total,
             previous_after,
@@ -893,7 +1043,21 @@ impl<'a> Bounds<'a> {
                 within: 0,
             },
             known: None,
-        }
+        };
+        // Of the measures by how parts pack a slot, those that say more than the counts by
+        // size before any step: each adds to every state's bound.
+        let root = vec![0u16; sections.len() * 3 + 1];
+        let (windows, hist) = bounds.histograms(&root);
+        let alone = |measures: &[Measure]| {
+            packing(0, &windows, &hist, &bounds.sizes, measures, &bounds.room)
+        };
+        let counted = alone(&bounds.measures);
+        let useful: Vec<Measure> = family
+            .into_iter()
+            .filter(|m| alone(std::slice::from_ref(m)) > counted)
+            .collect();
+        bounds.measures.extend(useful);
+        bounds
     }
 
     /// Whether a state at the end of slot `d` (counts, then the day's minutes) with `cost` can
@@ -940,12 +1104,17 @@ impl<'a> Bounds<'a> {
         let past: u64 = overdue.iter().sum();
         let required: u64 = (0..sections.len()).map(|s| rest(s, 0) + pending[s]).sum();
         // First by minutes alone: the counts by size cost more, and only raise the bound.
-        let minutes = self.spans(
-            key,
-            |section, at, w| u64::from(section.by_window[at][w]),
-            |parts| parts.iter().map(|&m| u64::from(m)).sum(),
-        );
-        let mut lost = past + deficit(d, &minutes, &self.room);
+        let (windows, hist) = self.histograms(key);
+        let n = self.sizes.len();
+        let minutes: Vec<Span> = windows
+            .iter()
+            .map(|&(last, first, at)| {
+                let parts = hist[at..at + n].iter().zip(&self.sizes);
+                (last, first, parts.map(|(&c, &x)| c * u64::from(x)).sum())
+            })
+            .collect();
+        let (sizes, held) = (&self.sizes, &self.room);
+        let mut lost = past + packing(d + 1, &windows, &hist, sizes, &[], held);
         if required > room(u32::MAX) || (!relaxed && lost > 0) {
             return None; // the required work does not fit what is left
         }
@@ -999,22 +1168,22 @@ impl<'a> Bounds<'a> {
             earliness: cost.earliness + required * u64::from(problem.day(d + 1)),
             within: cost.within + required * u64::from(d + 1),
         };
-        // Past the plan at hand already: the counts by size would only say so more.
-        if self.known.is_some_and(|known| bound > known) {
+        // Past the plan at hand already: the measures by size would only say so more.
+        if self.known.is_some_and(|known| bound > known) || self.measures.is_empty() {
             return Some(bound);
         }
-        for (k, &size) in self.sizes.iter().enumerate() {
-            if !self.wastes[k] {
-                continue;
-            }
-            let items = self.spans(
-                key,
-                |section, at, w| u64::from(section.large[at][w][k]),
-                |parts| parts.iter().filter(|&&m| m >= size).count() as u64,
+        lost = lost.max(past + packing(d + 1, &windows, &hist, sizes, &self.measures, held));
+        let mut items: Vec<Span> = Vec::with_capacity(windows.len());
+        for measure in &self.measures {
+            items.clear();
+            items.extend(
+                windows
+                    .iter()
+                    .map(|&(last, first, at)| (last, first, measure.weigh(&hist[at..at + n]))),
             );
-            let (held, weighted, size) = (&self.holds[k], &self.holds_weighted[k], u64::from(size));
-            lost = lost.max(past + deficit(d, &items, held) * size);
-            late = late.max(cost.late + tardiness(problem, d + 1, &items, held, weighted) * size);
+            let (held, weighted) = (&measure.holds, &measure.holds_weighted);
+            let units = tardiness(problem, d + 1, &items, held, weighted);
+            late = late.max(cost.late + measure.minutes(units, &self.sizes));
         }
         if !relaxed && lost > 0 {
             return None;
@@ -1132,34 +1301,39 @@ impl<'a> Bounds<'a> {
         })
     }
 
-    /// The required work still to come by window, sorted: `amount(section, count, window)` of
-    /// each section's required items from its count on, and `part(parts)` of the parts still to
-    /// place of each required item started.
-    fn spans(
-        &self,
-        key: &[u16],
-        amount: impl Fn(&Section, usize, usize) -> u64,
-        part: impl Fn(&[u32]) -> u64,
-    ) -> Vec<Span> {
-        let windows: usize = self.sections.iter().map(|s| s.windows.len()).sum();
-        let mut spans = Vec::with_capacity(windows + key.len() / 3);
+    /// The required work still to come by window, sorted: each window's last slot, first slot
+    /// and where its counts of parts by size (of `sizes`) begin in the second vector. The
+    /// windows of each section's required items from its count on, and of the parts still
+    /// to place of each required item started.
+    fn histograms(&self, key: &[u16]) -> (Vec<(u32, u32, usize)>, Vec<u64>) {
+        let n = self.sizes.len();
+        let (mut windows, mut hist) = (Vec::new(), Vec::new());
         for (s, section) in self.sections.iter().enumerate() {
-            let at = (key[s * 3] as usize).min(section.by_window.len() - 1);
+            let at = (key[s * 3] as usize).min(section.large.len() - 1);
             for (w, &(first, last)) in section.windows.iter().enumerate() {
-                let amount = amount(section, at, w);
-                if amount > 0 {
-                    spans.push((last, first, amount));
+                let large = &section.large[at][w];
+                if large.first().is_some_and(|&c| c > 0) {
+                    windows.push((last, first, hist.len()));
+                    // Parts of at least each size, less those of at least the next.
+                    let next = large.iter().skip(1).chain(std::iter::once(&0));
+                    hist.extend(large.iter().zip(next).map(|(&a, &b)| u64::from(a - b)));
                 }
             }
         }
         for (_, task, parts) in self.unplaced(key) {
-            let amount = part(parts);
-            if let (Some((first, last)), true) = (task.window, amount > 0) {
-                spans.push((last, first.max(task.release), amount));
+            if let (Some((first, last)), false) = (task.window, parts.is_empty()) {
+                windows.push((last, first.max(task.release), hist.len()));
+                hist.resize(hist.len() + n, 0);
+                let base = hist.len() - n;
+                for &m in parts {
+                    if let Ok(k) = self.sizes.binary_search(&m) {
+                        hist[base + k] += 1;
+                    }
+                }
             }
         }
-        spans.sort_unstable();
-        spans
+        windows.sort_unstable();
+        (windows, hist)
     }
 
     /// The required items a state has started and not placed every part of: their section,
@@ -1562,15 +1736,28 @@ mod tests {
     /// about one problem in ten has late work). Some items avoid a day, and some parts had a
     /// day in a previous plan (a replan's).
     fn problems() -> impl Strategy<Value = Problem> {
+        problems_of(15..=40, 1..8)
+    }
+
+    /// As [`problems`], with short days and more items: most have late work, and many have
+    /// parts of more than half a day, which the big-and-small measures of [`Measure`] count.
+    fn short_days() -> impl Strategy<Value = Problem> {
+        problems_of(20..=30, 5..12)
+    }
+
+    fn problems_of(
+        minutes: std::ops::RangeInclusive<u32>,
+        items: std::ops::Range<usize>,
+    ) -> impl Strategy<Value = Problem> {
         let day = prop::option::weighted(0.2, 0u32..35);
         let parts = prop_oneof![
             3 => prop::collection::vec((1u32..=9, day.clone()), 1..=1),
             1 => prop::collection::vec((1u32..=9, day.clone()), 2..=3),
         ];
         let item = (0u8..3, parts, day);
-        let section = (0u32..3, 0u32..3, prop::collection::vec(item, 1..8));
+        let section = (0u32..3, 0u32..3, prop::collection::vec(item, items));
         (
-            15u32..=40,
+            minutes,
             prop::collection::vec(section, 1..4),
             prop::collection::vec(prop::bool::weighted(0.3), 7),
         )
@@ -1612,33 +1799,58 @@ mod tests {
         /// avoided days.
         #[test]
         fn the_walk_is_the_optimum(problem in problems()) {
-            let start = greedy::schedule(&problem);
-            // Some problems have too few days for their parts: the caller's horizon is longer.
-            prop_assume!(is_feasible(&problem, &start));
-            let options = Options { time_limit: 60.0, ..Options::default() };
-            let mip = crate::solver::model::solve(&problem, &start, &options).expect("the MIP");
-            prop_assume!(mip.optimal);
-            let days = solve(&problem, &[], 60.0).optimum;
-            prop_assert!(days.is_some(), "the walk gave no answer");
-            let days = days.unwrap_or_default();
-            prop_assert!(is_feasible(&problem, &days));
-            prop_assert_eq!(Levels::of(&problem, &days), Levels::of(&problem, &mip.days));
-            // The whole walk alone, also where the walk inside the windows answers first,
-            // with the walk's optimum as the plan at hand: its bounds, which leave out every
-            // state that cannot end at least as well, and the states it leaves out for others
-            // that do as well, must keep a way to it. The walk's own plan is the one that
-            // also fills each day's earlier slots first, which the MIP's need not be: with
-            // the MIP's, a state left out wrongly on that last tie-break alone would go
-            // unnoticed (one that paid a week less for a part placed, for one).
-            let sections = sections(&problem).expect("a problem the walk covers");
-            let mut bounds = Bounds::new(&problem, &sections);
-            bounds.improve(&days);
-            let best = walk(&bounds, Mode::Best, 60.0).ok();
-            prop_assert!(best.is_some(), "the whole walk gave no answer");
-            let best = best.unwrap_or_default();
-            prop_assert!(is_feasible(&problem, &best));
-            prop_assert_eq!(Levels::of(&problem, &best), Levels::of(&problem, &mip.days));
+            the_walk_agrees_with_the_mip(&problem)?;
         }
+
+        /// The same where the bounds by how parts pack a slot matter.
+        #[test]
+        fn the_walk_is_the_optimum_on_short_days(problem in short_days()) {
+            the_walk_agrees_with_the_mip(&problem)?;
+        }
+    }
+
+    fn the_walk_agrees_with_the_mip(problem: &Problem) -> Result<(), TestCaseError> {
+        let start = greedy::schedule(problem);
+        // Some problems have too few days for their parts: the caller's horizon is longer.
+        prop_assume!(is_feasible(problem, &start));
+        let options = Options {
+            time_limit: 60.0,
+            ..Options::default()
+        };
+        let mip = crate::solver::model::solve(problem, &start, &options).expect("the MIP");
+        prop_assume!(mip.optimal);
+        let days = solve(problem, &[], 60.0).optimum;
+        prop_assert!(days.is_some(), "the walk gave no answer");
+        let days = days.unwrap_or_default();
+        prop_assert!(is_feasible(problem, &days));
+        // No worse than the MIP's plan at any level. The MIP's "proven" is HiGHS's word,
+        // and HiGHS has broken it: on one problem of these (short days, 29 items; the
+        // session 19 note on issue 11 has it) it proved 7,612 minute-days of earliness
+        // where the walk's plan, which keeps every bound of the MIP's, has 7,600 and
+        // every level above equal. So where the walk's plan is better, the walk is right.
+        let (walked, mip_levels) = (Levels::of(problem, &days), Levels::of(problem, &mip.days));
+        prop_assert!(
+            walked.compare(&mip_levels) != std::cmp::Ordering::Less,
+            "the walk's plan {:?} is worse than the MIP's {:?}",
+            walked,
+            mip_levels
+        );
+        // The whole walk alone, also where the walk inside the windows answers first,
+        // with the walk's optimum as the plan at hand: its bounds, which leave out every
+        // state that cannot end at least as well, and the states it leaves out for others
+        // that do as well, must keep a way to it. The walk's own plan is the one that
+        // also fills each day's earlier slots first, which the MIP's need not be: with
+        // the MIP's, a state left out wrongly on that last tie-break alone would go
+        // unnoticed (one that paid a week less for a part placed, for one).
+        let sections = sections(problem).expect("a problem the walk covers");
+        let mut bounds = Bounds::new(problem, &sections);
+        bounds.improve(&days);
+        let best = walk(&bounds, Mode::Best, 60.0).ok();
+        prop_assert!(best.is_some(), "the whole walk gave no answer");
+        let best = best.unwrap_or_default();
+        prop_assert!(is_feasible(problem, &best));
+        prop_assert_eq!(Levels::of(problem, &best), walked);
+        Ok(())
     }
 
     /// A state with a part still to place is left out for one that has placed it only when
