@@ -230,6 +230,10 @@ pub(super) fn solve(problem: &Problem, known: &[Option<Vec<u32>>], seconds: f64)
     // also find no plan where the plans need two items of a chain with parts to place at once).
     let left = || seconds - began.elapsed().as_secs_f64();
     let share = || left().min((seconds / 4.0).max(1.0));
+    // The narrow walk only looks for a good plan, and ranks every state by its bound: the
+    // big-and-small measures cost it more than they save (at 0.25 h a day on the bundled path
+    // it then ran out of its share, and the MIP started from the greedy plan).
+    let family = bounds.measures.split_off(bounds.counts);
     let found = match walk(&bounds, Mode::Narrow, share()) {
         Ok(days) => {
             bounds.improve(&days);
@@ -238,6 +242,7 @@ pub(super) fn solve(problem: &Problem, known: &[Option<Vec<u32>>], seconds: f64)
         Err(Ended::Limit) => return Walked::default(),
         Err(Ended::NoPlan) => None,
     };
+    bounds.measures.extend(family);
     match walk(&bounds, Mode::Best, share()) {
         Ok(days) => Walked {
             optimum: Some(days),
@@ -969,6 +974,8 @@ struct Bounds<'a> {
     /// by.
     sizes: Vec<u32>,
     measures: Vec<Measure>,
+    /// How many of `measures` are counts by size (the big-and-small ones follow).
+    counts: usize,
     /// Sections and kinds by their chains' last window end.
     order: Vec<(usize, usize)>,
     /// Minutes by kind of the whole problem.
@@ -1029,6 +1036,7 @@ impl<'a> Bounds<'a> {
             room,
             weighted,
             sizes,
+            counts: counts.len(),
             measures: counts,
             order,
             total,
