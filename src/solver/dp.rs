@@ -674,7 +674,7 @@ fn previous_slots(task: &Task) -> impl Iterator<Item = &u32> {
 }
 
 /// Required work still to come with one window: the window's last slot, its first slot, and an
-/// amount (minutes, or items of at least some size).
+/// amount (minutes, or the weight of its parts by a [`Measure`]).
 type Span = (u32, u32, u64);
 
 /// The least Σ of amount × days past its window's end of `work` (by window end) when slots
@@ -686,8 +686,9 @@ type Span = (u32, u32, u64);
 /// corner of the transport from minutes to room is optimal. Whole items on one day each can
 /// only cost more. This counts the late work that the room forces on required items not yet
 /// due, which the items already past their windows alone miss: at 0.6 h a day on the bundled
-/// path, all of its late minute-days. Counted in items of at least some size, as [`packing`]
-/// does, each is late by at least its days times that size.
+/// path, all of its late minute-days. Counted by a [`Measure`]'s weight (and `holds` in it
+/// too), each part is late by at least its days times its weight in minutes at the measure's
+/// cheapest ([`Measure::minutes`]).
 fn tardiness(problem: &Problem, from: u32, work: &[Span], holds: &[u64], weighted: &[u64]) -> u64 {
     let top = holds.len() - 1;
     // Σ over the units held before position `p` of their slot's day.
@@ -970,8 +971,8 @@ struct Bounds<'a> {
     room: Vec<u64>,
     /// Σ of the room of slots `0..i`, each slot's times its day.
     weighted: Vec<u64>,
-    /// The sizes of [`sizes`], and the measures [`packing`] and the counts by size weigh them
-    /// by.
+    /// The sizes of [`sizes`], and the measures [`packing`] and [`tardiness`] weigh them by:
+    /// the counts by size first.
     sizes: Vec<u32>,
     measures: Vec<Measure>,
     /// How many of `measures` are counts by size (the big-and-small ones follow).
@@ -1111,7 +1112,7 @@ impl<'a> Bounds<'a> {
         }
         let past: u64 = overdue.iter().sum();
         let required: u64 = (0..sections.len()).map(|s| rest(s, 0) + pending[s]).sum();
-        // First by minutes alone: the counts by size cost more, and only raise the bound.
+        // First by minutes alone: the measures cost more, and only raise the bound.
         let (windows, hist) = self.histograms(key);
         let n = self.sizes.len();
         let minutes: Vec<Span> = windows
