@@ -383,6 +383,18 @@ pub(crate) fn solve(
     Ok(plan)
 }
 
+/// Whether `days` has every required minute inside its window (and so no late work).
+fn required_all_in_window(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
+    let levels = solver::Levels::of(problem, days);
+    let required: u64 = problem
+        .tasks
+        .iter()
+        .filter(|t| t.kind == Kind::Required && t.window.is_some())
+        .map(|t| u64::from(t.minutes()))
+        .sum();
+    levels.required_in_window >= required && levels.late_minute_days == 0
+}
+
 /// Seconds the cost of the path's order may take on its own thread while the plan is solved.
 /// Where the plan is proven quickly this is all it needs (the twelve-section paths at 0.75 h
 /// on weekdays and 1.5 h at weekends: 0.5 s of the 1.0–1.35 s a plan took one after the
@@ -397,7 +409,10 @@ fn order_cost_ahead(
     problem: &Problem,
     settings: &Settings,
 ) -> Option<std::sync::mpsc::Receiver<solver::Solution>> {
-    if problem.chains.is_empty() {
+    if problem.chains.is_empty()
+        || required_all_in_window(problem, &solver::greedy::schedule(problem))
+    {
+        // The plan will have every required minute in its window too: no cost to measure.
         return None;
     }
     let free = Problem {
@@ -430,15 +445,7 @@ fn order_cost(
     seconds: f64,
 ) -> Result<Option<crate::plan::OrderCost>> {
     let ordered = solver::Levels::of(problem, &solution.days);
-    let required: u64 = problem
-        .tasks
-        .iter()
-        .filter(|t| t.kind == Kind::Required && t.window.is_some())
-        .map(|t| u64::from(t.minutes()))
-        .sum();
-    if problem.chains.is_empty()
-        || (ordered.required_in_window >= required && ordered.late_minute_days == 0)
-    {
+    if problem.chains.is_empty() || required_all_in_window(problem, &solution.days) {
         return Ok(Some(crate::plan::OrderCost::default()));
     }
     // Against a plan that is not proven, a difference would measure the solver, not the rule.
