@@ -361,6 +361,7 @@ pub(crate) fn solve(
     // The time limit covers the plan and the cost of its order together: the solver's own
     // stopwatch, not the clock of the plan.
     let began = std::time::Instant::now();
+    // Under path order the plan says what the order costs: that solve starts now, alongside.
     let ahead = (!settings.any_order).then(|| order_cost_ahead(&problem, settings));
     let solution =
         solver::solve(&problem, &options(settings, solver::Through::All)).map_err(too_long)?;
@@ -383,18 +384,6 @@ pub(crate) fn solve(
     Ok(plan)
 }
 
-/// Whether `days` has every required minute inside its window (and so no late work).
-fn required_all_in_window(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
-    let levels = solver::Levels::of(problem, days);
-    let required: u64 = problem
-        .tasks
-        .iter()
-        .filter(|t| t.kind == Kind::Required && t.window.is_some())
-        .map(|t| u64::from(t.minutes()))
-        .sum();
-    levels.required_in_window >= required && levels.late_minute_days == 0
-}
-
 /// Seconds the cost of the path's order may take on its own thread while the plan is solved.
 /// Where the plan is proven quickly this is all it needs (the twelve-section paths at 0.75 h
 /// on weekdays and 1.5 h at weekends: 0.5 s of the 1.0–1.35 s a plan took one after the
@@ -402,25 +391,34 @@ fn required_all_in_window(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool 
 /// plan's own solve shares its two cores with.
 const ORDER_COST_AHEAD_SECONDS: f64 = 2.0;
 
-/// The plan's problem without the path-order rule, solved through priority 2 on a thread of
-/// its own, started before the plan's solve: [`order_cost`] takes its answer when the plan
-/// needs one. The thread is not waited for otherwise (a process that ends stops it).
-fn order_cost_ahead(
+/// `problem` without the path-order rule, and the options that solve it through priority 2 in
+/// `seconds`: what [`order_cost`] compares the plan with.
+fn in_any_order(
     problem: &Problem,
     settings: &Settings,
-) -> Option<std::sync::mpsc::Receiver<solver::Solution>> {
-    if problem.chains.is_empty()
-        || required_all_in_window(problem, &solver::greedy::schedule(problem))
-    {
-        // The plan will have every required minute in its window too: no cost to measure.
-        return None;
-    }
+    seconds: f64,
+) -> (Problem, solver::Options) {
     let free = Problem {
         chains: Vec::new(),
         ..problem.clone()
     };
     let mut options = options(settings, solver::Through::Lateness);
-    options.time_limit = options.time_limit.min(ORDER_COST_AHEAD_SECONDS);
+    options.time_limit = seconds;
+    (free, options)
+}
+
+/// The solve of [`in_any_order`] on a thread of its own, started with the plan's solve:
+/// [`order_cost`] takes its answer when the plan needs one. The thread is not waited for
+/// otherwise (a process that ends stops it). `None` without chains: no cost to measure.
+fn order_cost_ahead(
+    problem: &Problem,
+    settings: &Settings,
+) -> Option<std::sync::mpsc::Receiver<solver::Solution>> {
+    if problem.chains.is_empty() {
+        return None;
+    }
+    let seconds = settings.time_limit.min(ORDER_COST_AHEAD_SECONDS);
+    let (free, options) = in_any_order(problem, settings, seconds);
     let (send, receive) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("order-cost".into())
@@ -445,7 +443,15 @@ fn order_cost(
     seconds: f64,
 ) -> Result<Option<crate::plan::OrderCost>> {
     let ordered = solver::Levels::of(problem, &solution.days);
-    if problem.chains.is_empty() || required_all_in_window(problem, &solution.days) {
+    let required: u64 = problem
+        .tasks
+        .iter()
+        .filter(|t| t.kind == Kind::Required && t.window.is_some())
+        .map(|t| u64::from(t.minutes()))
+        .sum();
+    if problem.chains.is_empty()
+        || (ordered.required_in_window >= required && ordered.late_minute_days == 0)
+    {
         return Ok(Some(crate::plan::OrderCost::default()));
     }
     // Against a plan that is not proven, a difference would measure the solver, not the rule.
@@ -457,12 +463,7 @@ fn order_cost(
     let any = match ahead.and_then(|r| r.recv().ok()).filter(|a| a.optimal) {
         Some(any) => any,
         None => {
-            let free = Problem {
-                chains: Vec::new(),
-                ..problem.clone()
-            };
-            let mut options = options(settings, solver::Through::Lateness);
-            options.time_limit = settings.time_limit.min(seconds);
+            let (free, options) = in_any_order(problem, settings, seconds);
             solver::solve(&free, &options).map_err(too_long)?
         }
     };

@@ -1853,6 +1853,28 @@ mod tests {
         let problems: Vec<Problem> = (0..=last)
             .map(|_| strategy.new_tree(&mut runner).expect("a problem").current())
             .collect();
+        // The same problems as when the cases were found: the walk's levels of three of them
+        // (required in window, late minute-days, optional, reference, earliness). When these
+        // change, proptest or `short_days` draws other problems now, and the cases must be
+        // found again (HiGHS 1.16.0 against 1.15.0 on the first 2,000).
+        for (i, l) in [
+            (234, [75, 1510, 0, 0, 4165]),
+            (771, [261, 300, 20, 5, 5215]),
+            (1129, [41, 239, 0, 0, 1232]),
+        ] {
+            let v = solve(&problems[i], &[], 60.0)
+                .optimum
+                .expect("the walk's optimum");
+            let v = Levels::of(&problems[i], &v);
+            let drawn = [
+                v.required_in_window,
+                v.late_minute_days,
+                v.optional,
+                v.reference,
+                v.earliness,
+            ];
+            assert_eq!(drawn, l, "case {i}");
+        }
         for i in HIGHS_1_16_WRONG {
             let (mip, days) = the_mip_and_the_walk(&problems[i]);
             assert!(mip.optimal, "case {i}");
