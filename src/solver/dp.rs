@@ -59,7 +59,7 @@
 //! whose windows overlap heavily can have too many: past [`MAX_STATES`] in one slot, or
 //! [`MAX_KEPT`] in all, the walk gives up and the MIP decides.
 
-use super::{gcd, Levels, Problem, Task};
+use super::{gcd, Levels, Problem, Stop, Task};
 use crate::path::Kind;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
@@ -192,15 +192,15 @@ enum Mode {
 }
 
 /// What the walks found: the exact optimum at every level as days (slots) per task, when the
-/// problem is one they cover and they did not give up; and a good plan (the narrow walk's)
-/// when only that one finished, for the MIP to start from.
-#[derive(Default)]
-pub(super) struct Walked {
+/// problem is one they cover and they did not give up; and what the other solve run alongside
+/// them returned, when it ran.
+pub(super) struct Walked<T> {
     pub optimum: Option<Vec<Option<Vec<u32>>>>,
-    pub found: Option<Vec<Option<Vec<u32>>>>,
+    pub alongside: Option<T>,
 }
 
-/// Walk the problem (see the module's notes).
+/// Walk the problem (see the module's notes), with `alongside` (the MIP) where the walks may
+/// not finish.
 ///
 /// The walk goes slot by slot (a slot is a day, or one free gap of a day with study windows or
 /// busy calendars). With several gaps a day the day's study minutes bound all of them
@@ -208,51 +208,107 @@ pub(super) struct Walked {
 /// It stops once `seconds` have passed, so the time limit holds whatever it meets.
 ///
 /// `known` is a plan already at hand (the warm start): no walk that ends up costlier is
-/// followed (see [`Bounds`]).
-pub(super) fn solve(problem: &Problem, known: &[Option<Vec<u32>>], seconds: f64) -> Walked {
+/// followed (see [`Bounds`]). `alongside` gets the narrow walk's plan (when there is one, to
+/// start from) and a [`Stop`], and runs on this thread: at once where the walks do not apply
+/// or give up, and alongside the whole walk (on a thread of its own) where that one has not
+/// finished in its share of the time. Then the first to end decides: the whole walk raises
+/// the `Stop` when it has the optimum (the MIP then stops), and the MIP's end raises it for
+/// the walk. Where `alongside` runs alone its `Stop` is never raised.
+pub(super) fn solve<T>(
+    problem: &Problem,
+    known: &[Option<Vec<u32>>],
+    seconds: f64,
+    alongside: impl FnOnce(Option<Vec<Option<Vec<u32>>>>, &Stop) -> T,
+) -> Walked<T> {
+    let never = Stop::never();
     let began = std::time::Instant::now();
     let Some(sections) = sections(problem) else {
-        return Walked::default();
+        return Walked {
+            optimum: None,
+            alongside: Some(alongside(None, &never)),
+        };
     };
     let mut bounds = Bounds::new(problem, &sections);
     bounds.improve(known);
-    if let Ok(days) = walk(&bounds, Mode::Everything, seconds) {
+    if let Ok(days) = walk(&bounds, Mode::Everything, seconds, &never) {
         return Walked {
             optimum: Some(days),
-            found: None,
+            alongside: None,
         };
     }
     // Where the whole walk cannot finish, its states grow past its limits after a few seconds,
     // and that time is the MIP's loss: the narrow walk and then the whole walk each get a
-    // quarter of the limit (at least a second), far more than the walks that finish take (at
-    // most 1 s on the bundled path and the generated ones, BENCHMARKS.md session 16). A whole
-    // walk does not finish where the narrow one ran out of time or states (the narrow one may
-    // also find no plan where the plans need two items of a chain with parts to place at once).
+    // quarter of the limit (at least a second) alone, far more than the walks that finish take
+    // (at most 1 s on the bundled path and the generated ones, BENCHMARKS.md session 16). A
+    // whole walk does not finish where the narrow one ran out of time or states (the narrow
+    // one may also find no plan where the plans need two items of a chain with parts to place
+    // at once).
     let left = || seconds - began.elapsed().as_secs_f64();
     let share = || left().min((seconds / 4.0).max(1.0));
     // The narrow walk only looks for a good plan, and ranks every state by its bound: the
     // big-and-small measures cost it more than they save (at 0.25 h a day on the bundled path
     // it then ran out of its share, and the MIP started from the greedy plan).
     let family = bounds.measures.split_off(bounds.counts);
-    let found = match walk(&bounds, Mode::Narrow, share()) {
+    let found = match walk(&bounds, Mode::Narrow, share(), &never) {
         Ok(days) => {
             bounds.improve(&days);
             Some(days)
         }
-        Err(Ended::Limit) => return Walked::default(),
+        Err(Ended::Limit) => {
+            return Walked {
+                optimum: None,
+                alongside: Some(alongside(None, &never)),
+            }
+        }
         Err(Ended::NoPlan) => None,
     };
     bounds.measures.extend(family);
-    match walk(&bounds, Mode::Best, share()) {
-        Ok(days) => Walked {
-            optimum: Some(days),
-            found: None,
-        },
-        Err(_) => Walked {
-            optimum: None,
-            found,
-        },
-    }
+    // The whole walk runs on its own thread for the rest of the time limit; after its share
+    // alone, the MIP joins it on this one, HiGHS on one thread (see `highs_model`), so each
+    // has a core. At 0.6 h a day on the bundled path the whole walk proves the optimum in
+    // about 5.3 s, where it used to stop at its share and the MIP proved level 1 and stopped
+    // open at level 2 (BENCHMARKS.md, session 21).
+    race(&bounds, found, left(), share(), alongside)
+}
+
+/// The whole walk on a thread of its own for `whole` seconds; once it has run `alone` seconds
+/// without an answer, `alongside` runs on this thread with `found` and a [`Stop`] the walk
+/// raises when it has the optimum. The walk stops when `alongside` returns. Where the walk
+/// ends without a plan in its first `alone` seconds, `alongside` runs alone (its `Stop` is
+/// never raised).
+fn race<T>(
+    bounds: &Bounds<'_>,
+    found: Option<Vec<Option<Vec<u32>>>>,
+    whole: f64,
+    alone: f64,
+    alongside: impl FnOnce(Option<Vec<Option<Vec<u32>>>>, &Stop) -> T,
+) -> Walked<T> {
+    let stop = &Stop::shared();
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        scope.spawn(move || {
+            let days = walk(bounds, Mode::Best, whole, stop);
+            if days.is_ok() {
+                stop.raise();
+            }
+            // The receiver has gone only when this thread's answer is no longer wanted.
+            let _ = sender.send(days);
+        });
+        let wait = std::time::Duration::from_secs_f64(alone.max(0.0));
+        let (optimum, other) = match receiver.recv_timeout(wait) {
+            Ok(Ok(days)) => (Some(days), None),
+            Ok(Err(_)) => (None, Some(alongside(found, &Stop::never()))),
+            Err(_) => {
+                let other = alongside(found, stop);
+                stop.raise();
+                (receiver.recv().ok().and_then(Result::ok), Some(other))
+            }
+        };
+        Walked {
+            optimum,
+            alongside: other,
+        }
+    })
 }
 
 /// Why a walk gave no plan.
@@ -266,8 +322,15 @@ enum Ended {
 
 /// The cheapest walk of `mode` through the problem and sections of `bounds` (the
 /// [`Mode::Narrow`] one is a good one, not always the cheapest).
-fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Result<Vec<Option<Vec<u32>>>, Ended> {
+fn walk(
+    bounds: &Bounds<'_>,
+    mode: Mode,
+    seconds: f64,
+    stop: &Stop,
+) -> Result<Vec<Option<Vec<u32>>>, Ended> {
     let began = std::time::Instant::now();
+    // Out of time, or the MIP alongside has ended.
+    let halted = || began.elapsed().as_secs_f64() > seconds || stop.raised();
     let (problem, sections) = (bounds.problem, bounds.sections);
     let relaxed = mode != Mode::Everything;
     let last = problem
@@ -310,15 +373,28 @@ fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Result<Vec<Option<Vec<
             if next.len() > MAX_STATES || steps > MAX_STEPS {
                 return Err(Ended::Limit);
             }
-            if index % 1024 == 1023 && began.elapsed().as_secs_f64() > seconds {
+            if index % 1024 == 1023 && halted() {
                 return Err(Ended::Limit);
             }
         }
         // States that cannot end better than the plan at hand, or cannot fit their required
         // work at all, lead nowhere.
-        next.retain(|key, (cost, _)| bounds.may_beat(d, key, *cost, relaxed));
-        if relaxed {
-            bounds.dominate(d, &mut next);
+        // (The bounds of a large slot take a while: at 0.5 h a day on a generated path more
+        // than a second, which the MIP alongside would wait for once it has ended.)
+        let mut checked = 0u32;
+        let mut over = false;
+        next.retain(|key, (cost, _)| {
+            checked += 1;
+            if checked.is_multiple_of(256) && !over {
+                over = halted();
+            }
+            over || bounds.may_beat(d, key, *cost, relaxed)
+        });
+        if relaxed && !over {
+            bounds.dominate(d, &mut next, &halted);
+        }
+        if over || halted() {
+            return Err(Ended::Limit);
         }
         // Once every window has ended, the cheapest state with every required item started
         // is a plan: the others matter only while they may still beat it.
@@ -359,7 +435,7 @@ fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64) -> Result<Vec<Option<Vec<
         if next.is_empty() {
             return Err(Ended::NoPlan);
         }
-        if began.elapsed().as_secs_f64() > seconds {
+        if halted() {
             return Err(Ended::Limit);
         }
         kept += next.len();
@@ -1214,12 +1290,21 @@ impl<'a> Bounds<'a> {
     /// the one ahead costs no more than the other plus that least payment. Only in the walks
     /// where items may be left out (the one ahead may leave out items the other has not
     /// decided), and the one ahead is strictly ahead, so two states never leave each other out.
-    fn dominate(&self, d: u32, states: &mut HashMap<Box<[u16]>, (Cost, u32)>) {
+    /// `halted` says when the walk has run out of time: then it ends early, leaving states in.
+    fn dominate(
+        &self,
+        d: u32,
+        states: &mut HashMap<Box<[u16]>, (Cost, u32)>,
+        halted: &dyn Fn() -> bool,
+    ) {
         let (problem, sections) = (self.problem, self.sections);
         let day = u64::from(problem.day(d + 1));
         let mut behind: Vec<Box<[u16]>> = Vec::new();
         let mut probe: Vec<u16> = Vec::new();
-        for (key, (cost, _)) in states.iter() {
+        for (i, (key, (cost, _))) in states.iter().enumerate() {
+            if i % 256 == 255 && halted() {
+                return;
+            }
             probe.clear();
             probe.extend_from_slice(key);
             let ahead = (0..sections.len() * 3).any(|at| {
@@ -1742,6 +1827,11 @@ mod tests {
     };
     use proptest::prelude::*;
 
+    /// The walks alone, with the whole of a generous time limit.
+    fn walked(problem: &Problem) -> Walked<()> {
+        solve(problem, &[], 60.0, |_, _| ())
+    }
+
     /// Sections with overlapping windows of one to three weeks, items in path order, one in
     /// four split in two or three parts; days of `minutes` on some weekdays (few, so that
     /// about one problem in ten has late work). Some items avoid a day, and some parts had a
@@ -1836,10 +1926,9 @@ mod tests {
             time_limit: 60.0,
             ..Options::default()
         };
-        let mip = crate::solver::model::solve(problem, &start, &options).expect("the MIP");
-        let days = solve(problem, &[], 60.0)
-            .optimum
-            .expect("the walk's optimum");
+        let mip = crate::solver::model::solve(problem, &start, &options, &Stop::never())
+            .expect("the MIP");
+        let days = walked(problem).optimum.expect("the walk's optimum");
         assert!(is_feasible(problem, &days), "{problem:?}");
         (mip, days)
     }
@@ -1862,9 +1951,7 @@ mod tests {
             (771, [261, 300, 20, 5, 5215]),
             (1129, [41, 239, 0, 0, 1232]),
         ] {
-            let v = solve(&problems[i], &[], 60.0)
-                .optimum
-                .expect("the walk's optimum");
+            let v = walked(&problems[i]).optimum.expect("the walk's optimum");
             let v = Levels::of(&problems[i], &v);
             let drawn = [
                 v.required_in_window,
@@ -1993,9 +2080,10 @@ mod tests {
             time_limit: 60.0,
             ..Options::default()
         };
-        let mip = crate::solver::model::solve(problem, &start, &options).expect("the MIP");
+        let mip = crate::solver::model::solve(problem, &start, &options, &Stop::never())
+            .expect("the MIP");
         prop_assume!(mip.optimal);
-        let days = solve(problem, &[], 60.0).optimum;
+        let days = walked(problem).optimum;
         prop_assert!(days.is_some(), "the walk gave no answer");
         let days = days.unwrap_or_default();
         prop_assert!(is_feasible(problem, &days));
@@ -2021,7 +2109,7 @@ mod tests {
         let sections = sections(problem).expect("a problem the walk covers");
         let mut bounds = Bounds::new(problem, &sections);
         bounds.improve(&days);
-        let best = walk(&bounds, Mode::Best, 60.0).ok();
+        let best = walk(&bounds, Mode::Best, 60.0, &Stop::never()).ok();
         prop_assert!(best.is_some(), "the whole walk gave no answer");
         let best = best.unwrap_or_default();
         prop_assert!(is_feasible(problem, &best));
@@ -2063,16 +2151,72 @@ mod tests {
             chains: vec![vec![0, 1], vec![2], vec![3]],
             slots: None,
         };
-        let days = solve(&problem, &[], 60.0)
-            .optimum
-            .expect("the walk's optimum");
+        let days = walked(&problem).optimum.expect("the walk's optimum");
         assert_eq!(days[3], Some(vec![7, 11, 12]));
         assert_eq!(Levels::of(&problem, &days).earliness, 375);
         let sections = sections(&problem).expect("a problem the walk covers");
         let mut bounds = Bounds::new(&problem, &sections);
         bounds.improve(&days);
-        let best = walk(&bounds, Mode::Best, 60.0).expect("the whole walk's plan");
+        let best = walk(&bounds, Mode::Best, 60.0, &Stop::never()).expect("the whole walk's plan");
         assert_eq!(best, days);
+    }
+
+    /// The race of the whole walk and the MIP, with no time alone, on short-day problems the
+    /// walk covers. The walk raises the flag when it has the optimum (here what runs
+    /// alongside waits for it), and its plan is the answer. With the real MIP alongside, the
+    /// answer is the walk's optimum, or, where the MIP ended first, the MIP's plan, proven and
+    /// equal to it at every level.
+    #[test]
+    fn the_whole_walk_races_the_mip() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let (mut raced, mut drawn) = (0, 0);
+        while raced < 4 && drawn < 200 {
+            drawn += 1;
+            let problem = short_days()
+                .new_tree(&mut runner)
+                .expect("a problem")
+                .current();
+            let Some(optimum) = walked(&problem).optimum else {
+                continue;
+            };
+            raced += 1;
+            let sections = sections(&problem).expect("a problem the walk covers");
+            let bounds = Bounds::new(&problem, &sections);
+            let waited = race(&bounds, None, 60.0, 0.0, |_, stop| {
+                let began = std::time::Instant::now();
+                while !stop.raised() && began.elapsed().as_secs() < 60 {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                stop.raised()
+            });
+            assert_eq!(
+                waited.alongside,
+                Some(true),
+                "the walk did not raise the flag"
+            );
+            assert_eq!(waited.optimum.as_ref(), Some(&optimum));
+            let start = greedy::schedule(&problem);
+            let options = Options {
+                time_limit: 60.0,
+                ..Options::default()
+            };
+            let raced = race(&bounds, None, 60.0, 0.0, |_, stop| {
+                crate::solver::model::solve(&problem, &start, &options, stop).expect("the MIP")
+            });
+            let mip = raced.alongside.expect("the MIP ran alongside");
+            match raced.optimum {
+                Some(days) => assert_eq!(days, optimum),
+                None => {
+                    assert!(mip.optimal, "neither the walk nor the MIP finished");
+                    assert_eq!(
+                        Levels::of(&problem, &mip.days),
+                        Levels::of(&problem, &optimum)
+                    );
+                }
+            }
+        }
+        assert_eq!(raced, 4, "too few problems the walk covers in {drawn}");
     }
 
     /// Required items that no plan fits in their window leave its room to optional work: the
@@ -2105,9 +2249,7 @@ mod tests {
             chains: vec![vec![0, 1, 2], vec![4], vec![3, 5]],
             slots: None,
         };
-        let days = solve(&problem, &[], 60.0)
-            .optimum
-            .expect("the walk's optimum");
+        let days = walked(&problem).optimum.expect("the walk's optimum");
         let levels = Levels::of(&problem, &days);
         assert_eq!(
             (
@@ -2145,7 +2287,7 @@ mod tests {
         };
         // 30 on day 0 (40 more do not fit), then 40 and the optional 20 on day 1.
         assert_eq!(
-            solve(&covered, &[], 60.0).optimum,
+            walked(&covered).optimum,
             Some(vec![Some(vec![0]), Some(vec![1]), Some(vec![1])])
         );
         let mut changes: Vec<Problem> = Vec::new();
@@ -2163,21 +2305,21 @@ mod tests {
         following.tasks[2].section = 1;
         changes.push(following);
         for problem in changes {
-            assert_eq!(solve(&problem, &[], 60.0).optimum, None, "{problem:?}");
+            assert_eq!(walked(&problem).optimum, None, "{problem:?}");
         }
         // The 40 minutes in two parts of 20, each on its own day: the second part goes on
         // day 1 with the optional 20, which waits for it (required before optional).
         let mut split = covered.clone();
         split.tasks[1].parts = vec![20, 20];
         assert_eq!(
-            solve(&split, &[], 60.0).optimum,
+            walked(&split).optimum,
             Some(vec![Some(vec![0]), Some(vec![0, 1]), Some(vec![1])])
         );
         // Room for the required items only: the optional one is left out.
         let mut tight = covered.clone();
         tight.capacity = vec![60, 45, 0, 0, 0, 0, 0];
         assert_eq!(
-            solve(&tight, &[], 60.0).optimum,
+            walked(&tight).optimum,
             Some(vec![Some(vec![0]), Some(vec![1]), None])
         );
         // A replan keeps a session on its previous day when nothing above earliness changes:
@@ -2185,7 +2327,7 @@ mod tests {
         let mut replan = covered.clone();
         replan.tasks[0].previous = Some(vec![3]);
         assert_eq!(
-            solve(&replan, &[], 60.0).optimum,
+            walked(&replan).optimum,
             Some(vec![Some(vec![3]), Some(vec![4]), Some(vec![4])])
         );
         // A window of two days with room for the 30 minutes only: the 40 go a day late, and
@@ -2196,12 +2338,12 @@ mod tests {
             task.window = Some((0, 1));
         }
         assert_eq!(
-            solve(&late, &[], 60.0).optimum,
+            walked(&late).optimum,
             Some(vec![Some(vec![0]), Some(vec![2]), None])
         );
         // Too little room: the 40 minutes fit no day at all.
         let mut short = covered.clone();
         short.capacity = vec![35; 7];
-        assert_eq!(solve(&short, &[], 60.0).optimum, None);
+        assert_eq!(walked(&short).optimum, None);
     }
 }

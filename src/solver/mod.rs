@@ -318,9 +318,40 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
         }
     }
     // Where the path's order tells all, a walk through the sections' progress gives the
-    // optimum at every level directly ([`dp`]).
+    // optimum at every level directly ([`dp`]). Where its whole walk needs longer than its
+    // share of the time, it goes on alongside the MIP, and the first to prove its plan ends
+    // the other (see [`dp::solve`]).
     let walked = std::time::Instant::now();
-    let walk = dp::solve(problem, &start, options.time_limit);
+    let mip = |found: Option<Vec<Option<Vec<u32>>>>, stop: &Stop| {
+        let mut start = start.clone();
+        // A plan the walk found on its way, where it could not finish, is a warm start when
+        // it is better: at 0.6 h a day on the bundled path it has 60 more required minutes in
+        // their windows than the greedy plan.
+        if let Some(days) = found {
+            let better = compare(&days, &start) == Some(Greater);
+            if options.verbose {
+                stderr!(
+                    "solver: the walk by sections has not finished in {:.2}s; its narrow walk's plan {}",
+                    walked.elapsed().as_secs_f64(),
+                    if better {
+                        "is the warm start"
+                    } else {
+                        "is no better than the warm start"
+                    }
+                );
+            }
+            if better {
+                start = days;
+            }
+        }
+        // The MIP gets what the walk left of the time limit.
+        let options = Options {
+            time_limit: (options.time_limit - walked.elapsed().as_secs_f64()).max(0.0),
+            ..*options
+        };
+        model::solve(problem, &start, &options, stop)
+    };
+    let walk = dp::solve(problem, &start, options.time_limit, mip);
     if let Some(mut days) = walk.optimum {
         if matches!(compare(&days, &start), Some(Greater | Equal)) {
             if options.verbose {
@@ -341,34 +372,48 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
             });
         }
     }
-    // A plan the walk found on its way, where it could not finish, is a warm start when it is
-    // better: at 0.6 h a day on the bundled path it has 60 more required minutes in their
-    // windows than the greedy plan.
-    if let Some(days) = walk.found {
-        let better = compare(&days, &start) == Some(Greater);
-        if options.verbose {
-            stderr!(
-                "solver: the walk by sections did not finish in {:.2}s; its narrow walk's plan {}",
-                walked.elapsed().as_secs_f64(),
-                if better {
-                    "is the warm start"
-                } else {
-                    "is no better than the warm start"
-                }
-            );
-        }
-        if better {
-            start = days;
-        }
-    }
-    // The MIP gets what the walk left of the time limit.
-    let options = Options {
-        time_limit: (options.time_limit - walked.elapsed().as_secs_f64()).max(0.0),
-        ..*options
+    let solution = match walk.alongside {
+        Some(solution) => solution,
+        // The walk's optimum was no better than the start (never seen): the MIP decides.
+        None => model::solve(problem, &start, options, &Stop::never()),
     };
-    let mut solution = model::solve(problem, &start, &options).map_err(SolveError::Failed)?;
+    let mut solution = solution.map_err(SolveError::Failed)?;
     keep_path_order(problem, &mut solution.days);
     Ok(solution)
+}
+
+/// A flag one solve raises to end another early: the walk by sections, once it has the
+/// optimum, ends the MIP that runs alongside it, and the MIP's end ends the walk.
+#[derive(Clone)]
+pub(super) struct Stop(Option<std::sync::Arc<std::sync::atomic::AtomicBool>>);
+
+impl Stop {
+    /// A flag that can be raised.
+    pub(super) fn shared() -> Stop {
+        Stop(Some(std::sync::Arc::default()))
+    }
+
+    /// A flag nothing raises.
+    pub(super) fn never() -> Stop {
+        Stop(None)
+    }
+
+    pub(super) fn raise(&self) {
+        if let Some(flag) = &self.0 {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    pub(super) fn raised(&self) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|flag| flag.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// The flag itself, for HiGHS's interrupt callback; `None` when nothing can raise it.
+    pub(super) fn flag(&self) -> Option<&std::sync::atomic::AtomicBool> {
+        self.0.as_deref()
+    }
 }
 
 /// Whether every required task can lie inside its window: priority 1 at its most, decided

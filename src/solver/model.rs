@@ -26,7 +26,7 @@
 //! once the level's value is known its reduced costs fix columns for every later level
 //! ([`tightened`]). On short days level 1 is solved without late work ([`required_relaxed`]).
 
-use super::{gcd, Levels, Options, Problem, Solution};
+use super::{gcd, Levels, Options, Problem, Solution, Stop};
 use crate::path::Kind;
 use good_lp::solvers::highs::highs;
 use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel, Variable};
@@ -146,6 +146,8 @@ struct Model {
     /// reference task is scheduled (see [`look_back`]).
     complete_rows: Vec<Constraint>,
     objectives: Vec<Objective>,
+    /// Raised when another solve has the plan: HiGHS stops at its next interrupt point.
+    stop: Stop,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -301,6 +303,7 @@ impl Model {
             chained: problem.chains.iter().any(|c| c.len() > 1),
             complete_rows: Vec::new(),
             objectives: Vec::new(),
+            stop: Stop::never(),
         };
         m.make_classes(problem);
         if late_limit == u32::MAX {
@@ -1536,7 +1539,7 @@ fn by_sections(
     let (mut first, mut without_gain) = (0, 0);
     while without_gain < sections {
         let left = seconds - began.elapsed().as_secs_f64();
-        if left < 0.05 {
+        if left < 0.05 || m.stop.raised() {
             break;
         }
         let freed = |s: usize| (s + sections - first) % sections < SECTIONS_FREED;
@@ -1707,14 +1710,58 @@ fn highs_model(
     option(&mut model, "output_flag", log)?;
     option(&mut model, "log_to_console", log)?;
     option(&mut model, "time_limit", seconds.max(0.01))?;
-    option(&mut model, "threads", THREADS)?;
+    // Alongside the walk by sections (a `Stop` that can be raised) HiGHS takes one thread and
+    // leaves the walk the other core: with two, the walk at 0.6 h a day took 7.3 s instead of
+    // 5.3 s.
+    let threads = if m.stop.flag().is_some() { 1 } else { THREADS };
+    option(&mut model, "threads", threads)?;
     option(&mut model, "presolve_rule_off", (1 << 15) | (1 << 16))?;
     // Feasibility jump looks for a first feasible point before the root LP; every solve here
     // starts from a feasible plan, so it only cost time: about a quarter of a second a solve
     // on the bundled path. Without it the proven settings from 1.2 to 3 h a day took 20 s
     // summed instead of 30 (3 h 0.57 → 0.33 s), with the same plans byte for byte.
     option(&mut model, "mip_heuristic_run_feasibility_jump", false)?;
+    if let Some(flag) = m.stop.flag() {
+        let ptr = model.as_mut_ptr();
+        let data = std::ptr::from_ref(flag)
+            .cast_mut()
+            .cast::<std::ffi::c_void>();
+        // SAFETY: `ptr` is the live HiGHS object of `model`; `data` points into the `Stop`
+        // held by `m`, which outlives every solve of a model built from it (the model is
+        // solved and dropped while `m` is borrowed).
+        let set = unsafe { highs_sys::Highs_setCallback(ptr, Some(interrupt), data) };
+        let started = [
+            highs_sys::kHighsCallbackSimplexInterrupt,
+            highs_sys::kHighsCallbackIpmInterrupt,
+            highs_sys::kHighsCallbackMipInterrupt,
+        ]
+        .map(|kind| unsafe { highs_sys::Highs_startCallback(ptr, kind) });
+        if set != highs_sys::kHighsStatusOk
+            || started.iter().any(|&s| s != highs_sys::kHighsStatusOk)
+        {
+            return Err("cannot set HiGHS's interrupt callback".into());
+        }
+    }
     Ok(model)
+}
+
+/// HiGHS's callback at its interrupt points (simplex, interior point and MIP): it asks HiGHS
+/// to stop once the `Stop` flag behind `flag` is raised. HiGHS then ends with the status
+/// "interrupted", which a level takes as the time limit (its best plan, not proven).
+unsafe extern "C" fn interrupt(
+    _kind: std::ffi::c_int,
+    _message: *const std::ffi::c_char,
+    _out: *const highs_sys::HighsCallbackDataOut,
+    answer: *mut highs_sys::HighsCallbackDataIn,
+    flag: *mut std::ffi::c_void,
+) {
+    // SAFETY: `flag` is the `AtomicBool` given in `highs_model`, alive while HiGHS solves;
+    // `answer` is HiGHS's own, checked for null.
+    let raised = unsafe { &*flag.cast::<std::sync::atomic::AtomicBool>() }
+        .load(std::sync::atomic::Ordering::Relaxed);
+    if raised && !answer.is_null() {
+        unsafe { (*answer).user_interrupt = 1 };
+    }
 }
 
 /// The LP relaxation of a level: its optimum and every column's reduced cost.
@@ -1733,6 +1780,9 @@ fn relax(
     log: bool,
 ) -> Option<Relaxation> {
     // A relaxation that runs out of time proves nothing, and the MIP then gets no time.
+    if m.stop.raised() {
+        return None;
+    }
     let mut model = highs_model(m, objective, fixes, view, seconds, log).ok()?;
     option(&mut model, "solve_relaxation", true).ok()?;
     let solved = model.try_solve().ok()?;
@@ -1794,6 +1844,15 @@ fn solve_level(
     seconds: f64,
     log: bool,
 ) -> Result<LevelResult, String> {
+    // Another solve has the plan (see [`Stop`]): building the model and its presolve alone
+    // would take a while (about 0.3 s a neighbourhood of [`by_sections`] at 0.6 h a day).
+    if m.stop.raised() {
+        return Ok(LevelResult {
+            x: start.to_vec(),
+            proven: false,
+            gap: f64::NAN,
+        });
+    }
     let mut model = highs_model(m, objective, fixes, view, seconds, log)?;
     option(&mut model, "mip_rel_gap", 0.0)?;
     // Objectives are integral: a gap below 1 proves optimality.
@@ -2171,6 +2230,7 @@ pub(super) fn solve(
     problem: &Problem,
     greedy: &[Option<Vec<u32>>],
     options: &Options,
+    stop: &Stop,
 ) -> Result<Solution, String> {
     if problem.tasks.is_empty() {
         return Ok(Solution {
@@ -2190,11 +2250,12 @@ pub(super) fn solve(
     let greedy_late = lateness(problem, greedy);
     let mut late_limit = if greedy_late == 0 { 0 } else { u32::MAX };
     loop {
-        let mut result = solve_with_horizon(problem, greedy, options, horizon, late_limit, began)?;
+        let mut result =
+            solve_with_horizon(problem, greedy, options, stop, horizon, late_limit, began)?;
         if result.note.is_some() && late_limit == u32::MAX {
             late_limit = greedy_late.saturating_add(14);
             let mut bounded =
-                solve_with_horizon(problem, greedy, options, horizon, late_limit, began)?;
+                solve_with_horizon(problem, greedy, options, stop, horizon, late_limit, began)?;
             if bounded.note.is_none() {
                 bounded.optimal = false;
                 bounded.note = Some(format!(
@@ -2337,6 +2398,7 @@ fn solve_with_horizon(
     problem: &Problem,
     greedy: &[Option<Vec<u32>>],
     options: &Options,
+    stop: &Stop,
     horizon: u32,
     late_limit: u32,
     began: Instant,
@@ -2346,7 +2408,8 @@ fn solve_with_horizon(
     if estimate > MAX_COLUMNS {
         return Ok(too_large(greedy, estimate));
     }
-    let m = Model::build(problem, horizon, late_limit);
+    let mut m = Model::build(problem, horizon, late_limit);
+    m.stop = stop.clone();
     if options.verbose {
         let nonzeros: usize = m
             .constraints
@@ -2419,7 +2482,7 @@ fn solve_with_horizon(
         });
         if !at_bound {
             let left = options.time_limit - began.elapsed().as_secs_f64();
-            if left <= 0.0 {
+            if left <= 0.0 || stop.raised() {
                 optimal = false;
                 gap.get_or_insert(f64::NAN);
             } else {
@@ -2556,7 +2619,8 @@ fn solve_with_horizon(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solver::{greedy, is_feasible, Slots};
+    use crate::path::Kind;
+    use crate::solver::{greedy, is_feasible, Slots, Stop};
     use proptest::prelude::*;
 
     /// A level that ends at another plan of its value keeps the start when the start is better
@@ -2606,6 +2670,44 @@ mod tests {
             &[0.0, 6560.0, 950.0],
             &start
         ));
+    }
+
+    /// A raised [`Stop`] ends HiGHS at its next interrupt point (the walk by sections has the
+    /// plan): the level ends unproven at the plan it had, where without the flag it is proven.
+    #[test]
+    fn a_raised_stop_interrupts_highs() {
+        let item = |kind, parts: &[u32]| (kind, parts.to_vec(), None);
+        let sections: Vec<crate::solver::TestSection> = (0..6)
+            .map(|s| {
+                let items = (0..7)
+                    .map(|i| match i % 3 {
+                        0 => item(Kind::Required, &[25, 20]),
+                        1 => item(Kind::Required, &[15]),
+                        _ => item(Kind::Optional, &[10 + 5 * (s % 3)]),
+                    })
+                    .collect();
+                (s / 2, 1, items)
+            })
+            .collect();
+        let week = [true, false, true, true, false, true, false];
+        let problem = crate::solver::test_problem(40, &sections, &week, true);
+        let start = greedy::schedule(&problem);
+        assert!(is_feasible(&problem, &start));
+        let solve = |stop: Stop| {
+            let mut m = Model::build(&problem, problem.capacity.len() as u32, u32::MAX);
+            m.stop = stop;
+            let x = m
+                .columns_of(&problem, &start)
+                .expect("the greedy fits the model");
+            let objective = &m.objectives[0];
+            solve_level(&m, objective, &[], View::Whole, &x, 60.0, false)
+                .expect("a level")
+                .proven
+        };
+        assert!(solve(Stop::never()), "the level is proven without the flag");
+        let stop = Stop::shared();
+        stop.raise();
+        assert!(!solve(stop), "HiGHS ran to the end with the flag raised");
     }
 
     /// Forwards and back, the slots a stretch of work needs, against counting slot by slot
@@ -2789,9 +2891,9 @@ mod tests {
             prop_assume!(is_feasible(&problem, &start));
             let horizon = problem.capacity.len() as u32;
             let began = Instant::now();
-            let pooled = solve_with_horizon(&problem, &start, &options(), horizon, u32::MAX, began)
+            let pooled = solve_with_horizon(&problem, &start, &options(), &Stop::never(), horizon, u32::MAX, began)
                 .expect("pooled");
-            let unpooled = solve_with_horizon(&problem, &start, &options(), horizon, horizon, began)
+            let unpooled = solve_with_horizon(&problem, &start, &options(), &Stop::never(), horizon, horizon, began)
                 .expect("unpooled");
             prop_assert!(pooled.optimal && unpooled.optimal);
             prop_assert!(is_feasible(&problem, &pooled.days));
