@@ -2673,7 +2673,9 @@ mod tests {
     }
 
     /// A raised [`Stop`] ends HiGHS at its next interrupt point (the walk by sections has the
-    /// plan): the level ends unproven at the plan it had, where without the flag it is proven.
+    /// plan), through the callback `highs_model` installs: the level's model, built before the
+    /// flag is raised, ends "interrupted" where without the flag it is proven. A level asked
+    /// for once the flag is up ends at once, unproven, at the plan it had.
     #[test]
     fn a_raised_stop_interrupts_highs() {
         let item = |kind, parts: &[u32]| (kind, parts.to_vec(), None);
@@ -2693,21 +2695,30 @@ mod tests {
         let problem = crate::solver::test_problem(40, &sections, &week, true);
         let start = greedy::schedule(&problem);
         assert!(is_feasible(&problem, &start));
-        let solve = |stop: Stop| {
+        let model = |stop: &Stop| {
             let mut m = Model::build(&problem, problem.capacity.len() as u32, u32::MAX);
-            m.stop = stop;
-            let x = m
-                .columns_of(&problem, &start)
-                .expect("the greedy fits the model");
-            let objective = &m.objectives[0];
-            solve_level(&m, objective, &[], View::Whole, &x, 60.0, false)
-                .expect("a level")
-                .proven
+            m.stop = stop.clone();
+            m
         };
-        assert!(solve(Stop::never()), "the level is proven without the flag");
+        let status = |stop: Stop| {
+            let m = model(&stop);
+            let highs =
+                highs_model(&m, &m.objectives[0], &[], View::Whole, 60.0, false).expect("a model");
+            stop.raise();
+            highs.solve().status()
+        };
+        assert_eq!(status(Stop::never()), HighsModelStatus::Optimal);
+        assert_eq!(status(Stop::shared()), HighsModelStatus::ReachedInterrupt);
         let stop = Stop::shared();
         stop.raise();
-        assert!(!solve(stop), "HiGHS ran to the end with the flag raised");
+        let m = model(&stop);
+        let x = m
+            .columns_of(&problem, &start)
+            .expect("the greedy fits the model");
+        let level = solve_level(&m, &m.objectives[0], &[], View::Whole, &x, 60.0, false);
+        let level = level.expect("a level");
+        assert!(!level.proven);
+        assert_eq!(level.x, x);
     }
 
     /// Forwards and back, the slots a stretch of work needs, against counting slot by slot
