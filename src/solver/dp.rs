@@ -2201,11 +2201,11 @@ mod tests {
                 time_limit: 60.0,
                 ..Options::default()
             };
-            let raced = race(&bounds, None, 60.0, 0.0, |_, stop| {
+            let both = race(&bounds, None, 60.0, 0.0, |_, stop| {
                 crate::solver::model::solve(&problem, &start, &options, stop).expect("the MIP")
             });
-            let mip = raced.alongside.expect("the MIP ran alongside");
-            match raced.optimum {
+            let mip = both.alongside.expect("the MIP ran alongside");
+            match both.optimum {
                 Some(days) => assert_eq!(days, optimum),
                 None => {
                     assert!(mip.optimal, "neither the walk nor the MIP finished");

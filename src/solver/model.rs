@@ -2482,7 +2482,7 @@ fn solve_with_horizon(
         });
         if !at_bound {
             let left = options.time_limit - began.elapsed().as_secs_f64();
-            if left <= 0.0 || stop.raised() {
+            if left <= 0.0 || m.stop.raised() {
                 optimal = false;
                 gap.get_or_insert(f64::NAN);
             } else {
@@ -2619,7 +2619,6 @@ fn solve_with_horizon(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::path::Kind;
     use crate::solver::{greedy, is_feasible, Slots, Stop};
     use proptest::prelude::*;
 
@@ -2902,10 +2901,13 @@ mod tests {
             prop_assume!(is_feasible(&problem, &start));
             let horizon = problem.capacity.len() as u32;
             let began = Instant::now();
-            let pooled = solve_with_horizon(&problem, &start, &options(), &Stop::never(), horizon, u32::MAX, began)
-                .expect("pooled");
-            let unpooled = solve_with_horizon(&problem, &start, &options(), &Stop::never(), horizon, horizon, began)
-                .expect("unpooled");
+            let never = Stop::never();
+            let pooled =
+                solve_with_horizon(&problem, &start, &options(), &never, horizon, u32::MAX, began)
+                    .expect("pooled");
+            let unpooled =
+                solve_with_horizon(&problem, &start, &options(), &never, horizon, horizon, began)
+                    .expect("unpooled");
             prop_assert!(pooled.optimal && unpooled.optimal);
             prop_assert!(is_feasible(&problem, &pooled.days));
             prop_assert_eq!(
