@@ -34,6 +34,12 @@
 //! - the whole walk follows only the states that can still end no costlier than the best plan
 //!   at hand ([`Bounds`]: the warm start or the narrow walk's plan).
 //!
+//! In path order a section's items that start on one slot are a stretch of its chain, and the
+//! room two neighbours cannot share is lost. The bound on the required minutes outside their
+//! windows sees that through prices of each slot's room ([`Prices`]): at 0.6 h a day on the
+//! bundled path it went from 240 to 305 minutes before any step (every plan loses 330), and
+//! the whole walk from 5–10 s to 0.6 s.
+//!
 //! The walks that may leave items out also drop a state when another of its slot is further
 //! along one chain, or has placed one more part of an item, and costs no more than it plus
 //! the least its walks pay for the items or the part between ([`Bounds::dominate`]). With
@@ -1471,7 +1477,8 @@ fn required_where_due(sections: &[Section], counts: &[u16], d: u32) -> bool {
 /// takes as it may; whole items on one day each can only do worse:
 /// - required minutes outside their windows: the largest deficit of spans of slots, each the
 ///   required work whose windows lie inside the span less its room ([`packing`]), and
-///   those of required items whose windows have ended;
+///   those of required items whose windows have ended; or, where more, what the room's
+///   [`Prices`] say, which see the path's order;
 /// - late minute-days: the required minutes due first take the room first ([`tardiness`]);
 /// - optional (or reference) minutes: the work of every chain whose last window end is `e` or
 ///   before must fit the room of slots `d + 1 ..= e` after the required work. Taking the
