@@ -77,6 +77,8 @@ const MAX_STATES: usize = 200_000;
 const MAX_STEPS: u64 = 50_000_000;
 /// States all slots together may hold (each about 100 bytes, kept for the way back).
 const MAX_KEPT: usize = 600_000;
+/// Slots between the states of a plan that get prices of their own ([`Bounds::price`]).
+const PRICED: usize = 7;
 /// Items of one section ahead that [`Bounds::dominate`] looks for.
 const AHEAD: usize = 3;
 /// States per slot of the narrow walk that finds a good plan before the whole walk.
@@ -236,7 +238,7 @@ pub(super) fn solve<T>(
     };
     let mut bounds = Bounds::new(problem, &sections);
     bounds.improve(known);
-    bounds.price();
+    bounds.price(&[]);
     if let Ok(days) = walk(&bounds, Mode::Everything, seconds, &never) {
         return Walked {
             optimum: Some(days),
@@ -256,9 +258,11 @@ pub(super) fn solve<T>(
     // big-and-small measures cost it more than they save (at 0.25 h a day on the bundled path
     // it then ran out of its share, and the MIP started from the greedy plan).
     let family = bounds.measures.split_off(bounds.counts);
-    let found = match walk(&bounds, Mode::Narrow, share(), &never) {
-        Ok(days) => {
+    let mut visited = Vec::new();
+    let found = match walk_states(&bounds, Mode::Narrow, share(), &never) {
+        Ok((days, states)) => {
             bounds.improve(&days);
+            visited = states;
             Some(days)
         }
         Err(Ended::Limit) => {
@@ -270,7 +274,7 @@ pub(super) fn solve<T>(
         Err(Ended::NoPlan) => None,
     };
     bounds.measures.extend(family);
-    bounds.price();
+    bounds.price(&visited);
     // The whole walk runs on its own thread for the rest of the time limit; after its share
     // alone, the MIP joins it on this one, HiGHS on one thread (see `highs_model`), so each
     // has a core. At 0.6 h a day on the bundled path the whole walk proves the optimum in
@@ -1049,7 +1053,11 @@ fn packing(
 ///
 /// The prices start from the spans the bounds by minutes and weight find short of room (their
 /// room at the price of the minutes or the weight that says most) and improve by a subgradient
-/// descent on the bound before any step; the bound holds for any prices, in integers.
+/// descent on the bound of one state; the bound holds for any prices, in integers. The states
+/// further on have other spans short of room, so [`Bounds::price`] keeps several sets: one for
+/// the state before any step, one for every [`PRICED`]th state of the narrow walk's plan, and a
+/// state's bound is the most any set says (at 0.45 h a day with double weekend hours on the
+/// bundled path the whole walk's proof went from 2.8 to 1.7 s with them).
 struct Prices {
     /// Per slot: Σ over it and the slots after of what their room costs.
     paid: Vec<i64>,
@@ -1146,13 +1154,14 @@ impl Prices {
     }
 
     /// What section `section`'s required items gain at these prices, and, when `used` is
-    /// given (with the measures), the room its best plan from the first slot takes.
+    /// given (with the measures, a slot and a count), the room its best plan from that slot
+    /// and count takes.
     fn gain(
         &self,
         problem: &Problem,
         section: &Section,
         rooms: &[u64],
-        used: Option<(&mut Use, &[Measure])>,
+        used: Option<(&mut Use, &[Measure], u32, usize)>,
     ) -> Gain {
         let chain = &section.chains[0];
         let items = chain.len();
@@ -1212,7 +1221,7 @@ impl Prices {
             most,
         };
         // The best plan from the first slot, again, for the room it takes.
-        if let Some((used, measures)) = used {
+        if let Some((used, measures, start, count)) = used {
             let sizes = &self.sizes;
             let mut take = |t: u32, m: u32| {
                 let Some(u) = used.minutes.get_mut(t as usize) else {
@@ -1224,7 +1233,7 @@ impl Prices {
                     w[t as usize] += measure.weight[k] as i64;
                 }
             };
-            let (mut t, mut i) = (from, 0usize);
+            let (mut t, mut i) = (start.max(from), count);
             while t <= to && i < items {
                 let here = gain.at(t, i);
                 if here != gain.at(t + 1, i) {
@@ -1281,6 +1290,7 @@ impl Prices {
     /// minutes inside).
     fn new(
         bounds: &Bounds<'_>,
+        (next, key): (u32, &[u16]),
         spans: &[(u32, u32, Option<usize>)],
         target: Option<u64>,
     ) -> Prices {
@@ -1319,10 +1329,28 @@ impl Prices {
                 minutes: vec![0; slots],
                 weight: vec![vec![0; slots]; measures.len()],
             };
-            let mut bound = prices.paid[0];
-            for section in sections {
-                let gain = prices.gain(problem, section, rooms, Some((&mut used, measures)));
-                bound += gain.at(0, 0);
+            prices.gain = sections
+                .iter()
+                .enumerate()
+                .map(|(s, section)| {
+                    let at = (&mut used, &measures[..], next, usize::from(key[s * 3]));
+                    prices.gain(problem, section, rooms, Some(at))
+                })
+                .collect();
+            let bound = bounds.priced_inside(&prices, next, key);
+            // The parts still to place of the items started, where they gain most.
+            for (_, task, parts) in bounds.unplaced(key) {
+                let last = task.window.map_or(0, |w| w.1);
+                for &m in parts {
+                    let (_, t) = prices.best(problem, m, next, last, None);
+                    if let Some(u) = used.minutes.get_mut(t as usize) {
+                        *u += i64::from(m);
+                        let k = bounds.sizes.binary_search(&m).unwrap_or(0);
+                        for (w, measure) in used.weight.iter_mut().zip(measures) {
+                            w[t as usize] += measure.weight[k] as i64;
+                        }
+                    }
+                }
             }
             if best.as_ref().is_none_or(|b| bound < b.0) {
                 best = Some((bound, minute.clone(), weight.clone()));
@@ -1337,7 +1365,7 @@ impl Prices {
             // Room left over wants a lower price, room over-used a higher one. The weights
             // count in minutes, at their dearest.
             let mut slope = vec![0.0f64; slots * (1 + measures.len())];
-            for t in 0..slots {
+            for t in next as usize..slots {
                 slope[t] = rooms[t] as f64 - used.minutes[t] as f64;
                 for (q, measure) in measures.iter().enumerate() {
                     let held = (measure.holds[t + 1] - measure.holds[t]) as f64;
@@ -1517,9 +1545,10 @@ struct Bounds<'a> {
     /// The cost of the best plan at hand.
     known: Option<Cost>,
     /// Each slot's room (minutes), and the prices of it that bound the required minutes
-    /// still able to go inside their windows in path order ([`Prices`]).
+    /// still able to go inside their windows in path order ([`Prices`]): each set bounds
+    /// every state, one set best before any step and the others at states further on.
     rooms: Vec<u64>,
-    prices: Prices,
+    prices: Vec<Prices>,
 }
 
 impl<'a> Bounds<'a> {
@@ -1585,7 +1614,7 @@ impl<'a> Bounds<'a> {
                 within: 0,
             },
             known: None,
-            prices: Prices::none(),
+            prices: Vec::new(),
             rooms: slots,
         };
         // Of the measures by how parts pack a slot, those that say more than the counts by
@@ -1936,9 +1965,18 @@ impl<'a> Bounds<'a> {
 
     /// [`Bounds::priced_loss`] of a state whose next slot is `next` (0: before any step).
     fn priced_loss_from(&self, next: u32, key: &[u16], required: u64) -> u64 {
-        let prices = &self.prices;
+        let inside = |prices: &Prices| {
+            let most = self.priced_inside(prices, next, key);
+            required.saturating_sub(u64::try_from(most.max(0) / Prices::SCALE).unwrap_or(0))
+        };
+        self.prices.iter().map(inside).max().unwrap_or(0)
+    }
+
+    /// The most a state whose next slot is `next` gains at `prices`, in [`Prices::SCALE`]ths
+    /// of a minute inside its window (see [`Bounds::priced_loss`]).
+    fn priced_inside(&self, prices: &Prices, next: u32, key: &[u16]) -> i64 {
         if prices.gain.len() != self.sections.len() {
-            return 0; // not priced yet
+            return i64::MAX; // not priced
         }
         let mut most = prices.paid[(next as usize).min(prices.paid.len() - 1)];
         for (s, gain) in prices.gain.iter().enumerate() {
@@ -1950,21 +1988,44 @@ impl<'a> Bounds<'a> {
                 most += prices.best(self.problem, m, next, last, None).0;
             }
         }
-        let inside = u64::try_from(most.max(0) / Prices::SCALE).unwrap_or(0);
-        required.saturating_sub(inside)
+        most
     }
 
-    /// Set the [`Prices`] of the slots' room to those that bound the required minutes inside
-    /// their windows best before any step, towards the plan at hand's.
-    fn price(&mut self) {
-        let required = u64::from(self.total[0]);
-        let target = self
-            .known
-            .map(|k| required.saturating_sub(u64::from(k.outside)));
-        let root = vec![0u16; self.sections.len() * 3 + 1];
-        let (windows, hist) = self.histograms(&root);
-        let spans = deficits(&windows, &hist, &self.sizes, &self.measures, &self.room);
-        self.prices = Prices::new(self, &spans, target);
+    /// Set the [`Prices`] of the slots' room: those that bound the required minutes inside
+    /// their windows best before any step, towards the plan at hand's, and those that bound
+    /// best at every [`PRICED`]th state of `visited` (a plan's states, the last first, as
+    /// [`walk_states`] gives them), towards what that plan places inside from there.
+    fn price(&mut self, visited: &[Visited]) {
+        let root: Box<[u16]> = vec![0u16; self.sections.len() * 3 + 1].into();
+        let outside = |cost: Option<Cost>| cost.map(|c| u64::from(c.outside));
+        let known = outside(self.known);
+        let mut states = vec![(0u32, root, known)];
+        let last = visited.first().map(|v| u64::from(v.2.outside));
+        states.extend(
+            visited
+                .iter()
+                .rev()
+                .step_by(PRICED)
+                .skip(1)
+                .map(|(d, key, cost)| {
+                    let lost = last.map(|l| l.saturating_sub(u64::from(cost.outside)));
+                    (d + 1, key.clone(), lost)
+                }),
+        );
+        let mut prices = Vec::with_capacity(states.len());
+        for (next, key, lost) in states {
+            let required = self.required(&key);
+            let target = lost.map(|l| required.saturating_sub(l));
+            let (windows, hist) = self.histograms(&key);
+            let open: Vec<(u32, u32, usize)> = windows
+                .iter()
+                .filter(|w| w.0 >= next)
+                .map(|&(last, first, at)| (last, first.max(next), at))
+                .collect();
+            let spans = deficits(&open, &hist, &self.sizes, &self.measures, &self.room);
+            prices.push(Prices::new(self, (next, &key), &spans, target));
+        }
+        self.prices = prices;
     }
 
     /// Take a plan as the plan at hand when it costs less (and places every required item).
@@ -2438,7 +2499,7 @@ mod tests {
             Ok(())
         };
         bounds.improve(&days);
-        bounds.price();
+        bounds.price(&visited);
         check(&bounds)?;
         let slots = problem.capacity.len();
         let pick = |t: usize, q: usize| f64::from(random[(t * 7 + q * 13) % random.len()]);
@@ -2456,7 +2517,7 @@ mod tests {
                     .collect()
             })
             .collect();
-        bounds.prices = Prices::at(&bounds, &minute, &weight);
+        bounds.prices = vec![Prices::at(&bounds, &minute, &weight)];
         check(&bounds)
     }
 
@@ -2478,7 +2539,7 @@ mod tests {
         let sizes = &bounds.sizes;
         let packed = packing(0, &windows, &hist, sizes, &bounds.measures, &bounds.room);
         assert_eq!(packed, 0, "the bound without the order sees nothing lost");
-        bounds.price();
+        bounds.price(&[]);
         assert_eq!(bounds.priced_loss_from(0, &root, 70), 15);
         let days = walked(&problem).optimum.expect("the walk's optimum");
         assert_eq!(Levels::of(&problem, &days).required_in_window, 55);
@@ -2724,7 +2785,7 @@ mod tests {
         let sections = sections(problem).expect("a problem the walk covers");
         let mut bounds = Bounds::new(problem, &sections);
         bounds.improve(&days);
-        bounds.price();
+        bounds.price(&[]);
         let best = walk(&bounds, Mode::Best, 60.0, &Stop::never()).ok();
         prop_assert!(best.is_some(), "the whole walk gave no answer");
         let best = best.unwrap_or_default();
