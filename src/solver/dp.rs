@@ -932,6 +932,13 @@ impl Measure {
         minutes
     }
 
+    /// The fewest minutes of a part per unit of weight (nothing when no part weighs anything).
+    fn per_unit(&self, sizes: &[u32]) -> f64 {
+        self.cheapest
+            .first()
+            .map_or(0.0, |&k| f64::from(sizes[k]) / self.weight[k] as f64)
+    }
+
     /// The least late minute-days of parts whose late weight-days are `units`: each weighs at
     /// most its minutes over the least minutes per weight.
     fn minutes(&self, units: u64, sizes: &[u32]) -> u64 {
@@ -1098,6 +1105,20 @@ struct Use {
     weight: Vec<Vec<i64>>,
 }
 
+impl Use {
+    /// A part of `m` minutes (one of `sizes`) on slot `t` (none past the last slot).
+    fn take(&mut self, t: u32, m: u32, sizes: &[u32], measures: &[Measure]) {
+        let Some(u) = self.minutes.get_mut(t as usize) else {
+            return;
+        };
+        *u += i64::from(m);
+        let k = sizes.binary_search(&m).unwrap_or(0);
+        for (w, measure) in self.weight.iter_mut().zip(measures) {
+            w[t as usize] += measure.weight[k] as i64;
+        }
+    }
+}
+
 impl Prices {
     /// A minute of room at its dearest: a required minute inside its window.
     const SCALE: i64 = 1 << 10;
@@ -1224,19 +1245,10 @@ impl Prices {
             items,
             most,
         };
-        // The best plan from the first slot, again, for the room it takes.
+        // The best plan from `start` and `count`, again, for the room it takes.
         if let Some((used, measures, start, count)) = used {
             let sizes = &self.sizes;
-            let mut take = |t: u32, m: u32| {
-                let Some(u) = used.minutes.get_mut(t as usize) else {
-                    return;
-                };
-                *u += i64::from(m);
-                let k = sizes.binary_search(&m).unwrap_or(0);
-                for (w, measure) in used.weight.iter_mut().zip(measures) {
-                    w[t as usize] += measure.weight[k] as i64;
-                }
-            };
+            let mut take = |t: u32, m: u32| used.take(t, m, sizes, measures);
             let (mut t, mut i) = (start.max(from), count);
             while t <= to && i < items {
                 let here = gain.at(t, i);
@@ -1288,15 +1300,16 @@ impl Prices {
         }
     }
 
-    /// The prices that bound the required minutes inside their windows best before any step,
-    /// from `spans` (slots first to last, and the measure whose weight says most of them, or
-    /// `None` for the minutes) by a subgradient descent towards `target` (the plan at hand's
-    /// minutes inside).
+    /// The prices that bound best the required minutes inside their windows of the state
+    /// `key` whose next slot is `next`: from `spans` (slots first to last, and the measure
+    /// whose weight says most of them, or `None` for the minutes), by `steps` of a
+    /// subgradient descent towards `target` (what a plan at hand places inside from there).
     fn new(
         bounds: &Bounds<'_>,
         (next, key): (u32, &[u16]),
         spans: &[(u32, u32, Option<usize>)],
         target: Option<u64>,
+        steps: usize,
     ) -> Prices {
         let (problem, sections, rooms) = (bounds.problem, bounds.sections, &bounds.rooms);
         let measures = &bounds.measures;
@@ -1309,11 +1322,7 @@ impl Prices {
         // unit.
         let dearest: Vec<f64> = measures
             .iter()
-            .map(|m| {
-                m.cheapest.first().map_or(0.0, |&k| {
-                    f64::from(bounds.sizes[k]) / m.weight[k] as f64 * Prices::SCALE as f64
-                })
-            })
+            .map(|m| m.per_unit(&bounds.sizes) * Prices::SCALE as f64)
             .collect();
         let mut minute = vec![0.0f64; slots];
         let mut weight = vec![vec![0.0f64; slots]; measures.len()];
@@ -1327,11 +1336,6 @@ impl Prices {
         }
         let mut best: Option<(i64, Vec<f64>, Vec<Vec<f64>>)> = None;
         let (mut theta, mut stale) = (1.0f64, 0usize);
-        let steps = if next == 0 {
-            Prices::STEPS
-        } else {
-            Prices::STEPS_FURTHER
-        };
         for _ in 0..steps {
             prices.set(&minute, &weight, rooms, measures);
             let mut used = Use {
@@ -1352,13 +1356,7 @@ impl Prices {
                 let last = task.window.map_or(0, |w| w.1);
                 for &m in parts {
                     let (_, t) = prices.best(problem, m, next, last, None);
-                    if let Some(u) = used.minutes.get_mut(t as usize) {
-                        *u += i64::from(m);
-                        let k = bounds.sizes.binary_search(&m).unwrap_or(0);
-                        for (w, measure) in used.weight.iter_mut().zip(measures) {
-                            w[t as usize] += measure.weight[k] as i64;
-                        }
-                    }
+                    used.take(t, m, &bounds.sizes, measures);
                 }
             }
             if best.as_ref().is_none_or(|b| bound < b.0) {
@@ -1424,8 +1422,7 @@ impl Prices {
 /// The disjoint spans of slots (first, last) whose required work (`work`, by window end; its
 /// counts of parts by size in `hist`, see [`Bounds::histograms`]) exceeds their room the most
 /// together, where slots `0..i` hold `room[i]` minutes, each with the measure whose weight says
-/// most of it (`None`: the minutes): what [`packing`] finds, as spans, with a measure's loss
-/// its weight short at its fewest minutes per unit.
+/// most of it (`None`: the minutes): what [`packing`] finds, as spans.
 fn deficits(
     work: &[(u32, u32, usize)],
     hist: &[u64],
@@ -1444,7 +1441,7 @@ fn deficits(
     // best[e]: the most loss of spans ending before ends[e], and its last span with the index
     // of the best before it.
     type Last = Option<(u32, u32, Option<usize>, usize)>;
-    let mut best: Vec<(f64, Last)> = vec![(0.0, None)];
+    let mut best: Vec<(u64, Last)> = vec![(0, None)];
     for (e, &last) in ends.iter().enumerate() {
         let mut here = best[e];
         for &first in firsts.iter().filter(|&&f| f <= last) {
@@ -1461,21 +1458,18 @@ fn deficits(
                 .sum();
             let end = last.saturating_add(1);
             let mut loss = (
-                minutes.saturating_sub(at(room, end) - at(room, first)) as f64,
+                minutes.saturating_sub(at(room, end) - at(room, first)),
                 None,
             );
             for (q, measure) in measures.iter().enumerate() {
                 let held = at(&measure.holds, end) - at(&measure.holds, first);
                 let need = measure.weigh(&counts).saturating_sub(held);
-                let Some(&k) = measure.cheapest.first() else {
-                    continue;
-                };
-                let lost = need as f64 * f64::from(sizes[k]) / measure.weight[k] as f64;
+                let lost = measure.cover(&counts, sizes, need);
                 if lost > loss.0 {
                     loss = (lost, Some(q));
                 }
             }
-            if loss.0 <= 0.0 {
+            if loss.0 == 0 {
                 continue;
             }
             let before = ends.partition_point(|&x| x < first);
@@ -2008,7 +2002,7 @@ impl<'a> Bounds<'a> {
         let root: Box<[u16]> = vec![0u16; self.sections.len() * 3 + 1].into();
         let outside = |cost: Option<Cost>| cost.map(|c| u64::from(c.outside));
         let known = outside(self.known);
-        let mut states = vec![(0u32, root, known)];
+        let mut states = vec![(0u32, root, known, Prices::STEPS)];
         let last = visited.first().map(|v| u64::from(v.2.outside));
         states.extend(
             visited
@@ -2018,11 +2012,11 @@ impl<'a> Bounds<'a> {
                 .skip(1)
                 .map(|(d, key, cost)| {
                     let lost = last.map(|l| l.saturating_sub(u64::from(cost.outside)));
-                    (d + 1, key.clone(), lost)
+                    (d + 1, key.clone(), lost, Prices::STEPS_FURTHER)
                 }),
         );
         let mut prices = Vec::with_capacity(states.len());
-        for (next, key, lost) in states {
+        for (next, key, lost, steps) in states {
             let required = self.required(&key);
             let target = lost.map(|l| required.saturating_sub(l));
             let (windows, hist) = self.histograms(&key);
@@ -2032,7 +2026,7 @@ impl<'a> Bounds<'a> {
                 .map(|&(last, first, at)| (last, first.max(next), at))
                 .collect();
             let spans = deficits(&open, &hist, &self.sizes, &self.measures, &self.room);
-            prices.push(Prices::new(self, (next, &key), &spans, target));
+            prices.push(Prices::new(self, (next, &key), &spans, target, steps));
         }
         self.prices = prices;
     }
@@ -2519,8 +2513,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(q, m)| {
-                let k = m.cheapest.first().copied().unwrap_or(0);
-                let dearest = f64::from(bounds.sizes[k]) / m.weight[k].max(1) as f64 * scale;
+                let dearest = m.per_unit(&bounds.sizes) * scale;
                 (0..slots)
                     .map(|t| pick(t, q + 1) / 1024.0 * dearest)
                     .collect()
