@@ -205,6 +205,10 @@ enum Mode {
 pub(super) struct Walked<T> {
     pub optimum: Option<Vec<Option<Vec<u32>>>>,
     pub alongside: Option<T>,
+    /// The fewest required minutes outside their windows any plan has, by the walk's bounds
+    /// before any step (see [`Bounds::least_outside`]): what a plan that is not proven can be
+    /// measured against. `None` where the walks do not apply.
+    pub least_outside: Option<u64>,
 }
 
 /// Walk the problem (see the module's notes), with `alongside` (the MIP) where the walks may
@@ -221,28 +225,32 @@ pub(super) struct Walked<T> {
 /// or give up, and alongside the whole walk (on a thread of its own) where that one has not
 /// finished in its share of the time. Then the first to end decides: the whole walk raises
 /// the `Stop` when it has the optimum (the MIP then stops), and the MIP's end raises it for
-/// the walk. Where `alongside` runs alone its `Stop` is never raised.
+/// the walk. Where `alongside` runs alone its `Stop` is `outer`, the caller's: raised, it ends
+/// the walks and `alongside` alike.
 pub(super) fn solve<T>(
     problem: &Problem,
     known: &[Option<Vec<u32>>],
     seconds: f64,
+    outer: &Stop,
     alongside: impl FnOnce(Option<Vec<Option<Vec<u32>>>>, &Stop) -> T,
 ) -> Walked<T> {
-    let never = Stop::never();
     let began = std::time::Instant::now();
     let Some(sections) = sections(problem) else {
         return Walked {
             optimum: None,
-            alongside: Some(alongside(None, &never)),
+            alongside: Some(alongside(None, outer)),
+            least_outside: None,
         };
     };
     let mut bounds = Bounds::new(problem, &sections);
     bounds.improve(known);
     bounds.price(&[]);
-    if let Ok(days) = walk(&bounds, Mode::Everything, seconds, &never) {
+    let mut least = bounds.least_outside();
+    if let Ok(days) = walk(&bounds, Mode::Everything, seconds, outer) {
         return Walked {
             optimum: Some(days),
             alongside: None,
+            least_outside: Some(least),
         };
     }
     // Where the whole walk cannot finish, its states grow past its limits after a few seconds,
@@ -259,7 +267,7 @@ pub(super) fn solve<T>(
     // it then ran out of its share, and the MIP started from the greedy plan).
     let family = bounds.measures.split_off(bounds.counts);
     let mut visited = Vec::new();
-    let found = match walk_states(&bounds, Mode::Narrow, share(), &never) {
+    let found = match walk_states(&bounds, Mode::Narrow, share(), outer) {
         Ok((days, states)) => {
             bounds.improve(&days);
             visited = states;
@@ -268,34 +276,40 @@ pub(super) fn solve<T>(
         Err(Ended::Limit) => {
             return Walked {
                 optimum: None,
-                alongside: Some(alongside(None, &never)),
+                alongside: Some(alongside(None, outer)),
+                least_outside: Some(least),
             }
         }
         Err(Ended::NoPlan) => None,
     };
     bounds.measures.extend(family);
     bounds.price(&visited);
+    least = least.max(bounds.least_outside());
     // The whole walk runs on its own thread for the rest of the time limit; after its share
     // alone, the MIP joins it on this one, HiGHS on one thread (see `highs_model`), so each
     // has a core. At 0.6 h a day on the bundled path the whole walk proves the optimum in
     // about 5.3 s, where it used to stop at its share and the MIP proved level 1 and stopped
     // open at level 2 (BENCHMARKS.md, session 21).
-    race(&bounds, found, left(), share(), alongside)
+    Walked {
+        least_outside: Some(least),
+        ..race(&bounds, found, left(), share(), outer, alongside)
+    }
 }
 
 /// The whole walk on a thread of its own for `whole` seconds; once it has run `alone` seconds
 /// without an answer, `alongside` runs on this thread with `found` and a [`Stop`] the walk
 /// raises when it has the optimum. The walk stops when `alongside` returns. Where the walk
 /// ends without a plan in its first `alone` seconds, `alongside` runs alone (its `Stop` is
-/// never raised).
+/// `outer`). Raising `outer` ends both.
 fn race<T>(
     bounds: &Bounds<'_>,
     found: Option<Vec<Option<Vec<u32>>>>,
     whole: f64,
     alone: f64,
+    outer: &Stop,
     alongside: impl FnOnce(Option<Vec<Option<Vec<u32>>>>, &Stop) -> T,
 ) -> Walked<T> {
-    let stop = &Stop::shared();
+    let stop = &Stop::within(outer);
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::channel();
         scope.spawn(move || {
@@ -309,7 +323,7 @@ fn race<T>(
         let wait = std::time::Duration::from_secs_f64(alone.max(0.0));
         let (optimum, other) = match receiver.recv_timeout(wait) {
             Ok(Ok(days)) => (Some(days), None),
-            Ok(Err(_)) => (None, Some(alongside(found, &Stop::never()))),
+            Ok(Err(_)) => (None, Some(alongside(found, outer))),
             Err(_) => {
                 let other = alongside(found, stop);
                 stop.raise();
@@ -319,6 +333,7 @@ fn race<T>(
         Walked {
             optimum,
             alongside: other,
+            least_outside: None,
         }
     })
 }
@@ -404,14 +419,23 @@ fn walk_states(
         // work at all, lead nowhere.
         // (The bounds of a large slot take a while: at 0.5 h a day on a generated path more
         // than a second, which the MIP alongside would wait for once it has ended.)
+        // The narrow walk ranks the states it keeps by these bounds: each is found once.
         let mut checked = 0u32;
         let mut over = false;
+        let mut ranked: Vec<(Cost, Box<[u16]>)> = Vec::new();
         next.retain(|key, (cost, _)| {
             checked += 1;
             if checked.is_multiple_of(256) && !over {
                 over = halted();
             }
-            over || bounds.may_beat(d, key, *cost, relaxed)
+            if over {
+                return true;
+            }
+            let bound = bounds.may_beat(d, key, *cost, relaxed);
+            if let (Some(bound), Mode::Narrow) = (bound, mode) {
+                ranked.push((bound, key.clone()));
+            }
+            bound.is_some()
         });
         if relaxed && !over {
             bounds.dominate(d, &mut next, &halted);
@@ -439,19 +463,11 @@ fn walk_states(
                 });
             }
         }
-        if let Some(width) = (mode == Mode::Narrow)
-            .then_some(BEAM)
-            .filter(|&width| next.len() > width)
-        {
-            let mut ranked: Vec<(Cost, Box<[u16]>)> = next
-                .iter()
-                .filter_map(|(key, (cost, _))| {
-                    let bound = bounds.bound(d, key, *cost, relaxed)?;
-                    Some((bound, key.clone()))
-                })
-                .collect();
+        if mode == Mode::Narrow && next.len() > BEAM {
+            // Of the states ranked above, those the steps since have left out aside.
+            ranked.retain(|(_, key)| next.contains_key(key));
             ranked.sort_unstable();
-            for (_, key) in ranked.split_off(width) {
+            for (_, key) in ranked.split_off(BEAM.min(ranked.len())) {
                 next.remove(&key);
             }
         }
@@ -990,7 +1006,31 @@ fn packing(
     let mut counts = vec![0u64; if m > 0 { f * n } else { 0 }];
     let mut weights = vec![0u64; f * m];
     let mut weighed = vec![0u64; m];
+    // Windows that overlap no later one split the work: a span across the split loses no more
+    // than its two sides apart (their room adds up to no more than its room, and what each
+    // side must leave out to no less), so only the spans inside each run of overlapping
+    // windows are tried. On the generated one-year path (52 sections of a week each) this
+    // took most of each state's bound.
+    let mut earliest = vec![u32::MAX; open.len() + 1];
+    for (i, w) in open.iter().enumerate().rev() {
+        earliest[i] = earliest[i + 1].min(w.1);
+    }
+    // (A window that starts after it ends, were there one, would not split: then all is one
+    // run.)
+    let apart = open.iter().all(|w| w.1 <= w.0);
+    let splits = |e: usize| apart && earliest[e] > open[e - 1].0;
+    let mut run = (0, f);
     for (i, &(last, start, k)) in open.iter().enumerate() {
+        if i > 0 && splits(i) || i == 0 && apart {
+            let end = (i + 1..open.len())
+                .find(|&e| splits(e))
+                .unwrap_or(open.len());
+            let lo = firsts.partition_point(|&f| f < earliest[i]);
+            run = (lo, firsts.partition_point(|&f| f <= open[end - 1].0));
+            for b in &mut before[run.0..run.1] {
+                *b = (*b).max(best[i]);
+            }
+        }
         let parts = &hist[k..k + n];
         let own: u64 = parts
             .iter()
@@ -1002,7 +1042,7 @@ fn packing(
         }
         let end = last.saturating_add(1);
         let mut most = best[i];
-        for (j, &first) in firsts.iter().enumerate() {
+        for (j, &first) in firsts.iter().enumerate().take(run.1).skip(run.0) {
             if start >= first {
                 minutes[j] += own;
                 if m > 0 {
@@ -1028,7 +1068,7 @@ fn packing(
             }
         }
         best[i + 1] = most;
-        for (j, &first) in firsts.iter().enumerate() {
+        for (j, &first) in firsts.iter().enumerate().take(run.1).skip(run.0) {
             if first > last {
                 before[j] = before[j].max(most);
             }
@@ -1422,14 +1462,16 @@ impl Prices {
 /// The disjoint spans of slots (first, last) whose required work (`work`, by window end; its
 /// counts of parts by size in `hist`, see [`Bounds::histograms`]) exceeds their room the most
 /// together, where slots `0..i` hold `room[i]` minutes, each with the measure whose weight says
-/// most of it (`None`: the minutes): what [`packing`] finds, as spans.
+/// most of it (`None`: the minutes), and what they leave out together: what [`packing`]
+/// finds, as spans, trying every span (`packing` only those inside runs of windows that
+/// overlap).
 fn deficits(
     work: &[(u32, u32, usize)],
     hist: &[u64],
     sizes: &[u32],
     measures: &[Measure],
     room: &[u64],
-) -> Vec<(u32, u32, Option<usize>)> {
+) -> (Vec<(u32, u32, Option<usize>)>, u64) {
     let (n, top) = (sizes.len(), room.len() - 1);
     let at = |held: &[u64], slot: u32| held[(slot as usize).min(top)];
     let mut ends: Vec<u32> = work.iter().map(|w| w.0).collect();
@@ -1485,7 +1527,7 @@ fn deficits(
         spans.push((first, last, by));
         at = before;
     }
-    spans
+    (spans, best[ends.len()].0)
 }
 
 /// Whether every required task whose window ends on `d` or before has started by the end of
@@ -1637,10 +1679,11 @@ impl<'a> Bounds<'a> {
     }
 
     /// Whether a state at the end of slot `d` (counts, then the day's minutes) with `cost` can
-    /// still fit its required work and end no costlier than the plan at hand.
-    fn may_beat(&self, d: u32, key: &[u16], cost: Cost, relaxed: bool) -> bool {
+    /// still fit its required work and end no costlier than the plan at hand: its bound, when
+    /// it can.
+    fn may_beat(&self, d: u32, key: &[u16], cost: Cost, relaxed: bool) -> Option<Cost> {
         self.bound(d, key, cost, relaxed)
-            .is_some_and(|bound| self.known.is_none_or(|known| bound <= known))
+            .filter(|bound| self.known.is_none_or(|known| *bound <= known))
     }
 
     /// The least a walk from this state can cost at the end, or `None` when its required work
@@ -2025,10 +2068,19 @@ impl<'a> Bounds<'a> {
                 .filter(|w| w.0 >= next)
                 .map(|&(last, first, at)| (last, first.max(next), at))
                 .collect();
-            let spans = deficits(&open, &hist, &self.sizes, &self.measures, &self.room);
+            let (spans, _) = deficits(&open, &hist, &self.sizes, &self.measures, &self.room);
             prices.push(Prices::new(self, (next, &key), &spans, target, steps));
         }
         self.prices = prices;
+    }
+
+    /// The fewest required minutes outside their windows of any plan: the bounds of the state
+    /// before any step, by how parts pack and by the [`Prices`].
+    fn least_outside(&self) -> u64 {
+        let root = vec![0u16; self.sections.len() * 3 + 1];
+        let (windows, hist) = self.histograms(&root);
+        let packed = packing(0, &windows, &hist, &self.sizes, &self.measures, &self.room);
+        packed.max(self.priced_loss_from(0, &root, self.required(&root)))
     }
 
     /// Take a plan as the plan at hand when it costs less (and places every required item).
@@ -2408,7 +2460,7 @@ mod tests {
 
     /// The walks alone, with the whole of a generous time limit.
     fn walked(problem: &Problem) -> Walked<()> {
-        solve(problem, &[], 60.0, |_, _| ())
+        solve(problem, &[], 60.0, &Stop::never(), |_, _| ())
     }
 
     /// Sections with overlapping windows of one to three weeks, items in path order, one in
@@ -2491,7 +2543,24 @@ mod tests {
                 loss <= u64::from(outside),
                 "before any step: {loss} > {outside}"
             );
+            // What an unproven plan's gap is measured against.
+            let least = bounds.least_outside();
+            prop_assert!(
+                least <= u64::from(outside),
+                "the least outside, {least} > {outside}"
+            );
             for (d, key, cost) in &visited {
+                // The runs of overlapping windows lose nothing of the spans' bound.
+                let (windows, hist) = bounds.histograms(key);
+                let (sizes, measures, room) = (&bounds.sizes, &bounds.measures, &bounds.room);
+                let open: Vec<(u32, u32, usize)> = windows
+                    .iter()
+                    .filter(|w| w.0 > *d)
+                    .map(|&(last, first, at)| (last, first.max(d + 1), at))
+                    .collect();
+                let every = deficits(&open, &hist, sizes, measures, room).1;
+                let runs = packing(d + 1, &windows, &hist, sizes, measures, room);
+                prop_assert_eq!(runs, every, "slot {}: packing by runs", d);
                 let loss = bounds.priced_loss(*d, key, bounds.required(key));
                 prop_assert!(
                     u64::from(cost.outside) + loss <= u64::from(outside),
@@ -2862,7 +2931,7 @@ mod tests {
             raced += 1;
             let sections = sections(&problem).expect("a problem the walk covers");
             let bounds = Bounds::new(&problem, &sections);
-            let waited = race(&bounds, None, 60.0, 0.0, |_, stop| {
+            let waited = race(&bounds, None, 60.0, 0.0, &Stop::never(), |_, stop| {
                 let began = std::time::Instant::now();
                 while !stop.raised() && began.elapsed().as_secs() < 60 {
                     std::thread::sleep(std::time::Duration::from_millis(1));
@@ -2880,7 +2949,7 @@ mod tests {
                 time_limit: 60.0,
                 ..Options::default()
             };
-            let both = race(&bounds, None, 60.0, 0.0, |_, stop| {
+            let both = race(&bounds, None, 60.0, 0.0, &Stop::never(), |_, stop| {
                 crate::solver::model::solve(&problem, &start, &options, stop).expect("the MIP")
             });
             let mip = both.alongside.expect("the MIP ran alongside");

@@ -298,6 +298,16 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 /// schedule. In a replan the previous days, where they still fit, are the warm start: then a
 /// time limit leaves sessions where they were instead of wherever the solver stopped.
 pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveError> {
+    solve_until(problem, options, &Stop::never())
+}
+
+/// [`solve`], given up early once `stop` is raised: then the answer is the best plan at hand,
+/// not proven optimal.
+pub fn solve_until(
+    problem: &Problem,
+    options: &Options,
+    stop: &Stop,
+) -> Result<Solution, SolveError> {
     let mut start = greedy::schedule(problem);
     // The horizon is the caller's generous bound (one session per study day after every
     // window); required work the greedy cannot place in it means the hours are far too few.
@@ -351,7 +361,7 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
         };
         model::solve(problem, &start, &options, stop)
     };
-    let walk = dp::solve(problem, &start, options.time_limit, mip);
+    let walk = dp::solve(problem, &start, options.time_limit, stop, mip);
     if let Some(mut days) = walk.optimum {
         if matches!(compare(&days, &start), Some(Greater | Equal)) {
             if options.verbose {
@@ -375,44 +385,90 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, SolveErro
     let solution = match walk.alongside {
         Some(solution) => solution,
         // The walk's optimum was no better than the start (never seen): the MIP decides.
-        None => model::solve(problem, &start, options, &Stop::never()),
+        None => model::solve(problem, &start, options, stop),
     };
     let mut solution = solution.map_err(SolveError::Failed)?;
+    if let Some(least) = walk.least_outside {
+        measure_by_walk_bound(problem, &mut solution, least);
+    }
     keep_path_order(problem, &mut solution.days);
     Ok(solution)
 }
 
+/// Where priority 1 is not proven, measure the plan against the walk's bound before any step
+/// (`least` required minutes outside their windows, [`dp::Walked::least_outside`]): a plan
+/// that reaches it is proven at priority 1; otherwise the gap is the smaller of the solver's
+/// and this one. The plans too large for the MIP had no gap at all: the one-year generated
+/// path (2,000 items) got the greedy plan and no measure of how far it may be from the best.
+fn measure_by_walk_bound(problem: &Problem, solution: &mut Solution, least: u64) {
+    if solution.required_proven {
+        return;
+    }
+    let required: u64 = problem
+        .tasks
+        .iter()
+        .filter(|t| t.kind == Kind::Required)
+        .map(|t| u64::from(t.minutes()))
+        .sum();
+    let most = required.saturating_sub(least);
+    let found = Levels::of(problem, &solution.days).required_in_window;
+    if found >= most {
+        solution.required_proven = true;
+        // The solver's gap, if any, was of priority 1; the next level's is not known.
+        solution.gap = None;
+        return;
+    }
+    let gap = (most - found) as f64 / most as f64;
+    solution.gap = Some(
+        solution
+            .gap
+            .filter(|g| g.is_finite())
+            .map_or(gap, |g| g.min(gap)),
+    );
+}
+
 /// A flag one solve raises to end another early: the walk by sections, once it has the
-/// optimum, ends the MIP that runs alongside it, and the MIP's end ends the walk.
-#[derive(Clone)]
-pub(super) struct Stop(Option<std::sync::Arc<std::sync::atomic::AtomicBool>>);
+/// optimum, ends the MIP that runs alongside it, and the MIP's end ends the walk. A flag made
+/// [`Stop::within`] another also counts as raised when that one is: so the caller's flag (the
+/// order cost's solve, given up once the plan no longer needs it) reaches the walks and the
+/// MIP inside, while raising the inner flag leaves the caller's alone.
+#[derive(Clone, Default)]
+pub struct Stop(Vec<std::sync::Arc<std::sync::atomic::AtomicBool>>);
 
 impl Stop {
     /// A flag that can be raised.
-    pub(super) fn shared() -> Stop {
-        Stop(Some(std::sync::Arc::default()))
+    pub fn shared() -> Stop {
+        Stop(vec![std::sync::Arc::default()])
     }
 
     /// A flag nothing raises.
-    pub(super) fn never() -> Stop {
-        Stop(None)
+    pub fn never() -> Stop {
+        Stop(Vec::new())
     }
 
-    pub(super) fn raise(&self) {
-        if let Some(flag) = &self.0 {
+    /// A flag of its own that is also raised whenever `outer` is.
+    pub(super) fn within(outer: &Stop) -> Stop {
+        let mut flags = Stop::shared().0;
+        flags.extend(outer.0.iter().cloned());
+        Stop(flags)
+    }
+
+    /// Raise this flag (not the ones it is [`Stop::within`]).
+    pub fn raise(&self) {
+        if let Some(flag) = self.0.first() {
             flag.store(true, std::sync::atomic::Ordering::Relaxed);
         }
     }
 
-    pub(super) fn raised(&self) -> bool {
+    pub fn raised(&self) -> bool {
         self.0
-            .as_ref()
-            .is_some_and(|flag| flag.load(std::sync::atomic::Ordering::Relaxed))
+            .iter()
+            .any(|flag| flag.load(std::sync::atomic::Ordering::Relaxed))
     }
 
-    /// The flag itself, for HiGHS's interrupt callback; `None` when nothing can raise it.
-    pub(super) fn flag(&self) -> Option<&std::sync::atomic::AtomicBool> {
-        self.0.as_deref()
+    /// Whether anything can raise it (HiGHS then needs its interrupt callback).
+    pub(super) fn can_be_raised(&self) -> bool {
+        !self.0.is_empty()
     }
 }
 
@@ -696,6 +752,46 @@ mod tests {
             previous: None,
             avoid: Vec::new(),
         }
+    }
+
+    /// A plan that is not proven is measured against the walk's bound before any step: one
+    /// section of 20, 20, 15 and 15 required minutes due in a week of two 35-minute days
+    /// keeps at most 55 inside in path order (15 lost to the order; see
+    /// `dp::tests::the_prices_see_what_the_order_costs`).
+    #[test]
+    fn unproven_plans_get_the_gap_to_the_walks_bound() {
+        let items = [20, 20, 15, 15]
+            .map(|m| (Kind::Required, vec![m], None))
+            .to_vec();
+        let week = [true, true, false, false, false, false, false];
+        let problem = test_problem(35, &[(0, 0, items)], &week, true);
+        let walked = dp::solve(&problem, &[], 10.0, &Stop::never(), |_, _| ());
+        assert_eq!(walked.least_outside, Some(15));
+        let unproven = |days: Vec<Option<Vec<u32>>>, gap| Solution {
+            days,
+            optimal: false,
+            required_proven: false,
+            gap,
+            note: None,
+        };
+        // 40 minutes inside (the two 15s a week late) of at most 55.
+        let late = vec![Some(vec![0]), Some(vec![1]), Some(vec![7]), Some(vec![8])];
+        let mut solution = unproven(late.clone(), None);
+        measure_by_walk_bound(&problem, &mut solution, 15);
+        assert!(!solution.required_proven);
+        assert_eq!(solution.gap, Some(15.0 / 55.0));
+        // The solver's own gap stays where it is smaller.
+        let mut solution = unproven(late, Some(0.1));
+        measure_by_walk_bound(&problem, &mut solution, 15);
+        assert_eq!(solution.gap, Some(0.1));
+        // At the bound priority 1 is proven, and the solver's gap (of priority 1) is dropped.
+        let best = vec![Some(vec![0]), Some(vec![1]), Some(vec![1]), Some(vec![8])];
+        assert_eq!(Levels::of(&problem, &best).required_in_window, 55);
+        let mut solution = unproven(best, Some(0.2));
+        measure_by_walk_bound(&problem, &mut solution, 15);
+        assert!(solution.required_proven);
+        assert_eq!(solution.gap, None);
+        assert!(!solution.optimal);
     }
 
     #[test]

@@ -1713,7 +1713,7 @@ fn highs_model(
     // Alongside the walk by sections (a `Stop` that can be raised) HiGHS takes one thread and
     // leaves the walk the other core: with two, the walk at 0.6 h a day took 7.3 s instead of
     // 5.3 s.
-    let threads = if m.stop.flag().is_some() { 1 } else { THREADS };
+    let threads = if m.stop.can_be_raised() { 1 } else { THREADS };
     option(&mut model, "threads", threads)?;
     option(&mut model, "presolve_rule_off", (1 << 15) | (1 << 16))?;
     // Feasibility jump looks for a first feasible point before the root LP; every solve here
@@ -1721,14 +1721,14 @@ fn highs_model(
     // on the bundled path. Without it the proven settings from 1.2 to 3 h a day took 20 s
     // summed instead of 30 (3 h 0.57 → 0.33 s), with the same plans byte for byte.
     option(&mut model, "mip_heuristic_run_feasibility_jump", false)?;
-    if let Some(flag) = m.stop.flag() {
+    if m.stop.can_be_raised() {
         let ptr = model.as_mut_ptr();
-        let data = std::ptr::from_ref(flag)
+        let data = std::ptr::from_ref(&m.stop)
             .cast_mut()
             .cast::<std::ffi::c_void>();
-        // SAFETY: `ptr` is the live HiGHS object of `model`; `data` points into the `Stop`
-        // held by `m`, which outlives every solve of a model built from it (the model is
-        // solved and dropped while `m` is borrowed).
+        // SAFETY: `ptr` is the live HiGHS object of `model`; `data` points to the `Stop` held
+        // by `m`, which outlives every solve of a model built from it (the model is solved
+        // and dropped while `m` is borrowed).
         let set = unsafe { highs_sys::Highs_setCallback(ptr, Some(interrupt), data) };
         let started = [
             highs_sys::kHighsCallbackSimplexInterrupt,
@@ -1746,19 +1746,18 @@ fn highs_model(
 }
 
 /// HiGHS's callback at its interrupt points (simplex, interior point and MIP): it asks HiGHS
-/// to stop once the `Stop` flag behind `flag` is raised. HiGHS then ends with the status
+/// to stop once the [`Stop`] behind `stop` is raised. HiGHS then ends with the status
 /// "interrupted", which a level takes as the time limit (its best plan, not proven).
 unsafe extern "C" fn interrupt(
     _kind: std::ffi::c_int,
     _message: *const std::ffi::c_char,
     _out: *const highs_sys::HighsCallbackDataOut,
     answer: *mut highs_sys::HighsCallbackDataIn,
-    flag: *mut std::ffi::c_void,
+    stop: *mut std::ffi::c_void,
 ) {
-    // SAFETY: `flag` is the `AtomicBool` given in `highs_model`, alive while HiGHS solves;
-    // `answer` is HiGHS's own, checked for null.
-    let raised = unsafe { &*flag.cast::<std::sync::atomic::AtomicBool>() }
-        .load(std::sync::atomic::Ordering::Relaxed);
+    // SAFETY: `stop` is the `Stop` given in `highs_model`, alive while HiGHS solves; `answer`
+    // is HiGHS's own, checked for null.
+    let raised = unsafe { &*stop.cast::<Stop>() }.raised();
     if raised && !answer.is_null() {
         unsafe { (*answer).user_interrupt = 1 };
     }
@@ -2357,7 +2356,7 @@ fn too_large(greedy: &[Option<Vec<u32>>], columns: usize) -> Solution {
         required_proven: false,
         gap: None,
         note: Some(format!(
-            "the plan is too large for the exact optimizer ({columns} variables, limit {MAX_COLUMNS}); this is the greedy plan, not proven optimal"
+            "the plan is too large for the exact optimizer ({columns} variables, limit {MAX_COLUMNS}); this is the best plan the quicker searches found, not proven optimal"
         )),
     }
 }
