@@ -53,6 +53,15 @@ pub struct Slots {
 }
 
 impl Problem {
+    /// The minutes of every required task.
+    pub fn required_minutes(&self) -> u64 {
+        self.tasks
+            .iter()
+            .filter(|t| t.kind == Kind::Required)
+            .map(|t| u64::from(t.minutes()))
+            .sum()
+    }
+
     /// The day slot `s` is on.
     pub fn day(&self, s: u32) -> u32 {
         match &self.slots {
@@ -404,13 +413,7 @@ fn measure_by_walk_bound(problem: &Problem, solution: &mut Solution, least: u64)
     if solution.required_proven {
         return;
     }
-    let required: u64 = problem
-        .tasks
-        .iter()
-        .filter(|t| t.kind == Kind::Required)
-        .map(|t| u64::from(t.minutes()))
-        .sum();
-    let most = required.saturating_sub(least);
+    let most = problem.required_minutes().saturating_sub(least);
     let found = Levels::of(problem, &solution.days).required_in_window;
     if found >= most {
         solution.required_proven = true;

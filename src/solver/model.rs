@@ -2980,12 +2980,7 @@ mod tests {
             };
             let full = crate::solver::solve(&problem, &options).expect("level 1");
             prop_assert!(full.optimal);
-            let total: u64 = problem
-                .tasks
-                .iter()
-                .filter(|t| t.kind == Kind::Required)
-                .map(|t| u64::from(t.minutes()))
-                .sum();
+            let total = problem.required_minutes();
             let fits = Levels::of(&problem, &full.days).required_in_window == total;
             prop_assert_eq!(
                 crate::solver::fits_in_windows(&problem, &options).expect("decision"),
