@@ -207,7 +207,7 @@ pub(super) struct Walked<T> {
     pub alongside: Option<T>,
     /// The fewest required minutes outside their windows any plan has, by the walk's bounds
     /// before any step (see [`Bounds::least_outside`]): what a plan that is not proven can be
-    /// measured against. `None` where the walks do not apply.
+    /// measured against. `None` where the walks do not apply, or gave the optimum.
     pub least_outside: Option<u64>,
 }
 
@@ -245,14 +245,15 @@ pub(super) fn solve<T>(
     let mut bounds = Bounds::new(problem, &sections);
     bounds.improve(known);
     bounds.price(&[]);
-    let mut least = bounds.least_outside();
     if let Ok(days) = walk(&bounds, Mode::Everything, seconds, outer) {
         return Walked {
             optimum: Some(days),
             alongside: None,
-            least_outside: Some(least),
+            least_outside: None,
         };
     }
+    // What a plan that is not proven is measured against.
+    let mut least = bounds.least_outside();
     // Where the whole walk cannot finish, its states grow past its limits after a few seconds,
     // and that time is the MIP's loss: the narrow walk and then the whole walk each get a
     // quarter of the limit (at least a second) alone, far more than the walks that finish take
@@ -2593,16 +2594,10 @@ mod tests {
     }
 
     /// Path order costs what the bounds by minutes and by sizes cannot see, and the prices
-    /// do: one section of 20, 20, 15 and 15 minutes, due in a week with two days of 35
-    /// minutes. In any order 20 + 15 fit each day; in path order the first day holds the
-    /// first 20 alone (20 + 20 is too much), the second 20 + 15, and the last 15 goes late.
+    /// do ([`order_costs_fifteen`]).
     #[test]
     fn the_prices_see_what_the_order_costs() {
-        let items = [20, 20, 15, 15]
-            .map(|m| (Kind::Required, vec![m], None))
-            .to_vec();
-        let week = [true, true, false, false, false, false, false];
-        let problem = test_problem(35, &[(0, 0, items)], &week, true);
+        let problem = crate::solver::order_costs_fifteen();
         let sections = sections(&problem).expect("covered");
         let mut bounds = Bounds::new(&problem, &sections);
         let root = vec![0u16; 4];
