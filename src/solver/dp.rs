@@ -205,10 +205,29 @@ enum Mode {
 pub(super) struct Walked<T> {
     pub optimum: Option<Vec<Option<Vec<u32>>>>,
     pub alongside: Option<T>,
-    /// The fewest required minutes outside their windows any plan has, by the walk's bounds
-    /// before any step (see [`Bounds::least_outside`]): what a plan that is not proven can be
-    /// measured against. `None` where the walks do not apply, or gave the optimum.
-    pub least_outside: Option<u64>,
+    /// The least any plan has at priorities 1 and 2, by the walk's bounds before any step (see
+    /// [`Bounds::least`]): what a plan that is not proven can be measured against. `None` where
+    /// the walks do not apply, or gave the optimum.
+    pub least: Option<Least>,
+}
+
+/// Lower bounds of every plan at priorities 1 and 2 (see [`Bounds::least`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Least {
+    /// Required minutes outside their windows.
+    pub outside: u64,
+    /// Late minute-days.
+    pub late: u64,
+}
+
+impl Least {
+    /// The stronger of two bounds, field by field.
+    fn max(self, other: Least) -> Least {
+        Least {
+            outside: self.outside.max(other.outside),
+            late: self.late.max(other.late),
+        }
+    }
 }
 
 /// Walk the problem (see the module's notes), with `alongside` (the MIP) where the walks may
@@ -239,7 +258,7 @@ pub(super) fn solve<T>(
         return Walked {
             optimum: None,
             alongside: Some(alongside(None, outer)),
-            least_outside: None,
+            least: None,
         };
     };
     let mut bounds = Bounds::new(problem, &sections);
@@ -249,11 +268,11 @@ pub(super) fn solve<T>(
         return Walked {
             optimum: Some(days),
             alongside: None,
-            least_outside: None,
+            least: None,
         };
     }
     // What a plan that is not proven is measured against.
-    let mut least = bounds.least_outside();
+    let mut least = bounds.least();
     // Where the whole walk cannot finish, its states grow past its limits after a few seconds,
     // and that time is the MIP's loss: the narrow walk and then the whole walk each get a
     // quarter of the limit (at least a second) alone, far more than the walks that finish take
@@ -278,21 +297,21 @@ pub(super) fn solve<T>(
             return Walked {
                 optimum: None,
                 alongside: Some(alongside(None, outer)),
-                least_outside: Some(least),
+                least: Some(least),
             }
         }
         Err(Ended::NoPlan) => None,
     };
     bounds.measures.extend(family);
     bounds.price(&visited);
-    least = least.max(bounds.least_outside());
+    least = least.max(bounds.least());
     // The whole walk runs on its own thread for the rest of the time limit; after its share
     // alone, the MIP joins it on this one, HiGHS on one thread (see `highs_model`), so each
     // has a core. At 0.6 h a day on the bundled path the whole walk proves the optimum in
     // about 5.3 s, where it used to stop at its share and the MIP proved level 1 and stopped
     // open at level 2 (BENCHMARKS.md, session 21).
     Walked {
-        least_outside: Some(least),
+        least: Some(least),
         ..race(&bounds, found, left(), share(), outer, alongside)
     }
 }
@@ -334,7 +353,7 @@ fn race<T>(
         Walked {
             optimum,
             alongside: other,
-            least_outside: None,
+            least: None,
         }
     })
 }
@@ -1725,14 +1744,7 @@ impl<'a> Bounds<'a> {
         let required = self.required(key);
         // First by minutes alone: the measures cost more, and only raise the bound.
         let (windows, hist) = self.histograms(key);
-        let n = self.sizes.len();
-        let minutes: Vec<Span> = windows
-            .iter()
-            .map(|&(last, first, at)| {
-                let parts = hist[at..at + n].iter().zip(&self.sizes);
-                (last, first, parts.map(|(&c, &x)| c * u64::from(x)).sum())
-            })
-            .collect();
+        let minutes = self.spans_of_minutes(&windows, &hist);
         let (sizes, held) = (&self.sizes, &self.room);
         let mut lost = past + packing(d + 1, &windows, &hist, sizes, &[], held);
         lost = lost.max(self.priced_loss(d, key, required));
@@ -1794,18 +1806,7 @@ impl<'a> Bounds<'a> {
             return Some(bound);
         }
         lost = lost.max(past + packing(d + 1, &windows, &hist, sizes, &self.measures, held));
-        let mut items: Vec<Span> = Vec::with_capacity(windows.len());
-        for measure in &self.measures {
-            items.clear();
-            items.extend(
-                windows
-                    .iter()
-                    .map(|&(last, first, at)| (last, first, measure.weigh(&hist[at..at + n]))),
-            );
-            let (held, weighted) = (&measure.holds, &measure.holds_weighted);
-            let units = tardiness(problem, d + 1, &items, held, weighted);
-            late = late.max(cost.late + measure.minutes(units, &self.sizes));
-        }
+        late = late.max(cost.late + self.late_by_measures(d + 1, &windows, &hist));
         if !relaxed && lost > 0 {
             return None;
         }
@@ -2075,13 +2076,51 @@ impl<'a> Bounds<'a> {
         self.prices = prices;
     }
 
-    /// The fewest required minutes outside their windows of any plan: the bounds of the state
-    /// before any step, by how parts pack and by the [`Prices`].
-    fn least_outside(&self) -> u64 {
+    /// The least of any plan at priorities 1 and 2: the bounds of the state before any step.
+    /// The required minutes outside their windows by how parts pack and by the [`Prices`];
+    /// the late minute-days by [`tardiness`], of the minutes and of every measure by size.
+    fn least(&self) -> Least {
         let root = vec![0u16; self.sections.len() * 3 + 1];
         let (windows, hist) = self.histograms(&root);
         let packed = packing(0, &windows, &hist, &self.sizes, &self.measures, &self.room);
-        packed.max(self.priced_loss_from(0, &root, self.required(&root)))
+        let minutes = self.spans_of_minutes(&windows, &hist);
+        let late = tardiness(self.problem, 0, &minutes, &self.room, &self.weighted);
+        Least {
+            outside: packed.max(self.priced_loss_from(0, &root, self.required(&root))),
+            late: late.max(self.late_by_measures(0, &windows, &hist)),
+        }
+    }
+
+    /// The required work still to come by window ([`Bounds::histograms`]), in minutes.
+    fn spans_of_minutes(&self, windows: &[(u32, u32, usize)], hist: &[u64]) -> Vec<Span> {
+        let n = self.sizes.len();
+        windows
+            .iter()
+            .map(|&(last, first, at)| {
+                let parts = hist[at..at + n].iter().zip(&self.sizes);
+                (last, first, parts.map(|(&c, &x)| c * u64::from(x)).sum())
+            })
+            .collect()
+    }
+
+    /// The most late minute-days any [`Measure`] by size finds in the required work still to
+    /// come by window ([`Bounds::histograms`]), when slots `next..` take it (0 without one).
+    fn late_by_measures(&self, next: u32, windows: &[(u32, u32, usize)], hist: &[u64]) -> u64 {
+        let n = self.sizes.len();
+        let mut items: Vec<Span> = Vec::with_capacity(windows.len());
+        let mut late = 0;
+        for measure in &self.measures {
+            items.clear();
+            items.extend(
+                windows
+                    .iter()
+                    .map(|&(last, first, at)| (last, first, measure.weigh(&hist[at..at + n]))),
+            );
+            let (held, weighted) = (&measure.holds, &measure.holds_weighted);
+            let units = tardiness(self.problem, next, &items, held, weighted);
+            late = late.max(measure.minutes(units, &self.sizes));
+        }
+        late
     }
 
     /// Take a plan as the plan at hand when it costs less (and places every required item).
@@ -2535,7 +2574,7 @@ mod tests {
         // Some problems have too few days for their parts.
         prop_assume!(!matches!(found, Err(Ended::NoPlan)));
         let (days, visited) = found.expect("the whole walk, in time");
-        let outside = visited[0].2.outside;
+        let (outside, late) = (visited[0].2.outside, visited[0].2.late);
         let root = vec![0u16; sections.len() * 3 + 1];
         let check = |bounds: &Bounds<'_>| -> Result<(), TestCaseError> {
             let all = bounds.required(&root);
@@ -2545,10 +2584,16 @@ mod tests {
                 "before any step: {loss} > {outside}"
             );
             // What an unproven plan's gap is measured against.
-            let least = bounds.least_outside();
+            let least = bounds.least();
             prop_assert!(
-                least <= u64::from(outside),
-                "the least outside, {least} > {outside}"
+                least.outside <= u64::from(outside),
+                "the least outside, {} > {outside}",
+                least.outside
+            );
+            prop_assert!(
+                least.late <= late,
+                "the least late minute-days, {} > {late}",
+                least.late
             );
             for (d, key, cost) in &visited {
                 // The runs of overlapping windows lose nothing of the spans' bound.

@@ -234,6 +234,8 @@ pub struct Solution {
     /// True when priority 1 (required minutes in their windows) was proven optimal: then
     /// required work planned late cannot fit its window at these hours.
     pub required_proven: bool,
+    /// True when priority 2 (late minute-days) was proven optimal too.
+    pub lateness_proven: bool,
     /// Relative gap at the first level that was not proven, when not optimal.
     pub gap: Option<f64>,
     /// Why the plan is not proven, when it is not the time limit.
@@ -386,6 +388,7 @@ pub fn solve_until(
                 days,
                 optimal: true,
                 required_proven: true,
+                lateness_proven: true,
                 gap: None,
                 note: None,
             });
@@ -397,37 +400,55 @@ pub fn solve_until(
         None => model::solve(problem, &start, options, stop),
     };
     let mut solution = solution.map_err(SolveError::Failed)?;
-    if let Some(least) = walk.least_outside {
+    if let Some(least) = walk.least {
         measure_by_walk_bound(problem, &mut solution, least);
     }
     keep_path_order(problem, &mut solution.days);
     Ok(solution)
 }
 
-/// Where priority 1 is not proven, measure the plan against the walk's bound before any step
-/// (`least` required minutes outside their windows, [`dp::Walked::least_outside`]): a plan
-/// that reaches it is proven at priority 1; otherwise the gap is the smaller of the solver's
-/// and this one. The plans too large for the MIP had no gap at all: the one-year generated
-/// path (2,000 items) got the greedy plan and no measure of how far it may be from the best.
-fn measure_by_walk_bound(problem: &Problem, solution: &mut Solution, least: u64) {
-    if solution.required_proven {
+/// Where priority 1 or 2 is not proven, measure the plan against the walk's bounds before any
+/// step ([`dp::Walked::least`]). A plan that reaches the bound of the first level not proven
+/// is proven at that level; otherwise its gap is the smaller of the solver's and this one.
+/// The plans too large for the MIP had no gap at all (the one-year generated path, 2,000
+/// items, got the greedy plan and no measure of how far it may be from the best), and the
+/// MIP often reaches no bound of priority 2 in its time: at 0.3–0.45 h a day on the bundled
+/// path priority 1 was proven and the plan had no gap.
+fn measure_by_walk_bound(problem: &Problem, solution: &mut Solution, least: dp::Least) {
+    if solution.optimal {
         return;
     }
-    let most = problem.required_minutes().saturating_sub(least);
-    let found = Levels::of(problem, &solution.days).required_in_window;
-    if found >= most {
+    let levels = Levels::of(problem, &solution.days);
+    let narrow = |solution: &mut Solution, gap: f64| {
+        solution.gap = Some(
+            solution
+                .gap
+                .filter(|g| g.is_finite())
+                .map_or(gap, |g| g.min(gap)),
+        );
+    };
+    if !solution.required_proven {
+        let most = problem.required_minutes().saturating_sub(least.outside);
+        let found = levels.required_in_window;
+        if found < most {
+            narrow(solution, (most - found) as f64 / most as f64);
+            return;
+        }
         solution.required_proven = true;
-        // The solver's gap, if any, was of priority 1; the next level's is not known.
+        // The solver's gap, if any, was of priority 1.
+        solution.gap = None;
+    }
+    if solution.lateness_proven {
+        return;
+    }
+    let late = levels.late_minute_days;
+    if late <= least.late {
+        // Proven at priority 2 as well; the next level's gap is not known.
+        solution.lateness_proven = true;
         solution.gap = None;
         return;
     }
-    let gap = (most - found) as f64 / most as f64;
-    solution.gap = Some(
-        solution
-            .gap
-            .filter(|g| g.is_finite())
-            .map_or(gap, |g| g.min(gap)),
-    );
+    narrow(solution, (late - least.late) as f64 / late as f64);
 }
 
 /// A flag one solve raises to end another early: the walk by sections, once it has the
@@ -770,38 +791,77 @@ mod tests {
         }
     }
 
-    /// A plan that is not proven is measured against the walk's bound before any step: in
-    /// path order [`order_costs_fifteen`] keeps at most 55 minutes inside.
+    /// A plan that is not proven is measured against the walk's bounds before any step. In path
+    /// order [`order_costs_fifteen`] keeps at most 55 minutes inside (its second 15 goes to
+    /// day 7, one day late, at best), and the walk's bound on late minute-days is 0: the
+    /// minutes alone fit the week, and a day holds two of its parts.
     #[test]
     fn unproven_plans_get_the_gap_to_the_walks_bound() {
         let problem = order_costs_fifteen();
         let walked = dp::solve(&problem, &[], 10.0, &Stop::never(), |_, _| ());
-        assert_eq!(walked.least_outside, Some(15));
+        let least = dp::Least {
+            outside: 15,
+            late: 0,
+        };
+        assert_eq!(walked.least, Some(least));
         let unproven = |days: Vec<Option<Vec<u32>>>, gap| Solution {
             days,
             optimal: false,
             required_proven: false,
+            lateness_proven: false,
             gap,
             note: None,
         };
         // 40 minutes inside (the two 15s a week late) of at most 55.
         let late = vec![Some(vec![0]), Some(vec![1]), Some(vec![7]), Some(vec![8])];
         let mut solution = unproven(late.clone(), None);
-        measure_by_walk_bound(&problem, &mut solution, 15);
+        measure_by_walk_bound(&problem, &mut solution, least);
         assert!(!solution.required_proven);
         assert_eq!(solution.gap, Some(15.0 / 55.0));
         // The solver's own gap stays where it is smaller.
         let mut solution = unproven(late, Some(0.1));
-        measure_by_walk_bound(&problem, &mut solution, 15);
+        measure_by_walk_bound(&problem, &mut solution, least);
         assert_eq!(solution.gap, Some(0.1));
-        // At the bound priority 1 is proven, and the solver's gap (of priority 1) is dropped.
-        let best = vec![Some(vec![0]), Some(vec![1]), Some(vec![1]), Some(vec![8])];
-        assert_eq!(Levels::of(&problem, &best).required_in_window, 55);
-        let mut solution = unproven(best, Some(0.2));
-        measure_by_walk_bound(&problem, &mut solution, 15);
+        // At the bound priority 1 is proven, and the solver's gap (of priority 1) is dropped;
+        // then priority 2 is measured: 30 late minute-days (15 minutes two days late).
+        let two_days = vec![Some(vec![0]), Some(vec![1]), Some(vec![1]), Some(vec![8])];
+        let levels = Levels::of(&problem, &two_days);
+        assert_eq!(
+            (levels.required_in_window, levels.late_minute_days),
+            (55, 30)
+        );
+        let mut solution = unproven(two_days.clone(), Some(0.2));
+        measure_by_walk_bound(&problem, &mut solution, least);
         assert!(solution.required_proven);
+        assert!(!solution.lateness_proven);
+        assert_eq!(solution.gap, Some(1.0));
+        let mut solution = unproven(two_days.clone(), None);
+        measure_by_walk_bound(&problem, &mut solution, dp::Least { late: 12, ..least });
+        assert_eq!(solution.gap, Some(18.0 / 30.0));
+        // Priority 1 proven by the solver, priority 2 not: the smaller of the two gaps.
+        let mut solution = Solution {
+            required_proven: true,
+            ..unproven(two_days.clone(), Some(0.5))
+        };
+        measure_by_walk_bound(&problem, &mut solution, dp::Least { late: 12, ..least });
+        assert_eq!(solution.gap, Some(0.5));
+        // At the bound on late minute-days priority 2 is proven too; not optimal, and the gap
+        // of a later level is not known.
+        let one_day = vec![Some(vec![0]), Some(vec![1]), Some(vec![1]), Some(vec![7])];
+        assert_eq!(Levels::of(&problem, &one_day).late_minute_days, 15);
+        let mut solution = unproven(one_day, Some(0.3));
+        measure_by_walk_bound(&problem, &mut solution, dp::Least { late: 15, ..least });
+        assert!(solution.required_proven && solution.lateness_proven);
         assert_eq!(solution.gap, None);
         assert!(!solution.optimal);
+        // Priority 2 proven by the solver: its gap (of a later level) stays as it is.
+        let mut solution = Solution {
+            required_proven: true,
+            lateness_proven: true,
+            ..unproven(two_days, Some(0.05))
+        };
+        measure_by_walk_bound(&problem, &mut solution, least);
+        assert_eq!(solution.gap, Some(0.05));
     }
 
     #[test]

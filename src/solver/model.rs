@@ -2236,6 +2236,7 @@ pub(super) fn solve(
             days: Vec::new(),
             optimal: true,
             required_proven: true,
+            lateness_proven: true,
             gap: None,
             note: None,
         });
@@ -2354,6 +2355,7 @@ fn too_large(greedy: &[Option<Vec<u32>>], columns: usize) -> Solution {
         days: greedy.to_vec(),
         optimal: false,
         required_proven: false,
+        lateness_proven: false,
         gap: None,
         note: Some(format!(
             "the plan is too large for the exact optimizer ({columns} variables, limit {MAX_COLUMNS}); this is the best plan the quicker searches found, not proven optimal"
@@ -2440,6 +2442,8 @@ fn solve_with_horizon(
     let mut lp: Option<Relaxation> = None;
     let mut optimal = true;
     let mut required_proven = true;
+    // Priority 2 is proven only by its own level.
+    let mut lateness_proven = false;
     let mut gap = None;
     let wanted = |o: &&Objective| match options.through {
         super::Through::RequiredInWindow => o.level == Level::RequiredInWindow,
@@ -2569,6 +2573,9 @@ fn solve_with_horizon(
         if objective.level == Level::RequiredInWindow {
             required_proven = optimal;
         }
+        if objective.level == Level::LateMinuteDays {
+            lateness_proven = optimal;
+        }
         // Fix this level at the value reached (integral, so round).
         let value = eval(&objective.lin, &x).round();
         let e = m.expr(&objective.lin);
@@ -2610,6 +2617,7 @@ fn solve_with_horizon(
         days,
         optimal,
         required_proven,
+        lateness_proven,
         gap: gap.filter(|g: &f64| g.is_finite()),
         note: None,
     })
