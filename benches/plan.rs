@@ -7,7 +7,9 @@
 //! Run with `cargo bench --bench plan`; pass words to run only the cases whose name contains one
 //! of them (`cargo bench --bench plan -- generated`). `sweep` adds the bundled path at every
 //! setting from 0.25 to 3 h a day in 0.05 steps, in path order and with `--any-order`, on
-//! weekdays alone and with double hours at weekends (`cargo bench --bench plan -- sweep`). Each run gets the CLI's default time limit
+//! weekdays alone and with double hours at weekends (`cargo bench --bench plan -- sweep`).
+//! `generated-12` adds five generated 12-section paths at four settings of weekday and weekend
+//! hours, and `generated-wide` ten more at three settings between those. Each run gets the CLI's default time limit
 //! unless `STUDYPLAN_BENCH_TIME_LIMIT` gives one (seconds, passed as `--time-limit`); runs longer
 //! than `STUDYPLAN_BENCH_TIMEOUT` seconds (default 900) are killed and reported.
 
@@ -127,20 +129,38 @@ fn generated_twelve(seed: u64) -> String {
 }
 
 /// Five generated 12-section paths at the weekday and weekend hours issue 11 names (0.35 to
-/// 1 h on weekdays, 0.5 to 2 h at weekends).
+/// 1 h on weekdays, 0.5 to 2 h at weekends): `generated-12`.
 fn generated_twelves(dir: &Path) -> Vec<Case> {
+    let settings = [("0.35", "0.5"), ("0.5", "1"), ("0.75", "1.5"), ("1", "2")];
+    generated_cases(dir, "generated-12", 1..=5, &settings)
+}
+
+/// Ten more generated 12-section paths (seeds 101 to 110) at hours between those of
+/// [`generated_twelves`]: `generated-wide`. A check on paths its five were not tuned on.
+fn generated_wide(dir: &Path) -> Vec<Case> {
+    let settings = [("0.4", "0.8"), ("0.6", "1.2"), ("0.75", "1")];
+    generated_cases(dir, "generated-wide", 101..=110, &settings)
+}
+
+/// The generated paths of `seeds`, each at every (weekday, weekend) hours of `settings`.
+fn generated_cases(
+    dir: &Path,
+    name: &str,
+    seeds: std::ops::RangeInclusive<u64>,
+    settings: &[(&str, &str)],
+) -> Vec<Case> {
     let mut cases = Vec::new();
-    for seed in 1..=5 {
+    for seed in seeds {
         let file = dir.join(format!("generated-12-{seed}.yaml"));
         std::fs::write(&file, generated_twelve(seed)).expect("write a generated path");
         let items = generated_twelve(seed).matches("kind:").count();
-        for (weekday, weekend) in [("0.35", "0.5"), ("0.5", "1"), ("0.75", "1.5"), ("1", "2")] {
+        for (weekday, weekend) in settings {
             cases.push(Case {
-                name: format!("generated-12-{seed}@{weekday}h+{weekend}h"),
+                name: format!("{name}-{seed}@{weekday}h+{weekend}h"),
                 path: file.display().to_string(),
                 items,
-                hours: weekday.into(),
-                extra: vec!["--weekend-hours".into(), weekend.into()],
+                hours: (*weekday).into(),
+                extra: vec!["--weekend-hours".into(), (*weekend).into()],
             });
         }
     }
@@ -218,6 +238,10 @@ fn run(case: &Case, dir: &Path, time_limit: Option<&str>, timeout: Duration) -> 
         note = stderr.lines().last().unwrap_or("").to_string();
     } else if stderr.contains("time limit") {
         note = "time limit hit".to_string();
+    }
+    // How far an unproven plan may be from the best, at its first level not proven.
+    if let Some(gap) = doc.as_ref().and_then(|d| d["summary"]["gap"].as_f64()) {
+        let _ = write!(note, ", gap {:.1} %", gap * 100.0);
     }
     Outcome {
         wall,
@@ -319,6 +343,9 @@ fn main() {
     }
     if filters.iter().any(|f| f.contains("generated-12")) {
         cases.extend(generated_twelves(dir.path()));
+    }
+    if filters.iter().any(|f| f.contains("generated-wide")) {
+        cases.extend(generated_wide(dir.path()));
     }
     cases.retain(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())));
 
