@@ -419,7 +419,7 @@ fn measure_by_walk_bound(problem: &Problem, solution: &mut Solution, least: dp::
         return;
     }
     let levels = Levels::of(problem, &solution.days);
-    let narrow = |solution: &mut Solution, gap: f64| {
+    let smaller_gap = |solution: &mut Solution, gap: f64| {
         solution.gap = Some(
             solution
                 .gap
@@ -431,7 +431,7 @@ fn measure_by_walk_bound(problem: &Problem, solution: &mut Solution, least: dp::
         let most = problem.required_minutes().saturating_sub(least.outside);
         let found = levels.required_in_window;
         if found < most {
-            narrow(solution, (most - found) as f64 / most as f64);
+            smaller_gap(solution, (most - found) as f64 / most as f64);
             return;
         }
         solution.required_proven = true;
@@ -448,7 +448,7 @@ fn measure_by_walk_bound(problem: &Problem, solution: &mut Solution, least: dp::
         solution.gap = None;
         return;
     }
-    narrow(solution, (late - least.late) as f64 / late as f64);
+    smaller_gap(solution, (late - least.late) as f64 / late as f64);
 }
 
 /// A flag one solve raises to end another early: the walk by sections, once it has the
