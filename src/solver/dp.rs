@@ -212,7 +212,7 @@ pub(super) struct Walked<T> {
 }
 
 /// Lower bounds of every plan at priorities 1 and 2 (see [`Bounds::least`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Least {
     /// Required minutes outside their windows.
     pub outside: u64,

@@ -2442,8 +2442,9 @@ fn solve_with_horizon(
     let mut lp: Option<Relaxation> = None;
     let mut optimal = true;
     let mut required_proven = true;
-    // Priority 2 is proven only by its own level.
-    let mut lateness_proven = false;
+    // Proven through priority 2, as `optimal` stood after its levels (levels a model lacks,
+    // with nothing required or nothing that can be late, have nothing to prove).
+    let mut lateness_proven = true;
     let mut gap = None;
     let wanted = |o: &&Objective| match options.through {
         super::Through::RequiredInWindow => o.level == Level::RequiredInWindow,
@@ -2573,7 +2574,10 @@ fn solve_with_horizon(
         if objective.level == Level::RequiredInWindow {
             required_proven = optimal;
         }
-        if objective.level == Level::LateMinuteDays {
+        if matches!(
+            objective.level,
+            Level::RequiredInWindow | Level::LateMinuteDays
+        ) {
             lateness_proven = optimal;
         }
         // Fix this level at the value reached (integral, so round).
@@ -2725,6 +2729,24 @@ mod tests {
         let level = level.expect("a level");
         assert!(!level.proven);
         assert_eq!(level.x, x);
+    }
+
+    /// A model without required work has no level of priority 1 or 2, and nothing there to
+    /// prove: an unproven later level must not read as an unproven priority 2, or the walk's
+    /// bound on late minute-days (0 here) replaced that level's gap with none.
+    #[test]
+    fn without_required_work_priorities_one_and_two_are_proven() {
+        let items = (0..10).map(|_| (Kind::Optional, vec![25], None)).collect();
+        let problem = crate::solver::test_problem(30, &[(0, 0, items)], &[true; 7], true);
+        let start = greedy::schedule(&problem);
+        let m = Model::build(&problem, horizon_for(&problem, &start), u32::MAX);
+        let level = |l: Level| m.objectives.iter().any(|o| o.level == l);
+        assert!(!level(Level::RequiredInWindow) && !level(Level::LateMinuteDays));
+        let stop = Stop::shared();
+        stop.raise();
+        let solution = solve(&problem, &start, &options(), &stop).expect("a plan");
+        assert!(!solution.optimal, "the optional level is cut short");
+        assert!(solution.required_proven && solution.lateness_proven);
     }
 
     /// Forwards and back, the slots a stretch of work needs, against counting slot by slot
