@@ -47,7 +47,10 @@
 //! the bundled path the whole walk's states of slot 30 went from 15,212 to 614. What the
 //! walks behind pay for a required item past its window counts its minutes outside and late
 //! too, or the state ahead (which has paid them) would never drop one behind after the last
-//! window has ended, where the slow proofs spent nearly all of their time.
+//! window has ended, where the slow proofs spent nearly all of their time. There the late
+//! minute-days are also bounded by how many parts of each size the slots hold
+//! ([`Bounds::late_by_sizes`]): the slipped replan at 0.5 h a day kept 5,443 states at its
+//! largest slot instead of 8,465.
 //!
 //! On a generated 12-section path at 1 h a day (2 at weekends) the whole walk took 20 million
 //! steps and 8.6 s with the warm start alone (its optional minutes 250 below the optimum's),
@@ -1810,6 +1813,7 @@ impl<'a> Bounds<'a> {
         }
         lost = lost.max(past + packing(d + 1, &windows, &hist, sizes, &self.measures, held));
         late = late.max(cost.late + self.late_by_measures(d + 1, &windows, &hist));
+        late = late.max(cost.late + self.late_by_sizes(d + 1, &windows, &hist));
         if !relaxed && lost > 0 {
             return None;
         }
@@ -2144,6 +2148,79 @@ impl<'a> Bounds<'a> {
             late = late.max(measure.minutes(units, &self.sizes));
         }
         late
+    }
+
+    /// The least late minute-days of the required work still to come by window
+    /// ([`Bounds::histograms`]) when every one of its windows has ended before slot `next`
+    /// (0 otherwise), by how many of its parts of each size the slots from `next` on can hold.
+    ///
+    /// A slot of `r` minutes holds at most `r / x` parts of `x` minutes or more, so the slots
+    /// from `next` to `s` hold at most the parts the most of whose minutes those counts allow
+    /// together, and never more minutes than their room: at most `most(s)` minutes. Every
+    /// minute goes on a day no earlier than its slot's, so with all the work late, Σ minutes ×
+    /// day is at least Σ over slots of day × (most(s) − most(s − 1)) (up to every minute), less
+    /// Σ minutes × its window's last day. The measures of [`Measure`] weigh a part by its size
+    /// alone, and turn weight back into minutes at the cheapest rate, so they lose the minutes
+    /// of the larger parts; after the last window, where the slow proofs spend their time,
+    /// this does not.
+    fn late_by_sizes(&self, next: u32, windows: &[(u32, u32, usize)], hist: &[u64]) -> u64 {
+        let (problem, sizes) = (self.problem, &self.sizes);
+        if windows.is_empty() || windows.iter().any(|w| w.0 >= next) {
+            return 0;
+        }
+        let n = sizes.len();
+        let mut counts = vec![0u64; n];
+        let mut due = 0u64;
+        for &(last, _, at) in windows {
+            let day = u64::from(problem.day(last));
+            for (k, &c) in hist[at..at + n].iter().enumerate() {
+                counts[k] += c;
+                due += c * u64::from(sizes[k]) * day;
+            }
+        }
+        let total: u64 = counts
+            .iter()
+            .zip(sizes)
+            .map(|(&c, &x)| c * u64::from(x))
+            .sum();
+        // Per size: how many parts of it or more the slots so far hold.
+        let mut held = vec![0u64; n];
+        let top = self.room.len() - 1;
+        let (mut placed, mut sum) = (0u64, 0u64);
+        for slot in (next as usize)..top {
+            let room = self.room[slot + 1] - self.room[slot];
+            for (h, &x) in held.iter_mut().zip(sizes) {
+                *h = h.saturating_add(room.checked_div(u64::from(x)).unwrap_or(u64::MAX));
+            }
+            // The most minutes of parts the slots so far hold by those counts: the largest
+            // parts first, each size as many as every count of its size or less still allows
+            // (the counts nest, so this greedy choice is the best).
+            let (mut taken, mut most, mut limit) = (0u64, 0u64, u64::MAX);
+            let limits: Vec<u64> = held
+                .iter()
+                .map(|&h| {
+                    limit = limit.min(h);
+                    limit
+                })
+                .collect();
+            for k in (0..n).rev() {
+                let take = counts[k].min(limits[k].saturating_sub(taken));
+                taken += take;
+                most += take * u64::from(sizes[k]);
+            }
+            let most = most.min(self.room[slot + 1] - self.room[next as usize]);
+            let day = u64::from(problem.day(slot as u32));
+            // (Never less than before: every count and the room only grow.)
+            sum += most.saturating_sub(placed) * day;
+            placed = placed.max(most);
+            if placed == total {
+                break;
+            }
+        }
+        // Whatever the slots cannot hold goes on the last day at the earliest.
+        let last = u64::from(problem.day(top.saturating_sub(1) as u32));
+        sum += (total - placed) * last;
+        sum.saturating_sub(due)
     }
 
     /// Take a plan as the plan at hand when it costs less (and places every required item).
@@ -2630,6 +2707,14 @@ mod tests {
                 let every = deficits(&open, &hist, sizes, measures, room).1;
                 let runs = packing(d + 1, &windows, &hist, sizes, measures, room);
                 prop_assert_eq!(runs, every, "slot {}: packing by runs", d);
+                // The late minute-days by how many parts of each size the slots hold, once
+                // every window has ended.
+                let by_sizes = bounds.late_by_sizes(d + 1, &windows, &hist);
+                prop_assert!(
+                    cost.late + by_sizes <= late,
+                    "slot {d}: {} + {by_sizes} late minute-days > {late}",
+                    cost.late
+                );
                 let loss = bounds.priced_loss(*d, key, bounds.required(key));
                 prop_assert!(
                     u64::from(cost.outside) + loss <= u64::from(outside),
