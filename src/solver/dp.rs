@@ -2193,18 +2193,12 @@ impl<'a> Bounds<'a> {
                 *h = h.saturating_add(room.checked_div(u64::from(x)).unwrap_or(u64::MAX));
             }
             // The most minutes of parts the slots so far hold by those counts: the largest
-            // parts first, each size as many as every count of its size or less still allows
-            // (the counts nest, so this greedy choice is the best).
-            let (mut taken, mut most, mut limit) = (0u64, 0u64, u64::MAX);
-            let limits: Vec<u64> = held
-                .iter()
-                .map(|&h| {
-                    limit = limit.min(h);
-                    limit
-                })
-                .collect();
+            // parts first, each size as many as its count (never more than the count of a
+            // smaller size: the sizes go up) less the parts taken already, all of them at
+            // least that large. The counts nest, so this greedy choice is the best.
+            let (mut taken, mut most) = (0u64, 0u64);
             for k in (0..n).rev() {
-                let take = counts[k].min(limits[k].saturating_sub(taken));
+                let take = counts[k].min(held[k].saturating_sub(taken));
                 taken += take;
                 most += take * u64::from(sizes[k]);
             }
