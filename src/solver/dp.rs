@@ -1620,6 +1620,9 @@ struct Bounds<'a> {
     /// every state, one set best before any step and the others at states further on.
     rooms: Vec<u64>,
     prices: Vec<Prices>,
+    /// Per size of `sizes`: Σ over slots `0..i` of how many parts of that size or more a
+    /// slot's room holds (its room over the size), for [`Bounds::late_by_sizes`].
+    holds_by_size: Vec<Vec<u64>>,
 }
 
 impl<'a> Bounds<'a> {
@@ -1645,6 +1648,17 @@ impl<'a> Bounds<'a> {
             slots.push(minutes);
         }
         let (counts, family) = Measure::all(problem, &sizes, &slots);
+        let holds_by_size = sizes
+            .iter()
+            .map(|&x| {
+                let mut holds = vec![0u64];
+                for (s, &minutes) in slots.iter().enumerate() {
+                    let held = minutes.checked_div(u64::from(x)).unwrap_or(u64::MAX);
+                    holds.push(holds[s].saturating_add(held));
+                }
+                holds
+            })
+            .collect();
         let mut order: Vec<(usize, usize)> = (0..sections.len())
             .flat_map(|s| (0..3).map(move |k| (s, k)))
             .filter(|&(s, k)| !sections[s].chains[k].is_empty())
@@ -1687,6 +1701,7 @@ impl<'a> Bounds<'a> {
             known: None,
             prices: Vec::new(),
             rooms: slots,
+            holds_by_size,
         };
         // Of the measures by how parts pack a slot, those that say more than the counts by
         // size before any step: each adds to every state's bound.
@@ -1830,7 +1845,7 @@ impl<'a> Bounds<'a> {
     /// at least their minutes × the next slot's day, less a session kept on its previous day
     /// each at most and, for an optional or reference item, its minutes (or it leaves the item
     /// out and pays nothing, which is more at its level); a required item whose window has
-    /// ended is outside it and late as well ([`Bounds::late_payment`]). Without that, the state
+    /// ended is outside it and late as well ([`Bounds::pay`]). Without that, the state
     /// ahead, which has paid for such an item, never dropped the one behind: after the last
     /// window, where the slow proofs spend their time, it now does (a generated path at 0.6 h
     /// a day, 1.2 h at weekends: 3.3 s to 0.6 s). Costs compare level by level, and so
@@ -1846,7 +1861,6 @@ impl<'a> Bounds<'a> {
         halted: &dyn Fn() -> bool,
     ) {
         let (problem, sections) = (self.problem, self.sections);
-        let day = u64::from(problem.day(d + 1));
         let mut behind: Vec<Box<[u16]>> = Vec::new();
         let mut probe: Vec<u16> = Vec::new();
         for (i, (key, (cost, _))) in states.iter().enumerate() {
@@ -1866,9 +1880,7 @@ impl<'a> Bounds<'a> {
                     .any(|(count, &t)| {
                         let task = &problem.tasks[t];
                         let minutes = task.minutes();
-                        most.earliness += u64::from(minutes) * day;
-                        most.within += u64::from(minutes) * u64::from(d + 1);
-                        self.late_payment(d, task, minutes, &mut most);
+                        self.pay(d, task, minutes, &mut most);
                         let later = previous_slots(task).filter(|&&p| p > d).count() as u32;
                         most.moved = most.moved.saturating_sub(later);
                         match at % 3 {
@@ -1893,11 +1905,16 @@ impl<'a> Bounds<'a> {
         }
     }
 
-    /// What `minutes` of a required `task` whose window has ended by slot `d` cost at least,
-    /// wherever a walk places them from slot `d + 1` on, added to `most`: all of them outside
-    /// the window, each at least the days from its window's end to the next slot's day late.
-    /// (Nothing for other tasks: they may still go inside their windows.)
-    fn late_payment(&self, d: u32, task: &Task, minutes: u32, most: &mut Cost) {
+    /// What `minutes` of `task` cost at least wherever a walk places them from slot `d + 1`
+    /// on, added to `most`: the next slot's day and the next slot each, and, for a required
+    /// task whose window has ended by slot `d`, all of them outside the window and each late
+    /// by at least the days from its window's end to the next slot's day. (Other tasks may
+    /// still go inside their windows.) What leaving an optional item out or keeping a session
+    /// saves is the caller's.
+    fn pay(&self, d: u32, task: &Task, minutes: u32, most: &mut Cost) {
+        let next = self.problem.day(d + 1);
+        most.earliness += u64::from(minutes) * u64::from(next);
+        most.within += u64::from(minutes) * u64::from(d + 1);
         if let (Kind::Required, Some((_, end))) = (task.kind, task.window) {
             if end <= d {
                 most.outside = most.outside.saturating_add(minutes);
@@ -1922,7 +1939,6 @@ impl<'a> Bounds<'a> {
     ) -> bool {
         let (problem, sections) = (self.problem, self.sections);
         let width = sections.len() * 3;
-        let day = u64::from(problem.day(d + 1));
         // With the next slot on the same day, the other's part may be on this day or before.
         let flags: &[bool] = if problem.day(d + 1) == problem.day(d) {
             &[false, true]
@@ -1934,9 +1950,7 @@ impl<'a> Bounds<'a> {
             let task = &problem.tasks[o.task(sections)];
             let p = usize::from(o.placed);
             let mut most = cost;
-            most.earliness += u64::from(task.parts[p]) * day;
-            most.within += u64::from(task.parts[p]) * u64::from(d + 1);
-            self.late_payment(d, task, task.parts[p], &mut most);
+            self.pay(d, task, task.parts[p], &mut most);
             let previous = task.previous.as_ref().and_then(|v| v.get(p));
             if previous.is_some_and(|&x| x != u32::MAX && x > d) {
                 most.moved = most.moved.saturating_sub(1);
@@ -2183,26 +2197,26 @@ impl<'a> Bounds<'a> {
             .zip(sizes)
             .map(|(&c, &x)| c * u64::from(x))
             .sum();
-        // Per size: how many parts of it or more the slots so far hold.
-        let mut held = vec![0u64; n];
         let top = self.room.len() - 1;
+        let from = next as usize;
         let (mut placed, mut sum) = (0u64, 0u64);
-        for slot in (next as usize)..top {
-            let room = self.room[slot + 1] - self.room[slot];
-            for (h, &x) in held.iter_mut().zip(sizes) {
-                *h = h.saturating_add(room.checked_div(u64::from(x)).unwrap_or(u64::MAX));
-            }
+        for slot in from..top {
+            // How many parts of size `k` or more the slots `next..=slot` hold.
+            let held = |k: usize| {
+                let holds = &self.holds_by_size[k];
+                holds[slot + 1].saturating_sub(holds[from])
+            };
             // The most minutes of parts the slots so far hold by those counts: the largest
             // parts first, each size as many as its count (never more than the count of a
             // smaller size: the sizes go up) less the parts taken already, all of them at
             // least that large. The counts nest, so this greedy choice is the best.
             let (mut taken, mut most) = (0u64, 0u64);
             for k in (0..n).rev() {
-                let take = counts[k].min(held[k].saturating_sub(taken));
+                let take = counts[k].min(held(k).saturating_sub(taken));
                 taken += take;
                 most += take * u64::from(sizes[k]);
             }
-            let most = most.min(self.room[slot + 1] - self.room[next as usize]);
+            let most = most.min(self.room[slot + 1] - self.room[from]);
             let day = u64::from(problem.day(slot as u32));
             // (Never less than before: every count and the room only grow.)
             sum += most.saturating_sub(placed) * day;
