@@ -83,6 +83,7 @@ fn options(settings: &Settings, through: solver::Through) -> solver::Options {
         verbose: settings.trace.levels,
         solver_log: settings.trace.solver_log,
         through,
+        beside_another: false,
     }
 }
 
@@ -424,7 +425,8 @@ fn order_cost_ahead(problem: &Problem, settings: &Settings) -> Option<Ahead> {
     if problem.chains.is_empty() {
         return None;
     }
-    let (free, options) = in_any_order(problem, settings, settings.time_limit);
+    let (free, mut options) = in_any_order(problem, settings, settings.time_limit);
+    options.beside_another = true;
     let stop = solver::Stop::shared();
     let (send, answer) = std::sync::mpsc::channel();
     let until = stop.clone();
