@@ -76,8 +76,8 @@
 //! It applies only where the counts tell everything, and [`solve`] returns `None` otherwise:
 //! every task with a window and without prerequisites, and no section waiting for another.
 //! The states of the sections open on a day multiply, so a path whose windows overlap heavily
-//! can have too many: past [`MAX_STATES`] in one slot, or [`MAX_KEPT`] in all, the walk gives
-//! up and the MIP decides.
+//! can have too many: past [`MAX_STATES`] in one slot, or [`MAX_KEPT`] (or [`MAX_KEPT_BYTES`])
+//! in all, the walk gives up and the MIP decides.
 
 use super::{gcd, Levels, Problem, Stop, Task};
 use crate::path::Kind;
@@ -89,8 +89,13 @@ use std::collections::BTreeMap;
 const MAX_STATES: usize = 200_000;
 /// Steps (state × choice of the day's items) the whole walk may take before it gives up.
 const MAX_STEPS: u64 = 50_000_000;
-/// States all slots together may hold (each about 100 bytes, kept for the way back).
+/// States all slots together may hold (kept for the way back).
 const MAX_KEPT: usize = 600_000;
+/// Bytes those states may take, their keys' counts included: about 160 a state on the bundled
+/// path in path order (27 chains), where [`MAX_KEPT`] binds first, and 530 under
+/// `--any-order` (74 chains), where this does. Without it a replan under `--any-order`, every
+/// item a chain of its own, kept 170 MiB.
+const MAX_KEPT_BYTES: usize = 96 << 20;
 /// Slots between the states of a plan that get prices of their own ([`Bounds::price`]).
 const PRICED: usize = 7;
 /// Items of one section ahead that [`Bounds::dominate`] looks for.
@@ -496,7 +501,7 @@ fn walk_states(
         bounds.first,
         u32::MAX,
     )];
-    let (mut steps, mut kept, mut end) = (0u64, 0usize, 0u32);
+    let (mut steps, mut kept, mut kept_bytes, mut end) = (0u64, 0usize, 0usize, 0u32);
     for d in 0..=horizon {
         let mut next: HashMap<Box<[u16]>, (Cost, u32)> = HashMap::default();
         for (index, (state, cost, _)) in current.iter().enumerate() {
@@ -578,7 +583,8 @@ fn walk_states(
             return Err(Ended::Limit);
         }
         kept += next.len();
-        if kept > MAX_KEPT {
+        kept_bytes += next.len() * (std::mem::size_of::<State>() + 2 * (width + 1) + 16);
+        if kept > MAX_KEPT || kept_bytes > MAX_KEPT_BYTES {
             return Err(Ended::Limit);
         }
         let mut layer: Vec<State> = next
