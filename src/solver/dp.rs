@@ -92,8 +92,8 @@ const MAX_STEPS: u64 = 50_000_000;
 /// States all slots together may hold (kept for the way back).
 const MAX_KEPT: usize = 600_000;
 /// Bytes those states may take, their keys' counts included: about 160 a state on the bundled
-/// path in path order (27 chains), where [`MAX_KEPT`] binds first, and 530 under
-/// `--any-order` (74 chains), where this does. Without it a replan under `--any-order`, every
+/// path in path order (12 sections, 36 counts), where [`MAX_KEPT`] binds first, and 530 under
+/// `--any-order` (74 sections, 222 counts), where this does. Without it a replan under `--any-order`, every
 /// item a chain of its own, kept 170 MiB.
 const MAX_KEPT_BYTES: usize = 96 << 20;
 /// Slots between the states of a plan that get prices of their own ([`Bounds::price`]).
