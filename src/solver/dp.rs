@@ -93,8 +93,8 @@ const MAX_STEPS: u64 = 50_000_000;
 const MAX_KEPT: usize = 600_000;
 /// Bytes those states may take, their keys' counts included: about 160 a state on the bundled
 /// path in path order (12 sections, 36 counts), where [`MAX_KEPT`] binds first, and 530 under
-/// `--any-order` (74 sections, 222 counts), where this does. Without it a replan under `--any-order`, every
-/// item a chain of its own, kept 170 MiB.
+/// `--any-order` (74 sections, 222 counts), where this does. Without it a replan under
+/// `--any-order`, every item a chain of its own, kept 170 MiB.
 const MAX_KEPT_BYTES: usize = 96 << 20;
 /// Slots between the states of a plan that get prices of their own ([`Bounds::price`]).
 const PRICED: usize = 7;
@@ -395,8 +395,8 @@ fn race<T>(
 /// many more chains than path order has (74 against 26 on the bundled path), and where many
 /// items fit a day the walks have too many states (at 1.5 h a day the walk inside the windows
 /// ran out of 10 s, where the MIP needs 0.4 s). Between 0.7 and 0.95 h a day it is the other
-/// way round: the MIP stopped open at 10 s on levels 3 and 4, and the walks prove them in 0.6
-/// to 2.9 s.
+/// way round: the MIP stopped open at 10 s on levels 3 and 4, and the walks prove them in 0.55
+/// to 2.1 s (BENCHMARKS.md, session 26).
 pub(super) fn walk_unordered(
     problem: &Problem,
     known: &[Option<Vec<u32>>],
