@@ -76,8 +76,8 @@
 //! It applies only where the counts tell everything, and [`solve`] returns `None` otherwise:
 //! every task with a window and without prerequisites, and no section waiting for another.
 //! The states of the sections open on a day multiply, so a path whose windows overlap heavily
-//! can have too many: past [`MAX_STATES`] in one slot, or [`MAX_KEPT`] (or [`MAX_KEPT_BYTES`])
-//! in all, the walk gives up and the MIP decides.
+//! can have too many: past [`MAX_STATES`] (or [`MAX_SLOT_BYTES`]) in one slot, or
+//! [`MAX_KEPT`] (or [`MAX_KEPT_BYTES`]) in all, the walk gives up and the MIP decides.
 
 use super::{gcd, Levels, Problem, Stop, Task};
 use crate::path::Kind;
@@ -87,6 +87,10 @@ use std::collections::BTreeMap;
 /// States (combinations of the open sections' counts) one day may hold before the walk gives
 /// up and leaves the problem to the MIP.
 const MAX_STATES: usize = 200_000;
+/// Bytes one slot's states may take, as [`MAX_KEPT_BYTES`] counts them: in path order
+/// [`MAX_STATES`] binds first; under `--any-order`, with keys three times as long and more,
+/// this does (a generated path at 0.75 h a day, 1 h at weekends, peaked at 263 MiB without it).
+const MAX_SLOT_BYTES: usize = 32 << 20;
 /// Steps (state × choice of the day's items) the whole walk may take before it gives up.
 const MAX_STEPS: u64 = 50_000_000;
 /// States all slots together may hold (kept for the way back).
@@ -492,6 +496,9 @@ fn walk_states(
         last
     };
     let width = sections.len() * 3;
+    // What a state kept takes, about: the state, its key's counts and the key's allocation.
+    let state_bytes = std::mem::size_of::<State>() + 2 * (width + 1) + 16;
+    let most_states = MAX_STATES.min(MAX_SLOT_BYTES / state_bytes);
     // A slot's states: counts of every section, then the minutes of the day used so far →
     // (cost, index of the previous state in the layer before). Layers are kept for the way
     // back.
@@ -513,7 +520,7 @@ fn walk_states(
                     *entry = (cost, index as u32);
                 }
             }
-            if next.len() > MAX_STATES || steps > MAX_STEPS {
+            if next.len() > most_states || steps > MAX_STEPS {
                 return Err(Ended::Limit);
             }
             if index % 1024 == 1023 && halted() {
@@ -583,7 +590,7 @@ fn walk_states(
             return Err(Ended::Limit);
         }
         kept += next.len();
-        kept_bytes += next.len() * (std::mem::size_of::<State>() + 2 * (width + 1) + 16);
+        kept_bytes += next.len() * state_bytes;
         if kept > MAX_KEPT || kept_bytes > MAX_KEPT_BYTES {
             return Err(Ended::Limit);
         }
