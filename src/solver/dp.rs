@@ -3227,7 +3227,21 @@ mod tests {
         let mip = crate::solver::model::solve(problem, &start, &options, &Stop::never())
             .expect("the MIP");
         prop_assume!(mip.optimal);
-        let days = walked(problem).optimum;
+        let days = if problem.chains.is_empty() {
+            // Under `--any-order` the walks may run out of states or steps where the classes
+            // multiply (one in about a thousand of the short-day problems): the solver then
+            // takes the plan of the MIP it races them with. Ending with no plan where the MIP
+            // has one is wrong.
+            let sections = sections(problem).expect("a problem the walk covers");
+            let mut bounds = Bounds::new(problem, &sections);
+            bounds.improve(&start);
+            bounds.price(&[]);
+            let walked = walk_in_turn(&mut bounds, 60.0, &Stop::never());
+            prop_assume!(walked != Err(Ended::Limit));
+            walked.ok()
+        } else {
+            walked(problem).optimum
+        };
         prop_assert!(days.is_some(), "the walk gave no answer");
         let days = days.unwrap_or_default();
         prop_assert!(is_feasible(problem, &days));
