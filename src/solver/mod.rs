@@ -170,6 +170,22 @@ impl Task {
         !self.avoid.is_empty() && self.avoid.binary_search(&problem.day(s)).is_ok()
     }
 
+    /// What makes tasks alike: one section and kind, the same parts, window, release and days
+    /// to avoid. Alike tasks can trade places in a plan without changing any level (prerequisites
+    /// and a replan's previous days aside): the MIP counts them as one class
+    /// ([`model`]), and under `--any-order` the walk by sections starts them in path order
+    /// ([`dp`]).
+    pub(super) fn alike(&self) -> Alike {
+        (
+            self.section,
+            self.kind,
+            self.parts.clone(),
+            self.window,
+            self.release,
+            self.avoid.clone(),
+        )
+    }
+
     /// Last day an optional/reference part may be on (its window end), if bounded.
     pub fn latest_for_optional(&self) -> Option<u32> {
         match self.kind {
@@ -178,6 +194,9 @@ impl Task {
         }
     }
 }
+
+/// See [`Task::alike`].
+pub(super) type Alike = (usize, Kind, Vec<u32>, Option<(u32, u32)>, u32, Vec<u32>);
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Options {

@@ -26,7 +26,7 @@
 //! once the level's value is known its reduced costs fix columns for every later level
 //! ([`tightened`]). On short days level 1 is solved without late work ([`required_relaxed`]).
 
-use super::{gcd, Levels, Options, Problem, Solution, Stop};
+use super::{gcd, Alike, Levels, Options, Problem, Solution, Stop};
 use crate::path::Kind;
 use good_lp::solvers::highs::highs;
 use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel, Variable};
@@ -62,9 +62,7 @@ const PAIRWISE_CHAIN: usize = 40;
 type Lin = Vec<(usize, f64)>;
 /// A multiset of part sizes: (size, count).
 type Pattern = Vec<(u32, u32)>;
-/// What makes tasks interchangeable: section, kind, part sizes, window, release, days avoided.
-type ClassKey = (usize, Kind, Vec<u32>, Option<(u32, u32)>, u32, Vec<u32>);
-
+/// Tasks alike ([`Task::alike`](super::Task::alike)), counted as one.
 struct Class {
     /// Tasks, in path order.
     tasks: Vec<usize>,
@@ -324,16 +322,9 @@ impl Model {
 
     fn make_classes(&mut self, problem: &Problem) {
         let linked = own_class(problem);
-        let mut by_key: BTreeMap<ClassKey, usize> = BTreeMap::new();
+        let mut by_key: BTreeMap<Alike, usize> = BTreeMap::new();
         for (i, t) in problem.tasks.iter().enumerate() {
-            let key = (
-                t.section,
-                t.kind,
-                t.parts.clone(),
-                t.window,
-                t.release,
-                t.avoid.clone(),
-            );
+            let key = t.alike();
             let class = if linked[i] {
                 None
             } else {
