@@ -146,6 +146,8 @@ struct Model {
     objectives: Vec<Objective>,
     /// Raised when another solve has the plan: HiGHS stops at its next interrupt point.
     stop: Stop,
+    /// The solve runs beside the plan's own ([`Options::beside_another`]).
+    beside_another: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -302,6 +304,7 @@ impl Model {
             complete_rows: Vec::new(),
             objectives: Vec::new(),
             stop: Stop::never(),
+            beside_another: false,
         };
         m.make_classes(problem);
         if late_limit == u32::MAX {
@@ -1712,6 +1715,14 @@ fn highs_model(
     // on the bundled path. Without it the proven settings from 1.2 to 3 h a day took 20 s
     // summed instead of 30 (3 h 0.57 → 0.33 s), with the same plans byte for byte.
     option(&mut model, "mip_heuristic_run_feasibility_jump", false)?;
+    // Beside the plan's own solve (the order's cost, an any-order solve through priority 2),
+    // HiGHS's root RENS heuristic mostly took time from the proof: at 0.55 h a day on the
+    // bundled path the whole process took 1.66 s instead of 2.40 s, at 0.5 h with double
+    // weekends 0.37 s instead of 0.89 s, the rest of the sweep and the generated paths within
+    // noise (BENCHMARKS.md, session 27). For the plan itself it helps as often as it costs.
+    if m.beside_another {
+        option(&mut model, "mip_heuristic_run_rens", false)?;
+    }
     if m.stop.can_be_raised() {
         let ptr = model.as_mut_ptr();
         let data = std::ptr::from_ref(&m.stop)
@@ -2402,6 +2413,7 @@ fn solve_with_horizon(
     }
     let mut m = Model::build(problem, horizon, late_limit);
     m.stop = stop.clone();
+    m.beside_another = options.beside_another;
     if options.verbose {
         let nonzeros: usize = m
             .constraints
