@@ -2865,7 +2865,13 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+        // Most random problems have too few sections for the search by sections (below): at
+        // PROPTEST_CASES=1000 it met proptest's default of 1,024 rejects after 461 cases.
+        #![proptest_config(ProptestConfig {
+            cases: 40,
+            max_global_rejects: 1 << 16,
+            ..ProptestConfig::default()
+        })]
 
         /// Level 1 without late work has the whole model's optimum, and its completion keeps
         /// every rule.
