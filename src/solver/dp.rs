@@ -475,8 +475,6 @@ fn walk_states(
     // Out of time, or the MIP alongside has ended.
     let halted = || began.elapsed().as_secs_f64() > seconds || stop.raised();
     let (problem, sections) = (bounds.problem, bounds.sections);
-    // The prices and the measures may have changed since the last walk.
-    bounds.forget();
     let relaxed = mode != Mode::Everything;
     let last = problem
         .tasks
@@ -509,6 +507,8 @@ fn walk_states(
     let (mut steps, mut kept, mut kept_bytes, mut end) = (0u64, 0usize, 0usize, 0u32);
     for d in 0..=horizon {
         let mut next: HashMap<Box<[u16]>, (Cost, u32)> = HashMap::default();
+        // What the bounds of this slot's states take from their required work alone.
+        let mut owings = Owings::default();
         for (index, (state, cost, _)) in current.iter().enumerate() {
             let found = step(problem, sections, d, state, *cost, mode, false);
             steps += found.len() as u64;
@@ -541,7 +541,7 @@ fn walk_states(
             if over {
                 return true;
             }
-            let bound = bounds.may_beat(d, key, *cost, relaxed);
+            let bound = bounds.may_beat(d, key, *cost, relaxed, &mut owings);
             if let (Some(bound), Mode::Narrow) = (bound, mode) {
                 ranked.push((bound, key.clone()));
             }
@@ -567,7 +567,7 @@ fn walk_states(
                         *cost == best
                     } else {
                         bounds
-                            .bound(d, key, *cost, relaxed)
+                            .bound(d, key, *cost, relaxed, &mut owings)
                             .is_some_and(|bound| bound <= best)
                     }
                 });
@@ -1758,8 +1758,8 @@ struct Owing {
 /// The required work still to come by window ([`Bounds::histograms`]).
 type Histograms = (Vec<(u32, u32, usize)>, Vec<u64>);
 
-/// The [`Owing`]s of one slot's states (`.0`: the slot, and whether the walk is relaxed).
-type Owings = ((u32, bool), HashMap<Box<[u16]>, Owing>);
+/// The [`Owing`]s of one slot's states found so far, by [`Bounds::required_key`].
+type Owings = HashMap<Box<[u16]>, Owing>;
 
 /// Lower bounds on what a walk from a state costs at the end, to leave out the states that
 /// cannot beat the plan already at hand.
@@ -1822,9 +1822,8 @@ struct Bounds<'a> {
     /// Whether states share their [`Owing`]s: under `--any-order`, where about three states
     /// of a slot have the same required work (at 0.8 h a day on the bundled path), and the
     /// walks took a fifth less time. In path order nearly every state has its own (1.2 a key
-    /// at 0.5 h), and sharing only cost time. The slot's [`Owing`]s found so far.
+    /// at 0.5 h), and sharing only cost time.
     memoised: bool,
-    owings: std::sync::Mutex<Owings>,
 }
 
 impl<'a> Bounds<'a> {
@@ -1905,7 +1904,6 @@ impl<'a> Bounds<'a> {
             rooms: slots,
             holds_by_size,
             memoised: problem.chains.is_empty(),
-            owings: std::sync::Mutex::new(((u32::MAX, false), HashMap::default())),
         };
         // Of the measures by how parts pack a slot, those that say more than the counts by
         // size before any step: each adds to every state's bound.
@@ -1926,8 +1924,15 @@ impl<'a> Bounds<'a> {
     /// Whether a state at the end of slot `d` (counts, then the day's minutes) with `cost` can
     /// still fit its required work and end no costlier than the plan at hand: its bound, when
     /// it can.
-    fn may_beat(&self, d: u32, key: &[u16], cost: Cost, relaxed: bool) -> Option<Cost> {
-        self.bound(d, key, cost, relaxed)
+    fn may_beat(
+        &self,
+        d: u32,
+        key: &[u16],
+        cost: Cost,
+        relaxed: bool,
+        owings: &mut Owings,
+    ) -> Option<Cost> {
+        self.bound(d, key, cost, relaxed, owings)
             .filter(|bound| self.known.is_none_or(|known| *bound <= known))
     }
 
@@ -1936,9 +1941,16 @@ impl<'a> Bounds<'a> {
     /// past the plan at hand, that bound, without the counts by size.
     ///
     /// What the state's required work alone gives ([`Owing`]) is the same for every state of
-    /// the slot with the same required counts and items started, and is found once for them
-    /// ([`Bounds::owing`]).
-    fn bound(&self, d: u32, key: &[u16], cost: Cost, relaxed: bool) -> Option<Cost> {
+    /// the slot with the same required counts and items started: where states share it
+    /// ([`Bounds::memoised`]), `owings` (the slot's) keeps it for them.
+    fn bound(
+        &self,
+        d: u32,
+        key: &[u16],
+        cost: Cost,
+        relaxed: bool,
+        owings: &mut Owings,
+    ) -> Option<Cost> {
         let (problem, sections) = (self.problem, self.sections);
         // The required work by window, when found here.
         let mut found = None;
@@ -1947,17 +1959,9 @@ impl<'a> Bounds<'a> {
             found = Some(histograms);
             owing
         };
-        let (mut memo, mut alone);
+        let mut alone;
         let owing = if self.memoised {
-            memo = self
-                .owings
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if memo.0 != (d, relaxed) {
-                memo.1.clear();
-                memo.0 = (d, relaxed);
-            }
-            memo.1.entry(self.required_key(key)).or_insert_with(owe)
+            owings.entry(self.required_key(key)).or_insert_with(owe)
         } else {
             alone = owe();
             &mut alone
@@ -2044,15 +2048,6 @@ impl<'a> Bounds<'a> {
         bound.outside = u32::try_from(u64::from(cost.outside) + lost).unwrap_or(u32::MAX);
         bound.late = late;
         Some(bound)
-    }
-
-    /// Forget the [`Owing`]s found so far.
-    fn forget(&self) {
-        let mut memo = self
-            .owings
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *memo = ((u32::MAX, false), HashMap::default());
     }
 
     /// The part of a state's key its [`Owing`] depends on: the required counts and the

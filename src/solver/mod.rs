@@ -210,7 +210,8 @@ pub struct Options {
     /// Let HiGHS print its own log.
     pub solver_log: bool,
     /// Another solve runs beside this one (the order's cost beside the plan's): it has a core,
-    /// not the machine.
+    /// not the machine, so the MIP runs without the walks, and without HiGHS's RENS heuristic
+    /// (see `highs_model`).
     pub beside_another: bool,
 }
 

@@ -1716,10 +1716,12 @@ fn highs_model(
     // summed instead of 30 (3 h 0.57 → 0.33 s), with the same plans byte for byte.
     option(&mut model, "mip_heuristic_run_feasibility_jump", false)?;
     // Beside the plan's own solve (the order's cost, an any-order solve through priority 2),
-    // HiGHS's root RENS heuristic mostly took time from the proof: at 0.55 h a day on the
-    // bundled path the whole process took 1.66 s instead of 2.40 s, at 0.5 h with double
-    // weekends 0.37 s instead of 0.89 s, the rest of the sweep and the generated paths within
-    // noise (BENCHMARKS.md, session 27). For the plan itself it helps as often as it costs.
+    // HiGHS's root RENS heuristic mostly took time from the proof: on the bundled path at
+    // 0.55 h a day the whole process took 1.66 s instead of 2.40 s, at 0.5 h with double
+    // weekends 0.37 s instead of 0.89 s, the rest of the sweep within noise. On the generated
+    // paths it went both ways: 12 of 20 under a second instead of 10, but one (seed 108 at
+    // 0.75 h + 1 h) 3.8 s instead of 1.5 s (BENCHMARKS.md, session 27). For the plan itself it
+    // helps as often as it costs, so it stays on there.
     if m.beside_another {
         option(&mut model, "mip_heuristic_run_rens", false)?;
     }
