@@ -29,6 +29,20 @@ struct Case {
     hours: String,
     /// More flags, such as `--any-order`.
     extra: Vec<String>,
+    /// Where the case is a replan after a slip: the plan is made first (not timed), the slip
+    /// recorded, and `replan` timed.
+    slip: Option<Slip>,
+}
+
+/// The scripted slip (session 13): a plan from 2026-12-01, week 1 done except its last two
+/// items, week 2 missed, `replan --from 2026-12-14`. Which items count as week 1's:
+#[derive(Clone, Copy)]
+enum Slip {
+    /// Every item with a session in week 1 (session 13's script).
+    Started,
+    /// Only the items whose sessions all lie in week 1: an item started in week 1 and not
+    /// finished there stays open (at 0.5 h a day, one more than `Started` leaves).
+    Finished,
 }
 
 struct Outcome {
@@ -161,6 +175,7 @@ fn generated_cases(
                 items,
                 hours: (*weekday).into(),
                 extra: vec!["--weekend-hours".into(), (*weekend).into()],
+                slip: None,
             });
         }
     }
@@ -174,6 +189,7 @@ fn generated_cases(
 fn run(case: &Case, dir: &Path, time_limit: Option<&str>, timeout: Duration) -> Outcome {
     let out_file = dir.join(format!("{}.json", case.name));
     let err_file = dir.join(format!("{}.err", case.name));
+    let state = dir.join(format!("{}.state.yaml", case.name));
     let mut command = Command::new(BIN);
     command
         .args([
@@ -194,7 +210,38 @@ fn run(case: &Case, dir: &Path, time_limit: Option<&str>, timeout: Duration) -> 
             "json",
         ])
         .args(["--no-ics", "--state"])
-        .arg(dir.join(format!("{}.state.yaml", case.name)));
+        .arg(&state);
+    if let Some(slip) = case.slip {
+        // The plan to slip from, then the slip; only the replan is timed.
+        let planned = command
+            .current_dir(dir)
+            .env_remove("STUDYPLAN_STATE")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run studyplan plan");
+        assert!(planned.status.success(), "plan for {} failed", case.name);
+        for item in slipped(&planned.stdout, slip) {
+            let done = Command::new(BIN)
+                .args(["done", &item, "--now", "2026-12-07T21:00:00Z", "--state"])
+                .arg(&state)
+                .current_dir(dir)
+                .env_remove("STUDYPLAN_STATE")
+                .stdin(Stdio::null())
+                .output()
+                .expect("run studyplan done");
+            assert!(
+                done.status.success(),
+                "done {item} for {} failed",
+                case.name
+            );
+        }
+        command = Command::new(BIN);
+        command
+            .args(["replan", "--from", "2026-12-14"])
+            .args(["--now", "2026-12-14T07:00:00Z", "--format", "json"])
+            .args(["--no-ics", "--state"])
+            .arg(&state);
+    }
     if let Some(t) = time_limit {
         command.args(["--time-limit", t]);
     }
@@ -256,6 +303,49 @@ fn run(case: &Case, dir: &Path, time_limit: Option<&str>, timeout: Duration) -> 
     }
 }
 
+/// The items marked done by `slip` in a plan (its JSON): week 1's (2026-12-01 to 07, as
+/// `slip` counts them), in plan order, but the last two.
+fn slipped(plan: &[u8], slip: Slip) -> Vec<String> {
+    let plan: serde_json::Value = serde_json::from_slice(plan).expect("the plan's JSON");
+    let sessions = plan["sessions"].as_array().expect("sessions");
+    let in_week_one = |s: &serde_json::Value| s["date"].as_str().is_some_and(|d| d <= "2026-12-07");
+    let mut items: Vec<String> = Vec::new();
+    for s in sessions.iter().filter(|s| in_week_one(s)) {
+        let item = s["item"].as_str().expect("item").to_string();
+        if !items.contains(&item) {
+            items.push(item);
+        }
+    }
+    if let Slip::Finished = slip {
+        items.retain(|i| {
+            sessions
+                .iter()
+                .filter(|s| s["item"].as_str() == Some(i.as_str()))
+                .all(in_week_one)
+        });
+    }
+    items.truncate(items.len().saturating_sub(2));
+    items
+}
+
+/// The bundled path replanned after the scripted slip ([`Slip`]) at 0.5, 0.75 and 1 h a day.
+fn slipped_replans() -> Vec<Case> {
+    let mut cases = Vec::new();
+    for (slip, name) in [(Slip::Started, "started"), (Slip::Finished, "finished")] {
+        for hours in ["0.5", "0.75", "1"] {
+            cases.push(Case {
+                name: format!("replan-slip-{name}@{hours}h"),
+                path: "backend-engineer".into(),
+                items: 184,
+                hours: hours.into(),
+                extra: Vec::new(),
+                slip: Some(slip),
+            });
+        }
+    }
+    cases
+}
+
 /// The bundled path at 0.25 to 3 h a day in 0.05 steps: in path order and with `--any-order`,
 /// with the same hours every day and with double hours at weekends.
 fn sweep() -> Vec<Case> {
@@ -286,6 +376,7 @@ fn sweep() -> Vec<Case> {
                     items: 184,
                     hours,
                     extra,
+                    slip: None,
                 });
             }
         }
@@ -317,6 +408,7 @@ fn main() {
             items: 184,
             hours: hours.into(),
             extra: Vec::new(),
+            slip: None,
         });
     }
     for hours in ["1.5", "1"] {
@@ -326,6 +418,7 @@ fn main() {
             items: 2000,
             hours: hours.into(),
             extra: Vec::new(),
+            slip: None,
         });
     }
     // Sessions of at most 30 minutes: items of 35 minutes and more are split in parts.
@@ -336,6 +429,7 @@ fn main() {
             items: 184,
             hours: hours.into(),
             extra: vec!["--max-session".into(), "30".into()],
+            slip: None,
         });
     }
     if filters.iter().any(|f| f.contains("sweep")) {
@@ -346,6 +440,9 @@ fn main() {
     }
     if filters.iter().any(|f| f.contains("generated-wide")) {
         cases.extend(generated_wide(dir.path()));
+    }
+    if filters.iter().any(|f| f.contains("replan-slip")) {
+        cases.extend(slipped_replans());
     }
     cases.retain(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())));
 
