@@ -118,6 +118,11 @@ struct Section {
     /// the walks that may leave items out (0: none). A section whose counts are past these on
     /// every chain, with no part to place, has nothing to do on the slot.
     startable: [Vec<u16>; 3],
+    /// Per chain: the first slot whose step may raise its count (an item starts, or is passed
+    /// by at its window's end). Before it every state's count is 0, and [`Bounds::dominate`]
+    /// need not look for one further along: under `--any-order` at 0.8 h a day on the bundled
+    /// path that was three look-ups of a whole key for each of the 222 chains of every state.
+    opens: [u32; 3],
     /// Per count of required items started: the earliest window end among the required tasks
     /// not yet started (`u32::MAX` once all have).
     due: Vec<u32>,
@@ -818,6 +823,7 @@ fn sections(problem: &Problem) -> Option<Vec<Section>> {
             chains,
             needs: Vec::new(),
             startable: Default::default(),
+            opens: [u32::MAX; 3],
             due: Vec::new(),
             rest: Default::default(),
             end: [0; 3],
@@ -844,6 +850,14 @@ fn sections(problem: &Problem) -> Option<Vec<Section>> {
                     last.map_or(0, |i| i as u16 + 1)
                 })
                 .collect();
+            section.opens[k] = chain
+                .iter()
+                .map(|&t| {
+                    let task = &problem.tasks[t];
+                    task.earliest().min(task.window.map_or(u32::MAX, |w| w.1))
+                })
+                .min()
+                .unwrap_or(u32::MAX);
         }
     }
     let sizes = sizes(problem);
@@ -2167,6 +2181,10 @@ impl<'a> Bounds<'a> {
             let ahead = (0..sections.len() * 3).any(|at| {
                 let chain = &sections[at / 3].chains[at % 3];
                 let mut most = *cost;
+                // No state is further along a chain none of whose counts may have risen yet.
+                if sections[at / 3].opens[at % 3] > d {
+                    return false;
+                }
                 let found = chain
                     .iter()
                     .enumerate()
