@@ -497,6 +497,23 @@ fn walk_states(
         last
     };
     let width = sections.len() * 3;
+    // Per slot: the optional and reference chains (`section × 3 + kind`) with an item whose
+    // window may end there, and so whose count a step may have to move past it. Before its
+    // first such end and after its last every state's count is where the step leaves it: going
+    // through every chain for every choice took about a third of the steps' own time under
+    // `--any-order` (148 chains).
+    let mut closing: Vec<Vec<usize>> = vec![Vec::new(); horizon as usize + 1];
+    for (s, section) in sections.iter().enumerate() {
+        for k in 1..3 {
+            let ends = section.chains[k]
+                .iter()
+                .map(|&t| problem.tasks[t].window.map_or(u32::MAX, |w| w.1));
+            let (first, last) = ends.fold((u32::MAX, 0), |(a, b), e| (a.min(e), b.max(e)));
+            for slot in first..=last.min(horizon) {
+                closing[slot as usize].push(s * 3 + k);
+            }
+        }
+    }
     // What a state kept takes, about: the state, its key's counts and the key's allocation.
     let state_bytes = std::mem::size_of::<State>() + 2 * (width + 1) + 16;
     let most_states = MAX_STATES.min(MAX_SLOT_BYTES / state_bytes);
@@ -515,7 +532,16 @@ fn walk_states(
         // What the bounds of this slot's states take from their required work alone.
         let mut owings = Owings::default();
         for (index, (state, cost, _)) in current.iter().enumerate() {
-            let found = step(problem, sections, d, state, *cost, mode, false);
+            let found = step(
+                problem,
+                sections,
+                d,
+                &closing[d as usize],
+                state,
+                *cost,
+                mode,
+                false,
+            );
             steps += found.len() as u64;
             for (key, cost, _) in found {
                 let entry = next.entry(key).or_insert((cost, u32::MAX));
@@ -628,10 +654,19 @@ fn walk_states(
         let (key, cost, parent) = &layers[d as usize + 1][at];
         visited.push((d, key.clone(), *cost));
         let (before, before_cost, _) = &layers[d as usize][*parent as usize];
-        let (_, _, parts) = step(problem, sections, d, before, *before_cost, mode, true)
-            .into_iter()
-            .find(|(k, c, _)| k == key && c == cost)
-            .ok_or(Ended::NoPlan)?;
+        let (_, _, parts) = step(
+            problem,
+            sections,
+            d,
+            &closing[d as usize],
+            before,
+            *before_cost,
+            mode,
+            true,
+        )
+        .into_iter()
+        .find(|(k, c, _)| k == key && c == cost)
+        .ok_or(Ended::NoPlan)?;
         for (t, p) in parts {
             let slots = days[t].get_or_insert_with(|| vec![u32::MAX; problem.tasks[t].parts.len()]);
             slots[p] = d;
@@ -666,10 +701,12 @@ fn complete(sections: &[Section], key: &[u16]) -> bool {
 /// good plan, keeps one item of a chain at a time with parts still to place: with more its
 /// states pile up first parts (at 0.25 h a day on the bundled path, up to 25 items open, and
 /// it did not reach the end of the path in 10 s).
+#[allow(clippy::too_many_arguments)]
 fn step(
     problem: &Problem,
     sections: &[Section],
     d: u32,
+    closing: &[usize],
     state: &[u16],
     cost: Cost,
     mode: Mode,
@@ -697,7 +734,7 @@ fn step(
         relaxed,
         record,
         parts: Vec::new(),
-        picks: (0..width).map(|_| None).collect(),
+        picks: Vec::new(),
         found: Vec::new(),
         active: Vec::new(),
     };
@@ -721,19 +758,17 @@ fn step(
             continue;
         }
         // Optional and reference items whose windows end today can no longer start.
-        for (s, section) in sections.iter().enumerate() {
-            for k in 1..3 {
-                let chain = &section.chains[k];
-                let at = &mut counts[s * 3 + k];
-                while let Some(&t) = chain.get(*at as usize) {
-                    if problem.tasks[t].window.map_or(u32::MAX, |w| w.1) > d {
-                        break;
-                    }
-                    if !relaxed {
-                        continue 'found;
-                    }
-                    *at += 1;
+        for &c in closing {
+            let chain = &sections[c / 3].chains[c % 3];
+            let at = &mut counts[c];
+            while let Some(&t) = chain.get(*at as usize) {
+                if problem.tasks[t].window.map_or(u32::MAX, |w| w.1) > d {
+                    break;
                 }
+                if !relaxed {
+                    continue 'found;
+                }
+                *at += 1;
             }
         }
         // Items with parts still to place: those of an optional or reference item (or of any
@@ -2613,8 +2648,11 @@ struct Walk<'a> {
     /// Whether to keep the parts of every choice (for the way back), and those chosen so far.
     record: bool,
     parts: Vec<Part>,
-    /// Per chain, its [`Walk::subsets`] once asked for (the same for every choice before it).
-    picks: Vec<Option<Vec<Pick>>>,
+    /// The chains (`section × 3 + kind`) whose [`Walk::subsets`] have been asked for, with
+    /// them (the same for every choice before it). A list of the few asked for: a slot of
+    /// every chain, allocated and cleared for every state, was 5 KiB a state under
+    /// `--any-order` (222 chains).
+    picks: Vec<(u16, Vec<Pick>)>,
     /// Every choice of the slot.
     found: Vec<Choice>,
     /// Per section: whether it has anything to place or start on the slot. The others have
@@ -2736,9 +2774,11 @@ impl Walk<'_> {
             if k == 0 {
                 self.start_next(s);
             } else {
-                let picks = self.picks[s * 3 + k]
-                    .take()
-                    .unwrap_or_else(|| self.subsets(s, k));
+                let cached = self.picks.iter().position(|(c, _)| *c == at);
+                let picks = match cached {
+                    Some(i) => std::mem::take(&mut self.picks[i].1),
+                    None => self.subsets(s, k),
+                };
                 for pick in &picks {
                     // Sets are found for the slot's whole room: this one, where it fits what
                     // the choices before left.
@@ -2767,7 +2807,10 @@ impl Walk<'_> {
                     self.open.truncate(open);
                     (self.counts[s * 3 + k], self.room, self.minutes, self.added) = was;
                 }
-                self.picks[s * 3 + k] = Some(picks);
+                match cached {
+                    Some(i) => self.picks[i].1 = picks,
+                    None => self.picks.push((at, picks)),
+                }
             }
             return;
         };
