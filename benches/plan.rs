@@ -45,6 +45,20 @@ enum Slip {
     Finished,
 }
 
+impl Case {
+    /// A plan of the bundled 12-week path (184 items) at `hours` a day, with `extra` flags.
+    fn bundled(name: String, hours: &str, extra: Vec<String>) -> Case {
+        Case {
+            name,
+            path: "backend-engineer".into(),
+            items: 184,
+            hours: hours.into(),
+            extra,
+            slip: None,
+        }
+    }
+}
+
 struct Outcome {
     wall: Duration,
     exit: Option<i32>,
@@ -334,12 +348,8 @@ fn slipped_replans() -> Vec<Case> {
     for (slip, name) in [(Slip::Started, "started"), (Slip::Finished, "finished")] {
         for hours in ["0.5", "0.75", "1"] {
             cases.push(Case {
-                name: format!("replan-slip-{name}@{hours}h"),
-                path: "backend-engineer".into(),
-                items: 184,
-                hours: hours.into(),
-                extra: Vec::new(),
                 slip: Some(slip),
+                ..Case::bundled(format!("replan-slip-{name}@{hours}h"), hours, Vec::new())
             });
         }
     }
@@ -370,14 +380,7 @@ fn sweep() -> Vec<Case> {
                     extra.push("--any-order".to_string());
                 }
                 name = name.replace(".00h", "h");
-                cases.push(Case {
-                    name,
-                    path: "backend-engineer".into(),
-                    items: 184,
-                    hours,
-                    extra,
-                    slip: None,
-                });
+                cases.push(Case::bundled(name, &hours, extra));
             }
         }
     }
@@ -402,14 +405,11 @@ fn main() {
 
     let mut cases = Vec::new();
     for hours in ["2", "1", "0.75", "0.5", "0.25"] {
-        cases.push(Case {
-            name: format!("backend-engineer@{hours}h"),
-            path: "backend-engineer".into(),
-            items: 184,
-            hours: hours.into(),
-            extra: Vec::new(),
-            slip: None,
-        });
+        cases.push(Case::bundled(
+            format!("backend-engineer@{hours}h"),
+            hours,
+            Vec::new(),
+        ));
     }
     for hours in ["1.5", "1"] {
         cases.push(Case {
@@ -423,14 +423,11 @@ fn main() {
     }
     // Sessions of at most 30 minutes: items of 35 minutes and more are split in parts.
     for hours in ["2", "1", "0.75"] {
-        cases.push(Case {
-            name: format!("max-session-30@{hours}h"),
-            path: "backend-engineer".into(),
-            items: 184,
-            hours: hours.into(),
-            extra: vec!["--max-session".into(), "30".into()],
-            slip: None,
-        });
+        cases.push(Case::bundled(
+            format!("max-session-30@{hours}h"),
+            hours,
+            vec!["--max-session".into(), "30".into()],
+        ));
     }
     if filters.iter().any(|f| f.contains("sweep")) {
         cases.extend(sweep());

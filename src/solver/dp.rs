@@ -2214,12 +2214,12 @@ impl<'a> Bounds<'a> {
             probe.clear();
             probe.extend_from_slice(key);
             let ahead = (0..sections.len() * 3).any(|at| {
-                let chain = &sections[at / 3].chains[at % 3];
-                let mut most = *cost;
                 // No state is further along a chain none of whose counts may have risen yet.
                 if sections[at / 3].opens[at % 3] > d {
                     return false;
                 }
+                let chain = &sections[at / 3].chains[at % 3];
+                let mut most = *cost;
                 let found = chain
                     .iter()
                     .enumerate()
