@@ -80,6 +80,16 @@ pub struct SummaryDoc {
     #[serde(default)]
     pub late_minute_days: Option<u64>,
     pub any_order: bool,
+    /// What the path's order costs at priorities 1 and 2 (path order only; `None` when not
+    /// measured).
+    #[serde(default)]
+    pub order_cost: Option<OrderCostDoc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct OrderCostDoc {
+    pub required_in_window_minutes: u64,
+    pub late_minute_days: u64,
 }
 
 /// The contract's priorities 1–3 as one value, compared lexicographically by [`Levels::key`].

@@ -708,7 +708,37 @@ fn assert_optimal(spec: &PathSpec, settings: &Settings) -> Value {
         describe_reference(spec, settings, &optimum),
         repro(spec, settings)
     );
+    if !settings.any_order {
+        assert_order_cost(spec, settings, plan, &doc);
+    }
     optimum.value
+}
+
+/// The proven plan in path order says what the order costs at priorities 1 and 2: the
+/// difference from the reference's optimum under `--any-order`.
+fn assert_order_cost(spec: &PathSpec, settings: &Settings, plan: Value, doc: &PlanDoc) {
+    let free = brute_force(
+        spec,
+        &Settings {
+            any_order: true,
+            ..settings.clone()
+        },
+    )
+    .value;
+    // Where `--any-order` fits more required work in its windows, it may leave more late
+    // work too: the late work's cost is then none, not negative.
+    let expected = checker::OrderCostDoc {
+        required_in_window_minutes: free.required_in_window - plan.required_in_window,
+        late_minute_days: plan.late_minute_days.saturating_sub(free.late_minute_days),
+    };
+    assert_eq!(
+        doc.summary.order_cost,
+        Some(expected),
+        "the order's cost is not the difference from the optimum under --any-order \
+         (reference: {:?})\n{}",
+        free.tuple(),
+        repro(spec, settings)
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
