@@ -617,7 +617,9 @@ pub fn fits_in_windows(problem: &Problem, options: &Options) -> Result<Option<bo
 }
 
 /// `problem` with its required tasks only (prerequisites, chains and sections renumbered).
-fn required_only(problem: &Problem) -> Problem {
+/// Priorities 1 and 2 are the same for it as for `problem`: required work never waits for
+/// optional work, which a plan may always leave out.
+pub fn required_only(problem: &Problem) -> Problem {
     let mut index = vec![None; problem.tasks.len()];
     let mut tasks = Vec::new();
     for (i, t) in problem.tasks.iter().enumerate() {
