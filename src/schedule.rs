@@ -387,8 +387,10 @@ pub(crate) fn solve(
 
 /// `problem` without the path-order rule, and the options that solve it through priority 2 in
 /// `seconds`: what [`order_cost`] compares the plan with. Its required tasks only, which have
-/// the same optimum at priorities 1 and 2: the MIP is a fifth smaller, and at 0.55 h a day on
-/// the bundled path the cost took 0.68 s instead of 1.14 s (BENCHMARKS.md, session 29).
+/// the same optimum at priorities 1 and 2: the MIP is a fifth smaller. HiGHS takes another path
+/// through it, not always a shorter one: on the bundled path at 0.55 h a day the cost took
+/// 0.68 s instead of 1.14 s, at 0.5 h 1.27 s instead of 0.99 s, and on one generated path
+/// 1.38 s instead of 3.72 s (BENCHMARKS.md, session 29).
 fn in_any_order(
     problem: &Problem,
     settings: &Settings,

@@ -3695,10 +3695,6 @@ mod tests {
         assert_eq!(raced, 4, "too few problems the walk covers in {drawn}");
     }
 
-    /// Required items that no plan fits in their window leave its room to optional work: the
-    /// bound on optional minutes counts what goes outside as not taking room. Day 14 holds
-    /// one of three 20-minute items due by day 20, the other two go late (days 21 and 28),
-    /// and the optional 25 and 5 minutes still fit on days 7 and 14.
     /// A measure that raises nothing for [`IDLE`] states in a row is tried on every
     /// [`SAMPLED`]th state only, and on every one again once it raises a bound; the other
     /// measure keeps its own count, and the walk inside the windows tries both always.
@@ -3730,6 +3726,10 @@ mod tests {
         assert_eq!(sampling.wanted(true), [true, true]);
     }
 
+    /// Required items that no plan fits in their window leave its room to optional work: the
+    /// bound on optional minutes counts what goes outside as not taking room. Day 14 holds
+    /// one of three 20-minute items due by day 20, the other two go late (days 21 and 28),
+    /// and the optional 25 and 5 minutes still fit on days 7 and 14.
     #[test]
     fn work_forced_outside_leaves_its_room() {
         let task = |section: usize, kind: Kind, minutes: u32, window: (u32, u32)| Task {
