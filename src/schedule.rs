@@ -411,7 +411,7 @@ fn in_any_order(
 /// has every required minute in its window, or is not proven) ends at HiGHS's next interrupt
 /// point instead of running on to its limit.
 struct Ahead {
-    answer: std::sync::mpsc::Receiver<solver::Solution>,
+    answer: std::sync::mpsc::Receiver<Option<solver::Levels>>,
     stop: solver::Stop,
 }
 
@@ -439,11 +439,18 @@ fn order_cost_ahead(problem: &Problem, settings: &Settings) -> Option<Ahead> {
         .spawn(move || {
             if let Ok(solution) = solver::solve_until(&free, &options, &until) {
                 // The plan may no longer be listening: then the answer is not needed.
-                let _ = send.send(solution);
+                let _ = send.send(proven_levels(&free, &solution));
             }
         })
         .ok()?;
     Some(Ahead { answer, stop })
+}
+
+/// The levels of `solution` of `free` (an [`in_any_order`] problem), when proven optimal.
+fn proven_levels(free: &Problem, solution: &solver::Solution) -> Option<solver::Levels> {
+    solution
+        .optimal
+        .then(|| solver::Levels::of(free, &solution.days))
 }
 
 /// What lifting the path-order rule would gain at priorities 1 and 2: nothing when every
@@ -473,24 +480,19 @@ fn order_cost(
     if !solution.optimal || seconds <= 0.1 {
         return Ok(None);
     }
-    let any = match ahead {
+    let unordered = match ahead {
         Some(ahead) => {
             let wait = std::time::Duration::from_secs_f64(seconds);
-            match ahead.answer.recv_timeout(wait) {
-                Ok(any) => any,
-                Err(_) => return Ok(None),
-            }
+            ahead.answer.recv_timeout(wait).ok().flatten()
         }
         None => {
             let (free, options) = in_any_order(problem, settings, seconds);
-            solver::solve(&free, &options).map_err(too_long)?
+            proven_levels(&free, &solver::solve(&free, &options).map_err(too_long)?)
         }
     };
-    if !any.optimal {
+    let Some(unordered) = unordered else {
         return Ok(None);
-    }
-    // `any` plans the required tasks only (see [`in_any_order`]).
-    let unordered = solver::Levels::of(&solver::required_only(problem), &any.days);
+    };
     Ok(Some(crate::plan::OrderCost {
         required_in_window_minutes: u32::try_from(
             unordered

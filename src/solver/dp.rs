@@ -514,7 +514,7 @@ fn walk_states(
         for k in 1..3 {
             let ends = section.chains[k]
                 .iter()
-                .map(|&t| problem.tasks[t].window.map_or(u32::MAX, |w| w.1));
+                .map(|&t| problem.tasks[t].latest_for_optional().unwrap_or(u32::MAX));
             let (first, last) = ends.fold((u32::MAX, 0), |(a, b), e| (a.min(e), b.max(e)));
             for slot in first..=last.min(horizon) {
                 closing[slot as usize].push(s * 3 + k);
@@ -769,7 +769,7 @@ fn step(
             let chain = &sections[c / 3].chains[c % 3];
             let at = &mut counts[c];
             while let Some(&t) = chain.get(*at as usize) {
-                if problem.tasks[t].window.map_or(u32::MAX, |w| w.1) > d {
+                if problem.tasks[t].latest_for_optional().unwrap_or(u32::MAX) > d {
                     break;
                 }
                 if !relaxed {

@@ -728,7 +728,17 @@ fn assert_order_cost(spec: &PathSpec, settings: &Settings, plan: Value, doc: &Pl
     // Where `--any-order` fits more required work in its windows, it may leave more late
     // work too: the late work's cost is then none, not negative.
     let expected = checker::OrderCostDoc {
-        required_in_window_minutes: free.required_in_window - plan.required_in_window,
+        required_in_window_minutes: free
+            .required_in_window
+            .checked_sub(plan.required_in_window)
+            .unwrap_or_else(|| {
+                panic!(
+                    "the plan in path order fits more required minutes than the optimum \
+                     without the rule ({:?})\n{}",
+                    free.tuple(),
+                    repro(spec, settings)
+                )
+            }),
         late_minute_days: plan.late_minute_days.saturating_sub(free.late_minute_days),
     };
     assert_eq!(
