@@ -32,7 +32,9 @@
 //! - a narrow walk keeps the [`BEAM`] most promising states of each slot and finds a good
 //!   plan quickly;
 //! - the whole walk follows only the states that can still end no costlier than the best plan
-//!   at hand ([`Bounds`]: the warm start or the narrow walk's plan).
+//!   at hand ([`Bounds`]: the warm start or the narrow walk's plan). Where it cannot finish,
+//!   the least bound of the states of each slot it went through still bounds every plan
+//!   ([`Bounds::floor`]), and the plan the MIP alongside it finds is measured against that.
 //!
 //! In path order a section's items that start on one slot are a stretch of its chain, and the
 //! room two neighbours cannot share is lost. The bound on the required minutes outside their
@@ -249,26 +251,55 @@ pub(super) struct Walked<T> {
     pub optimum: Option<Vec<Option<Vec<u32>>>>,
     pub alongside: Option<T>,
     /// The least any plan has at priorities 1 and 2, by the walk's bounds before any step (see
-    /// [`Bounds::least`]): what a plan that is not proven can be measured against. `None` where
-    /// the walks do not apply, or gave the optimum.
+    /// [`Bounds::least`]) and by the states of the whole walk where it ran ([`Bounds::floor`]):
+    /// what a plan that is not proven can be measured against. `None` where the walks do not
+    /// apply, or gave the optimum inside the windows.
     pub least: Option<Least>,
 }
 
-/// Lower bounds of every plan at priorities 1 and 2 (see [`Bounds::least`]).
+/// Lower bounds of every plan at priorities 1 and 2 (see [`Bounds::least`]), and the least of
+/// any plan in the priorities' order by the whole walk's states, where it ran.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Least {
     /// Required minutes outside their windows.
     pub outside: u64,
     /// Late minute-days.
     pub late: u64,
+    /// Required minutes outside, then late minute-days, of [`Bounds::floor`]: every plan has
+    /// at least those minutes outside, and a plan with just those at least those late
+    /// minute-days. (One with more outside may have fewer late.)
+    pub floor: Option<(u64, u64)>,
 }
 
 impl Least {
-    /// The stronger of two bounds, field by field.
+    /// The stronger of two bounds before any step, field by field.
     fn max(self, other: Least) -> Least {
         Least {
             outside: self.outside.max(other.outside),
             late: self.late.max(other.late),
+            floor: self.floor.max(other.floor),
+        }
+    }
+
+    /// These bounds with the whole walk's [`Bounds::floor`], where it has one.
+    fn with_floor(self, bounds: &Bounds<'_>) -> Least {
+        Least {
+            floor: bounds.floor().map(|f| (u64::from(f.outside), f.late)),
+            ..self
+        }
+    }
+
+    /// The least required minutes outside their windows of any plan.
+    pub fn outside(&self) -> u64 {
+        self.floor.map_or(self.outside, |f| f.0.max(self.outside))
+    }
+
+    /// The least late minute-days of a plan with `outside` required minutes outside their
+    /// windows.
+    pub fn late_with(&self, outside: u64) -> u64 {
+        match self.floor {
+            Some((at, late)) if at == outside => late.max(self.late),
+            _ => self.late,
         }
     }
 }
@@ -338,9 +369,10 @@ pub(super) fn solve<T>(
     // has a core. At 0.6 h a day on the bundled path the whole walk proves the optimum in
     // about 5.3 s, where it used to stop at its share and the MIP proved level 1 and stopped
     // open at level 2 (BENCHMARKS.md, session 21).
+    let raced = race(&bounds, found, left(), share(), outer, alongside);
     Walked {
-        least: Some(least),
-        ..race(&bounds, found, left(), share(), outer, alongside)
+        least: Some(least.with_floor(&bounds)),
+        ..raced
     }
 }
 
@@ -412,11 +444,12 @@ pub(super) fn walk_unordered(
     bounds.price(&[]);
     let least = bounds.least();
     let optimum = walk_in_turn(&mut bounds, seconds, stop).ok();
+    // The narrow walk's prices may have raised it, and the whole walk's states.
+    let least = least.max(bounds.least());
     Walked {
         optimum,
         alongside: None,
-        // The narrow walk's prices may have raised it.
-        least: Some(least.max(bounds.least())),
+        least: Some(least.with_floor(&bounds)),
     }
 }
 
@@ -571,6 +604,10 @@ fn walk_states(
         let mut checked = 0u32;
         let mut over = false;
         let mut ranked: Vec<(Cost, Box<[u16]>)> = Vec::new();
+        // The least bound of the states kept: every plan goes through one of this slot's
+        // states, or through one that costs no less (the same key), ends no better than the
+        // plan at hand (left out here), or does no better than another (left out below).
+        let mut least: Option<Cost> = None;
         next.retain(|key, (cost, _)| {
             checked += 1;
             if checked.is_multiple_of(256) && !over {
@@ -580,8 +617,10 @@ fn walk_states(
                 return true;
             }
             let bound = bounds.may_beat(d, key, *cost, relaxed, &mut owings);
-            if let (Some(bound), Mode::Narrow) = (bound, mode) {
-                ranked.push((bound, key.clone()));
+            match (bound, mode) {
+                (Some(bound), Mode::Narrow) => ranked.push((bound, key.clone())),
+                (Some(bound), Mode::Best) => least = Some(least.map_or(bound, |l| l.min(bound))),
+                _ => {}
             }
             bound.is_some()
         });
@@ -590,6 +629,13 @@ fn walk_states(
         }
         if over || halted() {
             return Err(Ended::Limit);
+        }
+        // Every state of the slot has its bound: the least of them, or the plan at hand, is
+        // the least any plan costs. (The narrow walk leaves states out for no such reason.)
+        if mode == Mode::Best {
+            if let Some(least) = least.or(bounds.known) {
+                bounds.raise_floor(least);
+            }
         }
         // Once every window has ended, the cheapest state with every required item started
         // is a plan: the others matter only while they may still beat it.
@@ -1882,6 +1928,8 @@ struct Bounds<'a> {
     memoised: bool,
     /// Whether the measures by size still raise bounds ([`Sampling`]).
     sampling: Sampling,
+    /// The least any plan costs by the whole walk's states (see [`Bounds::floor`]).
+    floor: std::sync::Mutex<Option<Cost>>,
 }
 
 /// How lately the measures by size raised a state's bound ([`Bounds::measured`]), for the
@@ -2005,6 +2053,7 @@ impl<'a> Bounds<'a> {
             holds_by_size,
             memoised: problem.chains.is_empty(),
             sampling: Sampling::default(),
+            floor: std::sync::Mutex::default(),
         };
         // Of the measures by how parts pack a slot, those that say more than the counts by
         // size before any step: each adds to every state's bound.
@@ -2548,6 +2597,7 @@ impl<'a> Bounds<'a> {
         Least {
             outside: packed.max(self.priced_loss_from(0, &root, self.required(&root))),
             late: late.max(self.late_by_measures(0, &windows, &hist)),
+            floor: None,
         }
     }
 
@@ -2648,6 +2698,31 @@ impl<'a> Bounds<'a> {
         let last = u64::from(problem.day(top.saturating_sub(1) as u32));
         sum += (total - placed) * last;
         sum.saturating_sub(due)
+    }
+
+    /// The least any plan costs, by the states of the whole walk: after each slot whose
+    /// states all have their bounds, the least of those bounds (or the plan at hand's cost,
+    /// where none is kept), the greatest of these over the slots. Every plan goes through one
+    /// of a slot's states, or through one left out for a state with the same key that costs
+    /// less, for another that does as well ([`Bounds::dominate`]), or for ending past the plan
+    /// at hand. Where the whole walk cannot finish, the MIP's plan is measured against it
+    /// ([`Walked::least`]): at 10 s the replan after the `finished` slip at 0.5 h a day has
+    /// priority 1 proven by it (the MIP's gap there was 0.11 %), and with double weekends at
+    /// 0.25–0.4 h a day the gaps went from 15–23 % to 3–6 % (BENCHMARKS.md, session 30).
+    fn floor(&self) -> Option<Cost> {
+        *self
+            .floor
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Raise [`Bounds::floor`] to `least` where that is more.
+    fn raise_floor(&self, least: Cost) {
+        let mut floor = self
+            .floor
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *floor = Some(floor.map_or(least, |f| f.max(least)));
     }
 
     /// Take a plan as the plan at hand when it costs less (and places every required item).
@@ -3538,6 +3613,35 @@ mod tests {
         let best = best.unwrap_or_default();
         prop_assert!(is_feasible(problem, &best));
         prop_assert_eq!(Levels::of(problem, &best), walked);
+        // The whole walk once more, with the greedy plan at hand: the least cost its states
+        // give after each slot ([`Bounds::floor`]), which measures plans where it cannot
+        // finish, is never past the optimum at priorities 1 and 2, and is the optimum there
+        // once the walk has finished. (With the optimum at hand that holds whatever the
+        // bounds, as the plan at hand caps it.)
+        let mut bounds = Bounds::new(problem, &sections);
+        bounds.improve(&start);
+        bounds.price(&[]);
+        let finished = walk(&bounds, Mode::Best, 60.0, &Stop::never()).is_ok();
+        let floor = bounds.floor();
+        prop_assert!(floor.is_some(), "the whole walk bounded no slot");
+        let floor = floor.unwrap_or(bounds.first);
+        let floor = (u64::from(floor.outside), floor.late);
+        let optimum = (
+            problem.required_minutes() - walked.required_in_window,
+            walked.late_minute_days,
+        );
+        prop_assert!(
+            floor <= optimum,
+            "the floor {:?} is past the optimum {:?}",
+            floor,
+            optimum
+        );
+        prop_assert!(
+            !finished || floor == optimum,
+            "{:?} against {:?}",
+            floor,
+            optimum
+        );
         Ok(())
     }
 

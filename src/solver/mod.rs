@@ -436,6 +436,14 @@ pub fn solve_until(
     };
     let mut solution = solution.map_err(SolveError::Failed)?;
     if let Some(least) = walk.least {
+        if options.verbose && !solution.optimal {
+            stderr!(
+                "solver: the walk's bounds: every plan has at least {} required minutes outside \
+                 their windows, and then at least {} late minute-days",
+                least.outside(),
+                least.late_with(least.outside())
+            );
+        }
         measure_by_walk_bound(problem, &mut solution, least);
     }
     keep_path_order(problem, &mut solution.days);
@@ -510,7 +518,7 @@ fn measure_by_walk_bound(problem: &Problem, solution: &mut Solution, least: dp::
         );
     };
     if !solution.required_proven {
-        let most = problem.required_minutes().saturating_sub(least.outside);
+        let most = problem.required_minutes().saturating_sub(least.outside());
         let found = levels.required_in_window;
         if found < most {
             smaller_gap(solution, (most - found) as f64 / most as f64);
@@ -524,13 +532,19 @@ fn measure_by_walk_bound(problem: &Problem, solution: &mut Solution, least: dp::
         return;
     }
     let late = levels.late_minute_days;
-    if late <= least.late {
+    // The walk's late minute-days bound this plan only as far as they hold for its minutes
+    // outside (see [`dp::Least::floor`]).
+    let outside = problem
+        .required_minutes()
+        .saturating_sub(levels.required_in_window);
+    let least_late = least.late_with(outside);
+    if late <= least_late {
         // Proven at priority 2 as well; the next level's gap is not known.
         solution.lateness_proven = true;
         solution.gap = None;
         return;
     }
-    smaller_gap(solution, (late - least.late) as f64 / late as f64);
+    smaller_gap(solution, (late - least_late) as f64 / late as f64);
 }
 
 /// A flag one solve raises to end another early: the walk by sections, once it has the
@@ -875,7 +889,7 @@ mod tests {
         }
     }
 
-    /// A plan that is not proven is measured against the walk's bounds before any step. In path
+    /// A plan that is not proven is measured against the walk's bounds. In path
     /// order [`order_costs_fifteen`] keeps at most 55 minutes inside (its second 15 goes to
     /// day 7, one day late, at best), and the walk's bound on late minute-days is 0: the
     /// minutes alone fit the week, and a day holds two of its parts.
@@ -886,8 +900,16 @@ mod tests {
         let least = dp::Least {
             outside: 15,
             late: 0,
+            floor: None,
         };
-        assert_eq!(walked.least, Some(least));
+        // The whole walk finished: its floor is the optimum (15 minutes one day late).
+        assert_eq!(
+            walked.least,
+            Some(dp::Least {
+                floor: Some((15, 15)),
+                ..least
+            })
+        );
         let unproven = |days: Vec<Option<Vec<u32>>>, gap| Solution {
             days,
             optimal: false,
@@ -942,10 +964,38 @@ mod tests {
         let mut solution = Solution {
             required_proven: true,
             lateness_proven: true,
-            ..unproven(two_days, Some(0.05))
+            ..unproven(two_days.clone(), Some(0.05))
         };
         measure_by_walk_bound(&problem, &mut solution, least);
         assert_eq!(solution.gap, Some(0.05));
+        // The whole walk's floor: at least 15 minutes outside, and then at least 20 late
+        // minute-days. It proves priority 1 where the plan has 15 outside, and measures its
+        // late minute-days against 20.
+        let floored = dp::Least {
+            floor: Some((15, 20)),
+            ..least
+        };
+        let mut solution = unproven(two_days, None);
+        measure_by_walk_bound(&problem, &mut solution, floored);
+        assert!(solution.required_proven && !solution.lateness_proven);
+        assert_eq!(solution.gap, Some(10.0 / 30.0));
+        // A plan with more outside (priority 1 proven by the solver, with less than the floor
+        // allows) is measured against the bound for every plan only: the floor's late
+        // minute-days say nothing of it, however many.
+        let late = vec![Some(vec![0]), Some(vec![1]), Some(vec![7]), Some(vec![8])];
+        let levels = Levels::of(&problem, &late);
+        assert_eq!(levels.required_in_window, 40);
+        let mut solution = Solution {
+            required_proven: true,
+            ..unproven(late, None)
+        };
+        let high = dp::Least {
+            floor: Some((15, levels.late_minute_days + 100)),
+            ..least
+        };
+        measure_by_walk_bound(&problem, &mut solution, high);
+        assert!(!solution.lateness_proven);
+        assert_eq!(solution.gap, Some(1.0));
     }
 
     #[test]
