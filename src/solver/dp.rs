@@ -272,7 +272,8 @@ pub(super) struct Least {
 }
 
 impl Least {
-    /// The stronger of two bounds before any step, field by field.
+    /// The stronger of two, field by field (of two floors, the greater in the priorities'
+    /// order: each bounds every plan so).
     fn max(self, other: Least) -> Least {
         Least {
             outside: self.outside.max(other.outside),
