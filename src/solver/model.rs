@@ -1722,8 +1722,17 @@ fn highs_model(
     // paths it went both ways: 12 of 20 under a second instead of 10, but one (seed 108 at
     // 0.75 h + 1 h) 3.8 s instead of 1.5 s (BENCHMARKS.md, session 27). For the plan itself it
     // helps as often as it costs, so it stays on there.
+    //
+    // The root's reduced-cost heuristic (a sub-MIP on the columns the root LP's reduced costs
+    // leave free) took most of the rest: at 0.5 h a day on the bundled path the order's
+    // priority 1 spent 1.0 s of its 1.3 s at the root, most of it there, for a plan the tree
+    // then found anyway. Without it the whole process took 1.32 s instead of 1.87 s there,
+    // and on the generated paths at 0.75 h + 1 h 0.69–1.43 s instead of 1.27–2.11 s on five
+    // of fourteen, within noise on eight, and 1.90 s instead of 1.50 s on one (seed 108)
+    // (medians of five, BENCHMARKS.md, session 31). For the plan itself it went both ways.
     if m.beside_another {
         option(&mut model, "mip_heuristic_run_rens", false)?;
+        option(&mut model, "mip_heuristic_run_root_reduced_cost", false)?;
     }
     if m.stop.can_be_raised() {
         let ptr = model.as_mut_ptr();
