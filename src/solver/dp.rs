@@ -79,7 +79,7 @@
 //! every task with a window and without prerequisites, and no section waiting for another.
 //! The states of the sections open on a day multiply, so a path whose windows overlap heavily
 //! can have too many: past [`MAX_STATES`] (or [`MAX_SLOT_BYTES`]) in one slot, or
-//! [`MAX_KEPT`] (or [`MAX_KEPT_BYTES`]) in all, the walk gives up and the MIP decides.
+//! [`MAX_KEPT_BYTES`] in all, the walk gives up and the MIP decides.
 
 use super::{gcd, Alike, Levels, Problem, Stop, Task};
 use crate::path::Kind;
@@ -95,13 +95,16 @@ const MAX_STATES: usize = 200_000;
 const MAX_SLOT_BYTES: usize = 32 << 20;
 /// Steps (state × choice of the day's items) the whole walk may take before it gives up.
 const MAX_STEPS: u64 = 50_000_000;
-/// States all slots together may hold (kept for the way back).
-const MAX_KEPT: usize = 600_000;
-/// Bytes those states may take, their keys' counts included: about 160 a state on the bundled
-/// path in path order (12 sections, 36 counts), where [`MAX_KEPT`] binds first, and 530 under
-/// `--any-order` (74 sections, 222 counts), where this does. Without it a replan under
-/// `--any-order`, every item a chain of its own, kept 170 MiB.
-const MAX_KEPT_BYTES: usize = 96 << 20;
+/// Bytes the states of all slots together (kept for the way back) may take, their keys' counts
+/// included: about 160 a state on the bundled path in path order (12 sections, 36 counts), and
+/// 530 under `--any-order` (74 sections, 222 counts). Without a cap a replan under
+/// `--any-order`, every item a chain of its own, kept 170 MiB. At 96 MiB the proven
+/// `--any-order` plans of the bundled path at 1.05 and 1.15 h a day, and at 0.9 h with double
+/// weekends, peaked at 106–111 MiB; at 48 MiB at 90–96 MiB, in no more time (the walks that
+/// cannot finish give up sooner), and every sweep setting proven before still is. At 32 MiB
+/// the walk that proves 0.55 h with double weekends gives up, and the plan stays open at 10 s
+/// (BENCHMARKS.md, session 33).
+const MAX_KEPT_BYTES: usize = 48 << 20;
 /// Slots between the states of a plan that get prices of their own ([`Bounds::price`]).
 const PRICED: usize = 7;
 /// Items of one section ahead that [`Bounds::dominate`] looks for.
@@ -567,7 +570,7 @@ fn walk_states(
         bounds.first,
         u32::MAX,
     )];
-    let (mut steps, mut kept, mut kept_bytes, mut end) = (0u64, 0usize, 0usize, 0u32);
+    let (mut steps, mut kept_bytes, mut end) = (0u64, 0usize, 0u32);
     let mut scratch = Scratch::default();
     for d in 0..=horizon {
         let mut next: HashMap<Box<[u16]>, (Cost, u32)> = HashMap::default();
@@ -680,9 +683,8 @@ fn walk_states(
         if halted() {
             return Err(Ended::Limit);
         }
-        kept += next.len();
         kept_bytes += next.len() * state_bytes;
-        if kept > MAX_KEPT || kept_bytes > MAX_KEPT_BYTES {
+        if kept_bytes > MAX_KEPT_BYTES {
             return Err(Ended::Limit);
         }
         let mut layer: Vec<State> = next
