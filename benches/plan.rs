@@ -12,6 +12,11 @@
 //! hours, and `generated-wide` ten more at three settings between those. Each run gets the CLI's default time limit
 //! unless `STUDYPLAN_BENCH_TIME_LIMIT` gives one (seconds, passed as `--time-limit`); runs longer
 //! than `STUDYPLAN_BENCH_TIMEOUT` seconds (default 900) are killed and reported.
+//!
+//! Every timed run logs its levels (`STUDYPLAN_LOG=1`: a line or two on stderr); the log of a
+//! run that failed or was not proven optimal is kept in `target/tmp/bench-logs/<case>.log` and
+//! named in the table's note, so that a run that did not prove its plan can be read afterwards
+//! (session 33 met one such run it could not explain, and no log was left of it).
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -263,6 +268,7 @@ fn run(case: &Case, dir: &Path, time_limit: Option<&str>, timeout: Duration) -> 
         .current_dir(dir)
         .env_remove("STUDYPLAN_STATE")
         .env_remove("STUDYPLAN_DEBUG")
+        .env("STUDYPLAN_LOG", "1")
         .stdin(Stdio::null())
         .stdout(File::create(&out_file).expect("stdout file"))
         .stderr(File::create(&err_file).expect("stderr file"))
@@ -304,6 +310,18 @@ fn run(case: &Case, dir: &Path, time_limit: Option<&str>, timeout: Duration) -> 
     if let Some(gap) = doc.as_ref().and_then(|d| d["summary"]["gap"].as_f64()) {
         let _ = write!(note, ", gap {:.1} %", gap * 100.0);
     }
+    let proven = doc
+        .as_ref()
+        .and_then(|d| d["summary"]["optimal"].as_bool())
+        .unwrap_or(false);
+    if !proven {
+        let kept = keep_log(&case.name, &stderr);
+        let _ = write!(
+            note,
+            "{}log: {kept}",
+            if note.is_empty() { "" } else { "; " }
+        );
+    }
     Outcome {
         wall,
         exit,
@@ -314,6 +332,17 @@ fn run(case: &Case, dir: &Path, time_limit: Option<&str>, timeout: Duration) -> 
             .map_or(0, |s| s.iter().filter(|s| s["late"] == true).count()),
         summary: doc.map(|d| d["summary"].clone()),
         note,
+    }
+}
+
+/// Keeps the stderr of a run that was not proven (or failed) where it outlives the bench's
+/// temporary folder, and says where (or why it could not).
+fn keep_log(case: &str, stderr: &str) -> String {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-logs");
+    let file = dir.join(format!("{case}.log"));
+    match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, stderr)) {
+        Ok(()) => file.display().to_string(),
+        Err(e) => format!("not kept ({e})"),
     }
 }
 
