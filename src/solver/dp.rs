@@ -92,7 +92,10 @@ const MAX_STATES: usize = 200_000;
 /// Bytes one slot's states may take, as [`MAX_KEPT_BYTES`] counts them: in path order
 /// [`MAX_STATES`] binds first; under `--any-order`, with keys three times as long and more,
 /// this does (a generated path at 0.75 h a day, 1 h at weekends, peaked at 263 MiB without it).
-const MAX_SLOT_BYTES: usize = 32 << 20;
+/// At 32 MiB the bundled path under `--any-order` at 0.6 and 0.65 h a day, which the MIP
+/// proves while the walk runs beside it, peaked at 95–100 MiB; at 24 MiB at 72–88 MiB
+/// (BENCHMARKS.md, sessions 33 and 34).
+const MAX_SLOT_BYTES: usize = 24 << 20;
 /// Steps (state × choice of the day's items) the whole walk may take before it gives up.
 const MAX_STEPS: u64 = 50_000_000;
 /// Bytes the states of all slots together (kept for the way back) may take, their keys' counts
