@@ -104,9 +104,12 @@ const MAX_STEPS: u64 = 50_000_000;
 /// `--any-order`, every item a chain of its own, kept 170 MiB. At 96 MiB the proven
 /// `--any-order` plans of the bundled path at 1.05 and 1.15 h a day, and at 0.9 h with double
 /// weekends, peaked at 102–115 MiB; at 48 MiB at 90–98 MiB, in about the same time, and one
-/// run of each sweep proved the same settings both ways. At 32 MiB the walk that proves 0.55 h
-/// with double weekends gives up, and the plan stays open at 10 s (BENCHMARKS.md, session 33).
-const MAX_KEPT_BYTES: usize = 48 << 20;
+/// run of each sweep proved the same settings both ways (session 33). At 40 MiB 1.05 h peaked
+/// at 88–90 MiB instead of 92–95 (three runs each), and the sweeps, the generated paths and
+/// the replans proved the same settings with the same plans (one run each, session 34). At
+/// 32 MiB the walk that proves 0.55 h with double weekends gives up, and the plan stays open
+/// at 10 s (BENCHMARKS.md, session 33).
+const MAX_KEPT_BYTES: usize = 40 << 20;
 /// Slots between the states of a plan that get prices of their own ([`Bounds::price`]).
 const PRICED: usize = 7;
 /// Items of one section ahead that [`Bounds::dominate`] looks for.
