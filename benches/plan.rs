@@ -15,7 +15,7 @@
 //!
 //! Every timed run logs its levels (`STUDYPLAN_LOG=1`: a line or two on stderr); the log of a
 //! run that failed or was not proven optimal is kept in `target/tmp/bench-logs/<case>.log` and
-//! named in the table's note, so that a run that did not prove its plan can be read afterwards
+//! named in the table's note (a proven run removes its case's old log), so that a run that did not prove its plan can be read afterwards
 //! (session 33 met one such run it could not explain, and no log was left of it).
 
 use std::fmt::Write as _;
@@ -314,7 +314,11 @@ fn run(case: &Case, dir: &Path, time_limit: Option<&str>, timeout: Duration) -> 
         .as_ref()
         .and_then(|d| d["summary"]["optimal"].as_bool())
         .unwrap_or(false);
-    if !proven {
+    if proven {
+        // A log left by an earlier run of this case that was not proven no longer says
+        // anything about it.
+        let _ = std::fs::remove_file(log_file(&case.name));
+    } else {
         let kept = keep_log(&case.name, &stderr);
         let _ = write!(
             note,
@@ -338,12 +342,22 @@ fn run(case: &Case, dir: &Path, time_limit: Option<&str>, timeout: Duration) -> 
 /// Keeps the stderr of a run that was not proven (or failed) where it outlives the bench's
 /// temporary folder, and says where (or why it could not).
 fn keep_log(case: &str, stderr: &str) -> String {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-logs");
-    let file = dir.join(format!("{case}.log"));
-    match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, stderr)) {
+    let file = log_file(case);
+    let written = file
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&file, stderr));
+    match written {
         Ok(()) => file.display().to_string(),
         Err(e) => format!("not kept ({e})"),
     }
+}
+
+/// Where [`keep_log`] keeps the log of `case`.
+fn log_file(case: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("bench-logs")
+        .join(format!("{case}.log"))
 }
 
 /// The items marked done by `slip` in a plan (its JSON): week 1's (2026-12-01 to 07, as

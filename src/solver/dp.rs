@@ -89,12 +89,14 @@ use std::collections::BTreeMap;
 /// States (combinations of the open sections' counts) one day may hold before the walk gives
 /// up and leaves the problem to the MIP.
 const MAX_STATES: usize = 200_000;
-/// Bytes one slot's states may take, as [`MAX_KEPT_BYTES`] counts them: in path order
-/// [`MAX_STATES`] binds first; under `--any-order`, with keys three times as long and more,
-/// this does (a generated path at 0.75 h a day, 1 h at weekends, peaked at 263 MiB without it).
-/// At 32 MiB the bundled path under `--any-order` at 0.6 and 0.65 h a day, which the MIP
-/// proves while the walk runs beside it, peaked at 95–100 MiB; at 24 MiB at 72–88 MiB
-/// (BENCHMARKS.md, sessions 33 and 34).
+/// Bytes one slot's states may take, as [`MAX_KEPT_BYTES`] counts them (a generated path at
+/// 0.75 h a day, 1 h at weekends, under `--any-order`, peaked at 263 MiB without it). On the
+/// bundled path this binds before [`MAX_STATES`] in path order too: about 154 bytes a state
+/// there, so about 163,000 states. At 32 MiB (about 218,000) [`MAX_STATES`] bound first, and
+/// `--any-order` at 0.6 and 0.65 h a day, which the MIP proves while the walk runs beside it,
+/// peaked at 98–100 MiB; at 24 MiB at 85–88 MiB. The four sweeps, the generated paths and the
+/// replans proved the same settings with the same plans both ways (one run each, BENCHMARKS.md,
+/// session 34).
 const MAX_SLOT_BYTES: usize = 24 << 20;
 /// Steps (state × choice of the day's items) the whole walk may take before it gives up.
 const MAX_STEPS: u64 = 50_000_000;
