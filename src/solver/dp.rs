@@ -1181,12 +1181,17 @@ type Span = (u32, u32, u64);
 /// cheapest ([`Measure::minutes`]).
 fn tardiness(problem: &Problem, from: u32, work: &[Span], holds: &[u64], weighted: &[u64]) -> u64 {
     let top = holds.len() - 1;
-    // Σ over the units held before position `p` of their slot's day.
-    let weight = |p: u64| -> u64 {
-        let slot = holds
-            .partition_point(|&r| r <= p)
-            .saturating_sub(1)
-            .min(top);
+    // Σ over the units held before position `p` of their slot's day. The positions weighed
+    // never go down (each span's work starts where the one before ends, and is weighed from
+    // no earlier), so the slot of each is found by a cursor going forward from `from`. In the
+    // replan after the `started` slip at 0.5 h a day, a binary search of every position took
+    // 26 % of the whole walk's 11.3 billion instructions, and the walk takes 9.6 billion with
+    // the cursor (callgrind).
+    let mut slot = (from as usize).min(top);
+    let mut weight = |p: u64| -> u64 {
+        while slot < top && holds[slot + 1] <= p {
+            slot += 1;
+        }
         weighted[slot] + (p - holds[slot]) * u64::from(problem.day(slot as u32))
     };
     let (mut at, mut late) = (holds[(from as usize).min(top)], 0u64);
@@ -1197,7 +1202,8 @@ fn tardiness(problem: &Problem, from: u32, work: &[Span], holds: &[u64], weighte
         let past = first.max(due);
         if past < last && last <= holds[top] {
             let day = u64::from(problem.day(end));
-            late += weight(last) - weight(past) - (last - past) * day;
+            let before = weight(past);
+            late += weight(last) - before - (last - past) * day;
         }
     }
     late
@@ -3388,6 +3394,45 @@ mod tests {
         let any = crate::solver::solve(&free, &Options::default()).expect("solved");
         assert!(any.optimal);
         assert_eq!(Levels::of(&free, &any.days).required_in_window, 70);
+    }
+
+    proptest! {
+        /// [`tardiness`] counts what the late units cost one by one: each unit of work goes to
+        /// the first slot with room left from `from` on, in the order of the spans, and a unit
+        /// past its window's last slot is late by its slot's day less that slot's.
+        #[test]
+        fn tardiness_counts_each_late_unit(
+            rooms in prop::collection::vec(0u64..6, 1..30),
+            mut work in prop::collection::vec((0u32..32, 0u64..12), 0..8),
+            from in 0u32..32,
+        ) {
+            let problem = test_problem(60, &[], &[true; 7], true);
+            let day = |s: usize| u64::from(problem.day(s as u32));
+            let (mut holds, mut weighted) = (vec![0u64], vec![0u64]);
+            for (s, &room) in rooms.iter().enumerate() {
+                holds.push(holds[s] + room);
+                weighted.push(weighted[s] + room * day(s));
+            }
+            work.sort_unstable();
+            let spans: Vec<Span> = work.iter().map(|&(end, amount)| (end, 0, amount)).collect();
+            let top = holds.len() - 1;
+            let mut at = holds[(from as usize).min(top)];
+            let mut expected = 0;
+            for &(end, _, amount) in &spans {
+                let units = at..at + amount;
+                at += amount;
+                if units.end > holds[top] {
+                    continue; // past the last slot: not counted
+                }
+                for unit in units {
+                    let slot = (0..top).find(|&s| holds[s] <= unit && unit < holds[s + 1]).unwrap();
+                    if slot > end as usize {
+                        expected += day(slot) - day(end as usize);
+                    }
+                }
+            }
+            prop_assert_eq!(tardiness(&problem, from, &spans, &holds, &weighted), expected);
+        }
     }
 
     proptest! {
