@@ -155,7 +155,8 @@ fn horizon(settings: &Settings, tasks: &[Task], last_window_day: Option<u32>) ->
             day += 1;
         }
     }
-    b - 1 + 7 * u32::try_from(after_windows).expect("few parts")
+    // B + 7T, where B may be the day before day 0 (b = 0): T ≥ 1 here, so no underflow.
+    b + 7 * u32::try_from(after_windows).expect("few parts") - 1
 }
 
 fn tasks(spec: &PathSpec, settings: &Settings) -> (Vec<Task>, u32) {
