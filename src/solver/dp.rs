@@ -1202,6 +1202,7 @@ fn tardiness(problem: &Problem, from: u32, work: &[Span], holds: &[u64], weighte
         let past = first.max(due);
         if past < last && last <= holds[top] {
             let day = u64::from(problem.day(end));
+            // `past` first: the cursor only goes forward.
             let before = weight(past);
             late += weight(last) - before - (last - past) * day;
         }
