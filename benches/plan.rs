@@ -9,13 +9,16 @@
 //! setting from 0.25 to 3 h a day in 0.05 steps, in path order and with `--any-order`, on
 //! weekdays alone and with double hours at weekends (`cargo bench --bench plan -- sweep`).
 //! `generated-12` adds five generated 12-section paths at four settings of weekday and weekend
-//! hours, and `generated-wide` ten more at three settings between those. Each run gets the CLI's default time limit
-//! unless `STUDYPLAN_BENCH_TIME_LIMIT` gives one (seconds, passed as `--time-limit`); runs longer
-//! than `STUDYPLAN_BENCH_TIMEOUT` seconds (default 900) are killed and reported.
+//! hours, `generated-wide` ten more at three settings between those, and `replan-slip` the
+//! replans after the scripted slip (only the replan timed). Each run gets the CLI's default
+//! time limit unless `STUDYPLAN_BENCH_TIME_LIMIT` gives one (seconds, passed as
+//! `--time-limit`); runs longer than `STUDYPLAN_BENCH_TIMEOUT` seconds (default 900) are killed
+//! and reported.
 //!
 //! Every timed run logs its levels (`STUDYPLAN_LOG=1`: a line or two on stderr); the log of a
 //! run that failed or was not proven optimal is kept in `target/tmp/bench-logs/<case>.log` and
-//! named in the table's note (a proven run removes its case's old log), so that a run that did not prove its plan can be read afterwards
+//! named in the table's note (a proven run removes its case's old log), so that a run that did
+//! not prove its plan can be read afterwards
 //! (session 33 met one such run it could not explain, and no log was left of it).
 
 use std::fmt::Write as _;

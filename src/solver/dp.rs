@@ -1187,14 +1187,15 @@ fn tardiness(problem: &Problem, from: u32, work: &[Span], holds: &[u64], weighte
     // replan after the `started` slip at 0.5 h a day, a binary search of every position took
     // 26 % of the whole walk's 11.3 billion instructions, and the walk takes 9.6 billion with
     // the cursor (callgrind).
-    let mut slot = (from as usize).min(top);
+    let first = (from as usize).min(top);
+    let mut slot = first;
     let mut weight = |p: u64| -> u64 {
         while slot < top && holds[slot + 1] <= p {
             slot += 1;
         }
         weighted[slot] + (p - holds[slot]) * u64::from(problem.day(slot as u32))
     };
-    let (mut at, mut late) = (holds[(from as usize).min(top)], 0u64);
+    let (mut at, mut late) = (holds[first], 0u64);
     for &(end, _, amount) in work {
         let (first, last) = (at, at + amount);
         at = last;
@@ -3403,11 +3404,29 @@ mod tests {
         /// past its window's last slot is late by its slot's day less that slot's.
         #[test]
         fn tardiness_counts_each_late_unit(
-            rooms in prop::collection::vec(0u64..6, 1..30),
+            rooms in prop::collection::vec((0u64..6, any::<bool>()), 1..30),
             mut work in prop::collection::vec((0u32..32, 0u64..12), 0..8),
             from in 0u32..32,
         ) {
-            let problem = test_problem(60, &[], &[true; 7], true);
+            // Several slots a day where the flag says so, so that a slot's day is not its
+            // index.
+            let mut problem = test_problem(60, &[], &[true; 7], true);
+            let mut days: Vec<u32> = Vec::with_capacity(rooms.len());
+            for &(_, same_day) in &rooms {
+                let day = match days.last() {
+                    Some(&d) if same_day => d,
+                    Some(&d) => d + 1,
+                    None => 0,
+                };
+                days.push(day);
+            }
+            let day_count = days.last().map_or(0, |&d| d as usize + 1);
+            problem.slots = Some(crate::solver::Slots {
+                day: days,
+                day_minutes: vec![60; day_count],
+                break_minutes: 0,
+            });
+            let rooms: Vec<u64> = rooms.iter().map(|&(room, _)| room).collect();
             let day = |s: usize| u64::from(problem.day(s as u32));
             let (mut holds, mut weighted) = (vec![0u64], vec![0u64]);
             for (s, &room) in rooms.iter().enumerate() {
