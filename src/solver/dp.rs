@@ -52,7 +52,9 @@
 //! window has ended, where the slow proofs spent nearly all of their time. There the late
 //! minute-days are also bounded by how many parts of each size the slots hold
 //! ([`Bounds::late_by_sizes`]): the slipped replan at 0.5 h a day kept 5,443 states at its
-//! largest slot instead of 8,465.
+//! largest slot instead of 8,465. After the last window every part costs the same whatever its
+//! item, so the walk also bounds the late work by the weight the slots hold and the order the
+//! chains force ([`Bounds::late_in_order`]).
 //!
 //! On a generated 12-section path at 1 h a day (2 at weekends) the whole walk took 20 million
 //! steps and 8.6 s with the warm start alone (its optional minutes 250 below the optimum's),
@@ -1211,6 +1213,58 @@ fn tardiness(problem: &Problem, from: u32, work: &[Span], holds: &[u64], weighte
     late
 }
 
+/// The lower convex hull of a staircase ([`Bounds::hulls`]): (weight, day) corners, by weight.
+type Hull = Vec<(u64, u64)>;
+
+/// The least Σ minutes × day of `minutes` minutes whose Σ minutes × the weight placed
+/// before and with each is `sum`: `minutes` times the convex `hull` ([`Bounds::hulls`]) at
+/// `sum / minutes`, its first segment carried on below its start; 0 past its end or without
+/// a segment (see [`Bounds::late_in_order`]).
+fn least_days(hull: &[(u64, u64)], minutes: u64, sum: u128) -> u64 {
+    let Some(i) = (1..hull.len()).find(|&i| u128::from(hull[i].0) * u128::from(minutes) >= sum)
+    else {
+        return 0;
+    };
+    let ((x1, y1), (x2, y2)) = (hull[i - 1], hull[i]);
+    // minutes × (y1 + (y2 − y1) × (sum / minutes − x1) / (x2 − x1)), rounded down.
+    let along = sum as i128 - i128::from(minutes) * i128::from(x1);
+    let value = i128::from(minutes) * i128::from(y1)
+        + ((i128::from(y2) - i128::from(y1)) * along).div_euclid(i128::from(x2 - x1));
+    u64::try_from(value).unwrap_or(0)
+}
+
+/// The most minutes of some parts that weigh at most a given weight together, by a
+/// [`Measure`] ([`Measure::filling`]): every part that weighs nothing, then the most minutes
+/// per weight first, the last size taken in part (whole parts can only take fewer). Asked for
+/// weights that never go down, it goes on from where it was.
+struct Filling {
+    /// (minutes, weight, count) of each size that weighs something, the most minutes per
+    /// weight first.
+    groups: Vec<(u64, u64, u64)>,
+    /// How many of `groups` are taken whole so far.
+    at: usize,
+    /// The weight of those.
+    weight: u64,
+    /// Their minutes, and those of every part that weighs nothing.
+    minutes: u64,
+}
+
+impl Filling {
+    /// The most minutes of the parts that weigh at most `weight` together (no less than the
+    /// weight asked for the time before).
+    fn most(&mut self, weight: u64) -> u64 {
+        while let Some(&(x, w, n)) = self.groups.get(self.at) {
+            if self.weight + w * n > weight {
+                return self.minutes + (weight - self.weight) * x / w;
+            }
+            self.weight += w * n;
+            self.minutes += x * n;
+            self.at += 1;
+        }
+        self.minutes
+    }
+}
+
 /// A way to weigh required parts by their size, for [`packing`] and [`tardiness`]: a slot
 /// holds parts of at most so much weight together, the most its room's knapsack of the
 /// sizes gives (so it holds whatever the sizes, and the measure only decides how strong the
@@ -1225,6 +1279,7 @@ fn tardiness(problem: &Problem, from: u32, work: &[Span], holds: &[u64], weighte
 ///   nothing, so a slot holds one big part or its minutes of middle ones. At 0.5 h a day the
 ///   parts of 17 to 30 minutes each take a day, and two of 15 fit one: by minutes alone 120
 ///   of the 469 minutes every plan loses show, by counts 221, with these 370 (BENCHMARKS.md).
+#[derive(Clone)]
 struct Measure {
     /// Per size of [`sizes`].
     weight: Vec<u64>,
@@ -1327,6 +1382,30 @@ impl Measure {
             need -= counts[k] * weight;
         }
         minutes
+    }
+
+    /// The [`Filling`] of the parts counted by size in `counts`.
+    fn filling(&self, counts: &[u64], sizes: &[u32]) -> Filling {
+        let free = counts
+            .iter()
+            .zip(sizes)
+            .zip(&self.weight)
+            .filter(|(_, &w)| w == 0)
+            .map(|((&n, &x), _)| n * u64::from(x))
+            .sum();
+        let groups = self
+            .cheapest
+            .iter()
+            .rev()
+            .filter(|&&k| counts[k] > 0)
+            .map(|&k| (u64::from(sizes[k]), self.weight[k], counts[k]))
+            .collect();
+        Filling {
+            groups,
+            at: 0,
+            weight: 0,
+            minutes: free,
+        }
     }
 
     /// The fewest minutes of a part per unit of weight (nothing when no part weighs anything).
@@ -1982,6 +2061,12 @@ struct Bounds<'a> {
     measures: Vec<Measure>,
     /// How many of `measures` are counts by size (the big-and-small ones follow).
     counts: usize,
+    /// Every big-and-small measure, for [`Bounds::late_by_sizes`]: `measures` keeps only
+    /// those that see more required minutes lost before any step than the counts by size,
+    /// and a plan that loses none may still have late work that only these see.
+    big_and_small: Vec<Measure>,
+    /// Per slot, [`Bounds::hulls`] once found.
+    hulls: Vec<std::sync::OnceLock<Vec<Hull>>>,
     /// Sections and kinds by their chains' last window end.
     order: Vec<(usize, usize)>,
     /// Minutes by kind of the whole problem.
@@ -2114,6 +2199,10 @@ impl<'a> Bounds<'a> {
             sizes,
             counts: counts.len(),
             measures: counts,
+            big_and_small: Vec::new(),
+            hulls: (0..=problem.capacity.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
             order,
             total,
             previous_after,
@@ -2142,11 +2231,12 @@ impl<'a> Bounds<'a> {
             packing(0, &windows, &hist, &bounds.sizes, measures, &bounds.room)
         };
         let counted = alone(&bounds.measures);
-        let useful: Vec<Measure> = family
-            .into_iter()
-            .filter(|m| alone(std::slice::from_ref(m)) > counted)
-            .collect();
+        let useful = family
+            .iter()
+            .filter(|m| alone(std::slice::from_ref(*m)) > counted)
+            .cloned();
         bounds.measures.extend(useful);
+        bounds.big_and_small = family;
         bounds
     }
 
@@ -2271,7 +2361,7 @@ impl<'a> Bounds<'a> {
                 return (past, 0);
             }
             let (windows, hist) = found.take().unwrap_or_else(|| self.histograms(key));
-            let (by_lost, by_late) = self.measured(d, &windows, &hist, past, tried);
+            let (by_lost, by_late) = self.measured(d, key, &windows, &hist, past, tried);
             let raised = [by_lost > lost, cost.late + by_late > late];
             self.sampling.raised(tried, raised);
             (by_lost, by_late)
@@ -2356,6 +2446,7 @@ impl<'a> Bounds<'a> {
     fn measured(
         &self,
         d: u32,
+        key: &[u16],
         windows: &[(u32, u32, usize)],
         hist: &[u64],
         past: u64,
@@ -2370,6 +2461,7 @@ impl<'a> Bounds<'a> {
         let late = if tried[1] {
             self.late_by_measures(d + 1, windows, hist)
                 .max(self.late_by_sizes(d + 1, windows, hist))
+                .max(self.late_in_order(d + 1, windows, key))
         } else {
             0
         };
@@ -2446,6 +2538,16 @@ impl<'a> Bounds<'a> {
         for key in behind {
             states.remove(&key);
         }
+    }
+
+    /// Σ minutes × the day of its window's end of the parts of a required `task` from part
+    /// `placed` on: late minute-days its parts owe wherever they go after the window.
+    fn owed(&self, task: &Task, placed: usize) -> u64 {
+        let end = task.window.map_or(0, |w| self.problem.day(w.1));
+        task.parts[placed.min(task.parts.len())..]
+            .iter()
+            .map(|&m| u64::from(m) * u64::from(end))
+            .sum()
     }
 
     /// What `minutes` of `task` cost at least wherever a walk places them from slot `d + 1`
@@ -2718,7 +2820,9 @@ impl<'a> Bounds<'a> {
     ///
     /// A slot of `r` minutes holds at most `r / x` parts of `x` minutes or more, so the slots
     /// from `next` to `s` hold at most the parts the most of whose minutes those counts allow
-    /// together, and never more minutes than their room: at most `most(s)` minutes. Every
+    /// together, never more minutes than their room, and never more than the parts whose
+    /// weight by each big-and-small [`Measure`] those slots hold ([`Filling`]): at most
+    /// `most(s)` minutes. Every
     /// minute goes on a day no earlier than its slot's, so with all the work late, Σ minutes ×
     /// day is at least Σ over slots of day × (most(s) − most(s − 1)) (up to every minute), less
     /// Σ minutes × its window's last day. The measures of [`Measure`] weigh a part by its size
@@ -2747,6 +2851,14 @@ impl<'a> Bounds<'a> {
             .sum();
         let top = self.room.len() - 1;
         let from = next as usize;
+        // The counts by size miss that a part of 17 to 25 minutes takes a 30-minute day of
+        // its own where parts of 15 could share one (they let each day hold 25 + 15, cut to
+        // the room's 30); a big-and-small measure weighs those parts 30 each.
+        let big_and_small = &self.big_and_small;
+        let mut fillings: Vec<Filling> = big_and_small
+            .iter()
+            .map(|m| m.filling(&counts, sizes))
+            .collect();
         let (mut placed, mut sum) = (0u64, 0u64);
         for slot in from..top {
             // How many parts of size `k` or more the slots `next..=slot` hold.
@@ -2764,7 +2876,10 @@ impl<'a> Bounds<'a> {
                 taken += take;
                 most += take * u64::from(sizes[k]);
             }
-            let most = most.min(self.room[slot + 1] - self.room[from]);
+            let mut most = most.min(self.room[slot + 1] - self.room[from]);
+            for (filling, measure) in fillings.iter_mut().zip(big_and_small) {
+                most = most.min(filling.most(measure.holds[slot + 1] - measure.holds[from]));
+            }
             let day = u64::from(problem.day(slot as u32));
             // (Never less than before: every count and the room only grow.)
             sum += most.saturating_sub(placed) * day;
@@ -2777,6 +2892,147 @@ impl<'a> Bounds<'a> {
         let last = u64::from(problem.day(top.saturating_sub(1) as u32));
         sum += (total - placed) * last;
         sum.saturating_sub(due)
+    }
+
+    /// The least late minute-days of a state's required work still to come when every one of
+    /// its windows has ended before slot `next` (0 otherwise), by the order its sections'
+    /// chains impose, weighed by each big-and-small [`Measure`].
+    ///
+    /// Take a plan's parts from slot `next` on by slot (those of one slot in their chains'
+    /// order). The weight of a part and of those before it, `S`, fits the slots up to its own,
+    /// so its day is at least `f(S)`, the day of the first slot by which the slots from `next`
+    /// hold that weight. `f` is a staircase; any line under it, `αS + β` with `α ≥ 0`, bounds
+    /// Σ minutes × day by α Σ minutes × S + β Σ minutes. The least Σ minutes × S over the
+    /// orders that keep the chains is a single machine's Σ weight × completion time under
+    /// chain precedence, where a part's processing time is its weight: Sidney's decomposition
+    /// solves it exactly (each chain cut into blocks of falling minutes per weight, all blocks
+    /// by minutes per weight). The best line is the one under `f`'s convex minorant at the
+    /// minutes-weighted mean of `S`. Precedence kept: the first parts of a section's items
+    /// still to start, in path order, and the parts still to place of an item started, in
+    /// order. (A later part of an item not started only follows its first part: it goes on its
+    /// own here, which can only lower the bound.)
+    ///
+    /// Where most parts take a day each, the days are the positions of that order, and the
+    /// bound is the optimum but for the pairs of small parts: the chains then force a section's
+    /// 20-minute item on a day of its own before its 25-minute one, which the bounds by size
+    /// alone put last.
+    fn late_in_order(&self, next: u32, windows: &[(u32, u32, usize)], key: &[u16]) -> u64 {
+        let (problem, sections) = (self.problem, self.sections);
+        if windows.is_empty() || windows.iter().any(|w| w.0 >= next) {
+            return 0;
+        }
+        let next = next as usize;
+        if next >= self.room.len() - 1 {
+            return 0;
+        }
+        // The required parts still to place, as chains of (minutes, size) and the Σ minutes
+        // × their window's last day they owe whatever happens.
+        // All chains one after another, (minutes, size) each, and where each ends.
+        let mut parts: Vec<(u64, usize)> = Vec::new();
+        let mut ends: Vec<usize> = Vec::new();
+        let mut owed = 0u64;
+        let size = |m: u32| self.sizes.binary_search(&m).unwrap_or(0);
+        for (s, section) in sections.iter().enumerate() {
+            let chain = &section.chains[0];
+            let from = usize::from(key[s * 3]).min(chain.len());
+            for &t in &chain[from..] {
+                let task = &problem.tasks[t];
+                owed += self.owed(task, 0);
+                for &m in &task.parts[1..] {
+                    parts.push((u64::from(m), size(m)));
+                    ends.push(parts.len());
+                }
+            }
+            parts.extend(chain[from..].iter().map(|&t| {
+                let m = problem.tasks[t].parts[0];
+                (u64::from(m), size(m))
+            }));
+            ends.push(parts.len());
+        }
+        for (_, task, left) in self.unplaced(key) {
+            owed += self.owed(task, task.parts.len() - left.len());
+            parts.extend(left.iter().map(|&m| (u64::from(m), size(m))));
+            ends.push(parts.len());
+        }
+        let minutes: u64 = parts.iter().map(|&(m, _)| m).sum();
+        if minutes == 0 {
+            return 0;
+        }
+        let mut most = 0u64;
+        // (minutes, weight, first part, end).
+        let mut blocks: Vec<(u64, u64, usize, usize)> = Vec::with_capacity(parts.len());
+        for (measure, hull) in self.big_and_small.iter().zip(self.hulls(next)) {
+            // Each chain's blocks, minutes per weight falling along the chain (a block that
+            // weighs nothing first).
+            blocks.clear();
+            let mut start = 0;
+            for &end in &ends {
+                let first = blocks.len();
+                for (i, &(m, k)) in parts[start..end].iter().enumerate() {
+                    let mut block = (m, measure.weight[k], start + i, start + i + 1);
+                    // Merge with the block before while that one has no more minutes per
+                    // weight: it must go first, so they go together.
+                    while let Some(&top) = blocks[first..].last() {
+                        if top.0 * block.1 > block.0 * top.1 {
+                            break;
+                        }
+                        blocks.pop();
+                        block = (top.0 + block.0, top.1 + block.1, top.2, block.3);
+                    }
+                    blocks.push(block);
+                }
+                start = end;
+            }
+            // Most minutes per weight first (the order within a chain stays: its blocks
+            // fall); blocks of equal minutes per weight cost the same in any order.
+            blocks.sort_unstable_by(|a, b| (b.0 * a.1).cmp(&(a.0 * b.1)).then(a.2.cmp(&b.2)));
+            let (mut weight, mut sum) = (0u64, 0u128);
+            for &(_, _, first, end) in &blocks {
+                for &(m, k) in &parts[first..end] {
+                    weight += measure.weight[k];
+                    sum += u128::from(m) * u128::from(weight);
+                }
+            }
+            most = most.max(least_days(hull, minutes, sum));
+        }
+        let floor = minutes * u64::from(problem.day(next as u32));
+        most.max(floor).saturating_sub(owed)
+    }
+
+    /// Per big-and-small measure, the lower convex hull of the staircase of the day by which
+    /// the slots from `next` on hold a weight (see [`Bounds::late_in_order`]): its lower right
+    /// corners, (weight held by the end of a slot, its day), each slot that holds more than
+    /// the one before. Found once per slot.
+    fn hulls(&self, next: usize) -> &[Hull] {
+        self.hulls[next].get_or_init(|| {
+            self.big_and_small
+                .iter()
+                .map(|measure| {
+                    let holds = &measure.holds;
+                    let mut hull: Vec<(u64, u64)> = Vec::new();
+                    for t in next..holds.len() - 1 {
+                        let held = holds[t + 1] - holds[next];
+                        if held == 0 || hull.last().is_some_and(|&(h, _)| h == held) {
+                            continue;
+                        }
+                        let point = (held, u64::from(self.problem.day(t as u32)));
+                        // Drop the last corner while it is on or above the line from the
+                        // one before to this one.
+                        while let [.., a, b] = hull[..] {
+                            let cross = i128::from(b.0 - a.0)
+                                * (i128::from(point.1) - i128::from(a.1))
+                                - (i128::from(b.1) - i128::from(a.1)) * i128::from(point.0 - a.0);
+                            if cross > 0 {
+                                break;
+                            }
+                            hull.pop();
+                        }
+                        hull.push(point);
+                    }
+                    hull
+                })
+                .collect()
+        })
     }
 
     /// The least any plan costs, by the states of the whole walk: after each slot whose
@@ -3344,6 +3600,13 @@ mod tests {
                     "slot {d}: {} + {by_sizes} late minute-days > {late}",
                     cost.late
                 );
+                // And by the order of the chains.
+                let in_order = bounds.late_in_order(d + 1, &windows, key);
+                prop_assert!(
+                    cost.late + in_order <= late,
+                    "slot {d}: {} + {in_order} late minute-days in order > {late}",
+                    cost.late
+                );
                 let loss = bounds.priced_loss(*d, key, bounds.required(key));
                 prop_assert!(
                     u64::from(cost.outside) + loss <= u64::from(outside),
@@ -3396,6 +3659,46 @@ mod tests {
         let any = crate::solver::solve(&free, &Options::default()).expect("solved");
         assert!(any.optimal);
         assert_eq!(Levels::of(&free, &any.days).required_in_window, 70);
+    }
+
+    /// After the last window, a part of 20 or 25 minutes takes a 30-minute day of its own,
+    /// beside no part of 15. Items of 25, 20 and 15 minutes due by day 6, all placed from day 7
+    /// on, are late by at least 25 × 1 + 20 × 2 + 15 × 3 = 110 minute-days (largest first). By
+    /// counts by size the days 7 and 8 hold all 60 minutes (day 7: 25 + 15, cut to 30): 90.
+    /// A big-and-small measure weighs the 25 and the 20 minutes 30 each and the 15 minutes 15,
+    /// so day 7 holds the 15 and 15/30 of the 25 (27 minutes), days 7 and 8 the 15, the 25 and
+    /// half the 20 (50): 27 × 7 + 23 × 8 + 10 × 9 − 60 × 6 = 103.
+    #[test]
+    fn the_late_work_by_sizes_sees_parts_that_take_a_day_alone() {
+        let items = [25, 20, 15]
+            .map(|m| (Kind::Required, vec![m], None))
+            .to_vec();
+        let problem = test_problem(30, &[(0, 0, items)], &[true; 7], true);
+        let sections = sections(&problem).expect("covered");
+        let bounds = Bounds::new(&problem, &sections);
+        let (windows, hist) = bounds.histograms(&[0; 4]);
+        assert_eq!(bounds.late_by_sizes(7, &windows, &hist), 103);
+    }
+
+    /// After the last window, one section's items of 20 and 25 minutes and another's of 25,
+    /// due by day 6 and all placed from day 7 on, each take a 30-minute day of their own. The
+    /// 20 must start first in its section, so the best is the other 25, the 20, then the 25 on
+    /// days 7, 8 and 9: 25 × 7 + 20 × 8 + 25 × 9 − 70 × 6 = 140 late minute-days. By sizes
+    /// alone the two 25s go first: 135. In the chains' order, each part weighing a day, the
+    /// section's two items go together at 45 minutes per 2 days, after the other 25: 140.
+    #[test]
+    fn the_late_work_in_order_sees_what_the_chains_force() {
+        let section = |parts: &[u32]| {
+            let items = parts.iter().map(|&m| (Kind::Required, vec![m], None));
+            (0, 0, items.collect())
+        };
+        let problem = test_problem(30, &[section(&[20, 25]), section(&[25])], &[true; 7], true);
+        let sections = sections(&problem).expect("covered");
+        let bounds = Bounds::new(&problem, &sections);
+        let root = [0; 7];
+        let (windows, hist) = bounds.histograms(&root);
+        assert_eq!(bounds.late_by_sizes(7, &windows, &hist), 135);
+        assert_eq!(bounds.late_in_order(7, &windows, &root), 140);
     }
 
     proptest! {
