@@ -2597,7 +2597,8 @@ impl<'a> Bounds<'a> {
             let previous = task.previous.as_deref().unwrap_or_default();
             about.extend(previous.iter().map(|&p| if p > d { p } else { u32::MAX }));
             about.push(u32::MAX);
-            about.extend(task.avoid.iter().filter(|&&a| a > problem.day(d)));
+            // (From the slot's own day: with several slots a day the next may be on it.)
+            about.extend(task.avoid.iter().filter(|&&a| a >= problem.day(d)));
             about.push(task.release.max(d));
             let n = classes.len() as u32;
             *classes.entry(about).or_insert(n)
