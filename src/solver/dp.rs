@@ -186,6 +186,10 @@ struct Cost {
     within: u64,
 }
 
+/// A [`Cost`] as [`Bounds::merge_alike`] compares states: field by field, late minute-days less
+/// those the work left owes whatever happens (which may be less than 0).
+type Rank = (u32, i128, u32, u32, u32, u64, u64);
+
 /// What one slot's step adds: minutes started by kind, required minutes outside their windows
 /// and late minute-days, and sessions on their previous day.
 #[derive(Clone, Copy, Default)]
@@ -2068,7 +2072,8 @@ struct Bounds<'a> {
     measures: Vec<Measure>,
     /// How many of `measures` are counts by size (the big-and-small ones follow).
     counts: usize,
-    /// Every big-and-small measure, for [`Bounds::late_by_sizes`]: `measures` keeps only
+    /// Every big-and-small measure, for [`Bounds::late_by_sizes`] and
+    /// [`Bounds::late_in_order`]: `measures` keeps only
     /// those that see more required minutes lost before any step than the counts by size,
     /// and a plan that loses none may still have late work that only these see.
     big_and_small: Vec<Measure>,
@@ -2607,14 +2612,14 @@ impl<'a> Bounds<'a> {
         // Per section and count of required items started: the class of what is left of the
         // chain (the same for the same classes in the same order), and Σ minutes × its
         // window's last day of those items.
-        let mut rests: HashMap<Vec<u32>, u16> = HashMap::default();
+        let mut rests: HashMap<Vec<u32>, u32> = HashMap::default();
         let mut rest = Vec::with_capacity(sections.len());
         for section in sections {
             let chain = &section.chains[0];
             let mut of_count = Vec::with_capacity(chain.len() + 1);
             for c in 0..=chain.len() {
                 let left: Vec<u32> = chain[c..].iter().map(|&t| class[t]).collect();
-                let n = rests.len() as u16;
+                let n = rests.len() as u32;
                 let id = *rests.entry(left).or_insert(n);
                 let owed: u64 = chain[c..]
                     .iter()
@@ -2626,14 +2631,14 @@ impl<'a> Bounds<'a> {
         }
         // Per class of the work to come: the state that costs least with the fixed minute-days
         // set aside.
-        let mut best: HashMap<Vec<u16>, (Cost, Box<[u16]>)> = HashMap::default();
-        let mut alike: Vec<u16> = Vec::new();
+        let mut best: HashMap<Vec<u32>, (Rank, Box<[u16]>)> = HashMap::default();
+        let mut alike: Vec<u32> = Vec::new();
         let mut behind: Vec<Box<[u16]>> = Vec::new();
         for (key, (cost, _)) in states.iter() {
             alike.clear();
-            alike.push(key[width]);
+            alike.push(u32::from(key[width]));
             let mut owed = 0u64;
-            let mut left: Vec<u16> = Vec::with_capacity(sections.len());
+            let mut left: Vec<u32> = Vec::with_capacity(sections.len());
             let mut whole = true;
             for (s, section) in sections.iter().enumerate() {
                 let (id, o) = rest[s][usize::from(key[s * 3]).min(rest[s].len() - 1)];
@@ -2648,49 +2653,33 @@ impl<'a> Bounds<'a> {
             }
             left.sort_unstable();
             alike.extend(&left);
-            let mut open: Vec<[u16; 3]> = Vec::new();
+            let mut open: Vec<[u32; 3]> = Vec::new();
             for o in Open::decode(key, width) {
                 let t = o.task(sections);
                 owed += self.owed(&problem.tasks[t], usize::from(o.placed));
-                open.push([class[t] as u16, o.placed, u16::from(o.today)]);
+                open.push([class[t], u32::from(o.placed), u32::from(o.today)]);
             }
             open.sort_unstable();
-            alike.push(u16::MAX);
+            alike.push(u32::MAX);
             alike.extend(open.iter().flatten());
-            // Late minute-days with those the items left owe whatever happens taken off.
-            let late = Cost {
-                late: cost.late.wrapping_sub(owed),
-                ..*cost
-            };
-            let at_least = |a: &Cost, b: &Cost| {
-                (
-                    a.outside,
-                    a.late as i64,
-                    a.optional,
-                    a.reference,
-                    a.moved,
-                    a.earliness,
-                    a.within,
-                )
-                    .cmp(&(
-                        b.outside,
-                        b.late as i64,
-                        b.optional,
-                        b.reference,
-                        b.moved,
-                        b.earliness,
-                        b.within,
-                    ))
-            };
+            // The cost with the late minute-days the items left owe whatever happens taken off.
+            let rank: Rank = (
+                cost.outside,
+                i128::from(cost.late) - i128::from(owed),
+                cost.optional,
+                cost.reference,
+                cost.moved,
+                cost.earliness,
+                cost.within,
+            );
             match best.get_mut(&alike) {
                 None => {
-                    best.insert(alike.clone(), (late, key.clone()));
+                    best.insert(alike.clone(), (rank, key.clone()));
                 }
                 Some((other, other_key)) => {
-                    let order = at_least(&late, other).then_with(|| key.cmp(other_key));
-                    if order.is_lt() {
+                    if (rank, &key[..]) < (*other, &other_key[..]) {
                         behind.push(std::mem::replace(other_key, key.clone()));
-                        *other = late;
+                        *other = rank;
                     } else {
                         behind.push(key.clone());
                     }
@@ -3891,6 +3880,50 @@ mod tests {
         states.insert(second, (cost(200), 1));
         bounds.merge_alike(14, &mut states);
         assert_eq!(states.keys().collect::<Vec<_>>(), [&first]);
+    }
+
+    /// With two slots a day, the slot after `d` may fall on `d`'s own day: an item that must
+    /// avoid that day has walks on that an item that need not does not have, so states that
+    /// differ in which of the two is left are not alike. A day to avoid already past is
+    /// nothing: there they are.
+    #[test]
+    fn an_item_that_avoids_the_slots_own_day_is_not_alike() {
+        let states_left = |avoid: u32| {
+            let items = |avoid| vec![(Kind::Required, vec![20], avoid)];
+            let mut problem = test_problem(
+                30,
+                &[(0, 0, items(Some(avoid))), (0, 0, items(None))],
+                &[true; 7],
+                true,
+            );
+            // Slots 2k and 2k + 1 are day k: slot 14 and slot 15 are day 7.
+            problem.slots = Some(crate::solver::Slots {
+                day: (0..70).map(|s| s / 2).collect(),
+                day_minutes: vec![30; 35],
+                break_minutes: 0,
+            });
+            let sections = sections(&problem).expect("covered");
+            let bounds = Bounds::new(&problem, &sections);
+            let cost = |late| Cost {
+                outside: 20,
+                late,
+                optional: 0,
+                reference: 0,
+                moved: 0,
+                earliness: 300,
+                within: 300,
+            };
+            // The first has the item that avoids a day left, the second the other.
+            let first: Box<[u16]> = Box::new([0, 0, 0, 1, 0, 0, 0]);
+            let second: Box<[u16]> = Box::new([1, 0, 0, 0, 0, 0, 0]);
+            let mut states = HashMap::default();
+            states.insert(first, (cost(200), 0));
+            states.insert(second, (cost(300), 1));
+            bounds.merge_alike(14, &mut states);
+            states.len()
+        };
+        assert_eq!(states_left(7), 2);
+        assert_eq!(states_left(6), 1);
     }
 
     proptest! {
