@@ -2384,9 +2384,11 @@ impl<'a> Bounds<'a> {
             let (windows, hist) = found.take().unwrap_or_else(|| self.histograms(key));
             let (by_lost, by_size, in_order) = self.measured(d, key, &windows, &hist, past, tried);
             let by_late = by_size.max(in_order);
+            // After the last window each of the late measures counts as raising only where it
+            // says more than the other (the chains' order nearly always does).
             let raised = [
                 by_lost > lost,
-                cost.late + by_size > late,
+                by_size >= in_order && cost.late + by_size > late,
                 in_order > by_size && cost.late + in_order > late,
             ];
             self.sampling.raised(tried, raised);
