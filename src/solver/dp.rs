@@ -1225,6 +1225,114 @@ fn tardiness(problem: &Problem, from: u32, work: &[Span], holds: &[u64], weighte
 }
 
 /// The lower convex hull of a staircase ([`Bounds::hulls`]): (weight, day) corners, by weight.
+/// Parts of a chain that go together in [`Bounds::late_in_order`]'s order, by one measure:
+/// their minutes, their weight, and Σ over them of minutes × the weight of the block's parts
+/// up to and with each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Block {
+    minutes: u64,
+    weight: u64,
+    inner: u64,
+}
+
+impl Block {
+    /// The blocks of a chain of parts, (minutes, weight) each in its order, after `blocks`:
+    /// each part a block, merged with the block before while that one has no more minutes
+    /// per weight (it must go first, so they go together), so that minutes per weight fall
+    /// along the chain (Sidney's decomposition; a block that weighs nothing comes first).
+    fn chain(parts: impl Iterator<Item = (u64, u64)>, blocks: &mut Vec<Block>) {
+        let first = blocks.len();
+        for (minutes, weight) in parts {
+            let mut block = Block {
+                minutes,
+                weight,
+                inner: minutes * weight,
+            };
+            while let Some(&top) = blocks[first..].last() {
+                if top.minutes * block.weight > block.minutes * top.weight {
+                    break;
+                }
+                blocks.pop();
+                block = Block {
+                    minutes: top.minutes + block.minutes,
+                    weight: top.weight + block.weight,
+                    inner: top.inner + block.inner + block.minutes * top.weight,
+                };
+            }
+            blocks.push(block);
+        }
+    }
+}
+
+/// What [`Bounds::late_in_order`] takes from the items of a section not started, per section
+/// and count of its required items started: their minutes, the Σ minutes × their window's
+/// last day they owe whatever happens, and per big-and-small measure their chains' blocks
+/// (the first parts of the items in path order one chain, each later part a chain of its
+/// own, as it may go on any later day).
+struct Suffixes {
+    minutes: Vec<Vec<u64>>,
+    owed: Vec<Vec<u64>>,
+    /// Per measure, section and count.
+    blocks: Vec<Vec<Vec<Vec<Block>>>>,
+}
+
+impl Suffixes {
+    fn new(bounds: &Bounds<'_>) -> Suffixes {
+        let (problem, sections) = (bounds.problem, bounds.sections);
+        let size = |m: u32| bounds.sizes.binary_search(&m).unwrap_or(0);
+        let suffix = |s: usize| {
+            let chain = &sections[s].chains[0];
+            (0..=chain.len()).map(move |c| chain[c..].iter().map(|&t| &problem.tasks[t]))
+        };
+        let minutes = (0..sections.len())
+            .map(|s| {
+                suffix(s)
+                    .map(|tasks| tasks.flat_map(|t| &t.parts).map(|&m| u64::from(m)).sum())
+                    .collect()
+            })
+            .collect();
+        let owed = (0..sections.len())
+            .map(|s| {
+                suffix(s)
+                    .map(|tasks| tasks.map(|t| bounds.owed(t, 0)).sum())
+                    .collect()
+            })
+            .collect();
+        let blocks = bounds
+            .big_and_small
+            .iter()
+            .map(|measure| {
+                let weighed = |m: &u32| (u64::from(*m), measure.weight[size(*m)]);
+                (0..sections.len())
+                    .map(|s| {
+                        suffix(s)
+                            .map(|tasks| {
+                                let tasks: Vec<&Task> = tasks.collect();
+                                let mut blocks = Vec::new();
+                                for task in &tasks {
+                                    for part in &task.parts[1..] {
+                                        Block::chain(std::iter::once(weighed(part)), &mut blocks);
+                                    }
+                                }
+                                Block::chain(
+                                    tasks.iter().map(|t| weighed(&t.parts[0])),
+                                    &mut blocks,
+                                );
+                                blocks
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        Suffixes {
+            minutes,
+            owed,
+            blocks,
+        }
+    }
+}
+
 type Hull = Vec<(u64, u64)>;
 
 /// The least Σ minutes × day of `minutes` minutes whose Σ minutes × the weight placed
@@ -2079,6 +2187,8 @@ struct Bounds<'a> {
     big_and_small: Vec<Measure>,
     /// Per slot, [`Bounds::hulls`] once found.
     hulls: Vec<std::sync::OnceLock<Vec<Hull>>>,
+    /// [`Bounds::late_in_order`]'s chains of the items not started, once found.
+    suffixes: std::sync::OnceLock<Suffixes>,
     /// Sections and kinds by their chains' last window end.
     order: Vec<(usize, usize)>,
     /// Minutes by kind of the whole problem.
@@ -2219,6 +2329,7 @@ impl<'a> Bounds<'a> {
             counts: counts.len(),
             measures: counts,
             big_and_small: Vec::new(),
+            suffixes: std::sync::OnceLock::new(),
             hulls: (0..=problem.capacity.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
@@ -3069,6 +3180,13 @@ impl<'a> Bounds<'a> {
     /// bound is the optimum but for the pairs of small parts: the chains then force a section's
     /// 20-minute item on a day of its own before its 25-minute one, which the bounds by size
     /// alone put last.
+    ///
+    /// The blocks of the items not started depend only on each section's count, so they are
+    /// found once ([`Suffixes`]); a state sorts them with its started items' blocks. Found
+    /// for every state, this function alone took 13 % of the samples (perf) of the replan
+    /// after the `finished` slip at 0.5 h a day, with more in its sorting and allocation; found
+    /// once, that replan went from 1.51–1.60 s to 1.33–1.42 s whole-process (interleaved, four
+    /// runs each).
     fn late_in_order(&self, next: u32, windows: &[(u32, u32, usize)], key: &[u16]) -> u64 {
         let (problem, sections) = (self.problem, self.sections);
         if windows.is_empty() || windows.iter().any(|w| w.0 >= next) {
@@ -3078,73 +3196,49 @@ impl<'a> Bounds<'a> {
         if next >= self.room.len() - 1 {
             return 0;
         }
-        // The required parts still to place, as chains of (minutes, size) and the Σ minutes
-        // × their window's last day they owe whatever happens.
-        // All chains one after another, (minutes, size) each, and where each ends.
-        let mut parts: Vec<(u64, usize)> = Vec::new();
-        let mut ends: Vec<usize> = Vec::new();
-        let mut owed = 0u64;
-        let size = |m: u32| self.sizes.binary_search(&m).unwrap_or(0);
-        for (s, section) in sections.iter().enumerate() {
-            let chain = &section.chains[0];
-            let from = usize::from(key[s * 3]).min(chain.len());
-            for &t in &chain[from..] {
-                let task = &problem.tasks[t];
-                owed += self.owed(task, 0);
-                for &m in &task.parts[1..] {
-                    parts.push((u64::from(m), size(m)));
-                    ends.push(parts.len());
-                }
-            }
-            parts.extend(chain[from..].iter().map(|&t| {
-                let m = problem.tasks[t].parts[0];
-                (u64::from(m), size(m))
-            }));
-            ends.push(parts.len());
+        // The required parts still to place, as chains: those of the items not started (by
+        // section and count, found once), and the parts left of each item started. Their
+        // minutes, and the Σ minutes × their window's last day they owe whatever happens.
+        let suffixes = self.suffixes.get_or_init(|| Suffixes::new(self));
+        let (mut minutes, mut owed) = (0u64, 0u64);
+        for s in 0..sections.len() {
+            let c = usize::from(key[s * 3]).min(suffixes.minutes[s].len() - 1);
+            minutes += suffixes.minutes[s][c];
+            owed += suffixes.owed[s][c];
         }
-        for (_, task, left) in self.unplaced(key) {
-            owed += self.owed(task, task.parts.len() - left.len());
-            parts.extend(left.iter().map(|&m| (u64::from(m), size(m))));
-            ends.push(parts.len());
-        }
-        let minutes: u64 = parts.iter().map(|&(m, _)| m).sum();
+        let started: Vec<&[u32]> = self
+            .unplaced(key)
+            .map(|(_, task, left)| {
+                owed += self.owed(task, task.parts.len() - left.len());
+                minutes += left.iter().map(|&m| u64::from(m)).sum::<u64>();
+                left
+            })
+            .collect();
         if minutes == 0 {
             return 0;
         }
+        let size = |m: u32| self.sizes.binary_search(&m).unwrap_or(0);
         let mut most = 0u64;
-        // (minutes, weight, first part, end).
-        let mut blocks: Vec<(u64, u64, usize, usize)> = Vec::with_capacity(parts.len());
-        for (measure, hull) in self.big_and_small.iter().zip(self.hulls(next)) {
-            // Each chain's blocks, minutes per weight falling along the chain (a block that
-            // weighs nothing first).
+        let mut blocks: Vec<Block> = Vec::with_capacity(64);
+        for (q, (measure, hull)) in self.big_and_small.iter().zip(self.hulls(next)).enumerate() {
             blocks.clear();
-            let mut start = 0;
-            for &end in &ends {
-                let first = blocks.len();
-                for (i, &(m, k)) in parts[start..end].iter().enumerate() {
-                    let mut block = (m, measure.weight[k], start + i, start + i + 1);
-                    // Merge with the block before while that one has no more minutes per
-                    // weight: it must go first, so they go together.
-                    while let Some(&top) = blocks[first..].last() {
-                        if top.0 * block.1 > block.0 * top.1 {
-                            break;
-                        }
-                        blocks.pop();
-                        block = (top.0 + block.0, top.1 + block.1, top.2, block.3);
-                    }
-                    blocks.push(block);
-                }
-                start = end;
+            for s in 0..sections.len() {
+                let of = &suffixes.blocks[q][s];
+                blocks.extend_from_slice(&of[usize::from(key[s * 3]).min(of.len() - 1)]);
+            }
+            for left in &started {
+                let weighed = left
+                    .iter()
+                    .map(|&m| (u64::from(m), measure.weight[size(m)]));
+                Block::chain(weighed, &mut blocks);
             }
             // Most minutes per weight first (the order within a chain stays: its blocks
             // fall); blocks of equal minutes per weight cost the same in any order.
-            blocks.sort_unstable_by(|a, b| (b.0 * a.1).cmp(&(a.0 * b.1)).then(a.2.cmp(&b.2)));
+            blocks.sort_unstable_by(|a, b| (b.minutes * a.weight).cmp(&(a.minutes * b.weight)));
             let (mut weight, mut sum) = (0u64, 0u128);
-            for &(_, _, first, end) in &blocks {
-                for &(m, k) in &parts[first..end] {
-                    weight += measure.weight[k];
-                    sum += u128::from(m) * u128::from(weight);
-                }
+            for block in &blocks {
+                sum += u128::from(block.inner) + u128::from(block.minutes) * u128::from(weight);
+                weight += block.weight;
             }
             most = most.max(least_days(hull, minutes, sum));
         }
