@@ -1224,7 +1224,6 @@ fn tardiness(problem: &Problem, from: u32, work: &[Span], holds: &[u64], weighte
     late
 }
 
-/// The lower convex hull of a staircase ([`Bounds::hulls`]): (weight, day) corners, by weight.
 /// Parts of a chain that go together in [`Bounds::late_in_order`]'s order, by one measure:
 /// their minutes, their weight, and Σ over them of minutes × the weight of the block's parts
 /// up to and with each.
@@ -1333,6 +1332,7 @@ impl Suffixes {
     }
 }
 
+/// The lower convex hull of a staircase ([`Bounds::hulls`]): (weight, day) corners, by weight.
 type Hull = Vec<(u64, u64)>;
 
 /// [`Bounds::late_days_by_sizes`] by the counts of the parts of each size still to place.
