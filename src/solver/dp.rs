@@ -1263,13 +1263,12 @@ impl Block {
     }
 }
 
-/// What [`Bounds::late_in_order`] takes from the items of a section not started, per section
-/// and count of its required items started: their minutes, the Σ minutes × their window's
-/// last day they owe whatever happens, and per big-and-small measure their chains' blocks
-/// (the first parts of the items in path order one chain, each later part a chain of its
-/// own, as it may go on any later day).
+/// The required items of a section not started, per section and count of them started, after
+/// the last window: the Σ minutes × their window's last day they owe whatever happens (for
+/// [`Bounds::merge_alike`] and [`Bounds::late_in_order`]), and per big-and-small measure their
+/// chains' blocks for [`Bounds::late_in_order`] (the first parts of the items in path order
+/// one chain, each later part a chain of its own, as it may go on any later day).
 struct Suffixes {
-    minutes: Vec<Vec<u64>>,
     owed: Vec<Vec<u64>>,
     /// Per measure, section and count.
     blocks: Vec<Vec<Vec<Vec<Block>>>>,
@@ -1283,13 +1282,6 @@ impl Suffixes {
             let chain = &sections[s].chains[0];
             (0..=chain.len()).map(move |c| chain[c..].iter().map(|&t| &problem.tasks[t]))
         };
-        let minutes = (0..sections.len())
-            .map(|s| {
-                suffix(s)
-                    .map(|tasks| tasks.flat_map(|t| &t.parts).map(|&m| u64::from(m)).sum())
-                    .collect()
-            })
-            .collect();
         let owed = (0..sections.len())
             .map(|s| {
                 suffix(s)
@@ -1324,11 +1316,7 @@ impl Suffixes {
                     .collect()
             })
             .collect();
-        Suffixes {
-            minutes,
-            owed,
-            blocks,
-        }
+        Suffixes { owed, blocks }
     }
 }
 
@@ -2235,7 +2223,8 @@ struct Bounds<'a> {
 ///
 /// The third is the late work by the chains' order after the last window
 /// ([`Bounds::late_in_order`]), counted as raising a bound only where it says more than the
-/// measures by size: on the bundled path at 0.5 h a day it did for 18,152 of 20,000 states
+/// measures by size, and the measures' late work there only where it says at least as much as
+/// the chains' order: on the bundled path at 0.5 h a day it did for 18,152 of 20,000 states
 /// after the last window, on a generated 12-section path at 0.5 h (1 h at weekends) for none
 /// of 140,000, where it made the whole walk take 1.56 s instead of 0.99 s.
 #[derive(Default)]
@@ -2729,8 +2718,9 @@ impl<'a> Bounds<'a> {
         };
         let class: Vec<u32> = problem.tasks.iter().map(&mut describe).collect();
         // Per section and count of required items started: the class of what is left of the
-        // chain (the same for the same classes in the same order), and Σ minutes × its
-        // window's last day of those items.
+        // chain (the same for the same classes in the same order). What those items owe is the
+        // [`Suffixes`]'.
+        let suffixes = self.suffixes();
         let mut rests: HashMap<Vec<u32>, u32> = HashMap::default();
         let mut rest = Vec::with_capacity(sections.len());
         for section in sections {
@@ -2739,12 +2729,7 @@ impl<'a> Bounds<'a> {
             for c in 0..=chain.len() {
                 let left: Vec<u32> = chain[c..].iter().map(|&t| class[t]).collect();
                 let n = rests.len() as u32;
-                let id = *rests.entry(left).or_insert(n);
-                let owed: u64 = chain[c..]
-                    .iter()
-                    .map(|&t| self.owed(&problem.tasks[t], 0))
-                    .sum();
-                of_count.push((id, owed));
+                of_count.push(*rests.entry(left).or_insert(n));
             }
             rest.push(of_count);
         }
@@ -2760,7 +2745,8 @@ impl<'a> Bounds<'a> {
             let mut left: Vec<u32> = Vec::with_capacity(sections.len());
             let mut whole = true;
             for (s, section) in sections.iter().enumerate() {
-                let (id, o) = rest[s][usize::from(key[s * 3]).min(rest[s].len() - 1)];
+                let c = usize::from(key[s * 3]).min(rest[s].len() - 1);
+                let (id, o) = (rest[s][c], suffixes.owed[s][c]);
                 left.push(id);
                 owed += o;
                 // (Every optional and reference count is complete after the last window; a
@@ -2808,6 +2794,11 @@ impl<'a> Bounds<'a> {
         for key in behind {
             states.remove(&key);
         }
+    }
+
+    /// The [`Suffixes`], found the first time they are asked for.
+    fn suffixes(&self) -> &Suffixes {
+        self.suffixes.get_or_init(|| Suffixes::new(self))
     }
 
     /// Σ minutes × the day of its window's end of the parts of a required `task` from part
@@ -3229,20 +3220,17 @@ impl<'a> Bounds<'a> {
             return 0;
         }
         // The required parts still to place, as chains: those of the items not started (by
-        // section and count, found once), and the parts left of each item started. Their
-        // minutes, and the Σ minutes × their window's last day they owe whatever happens.
-        let suffixes = self.suffixes.get_or_init(|| Suffixes::new(self));
-        let (mut minutes, mut owed) = (0u64, 0u64);
-        for s in 0..sections.len() {
-            let c = usize::from(key[s * 3]).min(suffixes.minutes[s].len() - 1);
-            minutes += suffixes.minutes[s][c];
-            owed += suffixes.owed[s][c];
-        }
+        // section and count, found once), and the parts left of each item started; and the
+        // Σ minutes × their window's last day they owe whatever happens.
+        let minutes = self.required(key);
+        let suffixes = self.suffixes();
+        let mut owed: u64 = (0..sections.len())
+            .map(|s| suffixes.owed[s][usize::from(key[s * 3]).min(suffixes.owed[s].len() - 1)])
+            .sum();
         let started: Vec<&[u32]> = self
             .unplaced(key)
             .map(|(_, task, left)| {
                 owed += self.owed(task, task.parts.len() - left.len());
-                minutes += left.iter().map(|&m| u64::from(m)).sum::<u64>();
                 left
             })
             .collect();
