@@ -359,7 +359,9 @@ pub(super) fn solve<T>(
     let mut bounds = Bounds::new(problem, &sections);
     bounds.improve(known);
     bounds.price(&[]);
-    if let Ok(days) = walk(&bounds, Mode::Everything, seconds, outer) {
+    // Nothing of this solve runs beside the walks until the MIP joins the whole walk.
+    let alone = help_for(seconds);
+    if let Ok(days) = walk(&bounds, Mode::Everything, seconds, outer, alone) {
         return Walked {
             optimum: Some(days),
             alongside: None,
@@ -377,7 +379,7 @@ pub(super) fn solve<T>(
     // at once).
     let left = || seconds - began.elapsed().as_secs_f64();
     let share = || left().min((seconds / 4.0).max(1.0));
-    let Ok(found) = narrow(&mut bounds, share(), outer) else {
+    let Ok(found) = narrow(&mut bounds, share(), outer, alone) else {
         return Walked {
             optimum: None,
             alongside: Some(alongside(None, outer)),
@@ -414,7 +416,7 @@ fn race<T>(
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::channel();
         scope.spawn(move || {
-            let days = walk(bounds, Mode::Best, whole, stop);
+            let days = walk(bounds, Mode::Best, whole, stop, help_for(alone));
             if days.is_ok() {
                 stop.raise();
             }
@@ -479,11 +481,11 @@ pub(super) fn walk_unordered(
 fn walk_in_turn(bounds: &mut Bounds<'_>, seconds: f64, stop: &Stop) -> Result<Days, Ended> {
     let began = std::time::Instant::now();
     let left = || seconds - began.elapsed().as_secs_f64();
-    if let Ok(days) = walk(bounds, Mode::Everything, seconds, stop) {
+    if let Ok(days) = walk(bounds, Mode::Everything, seconds, stop, None) {
         return Ok(days);
     }
-    narrow(bounds, left(), stop)?;
-    walk(bounds, Mode::Best, left(), stop)
+    narrow(bounds, left(), stop, None)?;
+    walk(bounds, Mode::Best, left(), stop, None)
 }
 
 /// The narrow walk: its plan, when it finds one, becomes the plan at hand, and the states it
@@ -493,9 +495,14 @@ fn walk_in_turn(bounds: &mut Bounds<'_>, seconds: f64, stop: &Stop) -> Result<Da
 /// The narrow walk only looks for a good plan, and ranks every state by its bound: the
 /// big-and-small measures cost it more than they save (at 0.25 h a day on the bundled path it
 /// then ran out of its share, and the MIP started from the greedy plan), so it goes without.
-fn narrow(bounds: &mut Bounds<'_>, seconds: f64, stop: &Stop) -> Result<Option<Days>, Ended> {
+fn narrow(
+    bounds: &mut Bounds<'_>,
+    seconds: f64,
+    stop: &Stop,
+    help: Help,
+) -> Result<Option<Days>, Ended> {
     let family = bounds.measures.split_off(bounds.counts);
-    let found = walk_states(bounds, Mode::Narrow, seconds, stop);
+    let found = walk_states(bounds, Mode::Narrow, seconds, stop, help);
     bounds.measures.extend(family);
     let (days, visited) = match found {
         Ok((days, visited)) => (Some(days), visited),
@@ -520,9 +527,44 @@ enum Ended {
 
 /// The cheapest walk of `mode` through the problem and sections of `bounds` (the
 /// [`Mode::Narrow`] one is a good one, not always the cheapest).
-fn walk(bounds: &Bounds<'_>, mode: Mode, seconds: f64, stop: &Stop) -> Result<Days, Ended> {
-    walk_states(bounds, mode, seconds, stop).map(|(days, _)| days)
+fn walk(
+    bounds: &Bounds<'_>,
+    mode: Mode,
+    seconds: f64,
+    stop: &Stop,
+    help: Help,
+) -> Result<Days, Ended> {
+    walk_states(bounds, mode, seconds, stop, help).map(|(days, _)| days)
 }
+
+/// Until when a walk may find its states' bounds on a second thread ([`Bounds::bound_all`]):
+/// while nothing of the solve but the order's cost (see `schedule.rs`) runs beside it, that
+/// is before the MIP starts. `None`: never (under `--any-order` the walks race the MIP from
+/// the start).
+type Help = Option<std::time::Instant>;
+
+/// [`Help`] for the next `seconds` (for 11 days at most).
+fn help_for(seconds: f64) -> Help {
+    let seconds = if seconds.is_finite() {
+        seconds.clamp(0.0, 1e6)
+    } else {
+        1e6
+    };
+    std::time::Instant::now().checked_add(std::time::Duration::from_secs_f64(seconds))
+}
+
+/// States a slot must have before [`Bounds::bound_all`] shares them with a second thread:
+/// a thread is started for every slot that shares, so a slot of a few states would gain
+/// nothing (256 was not tuned). The unit tests' problems are small: there every slot with two
+/// states or more shares them, so that their walks cover it.
+const SHARED: usize = if cfg!(test) { 2 } else { 256 };
+
+/// A state of a slot whose bound [`Bounds::bound_all`] finds: its key, and its cost and the
+/// index of the state before (which becomes [`LEFT_OUT`] where the bound leaves it out).
+type Judged<'a> = (&'a Box<[u16]>, &'a mut (Cost, u32));
+
+/// The index of the state before, in a state [`Bounds::bound_all`] leaves out.
+const LEFT_OUT: u32 = u32::MAX;
 
 /// A walk's state: the slot it ends, its key and its cost.
 type Visited = (u32, Box<[u16]>, Cost);
@@ -536,6 +578,7 @@ fn walk_states(
     mode: Mode,
     seconds: f64,
     stop: &Stop,
+    help: Help,
 ) -> Result<(Days, Vec<Visited>), Ended> {
     let began = std::time::Instant::now();
     // Out of time, or the MIP alongside has ended.
@@ -630,29 +673,27 @@ fn walk_states(
         // (The bounds of a large slot take a while: at 0.5 h a day on a generated path more
         // than a second, which the MIP alongside would wait for once it has ended.)
         // The narrow walk ranks the states it keeps by these bounds: each is found once.
-        let mut checked = 0u32;
-        let mut over = false;
         let mut ranked: Vec<(Cost, Box<[u16]>)> = Vec::new();
         // The least bound of the states kept: every plan goes through one of this slot's
         // states, or through one that costs no less (the same key), ends no better than the
         // plan at hand (left out here), or does no better than another (left out below).
         let mut least: Option<Cost> = None;
-        next.retain(|key, (cost, _)| {
-            checked += 1;
-            if checked.is_multiple_of(256) && !over {
-                over = halted();
+        let helped = help.is_some_and(|until| std::time::Instant::now() < until);
+        let mut states: Vec<Judged<'_>> = next.iter_mut().collect();
+        let (found, over) = bounds.bound_all(d, &states, relaxed, helped, &mut owings, &halted);
+        if !over {
+            for ((key, (_, parent)), bound) in states.iter_mut().zip(found) {
+                match (bound, mode) {
+                    (Some(bound), Mode::Narrow) => ranked.push((bound, (*key).clone())),
+                    (Some(bound), Mode::Best) => {
+                        least = Some(least.map_or(bound, |l| l.min(bound)));
+                    }
+                    (Some(_), Mode::Everything) => {}
+                    (None, _) => *parent = LEFT_OUT,
+                }
             }
-            if over {
-                return true;
-            }
-            let bound = bounds.may_beat(d, key, *cost, relaxed, &mut owings);
-            match (bound, mode) {
-                (Some(bound), Mode::Narrow) => ranked.push((bound, key.clone())),
-                (Some(bound), Mode::Best) => least = Some(least.map_or(bound, |l| l.min(bound))),
-                _ => {}
-            }
-            bound.is_some()
-        });
+            next.retain(|_, (_, parent)| *parent != LEFT_OUT);
+        }
         if relaxed && !over {
             bounds.dominate(d, &mut next, &halted);
         }
@@ -2510,6 +2551,57 @@ impl<'a> Bounds<'a> {
         Some(bound)
     }
 
+    /// [`Bounds::may_beat`] of each of slot `d`'s `states`, in their order, and whether the
+    /// walk ran out of time (`halted`) before all were found (the rest are then missing).
+    /// `owings` is the slot's, as there.
+    ///
+    /// The bounds take most of a walk's time: 0.22 of the narrow walk's 0.35 s and 0.61 of
+    /// the whole walk's 0.85 s on the replan after the `finished` slip at 0.5 h a day, 0.55 of
+    /// 0.79 s on a generated 12-section path at 0.5 h (1 h at weekends). Each state's bound
+    /// is its own, so where `helped` and the slot has [`SHARED`] states or more a second
+    /// thread finds those of the second half. (The measures' [`Sampling`] then depends on
+    /// which thread gets to a state first, so a bound may differ from one run to the next; a
+    /// bound only keeps states or leaves out those that cannot beat the plan at hand, so the
+    /// plan does not.)
+    fn bound_all(
+        &self,
+        d: u32,
+        states: &[Judged<'_>],
+        relaxed: bool,
+        helped: bool,
+        owings: &mut Owings,
+        halted: &(dyn Fn() -> bool + Sync),
+    ) -> (Vec<Option<Cost>>, bool) {
+        let judge = |states: &[Judged<'_>], owings: &mut Owings| {
+            let mut found = Vec::with_capacity(states.len());
+            for (i, (key, (cost, _))) in states.iter().enumerate() {
+                if i % 256 == 255 && halted() {
+                    return (found, true);
+                }
+                found.push(self.may_beat(d, key, *cost, relaxed, owings));
+            }
+            (found, false)
+        };
+        if !helped || states.len() < SHARED {
+            return judge(states, owings);
+        }
+        let (mine, theirs) = states.split_at(states.len() / 2);
+        std::thread::scope(|scope| {
+            let helper = std::thread::Builder::new()
+                .spawn_scoped(scope, || judge(theirs, &mut Owings::default()));
+            let (mut found, over) = judge(mine, owings);
+            // Without a second thread, this one finds them all.
+            let (rest, also) = match helper {
+                Ok(helper) => helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => judge(theirs, owings),
+            };
+            found.extend(rest);
+            (found, over || also)
+        })
+    }
+
     /// The part of a state's key its [`Owing`] depends on: the required counts and the
     /// required items started with parts still to place.
     fn required_key(&self, key: &[u16]) -> Box<[u16]> {
@@ -3108,22 +3200,29 @@ impl<'a> Bounds<'a> {
         // States of a slot often have the same counts (on a generated 12-section path at
         // 0.5 h a day, 1 h at weekends, 52,076 counts of 200,000 states were new), and the rest
         // depends on nothing else.
-        let mut memo = self
-            .by_sizes
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if memo.0 != next {
-            memo.0 = next;
-            memo.1.clear();
-        }
-        let sum = match memo.1.get(&counts[..]) {
-            Some(&sum) => sum,
-            None => {
-                let sum = self.late_days_by_sizes(next, &counts);
-                memo.1.insert(counts.into_boxed_slice(), sum);
-                sum
-            }
+        // (Held only to look up and to keep an answer: two threads may find the bounds of a
+        // slot, see [`Bounds::bound_all`].)
+        let memo = || {
+            self.by_sizes
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
         };
+        let known = {
+            let mut memo = memo();
+            if memo.0 != next {
+                memo.0 = next;
+                memo.1.clear();
+            }
+            memo.1.get(&counts[..]).copied()
+        };
+        let sum = known.unwrap_or_else(|| {
+            let sum = self.late_days_by_sizes(next, &counts);
+            let mut memo = memo();
+            if memo.0 == next {
+                memo.1.insert(counts.into_boxed_slice(), sum);
+            }
+            sum
+        });
         sum.saturating_sub(due)
     }
 
@@ -3822,7 +3921,7 @@ mod tests {
         // every state: with `PROPTEST_RNG_SEED=6` and 1,000 cases one short-day problem ran
         // it past its 60 s, and the shrinking that followed ran it again for many minutes.
         bounds.improve(&greedy::schedule(problem));
-        let found = walk_states(&bounds, Mode::Best, 60.0, &Stop::never());
+        let found = walk_states(&bounds, Mode::Best, 60.0, &Stop::never(), help_for(60.0));
         // Some problems have too few days for their parts.
         prop_assume!(!matches!(found, Err(Ended::NoPlan)));
         let (days, visited) = found.expect("the whole walk, in time");
@@ -4395,7 +4494,7 @@ mod tests {
         let mut bounds = Bounds::new(problem, &sections);
         bounds.improve(&days);
         bounds.price(&[]);
-        let best = walk(&bounds, Mode::Best, 60.0, &Stop::never()).ok();
+        let best = walk(&bounds, Mode::Best, 60.0, &Stop::never(), help_for(60.0)).ok();
         prop_assert!(best.is_some(), "the whole walk gave no answer");
         let best = best.unwrap_or_default();
         prop_assert!(is_feasible(problem, &best));
@@ -4408,7 +4507,7 @@ mod tests {
         let mut bounds = Bounds::new(problem, &sections);
         bounds.improve(&start);
         bounds.price(&[]);
-        let finished = walk(&bounds, Mode::Best, 60.0, &Stop::never()).is_ok();
+        let finished = walk(&bounds, Mode::Best, 60.0, &Stop::never(), help_for(60.0)).is_ok();
         let floor = bounds.floor();
         prop_assert!(floor.is_some(), "the whole walk bounded no slot");
         let floor = floor.unwrap_or(bounds.first);
@@ -4472,7 +4571,8 @@ mod tests {
         let sections = sections(&problem).expect("a problem the walk covers");
         let mut bounds = Bounds::new(&problem, &sections);
         bounds.improve(&days);
-        let best = walk(&bounds, Mode::Best, 60.0, &Stop::never()).expect("the whole walk's plan");
+        let best = walk(&bounds, Mode::Best, 60.0, &Stop::never(), help_for(60.0))
+            .expect("the whole walk's plan");
         assert_eq!(best, days);
     }
 
@@ -4524,7 +4624,8 @@ mod tests {
         let sections = sections(&problem).expect("a problem the walk covers");
         let mut bounds = Bounds::new(&problem, &sections);
         bounds.improve(&days);
-        let best = walk(&bounds, Mode::Best, 60.0, &Stop::never()).expect("the whole walk's plan");
+        let best = walk(&bounds, Mode::Best, 60.0, &Stop::never(), help_for(60.0))
+            .expect("the whole walk's plan");
         assert_eq!(Levels::of(&problem, &best), levels);
     }
 
