@@ -340,7 +340,8 @@ impl Least {
 /// finished in its share of the time. Then the first to end decides: the whole walk raises
 /// the `Stop` when it has the optimum (the MIP then stops), and the MIP's end raises it for
 /// the walk. Where `alongside` runs alone its `Stop` is `outer`, the caller's: raised, it ends
-/// the walks and `alongside` alike.
+/// the walks and `alongside` alike. Until `alongside` starts, the walks find the bounds of a
+/// large slot's states on two threads ([`Bounds::bound_all`]).
 pub(super) fn solve<T>(
     problem: &Problem,
     known: &[Option<Vec<u32>>],
