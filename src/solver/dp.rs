@@ -4137,6 +4137,72 @@ mod tests {
         assert_eq!(kept(6), 1);
     }
 
+    /// The bounds [`Bounds::bound_all`] finds with a second thread are each state's own, in
+    /// the states' order: the same as one by one, where some states of the slot lead nowhere
+    /// and the others have bounds of their own. (Inside the windows every measure is tried on
+    /// every state, so the bounds do not depend on which thread reaches a state first.)
+    #[test]
+    fn the_bounds_on_two_threads_are_each_states_own() {
+        let items = |minutes: &[u32]| -> Vec<(Kind, Vec<u32>, Option<u32>)> {
+            minutes
+                .iter()
+                .enumerate()
+                .map(|(i, &m)| (KINDS[i % 3], vec![m], None))
+                .collect()
+        };
+        let sections: Vec<TestSection> = vec![
+            (0, 1, items(&[20, 15, 10, 25, 5, 20])),
+            (0, 1, items(&[10, 10, 25, 15, 20, 5])),
+            (1, 0, items(&[15, 20, 5, 10, 25, 10])),
+        ];
+        let problem = test_problem(35, &sections, &[true; 7], true);
+        let walks = super::sections(&problem).expect("covered");
+        let bounds = Bounds::new(&problem, &walks);
+        let closing: Vec<usize> = Vec::new();
+        let mut scratch = Scratch::default();
+        let width = walks.len() * 3;
+        let mut layer: HashMap<Box<[u16]>, (Cost, u32)> = HashMap::default();
+        layer.insert(vec![0; width + 1].into_boxed_slice(), (bounds.first, 0));
+        // Every state of slots 0 to 3, as the steps leave them.
+        for d in 0..4 {
+            let mut next: HashMap<Box<[u16]>, (Cost, u32)> = HashMap::default();
+            for (key, (cost, _)) in &layer {
+                let step = |k: &[u16], c: Cost, _: Vec<Part>| {
+                    let entry = next.entry(k.into()).or_insert((c, 0));
+                    entry.0 = entry.0.min(c);
+                };
+                let mode = Mode::Best;
+                step_from(
+                    &problem,
+                    &walks,
+                    d,
+                    &closing,
+                    key,
+                    *cost,
+                    mode,
+                    false,
+                    &mut scratch,
+                    step,
+                );
+            }
+            layer = next;
+        }
+        let d = 3;
+        let mut states: Vec<Judged<'_>> = layer.iter_mut().collect();
+        let (shared, over) =
+            bounds.bound_all(d, &states, false, true, &mut Owings::default(), &|| false);
+        assert!(!over);
+        let alone: Vec<Option<Cost>> = states
+            .iter_mut()
+            .map(|(key, (cost, _))| bounds.may_beat(d, key, *cost, false, &mut Owings::default()))
+            .collect();
+        assert_eq!(shared, alone);
+        let kept: std::collections::BTreeSet<Cost> = alone.iter().flatten().copied().collect();
+        assert!(alone.len() >= 4 * SHARED, "{} states", alone.len());
+        assert!(alone.contains(&None), "no state leads nowhere");
+        assert!(kept.len() >= 2, "the bounds kept are all the same");
+    }
+
     proptest! {
         /// [`tardiness`] counts what the late units cost one by one: each unit of work goes to
         /// the first slot with room left from `from` on, in the order of the spans, and a unit
