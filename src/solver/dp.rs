@@ -361,8 +361,8 @@ pub(super) fn solve<T>(
     bounds.improve(known);
     bounds.price(&[]);
     // Nothing of this solve runs beside the walks until the MIP joins the whole walk.
-    let alone = help_for(seconds);
-    if let Ok(days) = walk(&bounds, Mode::Everything, seconds, outer, alone) {
+    let alone = Stop::never();
+    if let Ok(days) = walk(&bounds, Mode::Everything, seconds, outer, Some(&alone)) {
         return Walked {
             optimum: Some(days),
             alongside: None,
@@ -380,7 +380,7 @@ pub(super) fn solve<T>(
     // at once).
     let left = || seconds - began.elapsed().as_secs_f64();
     let share = || left().min((seconds / 4.0).max(1.0));
-    let Ok(found) = narrow(&mut bounds, share(), outer, alone) else {
+    let Ok(found) = narrow(&mut bounds, share(), outer, Some(&alone)) else {
         return Walked {
             optimum: None,
             alongside: Some(alongside(None, outer)),
@@ -414,10 +414,12 @@ fn race<T>(
     alongside: impl FnOnce(Option<Vec<Option<Vec<u32>>>>, &Stop) -> T,
 ) -> Walked<T> {
     let stop = &Stop::within(outer);
+    // Raised when `alongside` starts: the walk then has one core.
+    let joined = &Stop::shared();
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::channel();
         scope.spawn(move || {
-            let days = walk(bounds, Mode::Best, whole, stop, help_for(alone));
+            let days = walk(bounds, Mode::Best, whole, stop, Some(joined));
             if days.is_ok() {
                 stop.raise();
             }
@@ -429,6 +431,7 @@ fn race<T>(
             Ok(Ok(days)) => (Some(days), None),
             Ok(Err(_)) => (None, Some(alongside(found, outer))),
             Err(_) => {
+                joined.raise();
                 let other = alongside(found, stop);
                 stop.raise();
                 (receiver.recv().ok().and_then(Result::ok), Some(other))
@@ -500,7 +503,7 @@ fn narrow(
     bounds: &mut Bounds<'_>,
     seconds: f64,
     stop: &Stop,
-    help: Help,
+    help: Help<'_>,
 ) -> Result<Option<Days>, Ended> {
     let family = bounds.measures.split_off(bounds.counts);
     let found = walk_states(bounds, Mode::Narrow, seconds, stop, help);
@@ -533,26 +536,16 @@ fn walk(
     mode: Mode,
     seconds: f64,
     stop: &Stop,
-    help: Help,
+    help: Help<'_>,
 ) -> Result<Days, Ended> {
     walk_states(bounds, mode, seconds, stop, help).map(|(days, _)| days)
 }
 
-/// Until when a walk may find its states' bounds on a second thread ([`Bounds::bound_all`]):
+/// Whether a walk may find its states' bounds on a second thread ([`Bounds::bound_all`]):
 /// while nothing of the solve but the order's cost (see `schedule.rs`) runs beside it, that
-/// is before the MIP starts. `None`: never (under `--any-order` the walks race the MIP from
-/// the start).
-type Help = Option<std::time::Instant>;
-
-/// [`Help`] for the next `seconds` (for 11 days at most).
-fn help_for(seconds: f64) -> Help {
-    let seconds = if seconds.is_finite() {
-        seconds.clamp(0.0, 1e6)
-    } else {
-        1e6
-    };
-    std::time::Instant::now().checked_add(std::time::Duration::from_secs_f64(seconds))
-}
+/// is until the MIP starts, which raises the flag. `None`: never (under `--any-order` the
+/// walks race the MIP from the start).
+type Help<'s> = Option<&'s Stop>;
 
 /// States a slot must have before [`Bounds::bound_all`] shares them with a second thread:
 /// a thread is started for every slot that shares, so a slot of a few states would gain
@@ -579,7 +572,7 @@ fn walk_states(
     mode: Mode,
     seconds: f64,
     stop: &Stop,
-    help: Help,
+    help: Help<'_>,
 ) -> Result<(Days, Vec<Visited>), Ended> {
     let began = std::time::Instant::now();
     // Out of time, or the MIP alongside has ended.
@@ -679,7 +672,7 @@ fn walk_states(
         // states, or through one that costs no less (the same key), ends no better than the
         // plan at hand (left out here), or does no better than another (left out below).
         let mut least: Option<Cost> = None;
-        let helped = help.is_some_and(|until| std::time::Instant::now() < until);
+        let helped = help.is_some_and(|joined| !joined.raised());
         let mut states: Vec<Judged<'_>> = next.iter_mut().collect();
         let (found, over) = bounds.bound_all(d, &states, relaxed, helped, &mut owings, &halted);
         if !over {
@@ -3922,7 +3915,13 @@ mod tests {
         // every state: with `PROPTEST_RNG_SEED=6` and 1,000 cases one short-day problem ran
         // it past its 60 s, and the shrinking that followed ran it again for many minutes.
         bounds.improve(&greedy::schedule(problem));
-        let found = walk_states(&bounds, Mode::Best, 60.0, &Stop::never(), help_for(60.0));
+        let found = walk_states(
+            &bounds,
+            Mode::Best,
+            60.0,
+            &Stop::never(),
+            Some(&Stop::never()),
+        );
         // Some problems have too few days for their parts.
         prop_assume!(!matches!(found, Err(Ended::NoPlan)));
         let (days, visited) = found.expect("the whole walk, in time");
@@ -4171,7 +4170,6 @@ mod tests {
                     let entry = next.entry(k.into()).or_insert((c, 0));
                     entry.0 = entry.0.min(c);
                 };
-                let mode = Mode::Best;
                 step_from(
                     &problem,
                     &walks,
@@ -4179,7 +4177,7 @@ mod tests {
                     &closing,
                     key,
                     *cost,
-                    mode,
+                    Mode::Best,
                     false,
                     &mut scratch,
                     step,
@@ -4513,6 +4511,18 @@ mod tests {
         assert_eq!((claimed.earliness, walked.earliness), (7664, 7644));
     }
 
+    /// The whole walk as the solver runs it before the MIP starts (a second thread helping),
+    /// with a minute to finish.
+    fn whole_walk(bounds: &Bounds<'_>) -> Result<Days, Ended> {
+        walk(
+            bounds,
+            Mode::Best,
+            60.0,
+            &Stop::never(),
+            Some(&Stop::never()),
+        )
+    }
+
     fn the_walk_agrees_with_the_mip(problem: &Problem) -> Result<(), TestCaseError> {
         let start = greedy::schedule(problem);
         // Some problems have too few days for their parts: the caller's horizon is longer.
@@ -4561,7 +4571,7 @@ mod tests {
         let mut bounds = Bounds::new(problem, &sections);
         bounds.improve(&days);
         bounds.price(&[]);
-        let best = walk(&bounds, Mode::Best, 60.0, &Stop::never(), help_for(60.0)).ok();
+        let best = whole_walk(&bounds).ok();
         prop_assert!(best.is_some(), "the whole walk gave no answer");
         let best = best.unwrap_or_default();
         prop_assert!(is_feasible(problem, &best));
@@ -4574,7 +4584,7 @@ mod tests {
         let mut bounds = Bounds::new(problem, &sections);
         bounds.improve(&start);
         bounds.price(&[]);
-        let finished = walk(&bounds, Mode::Best, 60.0, &Stop::never(), help_for(60.0)).is_ok();
+        let finished = whole_walk(&bounds).is_ok();
         let floor = bounds.floor();
         prop_assert!(floor.is_some(), "the whole walk bounded no slot");
         let floor = floor.unwrap_or(bounds.first);
@@ -4638,8 +4648,7 @@ mod tests {
         let sections = sections(&problem).expect("a problem the walk covers");
         let mut bounds = Bounds::new(&problem, &sections);
         bounds.improve(&days);
-        let best = walk(&bounds, Mode::Best, 60.0, &Stop::never(), help_for(60.0))
-            .expect("the whole walk's plan");
+        let best = whole_walk(&bounds).expect("the whole walk's plan");
         assert_eq!(best, days);
     }
 
@@ -4691,8 +4700,7 @@ mod tests {
         let sections = sections(&problem).expect("a problem the walk covers");
         let mut bounds = Bounds::new(&problem, &sections);
         bounds.improve(&days);
-        let best = walk(&bounds, Mode::Best, 60.0, &Stop::never(), help_for(60.0))
-            .expect("the whole walk's plan");
+        let best = whole_walk(&bounds).expect("the whole walk's plan");
         assert_eq!(Levels::of(&problem, &best), levels);
     }
 
