@@ -2416,7 +2416,8 @@ impl<'a> Bounds<'a> {
     }
 
     /// The least a walk from this state can cost at the end, or `None` when its required work
-    /// cannot all start (inside its windows, unless `relaxed`). Where the minutes alone put it
+    /// cannot all start (inside its windows, unless `relaxed`) or its optional and reference
+    /// items started cannot place their parts inside theirs. Where the minutes alone put it
     /// past the plan at hand, that bound, without the counts by size.
     ///
     /// What the state's required work alone gives ([`Owing`]) is the same for every state of
@@ -2456,6 +2457,13 @@ impl<'a> Bounds<'a> {
         let mut lost = owing.lost;
         if required > room(u32::MAX) || (!relaxed && lost > 0) {
             return None; // the required work does not fit what is left
+        }
+        // Nor does an optional or reference item's. Without this the narrow walk of one
+        // short-day problem (CI, 2026-12-05) kept only states with two such items whose last
+        // parts, a whole day each, were due on the one slot left of their window, and found
+        // no plan.
+        if !self.started_fit(key, room) {
+            return None;
         }
         let mut late = cost.late + owing.late;
         // The required work still to come inside its windows, by window end.
@@ -3013,9 +3021,22 @@ impl<'a> Bounds<'a> {
     where
         'a: 'k,
     {
+        self.started(key, true)
+    }
+
+    /// The items of a state started and not placed every part of, required ones or optional
+    /// and reference ones: their section, task and the parts still to place.
+    fn started<'k>(
+        &self,
+        key: &'k [u16],
+        required: bool,
+    ) -> impl Iterator<Item = (usize, &'a Task, &'a [u32])> + 'k
+    where
+        'a: 'k,
+    {
         let (problem, sections) = (self.problem, self.sections);
         Open::decode(key, sections.len() * 3)
-            .filter(|o| o.at % 3 == 0)
+            .filter(move |o| (o.at % 3 == 0) == required)
             .map(move |o| {
                 let task = &problem.tasks[o.task(sections)];
                 (
@@ -3024,6 +3045,27 @@ impl<'a> Bounds<'a> {
                     &task.parts[usize::from(o.placed)..],
                 )
             })
+    }
+
+    /// Whether the parts still to place of a state's optional and reference items fit the
+    /// room up to their windows' ends (`room`: of the slots after the state's up to one):
+    /// such an item counts as scheduled when it starts, so a state where one cannot place its
+    /// last part inside its window leads nowhere. The items whose windows end by a slot
+    /// together need no more than the room up to it.
+    fn started_fit(&self, key: &[u16], room: impl Fn(u32) -> u64) -> bool {
+        let mut left: Vec<(u32, u64)> = self
+            .started(key, false)
+            .map(|(_, task, parts)| {
+                let minutes = parts.iter().map(|&m| u64::from(m)).sum();
+                (task.latest_for_optional().unwrap_or(u32::MAX), minutes)
+            })
+            .collect();
+        left.sort_unstable();
+        let mut sum = 0;
+        left.into_iter().all(|(end, minutes)| {
+            sum += minutes;
+            sum <= room(end)
+        })
     }
 
     /// The minutes of a state's required work still to place: of the items not started, and
