@@ -2200,6 +2200,9 @@ struct Bounds<'a> {
     room: Vec<u64>,
     /// Σ of the room of slots `0..i`, each slot's times its day.
     weighted: Vec<u64>,
+    /// How many of slots `0..i` are the first slot with room of their day: the study days
+    /// that begin before slot `i` ([`Bounds::started_fit`]).
+    study_days: Vec<u32>,
     /// The sizes of [`sizes`], and the measures [`packing`] and [`tardiness`] weigh them by:
     /// the counts by size first.
     sizes: Vec<u32>,
@@ -2309,6 +2312,7 @@ impl<'a> Bounds<'a> {
         let gap = problem.slots.as_ref().map_or(0, |x| x.break_minutes);
         let sizes = sizes(problem);
         let (mut room, mut weighted) = (vec![0u64], vec![0u64]);
+        let (mut study_days, mut last_day) = (vec![0u32], None);
         let mut slots = Vec::with_capacity(problem.capacity.len());
         for (s, &cap) in problem.capacity.iter().enumerate() {
             let day = problem.day(s as u32);
@@ -2317,6 +2321,11 @@ impl<'a> Bounds<'a> {
             room.push(room[s] + minutes);
             weighted.push(weighted[s] + minutes * u64::from(day));
             slots.push(minutes);
+            let begins = minutes > 0 && last_day != Some(day);
+            if minutes > 0 {
+                last_day = Some(day);
+            }
+            study_days.push(study_days[s] + u32::from(begins));
         }
         let (counts, family) = Measure::all(problem, &sizes, &slots);
         let holds_by_size = sizes
@@ -2354,6 +2363,7 @@ impl<'a> Bounds<'a> {
             sections,
             room,
             weighted,
+            study_days,
             sizes,
             counts: counts.len(),
             measures: counts,
@@ -2446,9 +2456,7 @@ impl<'a> Bounds<'a> {
             alone = owe();
             &mut alone
         };
-        let top = self.room.len() - 1;
-        let from = self.room[(d as usize + 1).min(top)];
-        let room = |end: u32| self.room[(end as usize + 1).min(top)].saturating_sub(from);
+        let room = |end: u32| self.room_after(d, end);
         let rest = |s: usize, k: usize| -> u64 {
             let chain = &sections[s].rest[k];
             u64::from(chain[(key[s * 3 + k] as usize).min(chain.len() - 1)])
@@ -2462,7 +2470,7 @@ impl<'a> Bounds<'a> {
         // short-day problem (CI, 2026-12-05) kept only states with two such items whose last
         // parts, a whole day each, were due on the one slot left of their window, and found
         // no plan.
-        if !self.started_fit(key, room) {
+        if !self.started_fit(d, key) {
             return None;
         }
         let mut late = cost.late + owing.late;
@@ -3048,24 +3056,43 @@ impl<'a> Bounds<'a> {
     }
 
     /// Whether the parts still to place of a state's optional and reference items fit the
-    /// room up to their windows' ends (`room`: of the slots after the state's up to one):
-    /// such an item counts as scheduled when it starts, so a state where one cannot place its
-    /// last part inside its window leads nowhere. The items whose windows end by a slot
-    /// together need no more than the room up to it.
-    fn started_fit(&self, key: &[u16], room: impl Fn(u32) -> u64) -> bool {
-        let mut left: Vec<(u32, u64)> = self
-            .started(key, false)
-            .map(|(_, task, parts)| {
-                let minutes = parts.iter().map(|&m| u64::from(m)).sum();
-                (task.latest_for_optional().unwrap_or(u32::MAX), minutes)
-            })
-            .collect();
+    /// room after the state's slot `d` up to their windows' ends: such an item counts as scheduled when it starts, so a state where one cannot
+    /// place its last part inside its window leads nowhere. The items whose windows end by a
+    /// slot together need no more than the room up to it, and each item's parts, one a day,
+    /// no more days than its window has left.
+    fn started_fit(&self, d: u32, key: &[u16]) -> bool {
+        let mut left: Vec<(u32, u64)> = Vec::new();
+        for (_, task, parts) in self.started(key, false) {
+            let end = task.latest_for_optional().unwrap_or(u32::MAX);
+            if parts.len() > self.study_days_after(d, end) {
+                return false;
+            }
+            left.push((end, parts.iter().map(|&m| u64::from(m)).sum()));
+        }
         left.sort_unstable();
         let mut sum = 0;
         left.into_iter().all(|(end, minutes)| {
             sum += minutes;
-            sum <= room(end)
+            sum <= self.room_after(d, end)
         })
+    }
+
+    /// The room of the slots after `d` up to `end`.
+    fn room_after(&self, d: u32, end: u32) -> u64 {
+        let top = self.room.len() - 1;
+        let at = |s: u32| self.room[(s as usize).min(top)];
+        at(end.saturating_add(1)).saturating_sub(at(d.saturating_add(1)))
+    }
+
+    /// At most how many days have room in the slots after `d` up to `end`: the study days
+    /// that begin there, and `d`'s own day when the slot after it is on that day too.
+    fn study_days_after(&self, d: u32, end: u32) -> usize {
+        let top = self.study_days.len() - 1;
+        let at = |s: u32| self.study_days[(s as usize).min(top)];
+        let next = d.saturating_add(1);
+        let begun = at(end.saturating_add(1)).saturating_sub(at(next));
+        let same_day = usize::from(self.problem.day(next) == self.problem.day(d));
+        begun as usize + same_day
     }
 
     /// The minutes of a state's required work still to place: of the items not started, and
@@ -4067,6 +4094,45 @@ mod tests {
         let any = crate::solver::solve(&free, &Options::default()).expect("solved");
         assert!(any.optimal);
         assert_eq!(Levels::of(&free, &any.days).required_in_window, 70);
+    }
+
+    /// One section, days 0–6 of 30 minutes, two optional items, of three parts of 10 minutes
+    /// and of two of 20, each with its first part placed. At the end of slot 4 both fit: 40
+    /// minutes in two slots, two days for the first. At the end of slot 5 neither: the one
+    /// slot left has room for 30 of their 40 minutes, and the first alone, 20 minutes, would
+    /// need two days. With its second part placed too, it fits that slot alone.
+    #[test]
+    fn started_optional_items_must_fit_their_windows() {
+        let items = [vec![10, 10, 10], vec![20, 20]]
+            .map(|parts| (Kind::Optional, parts, None))
+            .to_vec();
+        let problem = test_problem(30, &[(0, 0, items)], &[true; 7], true);
+        let sections = sections(&problem).expect("covered");
+        let bounds = Bounds::new(&problem, &sections);
+        // The counts of the section's three chains, the day's minutes, then each item
+        // started (chain, place in it, parts placed).
+        let key = |opens: &[(u16, u16)]| {
+            let mut key = vec![0, opens.len() as u16, 0, 0];
+            for &(index, placed) in opens {
+                let open = Open {
+                    at: 1,
+                    index,
+                    placed,
+                    today: false,
+                };
+                open.encode(&mut key);
+            }
+            key
+        };
+        let fits = |d: u32, key: &[u16]| bounds.started_fit(d, key);
+        let both = key(&[(0, 1), (1, 1)]);
+        assert!(fits(4, &both));
+        assert!(!fits(5, &both), "40 minutes in one slot of 30");
+        let first = key(&[(0, 1)]);
+        assert!(fits(4, &first));
+        assert!(!fits(5, &first), "two parts in one day");
+        assert!(fits(5, &key(&[(0, 2)])));
+        assert!(!fits(6, &key(&[(0, 2)])), "after its window");
     }
 
     /// After the last window, a part of 20 or 25 minutes takes a 30-minute day of its own,
