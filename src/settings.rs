@@ -134,6 +134,7 @@ pub fn resolve(
         min_session,
         time_limit,
         any_order: flags.any_order || base.is_some_and(|b| b.any_order),
+        without_order_cost: false,
         trace: context.trace,
     })
 }

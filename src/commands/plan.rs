@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 pub(super) fn plan(args: &PlanArgs) -> Result<()> {
     let start = crate::calendar::parse_date(&args.start).map_err(|m| Error::flag("--start", m))?;
     let mut settings = settings::resolve(start, &flags(&args.availability), None, &context())?;
+    settings.without_order_cost = args.fit;
     let ics = ics_options(&args.output)?;
     let now = now(args.output.now.as_deref())?;
     let (path, source) = resolve_path(&args.path)?;

@@ -301,6 +301,7 @@ pub(crate) fn sample_state(progress: usize) -> State {
             min_session: 15,
             time_limit: 10.0,
             any_order: false,
+            without_order_cost: false,
             trace: crate::schedule::Trace::default(),
         },
         progress: (0..progress)
