@@ -81,7 +81,7 @@ pub struct WhatIf {
 }
 
 /// The what-if answer for `path` at `settings`, given the plan made at those settings.
-/// `on_step` hears what is being solved, for a progress display.
+/// `on_step` hears what is being solved, for a progress display (from two threads).
 ///
 /// # Errors
 ///
@@ -90,7 +90,7 @@ pub fn analyze(
     path: &LearningPath,
     settings: &Settings,
     plan: &Plan,
-    on_step: &mut dyn FnMut(&str, u32),
+    on_step: &(dyn Fn(&str, u32) + Sync),
 ) -> Result<WhatIf> {
     let avail = &settings.availability;
     let s = &plan.summary;
@@ -134,25 +134,46 @@ pub fn analyze(
     // Whether an answer asks for more than the given hours.
     let beyond = |n: &Needed| !n.possible || n.base().is_some_and(|b| b > given);
 
-    // Answers per window end (sections that end on the same day share one).
-    let mut by_end: BTreeMap<u32, Needed> = BTreeMap::new();
-    let mut needed_by = |end: u32, name: &str| -> Result<Needed> {
-        if let Some(n) = by_end.get(&end) {
-            return Ok(n.clone());
-        }
-        let n = need::smallest(&need::due_by(path, end), settings, known, &mut |day| {
+    let search = |end: u32, name: &str| {
+        need::smallest(&need::due_by(path, end), settings, known, &mut |day| {
             on_step(name, day);
-        })?;
-        by_end.insert(end, n.clone());
-        Ok(n)
+        })
     };
-    // Later window ends, each with the first section (in path order) that ends there.
+    // Window ends, each with the first section (in path order) that ends there.
     let mut ends: BTreeMap<u32, &str> = BTreeMap::new();
     for section in &path.sections {
         if let Some(w) = section.weeks {
             ends.entry(w.last_day()).or_insert(section.id.as_str());
         }
     }
+    // Answers per window end (sections that end on the same day share one). Every late
+    // window's own end is asked below whatever the answers; those searches do not depend on
+    // each other, so two threads share them. At 0.5 h a day on the bundled path they are ten,
+    // 0.02 to 0.17 s each.
+    let own: Vec<(u32, &str)> = plan
+        .overloaded
+        .iter()
+        .filter_map(|o| path.sections.iter().find(|x| x.id == o.section))
+        .filter_map(|x| x.weeks.map(crate::path::Weeks::last_day))
+        .collect::<std::collections::BTreeSet<u32>>()
+        .into_iter()
+        .map(|end| (end, ends.get(&end).copied().unwrap_or_default()))
+        .collect();
+    let mut by_end: BTreeMap<u32, Needed> = BTreeMap::new();
+    for ((end, _), n) in own
+        .iter()
+        .zip(on_two_threads(&own, |&(end, name)| search(end, name)))
+    {
+        by_end.insert(*end, n?);
+    }
+    let mut needed_by = |end: u32, name: &str| -> Result<Needed> {
+        if let Some(n) = by_end.get(&end) {
+            return Ok(n.clone());
+        }
+        let n = search(end, name)?;
+        by_end.insert(end, n.clone());
+        Ok(n)
+    };
 
     let mut windows = Vec::new();
     for o in &plan.overloaded {
@@ -194,4 +215,61 @@ pub fn analyze(
         fit,
         windows,
     })
+}
+
+/// `f` of each of `items`, in their order, worked out on this thread and one more (this one
+/// alone when no thread can be started): the items are taken in turn by whichever is free.
+fn on_two_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(item) = items.get(i) else { break };
+        let r = f(item);
+        done.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some(r);
+    };
+    std::thread::scope(|scope| {
+        let helper = (items.len() > 1).then(|| {
+            std::thread::Builder::new()
+                .name("what-if".into())
+                .spawn_scoped(scope, work)
+        });
+        work();
+        if let Some(Ok(helper)) = helper {
+            // A panic on the helper is one on this thread too.
+            if let Err(panic) = helper.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+    });
+    done.into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .into_iter()
+        .map(|r| r.expect("every item is worked out"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::on_two_threads;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Every item is worked out once, and the answers come in the items' order, however the
+    /// two threads share them.
+    #[test]
+    fn two_threads_answer_each_item_once_in_order() {
+        for n in [0, 1, 2, 7, 100] {
+            let items: Vec<u64> = (0..n).collect();
+            let calls = AtomicUsize::new(0);
+            let squares = on_two_threads(&items, |&x| {
+                calls.fetch_add(1, Ordering::Relaxed);
+                x * x
+            });
+            assert_eq!(squares, items.iter().map(|x| x * x).collect::<Vec<_>>());
+            assert_eq!(calls.into_inner(), items.len());
+        }
+    }
 }

@@ -215,7 +215,7 @@ fn strict(out: &OutputArgs, plan: &Plan) -> Result<()> {
 /// `plan --fit`: the what-if answer instead of a plan; writes no files.
 fn fit(path: &LearningPath, settings: &Settings, plan: &Plan, out: &OutputArgs) -> Result<()> {
     let answer = crate::spinner::with_spinner("finding the hours that fit", |spinner| {
-        crate::whatif::analyze(path, settings, plan, &mut |what, day| {
+        crate::whatif::analyze(path, settings, plan, &|what, day| {
             spinner.set_message(format!(
                 "finding the hours that fit {what}: trying {}",
                 crate::need::hm(day)
