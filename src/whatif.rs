@@ -150,14 +150,16 @@ pub fn analyze(
     // window's own end is asked below whatever the answers; those searches do not depend on
     // each other, so two threads share them. At 0.5 h a day on the bundled path they are ten,
     // 0.02 to 0.17 s each.
-    let own: Vec<(u32, &str)> = plan
+    let late: std::collections::BTreeSet<u32> = plan
         .overloaded
         .iter()
         .filter_map(|o| path.sections.iter().find(|x| x.id == o.section))
         .filter_map(|x| x.weeks.map(crate::path::Weeks::last_day))
-        .collect::<std::collections::BTreeSet<u32>>()
-        .into_iter()
-        .map(|end| (end, ends.get(&end).copied().unwrap_or_default()))
+        .collect();
+    let own: Vec<(u32, &str)> = ends
+        .iter()
+        .filter(|(end, _)| late.contains(end))
+        .map(|(&end, &name)| (end, name))
         .collect();
     let mut by_end: BTreeMap<u32, Needed> = BTreeMap::new();
     for ((end, _), n) in own
@@ -220,36 +222,39 @@ pub fn analyze(
 /// `f` of each of `items`, in their order, worked out on this thread and one more (this one
 /// alone when no thread can be started): the items are taken in turn by whichever is free.
 fn on_two_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Mutex;
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
-    let work = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(item) = items.get(i) else { break };
-        let r = f(item);
-        done.lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some(r);
-    };
-    std::thread::scope(|scope| {
-        let helper = (items.len() > 1).then(|| {
-            std::thread::Builder::new()
-                .name("what-if".into())
-                .spawn_scoped(scope, work)
-        });
-        work();
-        if let Some(Ok(helper)) = helper {
-            // A panic on the helper is one on this thread too.
-            if let Err(panic) = helper.join() {
-                std::panic::resume_unwind(panic);
-            }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, f(item)));
         }
+    };
+    let mut done = std::thread::scope(|scope| {
+        let helper = (items.len() > 1)
+            .then(|| {
+                std::thread::Builder::new()
+                    .name("what-if".into())
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .flatten();
+        let mut done = work();
+        if let Some(helper) = helper {
+            // A panic on the helper is one on this thread too.
+            done.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            );
+        }
+        done
     });
-    done.into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .into_iter()
-        .map(|r| r.expect("every item is worked out"))
-        .collect()
+    done.sort_unstable_by_key(|&(i, _)| i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]

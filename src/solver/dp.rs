@@ -3056,10 +3056,11 @@ impl<'a> Bounds<'a> {
     }
 
     /// Whether the parts still to place of a state's optional and reference items fit the
-    /// room after the state's slot `d` up to their windows' ends: such an item counts as scheduled when it starts, so a state where one cannot
-    /// place its last part inside its window leads nowhere. The items whose windows end by a
-    /// slot together need no more than the room up to it, and each item's parts, one a day,
-    /// no more days than its window has left.
+    /// room after the state's slot `d` up to their windows' ends: such an item counts as
+    /// scheduled when it starts, so a state where one cannot place its last part inside its
+    /// window leads nowhere. The items whose windows end by a slot together need no more than
+    /// the room up to it, and each item's parts, one a day, no more days than its window has
+    /// left.
     fn started_fit(&self, d: u32, key: &[u16]) -> bool {
         let mut left: Vec<(u32, u64)> = Vec::new();
         for (_, task, parts) in self.started(key, false) {
