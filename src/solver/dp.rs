@@ -2919,13 +2919,11 @@ impl<'a> Bounds<'a> {
             let (mut open, mut open_coarse): (Vec<[u32; 3]>, Vec<[u32; 3]>) = Default::default();
             for o in Open::decode(key, width) {
                 let t = o.task(sections);
-                let (task, placed) = (&problem.tasks[t], usize::from(o.placed));
-                owed += self.owed(task, placed);
+                let task = &problem.tasks[t];
+                owed += self.owed(task, usize::from(o.placed));
+                let keep = keepable(task, usize::from(o.placed));
                 let (placed, today) = (u32::from(o.placed), u32::from(o.today));
-                pieces.push((
-                    [1, fine[t], placed, today],
-                    keepable(task, usize::from(o.placed)),
-                ));
+                pieces.push(([1, fine[t], placed, today], keep));
                 open.push([fine[t], placed, today]);
                 open_coarse.push([coarse[t], placed, today]);
             }
@@ -2959,7 +2957,7 @@ impl<'a> Bounds<'a> {
             let i = judged.len();
             for (best, alike) in [(&mut best, &this.fine), (&mut best_coarse, &this.coarse)] {
                 let at = best.entry(alike.clone()).or_insert(i);
-                let other = &judged.get(*at).unwrap_or(&this);
+                let other = judged.get(*at).unwrap_or(&this);
                 if (rank, &this.key) < (other.rank, &other.key) {
                     *at = i;
                 }
@@ -2972,9 +2970,10 @@ impl<'a> Bounds<'a> {
         // sessions they keep.
         let behind = judged.iter().enumerate().filter_map(|(i, this)| {
             let first = |r: &Rank| (r.0, r.1, r.2, r.3);
-            let champion = &judged[best_coarse[&this.coarse]];
+            let at = best_coarse[&this.coarse];
+            let champion = &judged[at];
             let (other, rank) = (&champion.rank, &this.rank);
-            let beaten = champion.key != this.key
+            let beaten = at != i
                 && (first(other) < first(rank)
                     || (first(other) == first(rank) && {
                         let more = this.may_keep_beyond(champion);
