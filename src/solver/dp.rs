@@ -217,6 +217,18 @@ impl Judging {
         }
         more
     }
+
+    /// Whether `other`, alike with this state at least without previous slots, leads
+    /// everywhere this one does at no more cost: less at levels 1 to 4, or the same there and
+    /// no more below even were this one to keep every session it may that `other` may not.
+    fn beaten_by(&self, other: &Judging) -> bool {
+        let first = |r: &Rank| (r.0, r.1, r.2, r.3);
+        let (theirs, ours) = (&other.rank, &self.rank);
+        let hoped = ours.4.saturating_sub(self.may_keep_beyond(other));
+        first(theirs) < first(ours)
+            || first(theirs) == first(ours)
+                && (theirs.4, theirs.5, theirs.6) <= (hoped, ours.5, ours.6)
+    }
 }
 
 /// What one slot's step adds: minutes started by kind, required minutes outside their windows
@@ -1231,12 +1243,14 @@ fn sizes(problem: &Problem) -> Vec<u32> {
     sizes
 }
 
-/// The slots a replan's previous plan had a task's parts on (those it had one for).
-fn previous_slots(task: &Task) -> impl Iterator<Item = &u32> {
+/// The slots a replan's previous plan had a task's parts on, from part `from` on (those it had
+/// one for).
+fn previous_slots(task: &Task, from: usize) -> impl Iterator<Item = &u32> {
     let previous = task.previous.as_deref().unwrap_or_default();
     previous
         .iter()
         .take(task.parts.len())
+        .skip(from)
         .filter(|&&p| p != u32::MAX)
 }
 
@@ -2382,7 +2396,7 @@ impl<'a> Bounds<'a> {
         let previous: Vec<u32> = problem
             .tasks
             .iter()
-            .flat_map(|t| previous_slots(t).copied())
+            .flat_map(|t| previous_slots(t, 0).copied())
             .collect();
         let previous_after = (0..=problem.capacity.len() as u32)
             .map(|d| previous.iter().filter(|&&p| p > d).count() as u32)
@@ -2791,7 +2805,7 @@ impl<'a> Bounds<'a> {
                         let task = &problem.tasks[t];
                         let minutes = task.minutes();
                         self.pay(d, task, minutes, &mut most);
-                        let later = previous_slots(task).filter(|&&p| p > d).count() as u32;
+                        let later = previous_slots(task, 0).filter(|&&p| p > d).count() as u32;
                         most.moved = most.moved.saturating_sub(later);
                         match at % 3 {
                             1 => most.optional = most.optional.saturating_sub(minutes),
@@ -2864,12 +2878,7 @@ impl<'a> Bounds<'a> {
         // Sessions of `task` from part `placed` on that may still be kept: those whose
         // previous slot is still to come.
         let keepable = |task: &Task, placed: usize| -> u32 {
-            let previous = task.previous.as_deref().unwrap_or_default();
-            let parts = task.parts.len().min(previous.len());
-            previous[placed.min(parts)..parts]
-                .iter()
-                .filter(|&&p| p != u32::MAX && p > d)
-                .count() as u32
+            previous_slots(task, placed).filter(|&&p| p > d).count() as u32
         };
         // Per section and count of required items started: the class of what is left of the
         // chain (the same for the same classes in the same order), both ways, and the sessions
@@ -2964,24 +2973,19 @@ impl<'a> Bounds<'a> {
             }
             judged.push(this);
         }
-        // A state goes where another of its class costs less, or where another of its coarse
-        // class costs no more even were this one to keep every session it still may that the
-        // other may not: the other's walks on are its walks, at the same cost but for the
-        // sessions they keep.
-        let behind = judged.iter().enumerate().filter_map(|(i, this)| {
-            let first = |r: &Rank| (r.0, r.1, r.2, r.3);
-            let at = best_coarse[&this.coarse];
-            let champion = &judged[at];
-            let (other, rank) = (&champion.rank, &this.rank);
-            let beaten = at != i
-                && (first(other) < first(rank)
-                    || (first(other) == first(rank) && {
-                        let more = this.may_keep_beyond(champion);
-                        (other.4, other.5, other.6) <= (rank.4.saturating_sub(more), rank.5, rank.6)
-                    }));
-            (beaten || best[&this.fine] != i).then(|| this.key.clone())
-        });
-        let behind: Vec<Box<[u16]>> = behind.collect();
+        // A state goes where the best of its class, or of its coarse class, beats it: that
+        // one's walks on are its walks, at the same cost but for the sessions they keep (the
+        // same ones within a class, where nothing else can tell them apart).
+        let behind: Vec<Box<[u16]>> = judged
+            .iter()
+            .enumerate()
+            .filter(|&(i, this)| {
+                [best[&this.fine], best_coarse[&this.coarse]]
+                    .into_iter()
+                    .any(|at| at != i && this.beaten_by(&judged[at]))
+            })
+            .map(|(_, this)| this.key.clone())
+            .collect();
         for key in behind {
             states.remove(&key);
         }
