@@ -1129,34 +1129,26 @@ fn sections(problem: &Problem) -> Option<Vec<Section>> {
         windows.sort_unstable();
         windows.dedup();
         let mut by_window = vec![vec![0; windows.len()]; chain.len() + 1];
-        let mut large = vec![vec![vec![0; sizes.len()]; windows.len()]; chain.len() + 1];
+        let mut by_size = vec![vec![vec![0u64; sizes.len()]; windows.len()]; chain.len() + 1];
         for (i, &t) in chain.iter().enumerate().rev() {
             by_window[i] = by_window[i + 1].clone();
-            large[i] = large[i + 1].clone();
+            by_size[i] = by_size[i + 1].clone();
             let at = windows.partition_point(|&w| w < window(t));
             let task = &problem.tasks[t];
             by_window[i][at] += task.minutes();
-            for (count, &size) in large[i][at].iter_mut().zip(&sizes) {
-                *count += task.parts.iter().filter(|&&m| m >= size).count() as u16;
+            for m in &task.parts {
+                if let Ok(k) = sizes.binary_search(m) {
+                    by_size[i][at][k] += 1;
+                }
             }
         }
-        // Parts of at least each size, less those of at least the next.
-        let exactly = |large: &Vec<u16>| -> Vec<u64> {
-            if large.first().is_some_and(|&c| c > 0) {
-                let next = large.iter().skip(1).chain(std::iter::once(&0));
-                large
-                    .iter()
-                    .zip(next)
-                    .map(|(&a, &b)| u64::from(a - b))
-                    .collect()
-            } else {
-                Vec::new()
+        // A window without parts is left empty: [`Bounds::histograms`] lists none for it.
+        for counts in by_size.iter_mut().flatten() {
+            if counts.iter().all(|&c| c == 0) {
+                *counts = Vec::new();
             }
-        };
-        section.by_size = large
-            .iter()
-            .map(|of_count| of_count.iter().map(exactly).collect())
-            .collect();
+        }
+        section.by_size = by_size;
         section.windows = windows
             .into_iter()
             .map(|(last, first)| (first, last))
@@ -1271,6 +1263,18 @@ fn previous_slots(task: &Task, from: usize) -> impl Iterator<Item = &u32> {
         .take(task.parts.len())
         .skip(from)
         .filter(|&&p| p != u32::MAX)
+}
+
+/// Whether every window of [`Bounds::histograms`]' required work has ended before slot
+/// `next`: all that work is then overdue, and late wherever it goes.
+fn ended_before(windows: &[(u32, u32, usize)], next: u32) -> bool {
+    windows.iter().all(|w| w.0 < next)
+}
+
+/// How many sessions of `task` from part `from` on a replan may still keep after slot `d`:
+/// those whose previous slot lies after it.
+fn keepable(task: &Task, from: usize, d: u32) -> u32 {
+    previous_slots(task, from).filter(|&&p| p > d).count() as u32
 }
 
 /// Required work still to come with one window: the window's last slot, its first slot, and an
@@ -2740,7 +2744,7 @@ impl<'a> Bounds<'a> {
         // is `required`): no bound says more, and the spans and prices need not be asked.
         // That is every state after the last window, where the replan after the `finished`
         // slip at 0.5 h a day takes most of its steps.
-        let lost = if windows.iter().all(|w| w.0 <= d) {
+        let lost = if ended_before(&windows, d + 1) {
             past
         } else {
             (past + packing(d + 1, &windows, &hist, sizes, &[], held))
@@ -2785,7 +2789,7 @@ impl<'a> Bounds<'a> {
         // least what the measures' late units do: on the bundled path at 0.5 h a day, on its
         // replan after the `finished` slip and on a generated path, the measures said more
         // for none of 360,000 states there.
-        let tail = windows.iter().all(|w| w.0 <= d);
+        let tail = ended_before(windows, d + 1);
         let late = match (tried[1], tail) {
             (false, _) => 0,
             (true, true) => self.late_by_sizes(d + 1, windows, hist),
@@ -2847,8 +2851,7 @@ impl<'a> Bounds<'a> {
                         let task = &problem.tasks[t];
                         let minutes = task.minutes();
                         self.pay(d, task, minutes, &mut most);
-                        let later = previous_slots(task, 0).filter(|&&p| p > d).count() as u32;
-                        most.moved = most.moved.saturating_sub(later);
+                        most.moved = most.moved.saturating_sub(keepable(task, 0, d));
                         match at % 3 {
                             1 => most.optional = most.optional.saturating_sub(minutes),
                             2 => most.reference = most.reference.saturating_sub(minutes),
@@ -2917,11 +2920,6 @@ impl<'a> Bounds<'a> {
         };
         let fine: Vec<u32> = problem.tasks.iter().map(|t| describe(t, true)).collect();
         let coarse: Vec<u32> = problem.tasks.iter().map(|t| describe(t, false)).collect();
-        // Sessions of `task` from part `placed` on that may still be kept: those whose
-        // previous slot is still to come.
-        let keepable = |task: &Task, placed: usize| -> u32 {
-            previous_slots(task, placed).filter(|&&p| p > d).count() as u32
-        };
         // Per section and count of required items started: the class of what is left of the
         // chain (the same for the same classes in the same order), both ways, and the sessions
         // it may still keep. What those items owe is the [`Suffixes`]'.
@@ -2938,7 +2936,9 @@ impl<'a> Bounds<'a> {
                     *rests.entry(left).or_insert(n)
                 };
                 let (f, k) = (id(&fine), id(&coarse));
-                let may_keep = chain[c..].iter().map(|&t| keepable(&problem.tasks[t], 0));
+                let may_keep = chain[c..]
+                    .iter()
+                    .map(|&t| keepable(&problem.tasks[t], 0, d));
                 of_count.push((f, k, may_keep.sum()));
             }
             rest.push(of_count);
@@ -2972,7 +2972,7 @@ impl<'a> Bounds<'a> {
                 let t = o.task(sections);
                 let task = &problem.tasks[t];
                 owed += self.owed(task, usize::from(o.placed));
-                let keep = keepable(task, usize::from(o.placed));
+                let keep = keepable(task, usize::from(o.placed), d);
                 let (placed, today) = (u32::from(o.placed), u32::from(o.today));
                 pieces.push(([1, fine[t], placed, today], keep));
                 open.push([fine[t], placed, today]);
@@ -3380,7 +3380,7 @@ impl<'a> Bounds<'a> {
     /// this does not.
     fn late_by_sizes(&self, next: u32, windows: &[(u32, u32, usize)], hist: &[u64]) -> u64 {
         let (problem, sizes) = (self.problem, &self.sizes);
-        if windows.is_empty() || windows.iter().any(|w| w.0 >= next) {
+        if windows.is_empty() || !ended_before(windows, next) {
             return 0;
         }
         let n = sizes.len();
@@ -3507,7 +3507,7 @@ impl<'a> Bounds<'a> {
     /// runs each).
     fn late_in_order(&self, next: u32, windows: &[(u32, u32, usize)], key: &[u16]) -> u64 {
         let (problem, sections) = (self.problem, self.sections);
-        if windows.is_empty() || windows.iter().any(|w| w.0 >= next) {
+        if windows.is_empty() || !ended_before(windows, next) {
             return 0;
         }
         let next = next as usize;
