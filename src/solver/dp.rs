@@ -26,15 +26,20 @@
 //! chain's step is one of its kind: (count after, room, minutes, item minutes, sessions kept,
 //! items started with parts to place).
 //!
-//! Three walks, each only when the one before finds nothing or to help the next:
-//! - the walk where every item starts inside its window has far fewer steps, and when it finds
-//!   a plan that plan is the optimum;
+//! Two walks, the first to help the second:
 //! - a narrow walk keeps the [`BEAM`] most promising states of each slot and finds a good
 //!   plan quickly;
 //! - the whole walk follows only the states that can still end no costlier than the best plan
 //!   at hand ([`Bounds`]: the warm start or the narrow walk's plan). Where it cannot finish,
 //!   the least bound of the states of each slot it went through still bounds every plan
 //!   ([`Bounds::floor`]), and the plan the MIP alongside it finds is measured against that.
+//!
+//! A third walk used to come first: every item inside its window, whose plan, when it found
+//! one, was the optimum. It had no plan at hand to leave states out by their earliness, and
+//! the whole walk after the narrow one needs far fewer steps: on the bundled path at 3 h a day
+//! 1,500 steps against 464,000 (0.04 s instead of 0.20 s whole-process), and under
+//! `--any-order` at 1.15 h it ran out of its limits after 2.4 s where the two walks then took
+//! 0.05 s (BENCHMARKS.md, session 43).
 //!
 //! In path order a section's items that start on one slot are a stretch of its chain, and the
 //! room two neighbours cannot share is lost. The bound on the required minutes outside their
@@ -149,9 +154,6 @@ struct Section {
     /// need not look for one further along: under `--any-order` at 0.8 h a day on the bundled
     /// path that was three look-ups of a whole key for each of the 222 chains of every state.
     opens: [u32; 3],
-    /// Per count of required items started: the earliest window end among the required tasks
-    /// not yet started (`u32::MAX` once all have).
-    due: Vec<u32>,
     /// Per chain and count: the minutes of the chain's items from that count on.
     rest: [Vec<u32>; 3],
     /// Per chain: the last window end of its items.
@@ -296,11 +298,9 @@ type Part = (usize, usize);
 /// Kinds in the order of a section's counts.
 const KINDS: [Kind; 3] = [Kind::Required, Kind::Optional, Kind::Reference];
 
-/// The three walks (see the module's notes).
+/// The two walks (see the module's notes).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// Every item starts inside its window.
-    Everything,
     /// Items may be left out and required items late; the [`BEAM`] best states of a slot.
     Narrow,
     /// Items may be left out and required items late; every state that may beat the plan at
@@ -317,7 +317,7 @@ pub(super) struct Walked<T> {
     /// The least any plan has at priorities 1 and 2, by the walk's bounds before any step (see
     /// [`Bounds::least`]) and by the states of the whole walk where it ran ([`Bounds::floor`]):
     /// what a plan that is not proven can be measured against. `None` where the walks do not
-    /// apply, or gave the optimum inside the windows.
+    /// apply.
     pub least: Option<Least>,
 }
 
@@ -406,13 +406,6 @@ pub(super) fn solve<T>(
     bounds.price(&[]);
     // Nothing of this solve runs beside the walks until the MIP joins the whole walk.
     let alone = Stop::never();
-    if let Ok(days) = walk(&bounds, Mode::Everything, seconds, outer, Some(&alone)) {
-        return Walked {
-            optimum: Some(days),
-            alongside: None,
-            least: None,
-        };
-    }
     // What a plan that is not proven is measured against.
     let mut least = bounds.least();
     // Where the whole walk cannot finish, its states grow past its limits after a few seconds,
@@ -492,11 +485,10 @@ fn race<T>(
 /// Under `--any-order`, the walks in turn ([`walk_in_turn`]) with `known` at hand, for at
 /// most `seconds` or until `stop` is raised; the caller races them with the MIP (see
 /// [`super::solve_until`]). Each class of items alike is a chain of its own ([`chains`]):
-/// many more chains than path order has (74 against 26 on the bundled path), and where many
-/// items fit a day the walks have too many states (at 1.5 h a day the walk inside the windows
-/// ran out of 10 s, where the MIP needs 0.4 s). Between 0.7 and 0.95 h a day it is the other
-/// way round: the MIP stopped open at 10 s on levels 3 and 4, and the walks prove them in 0.55
-/// to 2.1 s (BENCHMARKS.md, session 26).
+/// many more chains than path order has (74 against 26 on the bundled path). Between 0.7 and
+/// 0.95 h a day the MIP stopped open at 10 s on levels 3 and 4, and the walks prove them in
+/// 0.55 to 2.1 s (BENCHMARKS.md, session 26); from 0.95 h on they prove every setting in at
+/// most 0.5 s (session 43).
 pub(super) fn walk_unordered(
     problem: &Problem,
     known: &[Option<Vec<u32>>],
@@ -524,15 +516,11 @@ pub(super) fn walk_unordered(
     }
 }
 
-/// The walk inside the windows; where it finds no plan, the narrow walk and then the whole
-/// walk with the narrow walk's plan at hand.
+/// The narrow walk, then the whole walk with the narrow walk's plan at hand.
 fn walk_in_turn(bounds: &mut Bounds<'_>, seconds: f64, stop: &Stop) -> Result<Days, Ended> {
     let began = std::time::Instant::now();
     let left = || seconds - began.elapsed().as_secs_f64();
-    if let Ok(days) = walk(bounds, Mode::Everything, seconds, stop, None) {
-        return Ok(days);
-    }
-    narrow(bounds, left(), stop, None)?;
+    narrow(bounds, seconds, stop, None)?;
     walk(bounds, Mode::Best, left(), stop, None)
 }
 
@@ -569,7 +557,7 @@ fn narrow(
 enum Ended {
     /// It ran out of time, states or steps: a walk with more might find one.
     Limit,
-    /// No plan keeps what the walk allows (every item inside its window, say).
+    /// No plan keeps what the walk allows (the narrow walk's states all lead nowhere, say).
     NoPlan,
 }
 
@@ -622,7 +610,6 @@ fn walk_states(
     // Out of time, or the MIP alongside has ended.
     let halted = || began.elapsed().as_secs_f64() > seconds || stop.raised();
     let (problem, sections) = (bounds.problem, bounds.sections);
-    let relaxed = mode != Mode::Everything;
     let last = problem
         .tasks
         .iter()
@@ -633,11 +620,7 @@ fn walk_states(
         return Err(Ended::NoPlan);
     }
     // Late required work may go on to the end of the horizon.
-    let horizon = if relaxed {
-        problem.capacity.len() as u32 - 1
-    } else {
-        last
-    };
+    let horizon = problem.capacity.len() as u32 - 1;
     let width = sections.len() * 3;
     // Per slot: the optional and reference chains (`section × 3 + kind`) with an item whose
     // window may end there, and so whose count a step may have to move past it. Before its
@@ -718,7 +701,7 @@ fn walk_states(
         let mut least: Option<Cost> = None;
         let helped = help.is_some_and(|joined| !joined.raised());
         let mut states: Vec<Judged<'_>> = next.iter_mut().collect();
-        let (found, over) = bounds.bound_all(d, &states, relaxed, helped, &mut owings, &halted);
+        let (found, over) = bounds.bound_all(d, &states, helped, &mut owings, &halted);
         if !over {
             for ((key, (_, parent)), bound) in states.iter_mut().zip(found) {
                 match (bound, mode) {
@@ -726,13 +709,12 @@ fn walk_states(
                     (Some(bound), Mode::Best) => {
                         least = Some(least.map_or(bound, |l| l.min(bound)));
                     }
-                    (Some(_), Mode::Everything) => {}
                     (None, _) => *parent = LEFT_OUT,
                 }
             }
             next.retain(|_, (_, parent)| *parent != LEFT_OUT);
         }
-        if relaxed && !over {
+        if !over {
             bounds.dominate(d, &mut next, &halted);
         }
         if mode == Mode::Best && d >= last && !over {
@@ -762,7 +744,7 @@ fn walk_states(
                         *cost == best
                     } else {
                         bounds
-                            .bound(d, key, *cost, relaxed, &mut owings)
+                            .bound(d, key, *cost, &mut owings)
                             .is_some_and(|bound| bound <= best)
                     }
                 });
@@ -863,8 +845,7 @@ fn complete(sections: &[Section], key: &[u16]) -> bool {
 
 /// Every step of slot `d` from one state, given to `found`: the state it leads to (as a key:
 /// counts, the day's minutes used, then the items with parts still to place), its cost, and
-/// (when `record`) the parts it places, as (task, part). In [`Mode::Everything`] every item
-/// must lie inside its window: a step that leaves one out or late is none. The narrow walk,
+/// (when `record`) the parts it places, as (task, part). The narrow walk,
 /// which only looks for a good plan, keeps one item of a chain at a time with parts still to
 /// place: with more its states pile up first parts (at 0.25 h a day on the bundled path, up
 /// to 25 items open, and it did not reach the end of the path in 10 s). The buffers it works
@@ -882,7 +863,6 @@ fn step_from(
     scratch: &mut Scratch,
     mut found: impl FnMut(&[u16], Cost, Vec<Part>),
 ) {
-    let relaxed = mode != Mode::Everything;
     let width = sections.len() * 3;
     let day = problem.day(d);
     let new_day = d == 0 || problem.day(d - 1) != day;
@@ -901,7 +881,6 @@ fn step_from(
         used,
         day_minutes: problem.day_minutes(day).unwrap_or(u32::MAX),
         added: Added::default(),
-        relaxed,
         record,
         parts: Vec::new(),
         picks: std::mem::take(&mut scratch.picks),
@@ -941,13 +920,8 @@ fn step_from(
         std::mem::take(&mut scratch.kept_open),
         std::mem::take(&mut scratch.key),
     );
-    'found: for choice in choices.drain(..) {
+    for choice in choices.drain(..) {
         let counts = &mut all_counts[choice.counts];
-        // Unless relaxed, every section's required items must be done by the end of their
-        // windows.
-        if !relaxed && !required_where_due(sections, counts, d) {
-            continue;
-        }
         // Optional and reference items whose windows end today can no longer start.
         for &c in closing {
             let chain = &sections[c / 3].chains[c % 3];
@@ -956,14 +930,11 @@ fn step_from(
                 if problem.tasks[t].latest_for_optional().unwrap_or(u32::MAX) > d {
                     break;
                 }
-                if !relaxed {
-                    continue 'found;
-                }
                 *at += 1;
             }
         }
-        // Items with parts still to place: those of an optional or reference item (or of any
-        // item unless relaxed) must be placed inside its window.
+        // Items with parts still to place: those of an optional or reference item must be
+        // placed inside its window.
         open.clear();
         open.extend_from_slice(&all_open[choice.open]);
         let mut missed = false;
@@ -972,7 +943,7 @@ fn step_from(
             if usize::from(o.placed) == task.parts.len() {
                 return false;
             }
-            let must = !relaxed || task.kind != Kind::Required;
+            let must = task.kind != Kind::Required;
             missed |= must && task.window.map_or(u32::MAX, |w| w.1) <= d;
             o.today &= !day_ends;
             true
@@ -1039,10 +1010,10 @@ struct Scratch {
 }
 
 /// Whether part `p` of `task` may go in slot `slot` (its first part: whether the task may
-/// start there); `relaxed`: required items may start and place parts after their windows.
-fn may_place(problem: &Problem, task: &Task, p: usize, slot: u32, relaxed: bool) -> bool {
+/// start there). Required items may start and place parts after their windows.
+fn may_place(problem: &Problem, task: &Task, p: usize, slot: u32) -> bool {
     let (first, last) = task.window.unwrap_or((0, u32::MAX));
-    let late = relaxed && task.kind == Kind::Required;
+    let late = task.kind == Kind::Required;
     (p > 0 || slot >= first.max(task.release))
         && (late || slot <= last)
         && task.avoid.binary_search(&problem.day(slot)).is_err()
@@ -1075,7 +1046,6 @@ fn sections(problem: &Problem) -> Option<Vec<Section>> {
             needs: Vec::new(),
             startable: Default::default(),
             opens: [u32::MAX; 3],
-            due: Vec::new(),
             rest: Default::default(),
             end: [0; 3],
             windows: Vec::new(),
@@ -1097,7 +1067,7 @@ fn sections(problem: &Problem) -> Option<Vec<Section>> {
                     let last = chain
                         .iter()
                         .map(task)
-                        .rposition(|task| may_place(problem, task, 0, d, true));
+                        .rposition(|task| may_place(problem, task, 0, d));
                     last.map_or(0, |i| i as u16 + 1)
                 })
                 .collect();
@@ -1114,12 +1084,6 @@ fn sections(problem: &Problem) -> Option<Vec<Section>> {
     let sizes = sizes(problem);
     for section in &mut sections {
         let chain = &section.chains[0];
-        let mut due = vec![u32::MAX; chain.len() + 1];
-        for (i, &t) in chain.iter().enumerate().rev() {
-            let end = problem.tasks[t].window.map_or(u32::MAX, |w| w.1);
-            due[i] = due[i + 1].min(end);
-        }
-        section.due = due;
         let window = |t: usize| {
             let task = &problem.tasks[t];
             let (first, last) = task.window.unwrap_or((0, u32::MAX));
@@ -2201,15 +2165,6 @@ fn deficits(
     (spans, best[ends.len()].0)
 }
 
-/// Whether every required task whose window ends on `d` or before has started by the end of
-/// `d`.
-fn required_where_due(sections: &[Section], counts: &[u16], d: u32) -> bool {
-    sections
-        .iter()
-        .enumerate()
-        .all(|(s, section)| section.due[counts[s * 3] as usize] > d)
-}
-
 /// What a state's bound takes from its required work alone ([`Bounds::owing`]).
 struct Owing {
     /// Required minutes whose windows have ended, and all required minutes still to place.
@@ -2325,8 +2280,7 @@ struct Bounds<'a> {
 /// minutes outside raised none of 120,000 bounds, and under `--any-order` at 0.85 h a day
 /// neither raised any. One that has raised none of [`IDLE`] bounds in a row is tried on every
 /// [`SAMPLED`]th state only, until it raises one again. A bound left out only keeps states it
-/// would have dropped, so the plan is as optimal; the walks that keep every item inside its
-/// window always try them all, as there a bound that finds work outside ends a state.
+/// would have dropped, so the plan is as optimal.
 ///
 /// The third is the late work by the chains' order after the last window
 /// ([`Bounds::late_in_order`]), counted as raising a bound only where it says more than the
@@ -2345,11 +2299,11 @@ struct Sampling {
 
 impl Sampling {
     /// Which of the measures to try on the next state.
-    fn wanted(&self, relaxed: bool) -> [bool; 3] {
+    fn wanted(&self) -> [bool; 3] {
         use std::sync::atomic::Ordering::Relaxed;
         let asked = self.asked.fetch_add(1, Relaxed);
         let sample = asked.is_multiple_of(SAMPLED);
-        [0, 1, 2].map(|m| !relaxed || sample || self.idle[m].load(Relaxed) < IDLE)
+        [0, 1, 2].map(|m| sample || self.idle[m].load(Relaxed) < IDLE)
     }
 
     /// Whether the measures tried raised the bound.
@@ -2489,34 +2443,20 @@ impl<'a> Bounds<'a> {
     /// Whether a state at the end of slot `d` (counts, then the day's minutes) with `cost` can
     /// still fit its required work and end no costlier than the plan at hand: its bound, when
     /// it can.
-    fn may_beat(
-        &self,
-        d: u32,
-        key: &[u16],
-        cost: Cost,
-        relaxed: bool,
-        owings: &mut Owings,
-    ) -> Option<Cost> {
-        self.bound(d, key, cost, relaxed, owings)
+    fn may_beat(&self, d: u32, key: &[u16], cost: Cost, owings: &mut Owings) -> Option<Cost> {
+        self.bound(d, key, cost, owings)
             .filter(|bound| self.known.is_none_or(|known| *bound <= known))
     }
 
     /// The least a walk from this state can cost at the end, or `None` when its required work
-    /// cannot all start (inside its windows, unless `relaxed`) or its optional and reference
+    /// cannot all start or its optional and reference
     /// items started cannot place their parts inside theirs. Where the minutes alone put it
     /// past the plan at hand, that bound, without the counts by size.
     ///
     /// What the state's required work alone gives ([`Owing`]) is the same for every state of
     /// the slot with the same required counts and items started: where states share it
     /// ([`Bounds::memoised`]), `owings` (the slot's) keeps it for them.
-    fn bound(
-        &self,
-        d: u32,
-        key: &[u16],
-        cost: Cost,
-        relaxed: bool,
-        owings: &mut Owings,
-    ) -> Option<Cost> {
+    fn bound(&self, d: u32, key: &[u16], cost: Cost, owings: &mut Owings) -> Option<Cost> {
         let (problem, sections) = (self.problem, self.sections);
         // The required work by window, when found here.
         let mut found = None;
@@ -2539,7 +2479,7 @@ impl<'a> Bounds<'a> {
         };
         let (past, required) = (owing.past, owing.required);
         let mut lost = owing.lost;
-        if required > room(u32::MAX) || (!relaxed && lost > 0) {
+        if required > room(u32::MAX) {
             return None; // the required work does not fit what is left
         }
         // Nor does an optional or reference item's. Without this the narrow walk of one
@@ -2568,13 +2508,9 @@ impl<'a> Bounds<'a> {
             // What of the work still to come (past due items aside) may go outside its
             // windows and tie with the plan at hand. Not less what the spans' deficits force
             // outside: that is part of it, and leaves the room of its span to other work.
-            let allowance = match (relaxed, self.known) {
-                (false, _) => 0,
-                (true, Some(known)) => {
-                    u64::from(known.outside).saturating_sub(u64::from(cost.outside) + past)
-                }
-                (true, None) => u64::MAX,
-            };
+            let allowance = self.known.map_or(u64::MAX, |known| {
+                u64::from(known.outside).saturating_sub(u64::from(cost.outside) + past)
+            });
             slack = due
                 .iter()
                 .map(|&(sum, room)| room.saturating_sub(sum.saturating_sub(allowance)))
@@ -2603,11 +2539,6 @@ impl<'a> Bounds<'a> {
             earliness: cost.earliness + required * u64::from(problem.day(d + 1)),
             within: cost.within + required * u64::from(d + 1),
         };
-        // Every item inside its window leaves none out: at 0.75 h a day under `--any-order`
-        // on the bundled path that walk took 1.8 s to find no plan, and now ends at once.
-        if !relaxed && (bound.optional > 0 || bound.reference > 0) {
-            return None;
-        }
         // Past the plan at hand already: the measures by size would only say so more.
         if self.known.is_some_and(|known| bound > known)
             || (self.measures.is_empty() && self.big_and_small.is_empty())
@@ -2615,7 +2546,7 @@ impl<'a> Bounds<'a> {
             return Some(bound);
         }
         let (measured_lost, measured_late) = *owing.measured.get_or_insert_with(|| {
-            let tried = self.sampling.wanted(relaxed);
+            let tried = self.sampling.wanted();
             if tried == [false; 3] {
                 return (past, 0);
             }
@@ -2634,9 +2565,6 @@ impl<'a> Bounds<'a> {
         });
         lost = lost.max(measured_lost);
         late = late.max(cost.late + measured_late);
-        if !relaxed && lost > 0 {
-            return None;
-        }
         bound.outside = u32::try_from(u64::from(cost.outside) + lost).unwrap_or(u32::MAX);
         bound.late = late;
         Some(bound)
@@ -2658,7 +2586,6 @@ impl<'a> Bounds<'a> {
         &self,
         d: u32,
         states: &[Judged<'_>],
-        relaxed: bool,
         helped: bool,
         owings: &mut Owings,
         halted: &(dyn Fn() -> bool + Sync),
@@ -2669,7 +2596,7 @@ impl<'a> Bounds<'a> {
                 if i % 256 == 255 && halted() {
                     return (found, true);
                 }
-                found.push(self.may_beat(d, key, *cost, relaxed, owings));
+                found.push(self.may_beat(d, key, *cost, owings));
             }
             (found, false)
         };
@@ -3688,8 +3615,6 @@ struct Walk<'a> {
     day_minutes: u32,
     /// What the slot's choices so far add.
     added: Added,
-    /// Whether optional and reference items may be left out and required items start late.
-    relaxed: bool,
     /// Whether to keep the parts of every choice (for the way back), and those chosen so far.
     record: bool,
     parts: Vec<Part>,
@@ -3714,13 +3639,7 @@ impl Walk<'_> {
     /// Whether part `p` of task `t` may go in this walk's slot (its first part: whether the
     /// task may start).
     fn may_place(&self, t: usize, p: usize) -> bool {
-        may_place(
-            self.problem,
-            &self.problem.tasks[t],
-            p,
-            self.slot,
-            self.relaxed,
-        )
+        may_place(self.problem, &self.problem.tasks[t], p, self.slot)
     }
 
     /// Whether a session of `size` minutes fits what the slot and its day have left.
@@ -3919,11 +3838,10 @@ impl Walk<'_> {
 
     /// Optional or reference items (chain `k` of section `s`): every set of the next items
     /// whose first parts fit the slot before any choice of it (every set that fits after
-    /// some choices is one of these, found in the same order), items left out in between
-    /// allowed when relaxed. Sets that end
-    /// at the same item, take the same room and minutes, start as many minutes of items, keep
-    /// as many sessions on their previous day and leave the same items with parts to place
-    /// lead to the same state at the same cost, so one of each is kept.
+    /// some choices is one of these, found in the same order), items left out in between. Sets
+    /// that end at the same item, take the same room and minutes, start as many minutes of
+    /// items, keep as many sessions on their previous day and leave the same items with parts
+    /// to place lead to the same state at the same cost, so one of each is kept.
     fn subsets(&self, s: usize, k: usize) -> Vec<Pick> {
         let chain = &self.sections[s].chains[k];
         let mut sets = vec![Pick {
@@ -3944,10 +3862,7 @@ impl Walk<'_> {
                 let fits = room + self.problem.room(m) <= self.cap
                     && self.used + minutes + m <= self.day_minutes;
                 if !self.may_place(t, 0) || !fits {
-                    if self.relaxed {
-                        continue;
-                    }
-                    break;
+                    continue;
                 }
                 let mut added = Added::default();
                 self.adds(t, 0, &mut added);
@@ -3971,9 +3886,6 @@ impl Walk<'_> {
                         tasks.push(t);
                     }
                     sets.push(Pick { tasks, ..pick });
-                }
-                if !self.relaxed {
-                    break; // the next item only
                 }
             }
             index += 1;
@@ -4427,9 +4339,10 @@ mod tests {
     }
 
     /// The bounds [`Bounds::bound_all`] finds with a second thread are each state's own, in
-    /// the states' order: the same as one by one, where some states of the slot lead nowhere
-    /// and the others have bounds of their own. (Inside the windows every measure is tried on
-    /// every state, so the bounds do not depend on which thread reaches a state first.)
+    /// the states' order: the same as one by one, where some states of the slot cannot beat
+    /// the plan at hand (the greedy one) and the others have bounds of their own. (Without the
+    /// measures by size, which are [`Sampling`]'s and so depend on which thread reaches a state
+    /// first, a state's bound is its own whatever the order.)
     #[test]
     fn the_bounds_on_two_threads_are_each_states_own() {
         let items = |minutes: &[u32]| -> Vec<(Kind, Vec<u32>, Option<u32>)> {
@@ -4446,7 +4359,10 @@ mod tests {
         ];
         let problem = test_problem(35, &sections, &[true; 7], true);
         let walks = super::sections(&problem).expect("covered");
-        let bounds = Bounds::new(&problem, &walks);
+        let mut bounds = Bounds::new(&problem, &walks);
+        bounds.measures.clear();
+        bounds.big_and_small.clear();
+        bounds.improve(&greedy::schedule(&problem));
         let closing: Vec<usize> = Vec::new();
         let mut scratch = Scratch::default();
         let width = walks.len() * 3;
@@ -4477,12 +4393,11 @@ mod tests {
         }
         let d = 3;
         let mut states: Vec<Judged<'_>> = layer.iter_mut().collect();
-        let (shared, over) =
-            bounds.bound_all(d, &states, false, true, &mut Owings::default(), &|| false);
+        let (shared, over) = bounds.bound_all(d, &states, true, &mut Owings::default(), &|| false);
         assert!(!over);
         let alone: Vec<Option<Cost>> = states
             .iter_mut()
-            .map(|(key, (cost, _))| bounds.may_beat(d, key, *cost, false, &mut Owings::default()))
+            .map(|(key, (cost, _))| bounds.may_beat(d, key, *cost, &mut Owings::default()))
             .collect();
         assert_eq!(shared, alone);
         let kept: std::collections::BTreeSet<Cost> = alone.iter().flatten().copied().collect();
@@ -4857,8 +4772,7 @@ mod tests {
             walked,
             mip_levels
         );
-        // The whole walk alone, also where the walk inside the windows answers first,
-        // with the walk's optimum as the plan at hand: its bounds, which leave out every
+        // The whole walk alone, with the walk's optimum as the plan at hand: its bounds, which leave out every
         // state that cannot end at least as well, and the states it leaves out for others
         // that do as well, must keep a way to it. The walk's own plan is the one that
         // also fills each day's earlier slots first, which the MIP's need not be: with
@@ -5061,18 +4975,18 @@ mod tests {
 
     /// A measure that raises nothing for [`IDLE`] states in a row is tried on every
     /// [`SAMPLED`]th state only, and on every one again once it raises a bound; the other
-    /// measure keeps its own count, and the walk inside the windows tries both always.
+    /// measure keeps its own count.
     #[test]
     fn a_measure_that_raises_nothing_is_sampled() {
         let sampling = Sampling::default();
         for _ in 0..IDLE {
-            let tried = sampling.wanted(true);
+            let tried = sampling.wanted();
             assert_eq!(tried, [true; 3]);
             sampling.raised(tried, [false, true, true]);
         }
         let mut tried_lost = 0;
         for _ in 0..SAMPLED * 4 {
-            let tried = sampling.wanted(true);
+            let tried = sampling.wanted();
             assert!(
                 tried[1] && tried[2],
                 "the measures that raised are tried on every state"
@@ -5081,16 +4995,15 @@ mod tests {
             sampling.raised(tried, [false, true, true]);
         }
         assert_eq!(tried_lost, 4, "one state in {SAMPLED}");
-        assert_eq!(sampling.wanted(false), [true; 3], "inside the windows");
         // A sampled state where it raises the bound puts it back on every state.
         let tried = loop {
-            let tried = sampling.wanted(true);
+            let tried = sampling.wanted();
             if tried[0] {
                 break tried;
             }
         };
         sampling.raised(tried, [true; 3]);
-        assert_eq!(sampling.wanted(true), [true; 3]);
+        assert_eq!(sampling.wanted(), [true; 3]);
     }
 
     /// Required items that no plan fits in their window leave its room to optional work: the
