@@ -845,11 +845,11 @@ fn complete(sections: &[Section], key: &[u16]) -> bool {
 
 /// Every step of slot `d` from one state, given to `found`: the state it leads to (as a key:
 /// counts, the day's minutes used, then the items with parts still to place), its cost, and
-/// (when `record`) the parts it places, as (task, part). The narrow walk,
-/// which only looks for a good plan, keeps one item of a chain at a time with parts still to
-/// place: with more its states pile up first parts (at 0.25 h a day on the bundled path, up
-/// to 25 items open, and it did not reach the end of the path in 10 s). The buffers it works
-/// in are `scratch`'s, kept from one state to the next.
+/// (when `record`) the parts it places, as (task, part). The narrow walk, which only looks
+/// for a good plan, keeps one item of a chain at a time with parts still to place: with more
+/// its states pile up first parts (at 0.25 h a day on the bundled path, up to 25 items open,
+/// and it did not reach the end of the path in 10 s). The buffers it works in are
+/// `scratch`'s, kept from one state to the next.
 #[allow(clippy::too_many_arguments)]
 fn step_from(
     problem: &Problem,
