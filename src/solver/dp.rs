@@ -2449,9 +2449,9 @@ impl<'a> Bounds<'a> {
     }
 
     /// The least a walk from this state can cost at the end, or `None` when its required work
-    /// cannot all start or its optional and reference
-    /// items started cannot place their parts inside theirs. Where the minutes alone put it
-    /// past the plan at hand, that bound, without the counts by size.
+    /// does not fit the room left or its optional and reference items started cannot place
+    /// their parts inside their windows. Where the minutes alone put it past the plan at hand,
+    /// that bound, without the counts by size.
     ///
     /// What the state's required work alone gives ([`Owing`]) is the same for every state of
     /// the slot with the same required counts and items started: where states share it
@@ -4772,12 +4772,12 @@ mod tests {
             walked,
             mip_levels
         );
-        // The whole walk alone, with the walk's optimum as the plan at hand: its bounds, which leave out every
-        // state that cannot end at least as well, and the states it leaves out for others
-        // that do as well, must keep a way to it. The walk's own plan is the one that
-        // also fills each day's earlier slots first, which the MIP's need not be: with
-        // the MIP's, a state left out wrongly on that last tie-break alone would go
-        // unnoticed (one that paid a week less for a part placed, for one).
+        // The whole walk alone, with the walk's optimum as the plan at hand: its bounds,
+        // which leave out every state that cannot end at least as well, and the states it
+        // leaves out for others that do as well, must keep a way to it. The walk's own plan
+        // is the one that also fills each day's earlier slots first, which the MIP's need
+        // not be: with the MIP's, a state left out wrongly on that last tie-break alone
+        // would go unnoticed (one that paid a week less for a part placed, for one).
         let sections = sections(problem).expect("a problem the walk covers");
         let mut bounds = Bounds::new(problem, &sections);
         bounds.improve(&days);
