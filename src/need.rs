@@ -26,7 +26,7 @@ use crate::path::{Kind, LearningPath, Section};
 use crate::schedule::{self, Settings};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Granularity of the answer, in minutes.
 pub const STEP: u32 = 5;
@@ -452,10 +452,60 @@ pub fn fits(path: &LearningPath, settings: &Settings) -> Result<(bool, bool)> {
     })
 }
 
+/// What the searches of one path's nested parts learn from each other ([`smallest`]), at the
+/// same settings: the work due by a window's end ([`due_by`]) is part of the work due by any
+/// later end, and of the whole path, with no rule more. So at one base day, where the work due
+/// by an end fits, the work due by every earlier end fits; where it is proven not to, the work
+/// due by no later end does. `plan --fit` at 0.5 h a day on the bundled path asks about ten
+/// ends, several at the same days, and each "does not fit" takes a proof from the optimizer.
+#[derive(Debug, Default)]
+pub struct Nested {
+    /// Per base day: the ends whose work fits, and those whose work is proven not to. The
+    /// whole path's end is `u32::MAX`.
+    answers: std::sync::Mutex<BTreeMap<u32, Ends>>,
+}
+
+/// [`Nested`]'s answers of one base day: the ends that fit, and those proven not to.
+type Ends = (Vec<u32>, Vec<u32>);
+
+impl Nested {
+    /// What the answers so far say about the work due by `end` at base day `day`.
+    fn known(&self, end: u32, day: u32) -> Option<bool> {
+        let answers = self
+            .answers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (fit, unfit) = answers.get(&day)?;
+        if fit.iter().any(|&e| e >= end) {
+            Some(true)
+        } else if unfit.iter().any(|&e| e <= end) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// The work due by `end` fits at base day `day`, or is proven not to.
+    fn learn(&self, end: u32, day: u32, fits: bool) {
+        let mut answers = self
+            .answers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (fit, unfit) = answers.entry(day).or_default();
+        if fits {
+            fit.push(end);
+        } else {
+            unfit.push(end);
+        }
+    }
+}
+
 /// The exact answer: the smallest base day (a multiple of [`STEP`] minutes) at which every
 /// required item of `path` fits its window. `known_fit`, when given, is a base day already known
-/// to fit (a multiple of [`STEP`]): the search stays below it. `on_step` hears each candidate
-/// before it is solved.
+/// to fit (a multiple of [`STEP`]): the search stays below it. `nested`, when given, is what
+/// the searches of the same path's other parts have learned, and the end `path` is due by
+/// (`u32::MAX`: the whole path): candidates they answer are not solved again. `on_step` hears
+/// each candidate before it is solved.
 ///
 /// # Errors
 ///
@@ -464,6 +514,7 @@ pub fn smallest(
     path: &LearningPath,
     settings: &Settings,
     known_fit: Option<u32>,
+    nested: Option<(&Nested, u32)>,
     on_step: &mut dyn FnMut(u32),
 ) -> Result<Needed> {
     let avail = &settings.availability;
@@ -499,10 +550,16 @@ pub fn smallest(
     };
     let mut proven = true;
     let mut test = |day: u32| -> Result<bool> {
+        if let Some(known) = nested.and_then(|(answers, end)| answers.known(end, day)) {
+            return Ok(known);
+        }
         on_step(day);
         let (ok, p) = fits(path, &scaled(settings, &week, day))?;
         if !ok && !p {
             proven = false;
+        }
+        if let (Some((answers, end)), true) = (nested, ok || p) {
+            answers.learn(end, day, ok);
         }
         Ok(ok)
     };
@@ -704,6 +761,81 @@ pub fn day_number(avail: &Availability, date: NaiveDate) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nested_answers_carry_to_earlier_and_later_ends() {
+        let nested = Nested::default();
+        nested.learn(20, 30, true);
+        nested.learn(10, 25, false);
+        // What fits by day 20 fits by any earlier end; not by a later one, which has more.
+        assert_eq!(nested.known(13, 30), Some(true));
+        assert_eq!(nested.known(20, 30), Some(true));
+        assert_eq!(nested.known(27, 30), None);
+        // What does not fit by day 10 fits by no later end, nor as the whole path.
+        assert_eq!(nested.known(13, 25), Some(false));
+        assert_eq!(nested.known(u32::MAX, 25), Some(false));
+        assert_eq!(nested.known(6, 25), None);
+        // Another day says nothing.
+        assert_eq!(nested.known(13, 35), None);
+    }
+
+    /// The bundled path at 0.5 h a day, where the work due by several ends does not fit at
+    /// several days: the searches of every end sharing their answers, in either order, answer
+    /// as each does alone, and solve fewer candidates.
+    #[test]
+    fn nested_searches_answer_as_each_alone() {
+        let bundled = crate::path::bundled::find("backend-engineer").expect("bundled");
+        let path = crate::path::bundled::load(bundled).expect("loads");
+        let settings = Settings {
+            availability: Availability {
+                start: NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
+                weekday_minutes: [30; 7],
+                off: Vec::new(),
+                at: chrono::NaiveTime::from_hms_opt(19, 0, 0).expect("time"),
+                timezone: "UTC".into(),
+                free: crate::calendar::FreeTime::default(),
+            },
+            max_session: 90,
+            min_session: 15,
+            time_limit: 10.0,
+            any_order: false,
+            without_order_cost: false,
+            trace: schedule::Trace::default(),
+        };
+        let ends: BTreeSet<u32> = path
+            .sections
+            .iter()
+            .filter_map(|s| s.weeks.map(crate::path::Weeks::last_day))
+            .collect();
+        let search = |end: u32, nested: Option<(&Nested, u32)>, solved: &mut usize| {
+            let n = smallest(&due_by(&path, end), &settings, None, nested, &mut |_| {
+                *solved += 1;
+            });
+            n.expect("solves")
+        };
+        let mut alone_solved = 0;
+        let alone: Vec<Needed> = ends
+            .iter()
+            .map(|&end| search(end, None, &mut alone_solved))
+            .collect();
+        assert!(alone.iter().all(|n| n.proven && n.possible));
+        for reverse in [false, true] {
+            let nested = Nested::default();
+            let mut solved = 0;
+            let mut order: Vec<(usize, u32)> = ends.iter().copied().enumerate().collect();
+            if reverse {
+                order.reverse();
+            }
+            for (i, end) in order {
+                let n = search(end, Some((&nested, end)), &mut solved);
+                assert_eq!(n, alone[i], "end {end}, reversed: {reverse}");
+            }
+            assert!(
+                solved < alone_solved,
+                "{solved} of {alone_solved} candidates solved, reversed: {reverse}"
+            );
+        }
+    }
 
     #[test]
     fn weeks_scale_in_proportion() {

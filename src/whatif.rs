@@ -124,9 +124,19 @@ pub fn analyze(
         left_out_minutes: left_out.iter().map(|u| u.minutes).sum(),
         optimal: s.optimal,
     };
-    let fit = need::smallest(path, settings, None, &mut |day| {
-        on_step("the whole path", day);
-    })?;
+    // Every search below is of a part of the whole path: what one learns at a base day
+    // answers the others' candidates there where the nesting tells (see [`need::Nested`]).
+    // At 0.5 h a day on the bundled path `--fit` took 0.86–0.89 s instead of 1.05–1.11 s.
+    let nested = need::Nested::default();
+    let fit = need::smallest(
+        path,
+        settings,
+        None,
+        Some((&nested, u32::MAX)),
+        &mut |day| {
+            on_step("the whole path", day);
+        },
+    )?;
     // The work due by a window's end is part of the whole path, so the whole path's answer fits
     // it too and bounds its search.
     let known = fit.base().filter(|d| d % need::STEP == 0);
@@ -135,9 +145,16 @@ pub fn analyze(
     let beyond = |n: &Needed| !n.possible || n.base().is_some_and(|b| b > given);
 
     let search = |end: u32, name: &str| {
-        need::smallest(&need::due_by(path, end), settings, known, &mut |day| {
-            on_step(name, day);
-        })
+        let nested = Some((&nested, end));
+        need::smallest(
+            &need::due_by(path, end),
+            settings,
+            known,
+            nested,
+            &mut |day| {
+                on_step(name, day);
+            },
+        )
     };
     // Window ends, each with the first section (in path order) that ends there.
     let mut ends: BTreeMap<u32, &str> = BTreeMap::new();
