@@ -786,22 +786,8 @@ mod tests {
     fn nested_searches_answer_as_each_alone() {
         let bundled = crate::path::bundled::find("backend-engineer").expect("bundled");
         let path = crate::path::bundled::load(bundled).expect("loads");
-        let settings = Settings {
-            availability: Availability {
-                start: NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
-                weekday_minutes: [30; 7],
-                off: Vec::new(),
-                at: chrono::NaiveTime::from_hms_opt(19, 0, 0).expect("time"),
-                timezone: "UTC".into(),
-                free: crate::calendar::FreeTime::default(),
-            },
-            max_session: 90,
-            min_session: 15,
-            time_limit: 10.0,
-            any_order: false,
-            without_order_cost: false,
-            trace: schedule::Trace::default(),
-        };
+        let mut settings = crate::progress::sample_state(0).settings;
+        settings.availability.weekday_minutes = [30; 7];
         let ends: BTreeSet<u32> = path
             .sections
             .iter()
