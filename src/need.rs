@@ -458,6 +458,8 @@ pub fn fits(path: &LearningPath, settings: &Settings) -> Result<(bool, bool)> {
 /// by an end fits, the work due by every earlier end fits; where it is proven not to, the work
 /// due by no later end does. `plan --fit` at 0.5 h a day on the bundled path asks about ten
 /// ends, several at the same days, and each "does not fit" takes a proof from the optimizer.
+/// Only proven answers are shared, so the answers are those of the searches alone; where a
+/// solve runs out of time, an answer shared in time can only prove more.
 #[derive(Debug, Default)]
 pub struct Nested {
     /// Per base day: the ends whose work fits, and those whose work is proven not to. The
