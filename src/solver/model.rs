@@ -1730,6 +1730,10 @@ fn highs_model(
     // and on the generated paths at 0.75 h + 1 h 0.69–1.43 s instead of 1.27–2.11 s on five
     // of fourteen, within noise on eight, and 1.90 s instead of 1.50 s on one (seed 108)
     // (medians of five, BENCHMARKS.md, session 31). For the plan itself it went both ways.
+    //
+    // HiGHS's `random_seed` moves the order's cost at 0.5 h a day between 0.4 and 1.0 s, but
+    // over the sweeps, generated paths and replans no seed beat the default; nor did
+    // `mip_allow_restart` off, here or for every MIP (BENCHMARKS.md, session 45).
     if m.beside_another {
         option(&mut model, "mip_heuristic_run_rens", false)?;
         option(&mut model, "mip_heuristic_run_root_reduced_cost", false)?;
