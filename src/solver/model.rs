@@ -1733,7 +1733,8 @@ fn highs_model(
     //
     // HiGHS's `random_seed` moves the order's cost at 0.5 h a day between 0.4 and 1.0 s, but
     // over the sweeps, generated paths and replans no seed beat the default; nor did
-    // `mip_allow_restart` off, here or for every MIP (BENCHMARKS.md, session 45).
+    // `mip_allow_restart` off, here or for every MIP, nor a narrow walk's plan as the order
+    // cost's warm start (BENCHMARKS.md, session 45).
     if m.beside_another {
         option(&mut model, "mip_heuristic_run_rens", false)?;
         option(&mut model, "mip_heuristic_run_root_reduced_cost", false)?;
