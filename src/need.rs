@@ -458,8 +458,10 @@ pub fn fits(path: &LearningPath, settings: &Settings) -> Result<(bool, bool)> {
 /// by an end fits, the work due by every earlier end fits; where it is proven not to, the work
 /// due by no later end does. `plan --fit` at 0.5 h a day on the bundled path asks about ten
 /// ends, several at the same days, and each "does not fit" takes a proof from the optimizer.
-/// Only proven answers are shared, so the answers are those of the searches alone; where a
-/// solve runs out of time, an answer shared in time can only prove more.
+/// A fit also bounds a search from above ([`Nested::least_fit`]): the whole path's answer
+/// bounds every end's search. Only proven answers are shared, so the answers are those of the
+/// searches alone; where a solve runs out of time, an answer shared in time can only prove
+/// more.
 #[derive(Debug, Default)]
 pub struct Nested {
     /// Per base day: the ends whose work fits, and those whose work is proven not to. The
@@ -487,6 +489,19 @@ impl Nested {
         }
     }
 
+    /// The smallest base day at which the work due by `end` is known to fit: the work due by
+    /// `end` or by a later end fits there.
+    fn least_fit(&self, end: u32) -> Option<u32> {
+        let answers = self
+            .answers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        answers
+            .iter()
+            .find(|(_, (fit, _))| fit.iter().any(|&e| e >= end))
+            .map(|(&day, _)| day)
+    }
+
     /// The work due by `end` fits at base day `day`, or is proven not to.
     fn learn(&self, end: u32, day: u32, fits: bool) {
         let mut answers = self
@@ -503,11 +518,10 @@ impl Nested {
 }
 
 /// The exact answer: the smallest base day (a multiple of [`STEP`] minutes) at which every
-/// required item of `path` fits its window. `known_fit`, when given, is a base day already known
-/// to fit (a multiple of [`STEP`]): the search stays below it. `nested`, when given, is what
-/// the searches of the same path's other parts have learned, and the end `path` is due by
-/// (`u32::MAX`: the whole path): candidates they answer are not solved again. `on_step` hears
-/// each candidate before it is solved.
+/// required item of `path` fits its window. `nested`, when given, is what the searches of the
+/// same path's other parts have learned, and the end `path` is due by (`u32::MAX`: the whole
+/// path): candidates they answer are not solved again, and the search stays below the least
+/// day they know to fit. `on_step` hears each candidate before it is solved.
 ///
 /// # Errors
 ///
@@ -515,7 +529,6 @@ impl Nested {
 pub fn smallest(
     path: &LearningPath,
     settings: &Settings,
-    known_fit: Option<u32>,
     nested: Option<(&Nested, u32)>,
     on_step: &mut dyn FnMut(u32),
 ) -> Result<Needed> {
@@ -582,7 +595,10 @@ pub fn smallest(
             .map(|&m| schedule::split(m, limit))
             .collect()
     };
-    let top = known_fit.filter(|&day| day <= ceiling && day >= floor);
+    // A day known to fit bounds the search: the lowest run that fits is at or below its run.
+    let top = nested
+        .and_then(|(answers, end)| answers.least_fit(end))
+        .filter(|&day| day <= ceiling && day >= floor);
     let last = top.unwrap_or(ceiling) / STEP;
     let mut runs: Vec<(u32, u32)> = Vec::new();
     let mut key = None;
@@ -596,9 +612,9 @@ pub fn smallest(
     }
     let mut answer = None;
     for &(first, run_top) in &runs {
-        // The top of the run fits, or nothing in it does (`known_fit` is the last run's top).
-        let fits_top = top.is_some_and(|t| t == run_top * STEP) || test(run_top * STEP)?;
-        if !fits_top {
+        // The top of the run fits, or nothing in it does (`top` is the last run's top, and
+        // `nested` answers it).
+        if !test(run_top * STEP)? {
             continue;
         }
         // Invariant: `lo` steps do not fit (or lie below the run), `hi` steps fit.
@@ -779,6 +795,13 @@ mod tests {
         assert_eq!(nested.known(6, 25), None);
         // Another day says nothing.
         assert_eq!(nested.known(13, 35), None);
+        // The least day known to fit: by this end or a later one.
+        assert_eq!(nested.least_fit(13), Some(30));
+        assert_eq!(nested.least_fit(27), None);
+        nested.learn(u32::MAX, 40, true);
+        nested.learn(u32::MAX, 35, false);
+        assert_eq!(nested.least_fit(27), Some(40));
+        assert_eq!(nested.least_fit(13), Some(30));
     }
 
     /// The bundled path at 0.5 h a day, where the work due by several ends does not fit at
@@ -796,7 +819,7 @@ mod tests {
             .filter_map(|s| s.weeks.map(crate::path::Weeks::last_day))
             .collect();
         let search = |end: u32, nested: Option<(&Nested, u32)>, solved: &mut usize| {
-            let n = smallest(&due_by(&path, end), &settings, None, nested, &mut |_| {
+            let n = smallest(&due_by(&path, end), &settings, nested, &mut |_| {
                 *solved += 1;
             });
             n.expect("solves")

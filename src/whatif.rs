@@ -125,32 +125,22 @@ pub fn analyze(
         optimal: s.optimal,
     };
     // Every search below is of a part of the whole path: what one learns at a base day
-    // answers the others' candidates there where the nesting tells (see [`need::Nested`]).
-    // At 0.5 h a day on the bundled path `--fit` took 0.86–0.89 s instead of 1.05–1.11 s.
+    // answers the others' candidates there where the nesting tells, and the whole path's
+    // answer bounds every end's search (see [`need::Nested`]). At 0.5 h a day on the bundled
+    // path `--fit` took 0.86–0.89 s instead of 1.05–1.11 s.
     let nested = need::Nested::default();
-    let fit = need::smallest(
-        path,
-        settings,
-        None,
-        Some((&nested, u32::MAX)),
-        &mut |day| {
-            on_step("the whole path", day);
-        },
-    )?;
-    // The work due by a window's end is part of the whole path, so the whole path's answer fits
-    // it too and bounds its search.
-    let known = fit.base().filter(|d| d % need::STEP == 0);
+    let fit = need::smallest(path, settings, Some((&nested, u32::MAX)), &mut |day| {
+        on_step("the whole path", day);
+    })?;
     let given = Week::of(avail).base();
     // Whether an answer asks for more than the given hours.
     let beyond = |n: &Needed| !n.possible || n.base().is_some_and(|b| b > given);
 
     let search = |end: u32, name: &str| {
-        let nested = Some((&nested, end));
         need::smallest(
             &need::due_by(path, end),
             settings,
-            known,
-            nested,
+            Some((&nested, end)),
             &mut |day| {
                 on_step(name, day);
             },
