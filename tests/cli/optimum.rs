@@ -1473,11 +1473,10 @@ fn instance(max_parts: usize) -> impl Strategy<Value = (PathSpec, Settings)> {
 
 /// Branches the reference may enter in one search of a random instance below; a case that
 /// needs more is set aside (rejected and named on stderr; a run fails past [`set_aside`] of
-/// them). Of 5,604
-/// searches of 3,000 cases (1,500 of each test below, session 44), 36 entered more than 100,000
-/// branches, 9 more than a million (up to 3.4 s), 3 more than 3 million, and 2 (one instance,
-/// with and without the rule) about 120 million, 40 s each. Such a case used to stretch a run
-/// of the exhaustive tests to an hour, and it shrank for longer still.
+/// them). Of 5,604 searches of 3,000 cases (1,500 of each test below, session 44), 36 entered
+/// more than 100,000 branches, 9 more than a million (up to 3.4 s), 3 more than 3 million, and
+/// 2 (one instance, with and without the rule) about 120 million, 40 s each. Such a case used
+/// to stretch a run of the exhaustive tests to an hour, and it shrank for longer still.
 const NODES: u64 = 10_000_000;
 
 /// Rejects the case when the reference gave up (`checked` is `None`), and says so on stderr
