@@ -192,6 +192,11 @@ pub struct Summary {
     /// not worked out (with `--any-order`, or when that solve was not proven).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_cost: Option<OrderCost>,
+    /// The required minutes in their windows `--any-order` would gain, when that was proven
+    /// and its late work was not (`order_cost` is then `None`): the report still gives the
+    /// figure. Not in the JSON, whose `order_cost` has both figures or is null.
+    #[serde(skip)]
+    pub order_cost_in_window: Option<u32>,
 }
 
 impl Summary {

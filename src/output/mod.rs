@@ -467,6 +467,7 @@ pub(crate) fn sample_plan() -> Plan {
             note: None,
             any_order: false,
             order_cost: None,
+            order_cost_in_window: None,
         },
     }
 }

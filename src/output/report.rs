@@ -57,10 +57,16 @@ pub fn write_diagnostics(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     if !s.any_order && s.order_cost.is_none() && s.required_late_minutes > 0 {
-        writeln!(
-            w,
-            "note: what following the path's order costs in late work was not measured in the time limit (raise --time-limit, or compare with --any-order)"
-        )?;
+        match s.order_cost_in_window.filter(|&m| m > 0) {
+            Some(minutes) => writeln!(
+                w,
+                "note: following the path's order costs {minutes} required minutes in their windows; --any-order would avoid that (what it costs in late work was not measured in the time limit)"
+            )?,
+            None => writeln!(
+                w,
+                "note: what following the path's order costs in late work was not measured in the time limit (raise --time-limit, or compare with --any-order)"
+            )?,
+        }
     }
     let dropped = plan
         .unscheduled
@@ -192,4 +198,38 @@ pub fn write_paths(rows: &[PathRow], w: &mut dyn Write) -> io::Result<()> {
         w,
         "Plan one with: studyplan plan <ID> --start YYYY-MM-DD --hours H"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostics(plan: &Plan) -> String {
+        let mut out = Vec::new();
+        write_diagnostics(plan, &mut out).expect("writes");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    /// Where the any-order solve proved priority 1 and not priority 2, the plan still gives what
+    /// the order costs in required minutes; where it proved neither, or priority 1 costs
+    /// nothing, it says the cost in late work is unknown.
+    #[test]
+    fn the_order_cost_in_required_minutes_is_given_alone() {
+        let mut plan = crate::output::sample_plan();
+        let unknown = "note: what following the path's order costs in late work was not measured";
+        assert!(diagnostics(&plan).contains(unknown));
+        plan.summary.order_cost_in_window = Some(0);
+        assert!(diagnostics(&plan).contains(unknown));
+        plan.summary.order_cost_in_window = Some(25);
+        let text = diagnostics(&plan);
+        assert!(!text.contains(unknown), "{text}");
+        assert!(
+            text.contains(
+                "note: following the path's order costs 25 required minutes in their windows; \
+                 --any-order would avoid that (what it costs in late work was not measured in \
+                 the time limit)"
+            ),
+            "{text}"
+        );
+    }
 }
