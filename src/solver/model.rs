@@ -1937,11 +1937,11 @@ fn solve_level(
     // Without the path-order rule, earliness also goes without HiGHS's restarts: there the
     // root's cuts prove the level, and each restart (after reduced-cost fixing) repeats
     // presolve and the root for little. On the bundled path under `--any-order`, whole process,
-    // three interleaved runs: 0.65 h a day 1.84–2.00 → 1.08–1.16 s, 0.6 h 1.41–1.75 → 1.29–1.50
-    // s, the other settings within noise (also with double weekends), every plan proven with
-    // the same value at every level (at 0.6 and 0.65 h another plan of those values). Under the rule this level runs without presolve (see
-    // [`Model::presolve`]); restarts off for every level cost elsewhere (BENCHMARKS.md,
-    // sessions 31 and 32).
+    // three interleaved runs: 0.65 h a day 1.84–2.00 → 1.08–1.16 s, 0.6 h 1.41–1.75 →
+    // 1.29–1.50 s, the other settings within noise (also with double weekends), every plan
+    // proven with the same value at every level (at 0.6 and 0.65 h another plan of those
+    // values). Under the rule this level runs without presolve (see [`Model::presolve`]);
+    // restarts off for every level cost elsewhere (BENCHMARKS.md, sessions 31 and 32).
     if objective.level == Level::Earliness {
         option(&mut model, "mip_heuristic_run_root_reduced_cost", false)?;
         if !m.chained {
