@@ -3038,9 +3038,13 @@ mod tests {
         }
 
         /// The columns' bound holds for every schedule: with columns the greedy plan leaves at
-        /// 0 held there at random, no level's optimum beats it.
+        /// 0 held there at random (about two in three, by a mask repeated over the columns),
+        /// no level's optimum beats it.
         #[test]
-        fn the_box_bound_holds_every_schedule(problem in problems(), seed in any::<u64>()) {
+        fn the_box_bound_holds_every_schedule(
+            problem in problems(),
+            held in proptest::collection::vec(proptest::bool::weighted(2.0 / 3.0), 1..512),
+        ) {
             let start = greedy::schedule(&problem);
             prop_assume!(is_feasible(&problem, &start));
             let horizon = problem.capacity.len() as u32;
@@ -3048,12 +3052,8 @@ mod tests {
             let x = m.columns_of(&problem, &start).expect("the greedy fits the model");
             let mut upper = m.upper.clone();
             let mut fixes = Vec::new();
-            let mut state = seed | 1;
             for (j, &v) in x.iter().enumerate() {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                if v == 0.0 && state % 3 != 0 {
+                if v == 0.0 && held[j % held.len()] {
                     upper[j] = 0.0;
                     fixes.push(Expression::from(m.cols[j]).leq(0.0));
                 }
