@@ -179,6 +179,11 @@ pub struct Summary {
     /// before it was recorded lack it; [`Summary::required_proven`] then reads `optimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_optimal: Option<bool>,
+    /// Whether priority 2 (late work) was proven optimal as well: true whenever `optimal` is.
+    /// State files written before it was recorded lack it; [`Summary::late_proven`] then reads
+    /// `optimal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_optimal: Option<bool>,
     /// Relative gap left at the level where the time limit was hit, when not optimal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gap: Option<f64>,
@@ -203,6 +208,11 @@ impl Summary {
     /// Whether priority 1 was proven optimal (see [`Summary::required_optimal`]).
     pub fn required_proven(&self) -> bool {
         self.required_optimal.unwrap_or(self.optimal)
+    }
+
+    /// Whether priorities 1 and 2 were both proven optimal (see [`Summary::late_optimal`]).
+    pub fn late_proven(&self) -> bool {
+        self.required_proven() && self.late_optimal.unwrap_or(self.optimal)
     }
 }
 

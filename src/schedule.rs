@@ -1416,6 +1416,7 @@ fn summary(
         late_minute_days: 0,
         optimal: solution.optimal,
         required_optimal: Some(solution.required_proven),
+        late_optimal: Some(solution.lateness_proven),
         gap: solution.gap,
         note: solution.note.clone(),
         any_order: false,

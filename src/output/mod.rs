@@ -463,6 +463,7 @@ pub(crate) fn sample_plan() -> Plan {
             late_minute_days: 50,
             optimal: false,
             required_optimal: Some(true),
+            late_optimal: Some(false),
             gap: Some(0.0125),
             note: None,
             any_order: false,

@@ -82,19 +82,35 @@ pub fn write_diagnostics(plan: &Plan, w: &mut dyn Write) -> io::Result<()> {
     if let Some(note) = &s.note {
         writeln!(w, "note: {note}")?;
     } else if !s.optimal {
-        match s.gap {
-            Some(g) => writeln!(
-                w,
-                "note: the time limit was hit; this is the best plan found (gap {:.2}%)",
-                g * 100.0
-            )?,
-            None => writeln!(
-                w,
-                "note: the time limit was hit; this is the best plan found"
-            )?,
-        }
+        writeln!(w, "note: {}", unproven(s))?;
     }
     Ok(())
+}
+
+/// What a plan the time limit stopped has proven, level by level, and the gap of the first
+/// level it has not. The gap alone misleads there: a plan with every required minute that can
+/// fit in its windows, and the least late work, showed "gap 100.00%" when it had no optional
+/// minutes and the bound of that level was not yet 0.
+fn unproven(s: &crate::plan::Summary) -> String {
+    let gap = match s.gap.filter(|g| g.is_finite()) {
+        Some(g) => format!(" (gap {:.2}%)", g * 100.0),
+        None => String::new(),
+    };
+    let stopped = "the time limit was hit; this is the best plan found";
+    if s.late_proven() {
+        format!(
+            "{stopped}: no plan fits more required minutes in their windows or has less late work, \
+             but one with more optional or reference minutes, or earlier sessions, is not ruled \
+             out{gap}"
+        )
+    } else if s.required_proven() {
+        format!(
+            "{stopped}: no plan fits more required minutes in their windows, but one with less \
+             late work is not ruled out{gap}"
+        )
+    } else {
+        format!("{stopped}; one with more required minutes in their windows is not ruled out{gap}")
+    }
 }
 
 /// The `validate` summary of a path.
@@ -208,6 +224,51 @@ mod tests {
         let mut out = Vec::new();
         write_diagnostics(plan, &mut out).expect("writes");
         String::from_utf8(out).expect("UTF-8")
+    }
+
+    /// A plan the time limit stopped says which priorities it has proven and gives the gap
+    /// of the first it has not.
+    #[test]
+    fn an_unproven_plan_says_which_priorities_are_proven() {
+        let mut plan = crate::output::sample_plan();
+        let note = |plan: &Plan| {
+            let text = diagnostics(plan);
+            text.lines()
+                .find(|l| l.contains("the time limit was hit"))
+                .map(str::to_string)
+                .expect(&text)
+        };
+        // The sample: priority 1 proven, priority 2 not.
+        assert_eq!(
+            note(&plan),
+            "note: the time limit was hit; this is the best plan found: no plan fits more \
+             required minutes in their windows, but one with less late work is not ruled out \
+             (gap 1.25%)"
+        );
+        plan.summary.late_optimal = Some(true);
+        plan.summary.gap = Some(1.0);
+        assert_eq!(
+            note(&plan),
+            "note: the time limit was hit; this is the best plan found: no plan fits more \
+             required minutes in their windows or has less late work, but one with more \
+             optional or reference minutes, or earlier sessions, is not ruled out (gap 100.00%)"
+        );
+        // Priority 2 cannot be proven without priority 1.
+        plan.summary.required_optimal = Some(false);
+        plan.summary.gap = None;
+        assert_eq!(
+            note(&plan),
+            "note: the time limit was hit; this is the best plan found; one with more required \
+             minutes in their windows is not ruled out"
+        );
+        // A state file from before the levels were recorded: nothing proven.
+        plan.summary.required_optimal = None;
+        plan.summary.late_optimal = None;
+        plan.summary.gap = Some(f64::NAN);
+        assert!(note(&plan).ends_with("is not ruled out"), "{}", note(&plan));
+        // A plan proven at every level has no such note.
+        plan.summary.optimal = true;
+        assert!(!diagnostics(&plan).contains("the time limit was hit"));
     }
 
     /// Where the any-order solve proved priority 1 and not priority 2, the plan still gives what
