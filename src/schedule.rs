@@ -1584,14 +1584,14 @@ mod tests {
             (ordered.required_in_window, ordered.late_minute_days),
             (55, 15)
         );
-        let measured = |answer: Option<Unordered>| {
+        let measured = |solution: &solver::Solution, answer: Option<Unordered>, seconds| {
             let (send, receive) = std::sync::mpsc::channel();
             send.send(answer).expect("sends");
             let ahead = Ahead {
                 answer: receive,
                 stop: solver::Stop::shared(),
             };
-            let m = order_cost(&problem, &solution, &settings, Some(ahead), 1.0).expect("cost");
+            let m = order_cost(&problem, solution, &settings, Some(ahead), seconds).expect("cost");
             (m.both, m.in_window_only)
         };
         let unordered = |lateness_proven| Unordered {
@@ -1605,42 +1605,22 @@ mod tests {
             required_in_window_minutes: 15,
             late_minute_days: 15,
         };
-        assert_eq!(measured(Some(unordered(true))), (Some(both), None));
-        assert_eq!(measured(Some(unordered(false))), (None, Some(15)));
-        assert_eq!(measured(None), (None, None));
+        let answer = |a| measured(&solution, a, 1.0);
+        assert_eq!(answer(Some(unordered(true))), (Some(both), None));
+        assert_eq!(answer(Some(unordered(false))), (None, Some(15)));
+        assert_eq!(answer(None), (None, None));
         // The plan's own levels count the same way: stopped open at priority 2 it still gives
         // the required minutes, open at priority 1 nothing (the lower levels do not matter).
         let mut solution = solution.clone();
         solution.optimal = false;
-        let measured = |solution: &solver::Solution, answer: Option<Unordered>, seconds| {
-            let (send, receive) = std::sync::mpsc::channel();
-            send.send(answer).expect("sends");
-            let ahead = Ahead {
-                answer: receive,
-                stop: solver::Stop::shared(),
-            };
-            let m = order_cost(&problem, solution, &settings, Some(ahead), seconds).expect("cost");
-            (m.both, m.in_window_only)
-        };
-        assert_eq!(
-            measured(&solution, Some(unordered(true)), 1.0),
-            (Some(both), None)
-        );
+        let proven = || Some(unordered(true));
+        assert_eq!(measured(&solution, proven(), 1.0), (Some(both), None));
         // A plan stopped by its time limit still reads an answer that is there.
-        assert_eq!(
-            measured(&solution, Some(unordered(true)), -0.5),
-            (Some(both), None)
-        );
+        assert_eq!(measured(&solution, proven(), -0.5), (Some(both), None));
         solution.lateness_proven = false;
-        assert_eq!(
-            measured(&solution, Some(unordered(true)), 1.0),
-            (None, Some(15))
-        );
+        assert_eq!(measured(&solution, proven(), 1.0), (None, Some(15)));
         solution.required_proven = false;
-        assert_eq!(
-            measured(&solution, Some(unordered(true)), 1.0),
-            (None, None)
-        );
+        assert_eq!(measured(&solution, proven(), 1.0), (None, None));
     }
 
     #[test]
