@@ -416,8 +416,8 @@ fn in_any_order(
 /// The solve of [`in_any_order`] on a thread of its own, started with the plan's solve and
 /// given the whole time limit: [`order_cost`] waits for its answer when the plan needs one.
 /// Dropped, it raises its [`solver::Stop`], so a solve whose answer is not needed (the plan
-/// has every required minute in its window, or is not proven) ends at HiGHS's next interrupt
-/// point instead of running on to its limit.
+/// has every required minute in its window, or has not proven priority 1) ends at HiGHS's next
+/// interrupt point instead of running on to its limit.
 struct Ahead {
     answer: std::sync::mpsc::Receiver<Option<Unordered>>,
     stop: solver::Stop,
