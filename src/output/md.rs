@@ -266,7 +266,7 @@ mod tests {
             "- **Database Fundamentals** (Mar 22–Mar 28): 50 min late; needs at least 1.75 h/day"
         ));
         assert!(md.contains("> **Checkpoint, Database Fundamentals:** You can pick"));
-        assert!(md.contains("- Plan: best found (gap 1.2%)"));
+        assert!(md.contains("- Plan: best found (required minutes proven; late work gap 1.2%)"));
         assert!(md.ends_with('\n') && !md.ends_with("\n\n"));
     }
 

@@ -293,7 +293,9 @@ mod tests {
         let text = render(&TableOptions::default());
         assert!(text.contains("Required:  195 of 245 min in window, 50 min late (1 session)"));
         assert!(text.contains("Optional:  25 of 50 min scheduled; reference: 20 of 20 min"));
-        assert!(text.contains("Plan:      best found (gap 1.2%)"));
+        assert!(
+            text.contains("Plan:      best found (required minutes proven; late work gap 1.2%)")
+        );
         assert!(text.contains("Unscheduled (1):"));
         assert!(text.contains("Deep Dive | Internals"));
         assert!(text.contains("no room inside its window"));
