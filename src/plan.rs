@@ -180,7 +180,7 @@ pub struct Summary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_optimal: Option<bool>,
     /// Whether priority 2 (late work) was proven optimal as well: true whenever `optimal` is.
-    /// State files written before it was recorded lack it; [`Summary::late_proven`] then reads
+    /// State files written before it was recorded lack it; [`Summary::proven`] then reads
     /// `optimal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late_optimal: Option<bool>,
@@ -210,10 +210,33 @@ impl Summary {
         self.required_optimal.unwrap_or(self.optimal)
     }
 
-    /// Whether priorities 1 and 2 were both proven optimal (see [`Summary::late_optimal`]).
-    pub fn late_proven(&self) -> bool {
-        self.required_proven() && self.late_optimal.unwrap_or(self.optimal)
+    /// How far down the priorities the plan is proven (see [`Summary::late_optimal`]).
+    pub fn proven(&self) -> Proven {
+        if !self.required_proven() {
+            Proven::Nothing
+        } else if self.late_optimal.unwrap_or(self.optimal) {
+            Proven::Lateness
+        } else {
+            Proven::InWindow
+        }
     }
+
+    /// The gap of the first level not proven, where there is a finite one (a solve stopped
+    /// before its first bound has none).
+    pub fn finite_gap(&self) -> Option<f64> {
+        self.gap.filter(|g| g.is_finite())
+    }
+}
+
+/// How far down the priorities a plan is proven optimal; every level below may be open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proven {
+    /// Not even priority 1.
+    Nothing,
+    /// Priority 1: no plan fits more required minutes in their windows.
+    InWindow,
+    /// Priorities 1 and 2: nor does any such plan have less late work.
+    Lateness,
 }
 
 /// What following the path's order costs, compared with `--any-order`.

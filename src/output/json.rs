@@ -132,11 +132,6 @@ fn time(t: DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
-/// Non-finite floats have no JSON form; they become `null` rather than an error.
-fn finite(x: f64) -> Option<f64> {
-    x.is_finite().then_some(x)
-}
-
 impl<'a> Document<'a> {
     fn new(plan: &'a Plan, week: Option<u32>) -> Self {
         let s = &plan.summary;
@@ -162,7 +157,8 @@ impl<'a> Document<'a> {
                 reference_scheduled_minutes: s.reference_scheduled_minutes,
                 optimal: s.optimal,
                 late_minute_days: s.late_minute_days,
-                gap: s.gap.and_then(finite),
+                // Non-finite floats have no JSON form: `null`, not an error.
+                gap: s.finite_gap(),
                 note: s.note.clone(),
                 any_order: s.any_order,
                 order_cost: s.order_cost,
@@ -453,5 +449,11 @@ mod tests {
         let a = render(&plan, None);
         assert!(!a.contains("\"gap\""));
         assert_eq!(a, render(&plan, None));
+        // A gap that is no number (a level that failed) has no JSON form: left out too.
+        plan.summary.optimal = false;
+        plan.summary.gap = Some(f64::NAN);
+        assert!(!render(&plan, None).contains("\"gap\""));
+        plan.summary.gap = Some(0.0125);
+        assert!(render(&plan, None).contains("\"gap\": 0.0125"));
     }
 }

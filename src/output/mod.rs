@@ -19,7 +19,7 @@ pub mod status;
 pub mod table;
 
 use crate::path::Kind;
-use crate::plan::{Plan, SectionInfo, Session};
+use crate::plan::{Plan, Proven, SectionInfo, Session};
 use chrono::{Duration, NaiveDate};
 use std::io::{self, Write};
 
@@ -243,13 +243,11 @@ pub(crate) fn quality(plan: &Plan) -> String {
     if s.optimal {
         return "optimal".to_string();
     }
-    let gap = s.gap.filter(|g| g.is_finite()).map(|g| g * 100.0);
-    let proven = if s.late_proven() {
-        Some(("required minutes and late work proven", "the rest"))
-    } else if s.required_proven() {
-        Some(("required minutes proven", "late work"))
-    } else {
-        None
+    let gap = s.finite_gap().map(|g| g * 100.0);
+    let proven = match s.proven() {
+        Proven::Lateness => Some(("required minutes and late work proven", "the rest")),
+        Proven::InWindow => Some(("required minutes proven", "late work")),
+        Proven::Nothing => None,
     };
     match (proven, gap) {
         (Some((proven, open)), Some(g)) => format!("best found ({proven}; {open} gap {g:.1}%)"),
