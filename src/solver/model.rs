@@ -14,8 +14,9 @@
 //!   Sections without weeks follow the same switch of the sections before them.
 //! - Day patterns: each day picks one maximal multiset of part sizes that fits (the integer
 //!   hull of the day's knapsack), so the LP cannot fill minutes a packing must leave empty.
-//! - Late required sessions of one size share pooled columns `z[size,d]` with prefix rows for
-//!   their release days (see [`Pool`]): a late session's class does not matter to any level.
+//! - Late required sessions of tasks with the same part sizes share pooled columns
+//!   `z[parts,p,d]` with prefix rows for their release days and their parts' order (see
+//!   [`Pool`]): a late session's class does not matter to any level.
 //! - Prerequisites between singleton tasks, cumulatively: started by `d` ⇒ prerequisite done
 //!   by `d`.
 //!
@@ -72,22 +73,26 @@ struct Class {
     pool: Option<usize>,
 }
 
-/// Late required sessions of one size, pooled across classes.
+/// Late required sessions of tasks with the same part sizes, pooled across classes.
 ///
 /// Once a session is late, its class no longer matters to any level: lateness costs
 /// minutes × (day − window end), which splits into a part that depends only on the day and a
-/// part that depends only on the class. So instead of one column per class and late day (most
-/// of the model, and all of it symmetric: swapping two late sessions of one size changes
-/// nothing), `z[d]` counts the late sessions of this size on day `d`. Each class releases
-/// its late sessions the day after its window; a day-by-day assignment exists exactly when,
-/// at every day, no more sessions are placed than have been released (Hall's condition for
-/// release dates), which a few prefix rows state.
+/// part that depends only on the class. So instead of one column per class, part and late day
+/// (most of the model on short days, and all of it symmetric: swapping two late sessions of
+/// one size changes nothing), `z[p,d]` counts the late sessions of part `p` on day `d`. Each
+/// class releases its late work the day after its window; a task is ready for its part `p` in
+/// the pool once released with part `p − 1` done in its window, or the day after its part
+/// `p − 1` in the pool. A day-by-day assignment exists exactly when, for every part and day,
+/// no more sessions are placed than tasks are ready (Hall's condition for release dates: the
+/// task ready first takes the next session), which a few prefix rows state. The class keeps a
+/// prefix of its parts in its window: its part `p` there waits for its part `p − 1` there.
 struct Pool {
-    size: u32,
+    /// The part sizes of every task in it.
+    parts: Vec<u32>,
     /// Classes whose late sessions this pool holds, with their release day.
     classes: Vec<(usize, u32)>,
-    /// (day, column, upper bound), ascending.
-    vars: Vec<(u32, usize, f64)>,
+    /// Per part: (day, column, upper bound), ascending.
+    vars: Vec<Vec<(u32, usize, f64)>>,
 }
 
 /// Running-sum columns for days `lo..lo + cols.len()`.
@@ -355,7 +360,7 @@ impl Model {
         }
         m.make_variables(problem, horizon, late_limit);
         m.count_and_order_constraints(problem);
-        m.pool_constraints();
+        m.pool_constraints(problem);
         m.capacity_constraints(problem, horizon);
         m.pattern_constraints(problem, horizon);
         m.phase_constraints(problem);
@@ -393,18 +398,17 @@ impl Model {
         }
     }
 
-    /// Which classes pool their late sessions: single-part required classes with a window
-    /// whose lateness touches nothing but capacity — no prerequisites, no section waiting for
-    /// theirs, no previous late day to keep, no day to avoid.
+    /// Which classes pool their late sessions: required classes with a window whose lateness
+    /// touches nothing but capacity and their own parts' order — no prerequisites, no section
+    /// waiting for theirs, no previous late day to keep, no day to avoid.
     fn make_pools(&mut self, problem: &Problem) {
         let followed = followed_sections(problem);
         // A late session of a chain keeps its place in the order, so it needs its own columns.
         let linked = own_class(problem);
-        let mut by_size: BTreeMap<u32, usize> = BTreeMap::new();
+        let mut by_parts: BTreeMap<Vec<u32>, usize> = BTreeMap::new();
         for c in 0..self.classes.len() {
             let rep = &problem.tasks[self.classes[c].tasks[0]];
-            let (Kind::Required, Some((_, end)), [size]) = (rep.kind, rep.window, &rep.parts[..])
-            else {
+            let (Kind::Required, Some((_, end))) = (rep.kind, rep.window) else {
                 continue;
             };
             // A task that avoids days, or keeps a previous late day, needs its own columns.
@@ -423,9 +427,9 @@ impl Model {
             {
                 continue;
             }
-            let pool = *by_size.entry(*size).or_insert_with(|| {
+            let pool = *by_parts.entry(rep.parts.clone()).or_insert_with(|| {
                 self.pools.push(Pool {
-                    size: *size,
+                    parts: rep.parts.clone(),
                     classes: Vec::new(),
                     vars: Vec::new(),
                 });
@@ -461,12 +465,18 @@ impl Model {
                 .map(|&t| reachable[t])
                 .min()
                 .unwrap_or(0);
+            // A pooled class's later parts may go on after its window, in the pool.
+            let pooled = self.classes[c].pool.is_some();
             for (p, &size) in rep.parts.iter().enumerate() {
                 let p = p as u32;
                 let lo = first + p;
-                let hi = last.saturating_sub(k - 1 - p);
+                let hi = if pooled {
+                    last
+                } else {
+                    last.saturating_sub(k - 1 - p)
+                };
                 let mut days = Vec::new();
-                if lo <= hi && last + 1 >= k {
+                if lo <= hi && (pooled || last + 1 >= k) {
                     for d in lo..=hi {
                         if rep.avoids(problem, d) {
                             continue;
@@ -486,7 +496,6 @@ impl Model {
             self.classes[c].vars = per_part;
         }
         for pool in 0..self.pools.len() {
-            let size = self.pools[pool].size;
             let first = self.pools[pool]
                 .classes
                 .iter()
@@ -498,16 +507,20 @@ impl Model {
                 .iter()
                 .map(|&(c, _)| self.classes[c].tasks.len() as f64)
                 .sum();
-            let mut vars = Vec::new();
-            for d in first..horizon {
-                if let Some(most) = fits(problem, d, size) {
-                    let ub = count.min(f64::from(most));
-                    let col = self.add(0.0, ub, true);
-                    vars.push((d, col, ub));
-                    self.late_cols.push(col);
+            let mut per_part = Vec::new();
+            for size in self.pools[pool].parts.clone() {
+                let mut vars = Vec::new();
+                for d in first..horizon {
+                    if let Some(most) = fits(problem, d, size) {
+                        let ub = count.min(f64::from(most));
+                        let col = self.add(0.0, ub, true);
+                        vars.push((d, col, ub));
+                        self.late_cols.push(col);
+                    }
                 }
+                per_part.push(vars);
             }
-            self.pools[pool].vars = vars;
+            self.pools[pool].vars = per_part;
         }
     }
 
@@ -521,19 +534,16 @@ impl Model {
             }
         }
         for pool in &self.pools {
-            out.extend(
-                pool.vars
-                    .iter()
-                    .map(|&(d, col, ub)| (pool.size, d, col, ub)),
-            );
+            for (vars, &size) in pool.vars.iter().zip(&pool.parts) {
+                out.extend(vars.iter().map(|&(d, col, ub)| (size, d, col, ub)));
+            }
         }
         out
     }
 
-    /// Pool rows: by every day, no more late sessions placed than released, and in all exactly
-    /// as many as the classes left out of their windows.
-    fn pool_constraints(&mut self) {
-        let first = self.constraints.len();
+    /// Pool rows: by every day, no more late sessions of a part placed than tasks are ready
+    /// for it, and in all exactly as many as the classes left out of their windows.
+    fn pool_constraints(&mut self, problem: &Problem) {
         for pool in 0..self.pools.len() {
             let mut releases: Vec<(u32, usize)> = self.pools[pool]
                 .classes
@@ -541,14 +551,26 @@ impl Model {
                 .map(|&(c, r)| (r, c))
                 .collect();
             releases.sort_unstable();
+            let total: f64 = releases
+                .iter()
+                .map(|&(_, c)| self.classes[c].tasks.len() as f64)
+                .sum();
             let vars = self.pools[pool].vars.clone();
-            // Σ z by D + Σ in-window y of released classes ≤ Σ n of released classes, checked
-            // the day before each next release (where it is tightest) and at the end (=).
-            let mut released: Lin = Vec::new();
-            let mut total = 0.0;
+            // Class columns of part `p` in the windows, keyed by their class's release.
+            let released = |m: &Model, p: usize| -> Vec<(u32, usize)> {
+                releases
+                    .iter()
+                    .flat_map(|&(r, c)| m.classes[c].vars[p].iter().map(move |v| (r, v.1)))
+                    .collect()
+            };
+            // Part 0: Σ z by D + Σ in-window y of released classes ≤ Σ n of released classes,
+            // checked the day before each next release (where it is tightest).
+            let first = self.constraints.len();
+            let mut window: Lin = Vec::new();
+            let mut ready = 0.0;
             for (i, &(r, c)) in releases.iter().enumerate() {
-                total += self.classes[c].tasks.len() as f64;
-                released.extend(
+                ready += self.classes[c].tasks.len() as f64;
+                window.extend(
                     self.classes[c].vars[0]
                         .iter()
                         .map(|&(_, col, _)| (col, 1.0)),
@@ -556,19 +578,56 @@ impl Model {
                 match releases.get(i + 1) {
                     Some(&(next, _)) if next == r => {}
                     Some(&(next, _)) => {
-                        let mut row = released.clone();
-                        row.extend(vars.iter().filter(|v| v.0 < next).map(|v| (v.1, 1.0)));
-                        self.leq(&row, total);
+                        let mut row = window.clone();
+                        row.extend(vars[0].iter().filter(|v| v.0 < next).map(|v| (v.1, 1.0)));
+                        self.leq(&row, ready);
                     }
-                    None => {
-                        let mut row = released.clone();
-                        row.extend(vars.iter().map(|v| (v.1, 1.0)));
-                        self.eq(&row, total);
-                    }
+                    None => {}
                 }
             }
+            self.skip_for_required.extend(first..self.constraints.len());
+            for p in 0..vars.len() {
+                // In all, every task has its part `p` in its window or here.
+                let mut row: Lin = released(self, p).into_iter().map(|t| (t.1, 1.0)).collect();
+                row.extend(vars[p].iter().map(|v| (v.1, 1.0)));
+                self.skip_for_required.push(self.constraints.len());
+                self.eq(&row, total);
+                let (Some(lo), Some(hi)) = (vars[p].first(), vars[p].last()) else {
+                    continue;
+                };
+                if p == 0 {
+                    continue;
+                }
+                let (lo, hi) = (lo.0, hi.0);
+                // Part p here by day d ≤ tasks released by d with part p − 1 in their window
+                // and part p not + part p − 1 here by the day before d.
+                let terms = |v: &[(u32, usize, f64)]| -> Vec<(u32, usize)> {
+                    v.iter().map(|&(d, col, _)| (d, col)).collect()
+                };
+                let this = self.running(&terms(&vars[p]), lo, hi, total);
+                let lo_q = vars[p - 1].first().map_or(lo, |v| v.0);
+                let before = self.running(&terms(&vars[p - 1]), lo_q, hi.max(lo_q), total);
+                let done = self.prefix(&released(self, p - 1), lo, hi, total);
+                let ahead = self.prefix(&released(self, p), lo, hi, total);
+                let first = self.constraints.len();
+                for &(d, _, _) in &vars[p] {
+                    let i = (d - lo) as usize;
+                    let mut row: Lin = this
+                        .at(i64::from(d))
+                        .map(|c| (c, 1.0))
+                        .into_iter()
+                        .collect();
+                    let day_before = problem.last_slot_before_day_of(d).map_or(-1, i64::from);
+                    if let Some(c) = before.at(day_before) {
+                        row.push((c, -1.0));
+                    }
+                    row.extend(done[i].iter().map(|&(c, k)| (c, -k)));
+                    row.extend(ahead[i].iter().map(|&(c, k)| (c, k)));
+                    self.leq(&row, 0.0);
+                }
+                self.skip_for_required.extend(first..self.constraints.len());
+            }
         }
-        self.skip_for_required.extend(first..self.constraints.len());
     }
 
     fn count_and_order_constraints(&mut self, problem: &Problem) {
@@ -587,16 +646,25 @@ impl Model {
             } else {
                 self.leq(&first, n);
             }
+            let pooled = self.classes[c].pool.is_some();
             for p in 1..vars.len() {
-                // Same number of every part.
-                let mut same: Lin = vars[p].iter().map(|&(_, col, _)| (col, 1.0)).collect();
-                same.extend(vars[0].iter().map(|&(_, col, _)| (col, -1.0)));
-                if rep.kind == Kind::Required && rep.window.is_some() {
-                    // Without late work a task keeps a prefix of its parts: the order rows
-                    // below already keep part p from running ahead of part p − 1.
-                    self.skip_for_required.push(self.constraints.len());
+                // Same number of every part, but for a pooled class, whose tasks keep a prefix
+                // of their parts in the window: the order rows below keep part p from running
+                // ahead of part p − 1.
+                if pooled {
+                    if vars[p - 1].is_empty() && !vars[p].is_empty() {
+                        let all: Lin = vars[p].iter().map(|&(_, col, _)| (col, 1.0)).collect();
+                        self.leq(&all, 0.0);
+                    }
+                } else {
+                    let mut same: Lin = vars[p].iter().map(|&(_, col, _)| (col, 1.0)).collect();
+                    same.extend(vars[0].iter().map(|&(_, col, _)| (col, -1.0)));
+                    if rep.kind == Kind::Required && rep.window.is_some() {
+                        // Without late work a task keeps a prefix of its parts, as above.
+                        self.skip_for_required.push(self.constraints.len());
+                    }
+                    self.eq(&same, 0.0);
                 }
-                self.eq(&same, 0.0);
                 // Part p started by day d ≤ part p-1 finished by day d-1, with running
                 // sums so the rows stay short however long the horizon.
                 let terms = |v: &[(u32, usize, f64)]| -> Vec<(u32, usize)> {
@@ -1035,21 +1103,23 @@ impl Model {
         // window), the constant part kept aside as the level's offset.
         let mut late_offset = 0.0;
         for pool in &self.pools {
-            let size = f64::from(pool.size);
-            for &(d, col, _) in &pool.vars {
-                let day = f64::from(problem.day(d));
-                early.push((col, size * day));
-                late.push((col, size * day));
-            }
-            for &(c, _) in &pool.classes {
-                let rep = &problem.tasks[self.classes[c].tasks[0]];
-                let end = f64::from(rep.window.map_or(0, |w| problem.day(w.1)));
-                late_offset -= size * end * self.classes[c].tasks.len() as f64;
-                late.extend(
-                    self.classes[c].vars[0]
-                        .iter()
-                        .map(|&(_, col, _)| (col, size * end)),
-                );
+            for (p, &size) in pool.parts.iter().enumerate() {
+                let size = f64::from(size);
+                for &(d, col, _) in &pool.vars[p] {
+                    let day = f64::from(problem.day(d));
+                    early.push((col, size * day));
+                    late.push((col, size * day));
+                }
+                for &(c, _) in &pool.classes {
+                    let rep = &problem.tasks[self.classes[c].tasks[0]];
+                    let end = f64::from(rep.window.map_or(0, |w| problem.day(w.1)));
+                    late_offset -= size * end * self.classes[c].tasks.len() as f64;
+                    late.extend(
+                        self.classes[c].vars[p]
+                            .iter()
+                            .map(|&(_, col, _)| (col, size * end)),
+                    );
+                }
             }
         }
         let kept: Lin = self.keep.iter().map(|k| (k.3, 1.0)).collect();
@@ -1101,7 +1171,7 @@ impl Model {
                 let in_class = class.vars.get(p)?.iter().find(|v| v.0 == day);
                 let pooled = || {
                     let pool = &self.pools[class.pool?];
-                    pool.vars.iter().find(|v| v.0 == day)
+                    pool.vars.get(p)?.iter().find(|v| v.0 == day)
                 };
                 let &(_, col, _) = in_class.or_else(pooled)?;
                 x[col] += 1.0;
@@ -1182,8 +1252,20 @@ impl Model {
     /// (first in, first out across parts), tasks that kept a day in a replan first.
     fn days_of(&self, problem: &Problem, x: &[f64]) -> Vec<Option<Vec<u32>>> {
         let mut out: Vec<Option<Vec<u32>>> = vec![None; problem.tasks.len()];
-        // Late tasks of pooled classes, per pool: (release day, task).
-        let mut late: Vec<Vec<(u32, usize)>> = vec![Vec::new(); self.pools.len()];
+        let release = |c: usize, pool: usize| {
+            self.pools[pool]
+                .classes
+                .iter()
+                .find(|&&(k, _)| k == c)
+                .map_or(0, |&(_, r)| r)
+        };
+        // Late tasks of pooled classes, per pool and first part not in their window: (release
+        // day, task).
+        let mut late: Vec<Vec<Vec<(u32, usize)>>> = self
+            .pools
+            .iter()
+            .map(|p| vec![Vec::new(); p.parts.len()])
+            .collect();
         for (c, class) in self.classes.iter().enumerate() {
             let mut per_part: Vec<Vec<u32>> = class
                 .vars
@@ -1231,38 +1313,54 @@ impl Model {
                     out[t] = Some(vec![d]);
                 }
                 if let Some(pool) = class.pool {
-                    let release = self.pools[pool]
-                        .classes
-                        .iter()
-                        .find(|&&(k, _)| k == c)
-                        .map_or(0, |&(_, r)| r);
-                    late[pool].extend(rest[placed..].iter().map(|&t| (release, t)));
+                    late[pool][0].extend(rest[placed..].iter().map(|&t| (release(c, pool), t)));
+                }
+                continue;
+            }
+            for v in &mut per_part {
+                v.sort_unstable();
+            }
+            if let Some(pool) = class.pool {
+                // Each task keeps a prefix of its parts in the window; the pool has the rest.
+                for (j, &t) in order.iter().enumerate() {
+                    let prefix: Vec<u32> =
+                        per_part.iter().map_while(|v| v.get(j).copied()).collect();
+                    if prefix.len() < per_part.len() {
+                        late[pool][prefix.len()].push((release(c, pool), t));
+                    }
+                    if !prefix.is_empty() {
+                        out[t] = Some(prefix);
+                    }
                 }
                 continue;
             }
             order.truncate(scheduled);
-            for v in &mut per_part {
-                v.sort_unstable();
-            }
             // Without late work (level 1 relaxed) a task may hold only its first parts.
             for (j, &t) in order.iter().enumerate() {
                 out[t] = Some(per_part.iter().filter_map(|v| v.get(j).copied()).collect());
             }
         }
-        // Each pooled late day, earliest first, goes to the first task in path order among
-        // those already released; the pool rows guarantee there always is one.
-        for (pool, mut tasks) in self.pools.iter().zip(late) {
-            tasks.sort_unstable();
-            let mut next = 0;
-            let mut waiting = std::collections::BTreeSet::new();
-            for &(d, col, _) in &pool.vars {
-                for _ in 0..x[col].round().max(0.0) as usize {
-                    while next < tasks.len() && tasks[next].0 <= d {
-                        waiting.insert(tasks[next].1);
-                        next += 1;
-                    }
-                    if let Some(t) = waiting.pop_first() {
-                        out[t] = Some(vec![d]);
+        // Part by part, each pooled late day, earliest first, goes to the first task in path
+        // order among those ready for that part: released, with the part before done on an
+        // earlier day. The pool rows guarantee there always is one.
+        for (pool, mut ready) in self.pools.iter().zip(late) {
+            for p in 0..pool.parts.len() {
+                let mut tasks = std::mem::take(&mut ready[p]);
+                tasks.sort_unstable();
+                let mut next = 0;
+                let mut waiting = std::collections::BTreeSet::new();
+                for &(d, col, _) in &pool.vars[p] {
+                    for _ in 0..x[col].round().max(0.0) as usize {
+                        while next < tasks.len() && tasks[next].0 <= d {
+                            waiting.insert(tasks[next].1);
+                            next += 1;
+                        }
+                        if let Some(t) = waiting.pop_first() {
+                            out[t].get_or_insert_with(Vec::new).push(d);
+                            if let Some(after) = ready.get_mut(p + 1) {
+                                after.push((problem.first_slot_after_day_of(d), t));
+                            }
+                        }
                     }
                 }
             }
@@ -1588,7 +1686,10 @@ fn by_sections(
             }
         }
         // Late sessions pooled across sections stay where they are.
-        m.pools.iter().flat_map(|p| &p.vars).for_each(|v| hold(v.1));
+        m.pools
+            .iter()
+            .flat_map(|p| p.vars.iter().flatten())
+            .for_each(|v| hold(v.1));
         match solve_level(
             m,
             objective,
@@ -2762,6 +2863,57 @@ mod tests {
             &[0.0, 6560.0, 950.0],
             &start
         ));
+    }
+
+    /// Late parts of tasks split in parts share a pool by their part sizes, and a task may
+    /// keep its first parts in its window and finish in the pool, even from its window's last
+    /// day. Study days of 20 minutes on the first and last day of each week; week 0 holds two
+    /// tasks of three 20-minute parts, so they have at most two parts in their window and the
+    /// rest late; week 1 another such task and a 20-minute item.
+    /// The pooled model (one pool of three parts, one of one) gives the same optimum at every
+    /// level as one column per class and late day.
+    #[test]
+    fn a_task_in_parts_finishes_its_late_parts_in_a_pool() {
+        let week = [true, false, false, false, false, false, true];
+        let three = (Kind::Required, vec![20, 20, 20], None);
+        let sections: Vec<crate::solver::TestSection> = vec![
+            (0, 0, vec![three.clone(), three.clone()]),
+            (1, 0, vec![three, (Kind::Required, vec![20], None)]),
+        ];
+        let problem = crate::solver::test_problem(20, &sections, &week, false);
+        let horizon = problem.capacity.len() as u32;
+        let m = Model::build(&problem, horizon, u32::MAX);
+        let mut pools: Vec<Vec<u32>> = m.pools.iter().map(|p| p.parts.clone()).collect();
+        pools.sort();
+        assert_eq!(pools, [vec![20], vec![20, 20, 20]]);
+        let start = greedy::schedule(&problem);
+        assert!(is_feasible(&problem, &start));
+        let never = Stop::never();
+        let began = Instant::now();
+        let solve = |late_limit| {
+            solve_with_horizon(
+                &problem,
+                &start,
+                &options(),
+                &never,
+                horizon,
+                late_limit,
+                began,
+            )
+            .expect("solve")
+        };
+        let (pooled, unpooled) = (solve(u32::MAX), solve(horizon));
+        assert!(pooled.optimal && unpooled.optimal);
+        assert!(is_feasible(&problem, &pooled.days));
+        assert_eq!(
+            Levels::of(&problem, &pooled.days),
+            Levels::of(&problem, &unpooled.days)
+        );
+        // Week 0's two study days hold two of its parts: a task starts in its window and
+        // ends after it.
+        let first = pooled.days[..2].iter().flatten();
+        assert_eq!(first.clone().flatten().filter(|&&d| d <= 6).count(), 2);
+        assert!(first.clone().any(|d| d[0] <= 6 && d[2] > 6));
     }
 
     /// A raised [`Stop`] ends HiGHS at its next interrupt point (the walk by sections has the
