@@ -308,6 +308,42 @@ impl Model {
         Running { lo, cols }
     }
 
+    /// For each day `d` of a part's columns `part`: its sessions by `d` − the sessions of the
+    /// part before (`before`, none when empty) by the end of the day before `d`. Running sums
+    /// keep the rows short however long the horizon; `≤ 0` says no part goes before its part
+    /// before has.
+    fn part_order(
+        &mut self,
+        problem: &Problem,
+        part: &[(u32, usize, f64)],
+        before: &[(u32, usize, f64)],
+        most: f64,
+    ) -> Vec<Lin> {
+        let (Some(lo), Some(hi)) = (part.first().map(|v| v.0), part.last().map(|v| v.0)) else {
+            return Vec::new();
+        };
+        let terms = |v: &[(u32, usize, f64)]| -> Vec<(u32, usize)> {
+            v.iter().map(|&(d, col, _)| (d, col)).collect()
+        };
+        let lo_q = before.first().map_or(lo, |v| v.0);
+        let this = self.running(&terms(part), lo, hi, most);
+        let done = self.running(&terms(before), lo_q, hi.max(lo_q), most);
+        part.iter()
+            .map(|&(d, _, _)| {
+                let mut row: Lin = this
+                    .at(i64::from(d))
+                    .map(|c| (c, 1.0))
+                    .into_iter()
+                    .collect();
+                let day_before = problem.last_slot_before_day_of(d).map_or(-1, i64::from);
+                if let Some(c) = done.at(day_before) {
+                    row.push((c, -1.0));
+                }
+                row
+            })
+            .collect()
+    }
+
     /// For each day `d` in `lo..=hi`, the terms (day, column) with day ≤ `d`, as a short
     /// linear expression: the terms themselves, or one running-sum column when long.
     fn prefix(&mut self, terms: &[(u32, usize)], lo: u32, hi: u32, most: f64) -> Vec<Lin> {
@@ -601,26 +637,12 @@ impl Model {
                 let (lo, hi) = (lo.0, hi.0);
                 // Part p here by day d ≤ tasks released by d with part p − 1 in their window
                 // and part p not + part p − 1 here by the day before d.
-                let terms = |v: &[(u32, usize, f64)]| -> Vec<(u32, usize)> {
-                    v.iter().map(|&(d, col, _)| (d, col)).collect()
-                };
-                let this = self.running(&terms(&vars[p]), lo, hi, total);
-                let lo_q = vars[p - 1].first().map_or(lo, |v| v.0);
-                let before = self.running(&terms(&vars[p - 1]), lo_q, hi.max(lo_q), total);
+                let order = self.part_order(problem, &vars[p], &vars[p - 1], total);
                 let done = self.prefix(&released(self, p - 1), lo, hi, total);
                 let ahead = self.prefix(&released(self, p), lo, hi, total);
                 let first = self.constraints.len();
-                for &(d, _, _) in &vars[p] {
+                for (&(d, _, _), mut row) in vars[p].iter().zip(order) {
                     let i = (d - lo) as usize;
-                    let mut row: Lin = this
-                        .at(i64::from(d))
-                        .map(|c| (c, 1.0))
-                        .into_iter()
-                        .collect();
-                    let day_before = problem.last_slot_before_day_of(d).map_or(-1, i64::from);
-                    if let Some(c) = before.at(day_before) {
-                        row.push((c, -1.0));
-                    }
                     row.extend(done[i].iter().map(|&(c, k)| (c, -k)));
                     row.extend(ahead[i].iter().map(|&(c, k)| (c, k)));
                     self.leq(&row, 0.0);
@@ -665,31 +687,11 @@ impl Model {
                     }
                     self.eq(&same, 0.0);
                 }
-                // Part p started by day d ≤ part p-1 finished by day d-1, with running
-                // sums so the rows stay short however long the horizon.
-                let terms = |v: &[(u32, usize, f64)]| -> Vec<(u32, usize)> {
-                    v.iter().map(|&(d, col, _)| (d, col)).collect()
-                };
-                let (Some(hi), Some(lo_p), Some(lo_q)) = (
-                    vars[p].last().map(|v| v.0),
-                    vars[p].first().map(|v| v.0),
-                    vars[p - 1].first().map(|v| v.0),
-                ) else {
+                // Part p started by day d ≤ part p-1 finished by day d-1.
+                if vars[p - 1].is_empty() {
                     continue;
-                };
-                let this = self.running(&terms(&vars[p]), lo_p, hi, n);
-                let before = self.running(&terms(&vars[p - 1]), lo_q, hi.max(lo_q), n);
-                for &(d, _, _) in &vars[p] {
-                    let mut row: Lin = this
-                        .at(i64::from(d))
-                        .map(|c| (c, 1.0))
-                        .into_iter()
-                        .collect();
-                    // Part p−1 finished by the end of the day before.
-                    let day_before = problem.last_slot_before_day_of(d).map_or(-1, i64::from);
-                    if let Some(c) = before.at(day_before) {
-                        row.push((c, -1.0));
-                    }
+                }
+                for row in self.part_order(problem, &vars[p], &vars[p - 1], n) {
                     self.leq(&row, 0.0);
                 }
             }
