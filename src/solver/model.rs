@@ -83,8 +83,8 @@ struct Class {
 /// class releases its late work the day after its window; a task is ready for its part `p` in
 /// the pool once released with part `p − 1` done in its window, or the day after its part
 /// `p − 1` in the pool. A day-by-day assignment exists exactly when, for every part and day,
-/// no more sessions are placed than tasks are ready (Hall's condition for release dates: the
-/// task ready first takes the next session), which a few prefix rows state. The class keeps a
+/// no more sessions are placed than tasks are ready (Hall's condition for release dates: any
+/// task ready takes the next session), which a few prefix rows state. The class keeps a
 /// prefix of its parts in its window: its part `p` there waits for its part `p − 1` there.
 struct Pool {
     /// The part sizes of every task in it.
