@@ -673,12 +673,7 @@ impl Model {
                 // Same number of every part, but for a pooled class, whose tasks keep a prefix
                 // of their parts in the window: the order rows below keep part p from running
                 // ahead of part p − 1.
-                if pooled {
-                    if vars[p - 1].is_empty() && !vars[p].is_empty() {
-                        let all: Lin = vars[p].iter().map(|&(_, col, _)| (col, 1.0)).collect();
-                        self.leq(&all, 0.0);
-                    }
-                } else {
+                if !pooled {
                     let mut same: Lin = vars[p].iter().map(|&(_, col, _)| (col, 1.0)).collect();
                     same.extend(vars[0].iter().map(|&(_, col, _)| (col, -1.0)));
                     if rep.kind == Kind::Required && rep.window.is_some() {
@@ -687,10 +682,8 @@ impl Model {
                     }
                     self.eq(&same, 0.0);
                 }
-                // Part p started by day d ≤ part p-1 finished by day d-1.
-                if vars[p - 1].is_empty() {
-                    continue;
-                }
+                // Part p started by day d ≤ part p-1 finished by day d-1 (none at all when
+                // part p − 1 has no day).
                 for row in self.part_order(problem, &vars[p], &vars[p - 1], n) {
                     self.leq(&row, 0.0);
                 }
