@@ -6,7 +6,7 @@
 //! crowd out the next window, and then placed as early as possible after. Work without a
 //! window follows, then optional and reference work inside their windows.
 
-use super::{Problem, Task};
+use super::{Levels, Problem, Task};
 use crate::path::Kind;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -257,23 +257,185 @@ pub fn restore_previous(problem: &Problem, days: &[Option<Vec<u32>>]) -> Vec<Opt
     days
 }
 
-/// Complete a schedule whose required tasks may lack their last parts, or all of them: the
-/// missing parts go, earliest deadline first, each on the first day with room after the part
-/// before (and not before the task may start). Everything placed stays. `None` when a part
-/// finds no day.
+/// Complete a schedule whose required tasks may lack their last parts, or all of them, two
+/// ways, and keep the better by the priorities: task by task ([`complete_by_task`]) and slot by
+/// slot ([`complete_by_slot`]). Everything placed stays. `None` when a part finds no day.
+///
+/// This is the start of the late minute-days level on short days (see `required_relaxed` in
+/// the model), so how well it packs the late work is how good a plan the time limit returns.
+/// Task by task leaves room a shorter part could fill; slot by slot fills it. On the bundled
+/// path in path order, the starts went from 128,090 to 124,322 late minute-days at 0.25 h a
+/// day, 124,446 → 121,017 at 0.3 h, 90,451 → 89,087 at 0.35 h and 41,099 → 38,817 at 0.45 h
+/// (the optimum there is 38,712). On 48 short-day plans of small generated paths slot by slot
+/// was better 47 times.
 pub fn complete_required(
     problem: &Problem,
     days: &[Option<Vec<u32>>],
 ) -> Option<Vec<Option<Vec<u32>>>> {
-    let mut free = Room::of(problem);
-    for (task, d) in problem.tasks.iter().zip(days) {
-        for (&slot, &m) in d.iter().flatten().zip(&task.parts) {
-            if !free.fits(slot as usize, m) {
-                return None;
+    let free = Room::after(problem, days)?;
+    let by_task = complete_by_task(problem, days, free.clone());
+    let by_slot = complete_by_slot(problem, days, free);
+    match (by_task, by_slot) {
+        (Some(a), Some(b)) => {
+            let better = Levels::of(problem, &b).compare(&Levels::of(problem, &a))
+                == std::cmp::Ordering::Greater;
+            Some(if better && super::is_feasible(problem, &b) {
+                b
+            } else {
+                a
+            })
+        }
+        (a, b) => a.or(b),
+    }
+}
+
+/// [`complete_required`] slot by slot: on each slot, the parts ready for it that fill its room
+/// most ([`fullest`]), until a slot takes none of them.
+fn complete_by_slot(
+    problem: &Problem,
+    days: &[Option<Vec<u32>>],
+    mut free: Room,
+) -> Option<Vec<Option<Vec<u32>>>> {
+    let mut out = days.to_vec();
+    let mut pending: Vec<usize> = (0..problem.tasks.len())
+        .filter(|&t| {
+            let task = &problem.tasks[t];
+            task.kind == Kind::Required && out[t].as_ref().map_or(0, Vec::len) < task.parts.len()
+        })
+        .collect();
+    pending.sort_by_key(|&t| (problem.tasks[t].window.map_or(u32::MAX, |w| w.1), t));
+    let chains = Chains::of(problem);
+    let mut slot = 0usize;
+    while !pending.is_empty() {
+        if slot >= free.len() {
+            return None;
+        }
+        loop {
+            // The pending tasks whose next part may go on this slot.
+            let ready: Vec<usize> = pending
+                .iter()
+                .copied()
+                .filter(|&t| {
+                    let task = &problem.tasks[t];
+                    let placed = out[t].as_deref().unwrap_or(&[]);
+                    let from = match placed.last() {
+                        Some(&d) => problem.first_slot_after_day_of(d),
+                        None => {
+                            if chains
+                                .before(t)
+                                .any(|j| out[j].as_ref().is_none_or(Vec::is_empty))
+                            {
+                                return false;
+                            }
+                            task.earliest().max(chains.earliest(t, &out))
+                        }
+                    };
+                    from as usize <= slot && free.fits_task(task, slot, task.parts[placed.len()])
+                })
+                .collect();
+            if ready.is_empty() {
+                break;
             }
-            free.take(slot as usize, m);
+            let chosen = fullest(problem, &ready, free.slot[slot], |t| {
+                let task = &problem.tasks[t];
+                let placed = out[t].as_ref().map_or(0, Vec::len);
+                // Sessions that wait on this one: the task's later parts, and the tasks after
+                // it in its chain when it has not started.
+                let mut waiting = task.parts.len() - placed - 1;
+                if placed == 0 {
+                    waiting += chains
+                        .after(t)
+                        .filter(|&j| out[j].as_ref().is_none_or(Vec::is_empty))
+                        .count();
+                }
+                (task.parts[placed], waiting)
+            });
+            let mut took = false;
+            for t in chosen {
+                let task = &problem.tasks[t];
+                let placed = out[t].get_or_insert_with(Vec::new);
+                let m = task.parts[placed.len()];
+                if free.fits_task(task, slot, m) {
+                    free.take(slot, m);
+                    placed.push(slot as u32);
+                    took = true;
+                }
+            }
+            pending.retain(|&t| out[t].as_ref().map_or(0, Vec::len) < problem.tasks[t].parts.len());
+            if !took {
+                break;
+            }
+        }
+        slot += 1;
+    }
+    Some(out)
+}
+
+/// The sessions, one of each of `ready` (each `(minutes, sessions waiting on it)` by
+/// `session`), that fill `room` most; among those, the ones with the most sessions waiting,
+/// then the ones earliest in `ready`. A 0/1 knapsack by the sessions' room.
+fn fullest(
+    problem: &Problem,
+    ready: &[usize],
+    room: u32,
+    session: impl Fn(usize) -> (u32, usize),
+) -> Vec<usize> {
+    let cap = room as usize;
+    let n = ready.len() as u64;
+    let sessions: Vec<(usize, usize)> = ready
+        .iter()
+        .map(|&t| {
+            let (m, waiting) = session(t);
+            (problem.room(m) as usize, waiting)
+        })
+        .collect();
+    // One value orders the three wishes: each one's total stays below the unit of the one
+    // before it.
+    let rank_unit = 1;
+    let waiting_unit = n + 1;
+    let most_waiting: u64 = sessions.iter().map(|s| s.1 as u64).sum();
+    let minute_unit = (most_waiting + 1) * waiting_unit * (n + 1);
+    // best[c]: the best value of a set of room exactly c; took[i][c]: whether it has session i.
+    let mut best: Vec<Option<u64>> = vec![None; cap + 1];
+    best[0] = Some(0);
+    let mut took = vec![vec![false; cap + 1]; sessions.len()];
+    for (i, &(w, waiting)) in sessions.iter().enumerate() {
+        let v = w as u64 * minute_unit + waiting as u64 * waiting_unit + (n - i as u64) * rank_unit;
+        for c in (w..=cap).rev() {
+            if let Some(b) = best[c - w] {
+                if best[c].is_none_or(|x| x < b + v) {
+                    best[c] = Some(b + v);
+                    took[i][c] = true;
+                }
+            }
         }
     }
+    let Some((mut c, _)) = best
+        .iter()
+        .enumerate()
+        .filter_map(|(c, b)| b.map(|b| (c, b)))
+        .max_by_key(|&(_, b)| b)
+    else {
+        return Vec::new();
+    };
+    let mut chosen = Vec::new();
+    for i in (0..sessions.len()).rev() {
+        if took[i][c] {
+            chosen.push(ready[i]);
+            c -= sessions[i].0;
+        }
+    }
+    chosen.reverse();
+    chosen
+}
+
+/// [`complete_required`] task by task: the missing parts go, earliest deadline first, each on
+/// the first day with room after the part before (and not before the task may start).
+fn complete_by_task(
+    problem: &Problem,
+    days: &[Option<Vec<u32>>],
+    mut free: Room,
+) -> Option<Vec<Option<Vec<u32>>>> {
     let mut out = days.to_vec();
     let mut order: Vec<usize> = (0..problem.tasks.len())
         .filter(|&t| problem.tasks[t].kind == Kind::Required)
@@ -460,6 +622,7 @@ fn place(task: &Task, from: usize, to: usize, first_to: usize, free: &Room) -> O
 
 /// What is still free: the room of each slot and, with several slots a day, the study
 /// minutes of each day.
+#[derive(Clone)]
 struct Room<'a> {
     problem: &'a Problem,
     slot: Vec<u32>,
@@ -477,6 +640,20 @@ impl<'a> Room<'a> {
                 .map(|x| x.day_minutes.clone())
                 .unwrap_or_default(),
         }
+    }
+
+    /// The room left once `days` are placed; `None` when they do not fit.
+    fn after(problem: &'a Problem, days: &[Option<Vec<u32>>]) -> Option<Room<'a>> {
+        let mut free = Room::of(problem);
+        for (task, d) in problem.tasks.iter().zip(days) {
+            for (&slot, &m) in d.iter().flatten().zip(&task.parts) {
+                if !free.fits(slot as usize, m) {
+                    return None;
+                }
+                free.take(slot as usize, m);
+            }
+        }
+        Some(free)
     }
 
     fn len(&self) -> usize {
@@ -728,6 +905,50 @@ mod tests {
     /// earliness and never makes earliness worse, and the start `schedule` picks is never
     /// worse than the forward list scheduler's. On some of these instances packing from the end
     /// plans more optional work than the forward scheduler does.
+    /// Completing the late work keeps the rules and what was placed, is never worse than task
+    /// by task, and on some instances packs it tighter.
+    #[test]
+    fn completing_required_work_keeps_the_rules_and_packs_tighter() {
+        let mut wins = 0;
+        for mut problem in problems(1000) {
+            // Half the room in the windows, so required work goes late; room after them.
+            let largest = problem.tasks.iter().flat_map(|t| t.parts.clone()).max();
+            let half = (problem.capacity[0] / 2).max(largest.unwrap_or(0));
+            problem.capacity = vec![half; problem.capacity.len() + 60];
+            // The greedy's required work inside its windows; the rest to complete.
+            let mut partial = schedule(&problem);
+            for (task, d) in problem.tasks.iter().zip(&mut partial) {
+                match (task.kind, task.window, d.as_mut()) {
+                    (Kind::Required, Some((_, end)), Some(v)) => {
+                        v.retain(|&day| day <= end);
+                        if v.is_empty() {
+                            *d = None;
+                        }
+                    }
+                    _ => *d = None,
+                }
+            }
+            let by_task =
+                complete_by_task(&problem, &partial, Room::after(&problem, &partial).unwrap())
+                    .unwrap();
+            let done = complete_required(&problem, &partial).unwrap();
+            assert!(is_feasible(&problem, &done));
+            for ((task, before), after) in problem.tasks.iter().zip(&partial).zip(&done) {
+                let after = after.as_deref().unwrap_or(&[]);
+                assert!(after.starts_with(before.as_deref().unwrap_or(&[])));
+                if task.kind == Kind::Required {
+                    assert_eq!(after.len(), task.parts.len());
+                }
+            }
+            let (a, b) = (Levels::of(&problem, &by_task), Levels::of(&problem, &done));
+            assert_ne!(b.compare(&a), std::cmp::Ordering::Less);
+            if b.late_minute_days < a.late_minute_days {
+                wins += 1;
+            }
+        }
+        assert!(wins > 0, "slot by slot never packed the late work tighter");
+    }
+
     #[test]
     fn latest_first_keeps_the_rules_and_sometimes_wins() {
         let mut wins = 0;
