@@ -901,10 +901,6 @@ mod tests {
         assert!(gained > 0, "no instance kept more sessions");
     }
 
-    /// The latest-first start keeps every rule, its left shift never loses a level above
-    /// earliness and never makes earliness worse, and the start `schedule` picks is never
-    /// worse than the forward list scheduler's. On some of these instances packing from the end
-    /// plans more optional work than the forward scheduler does.
     /// Completing the late work keeps the rules and what was placed, is never worse than task
     /// by task, and on some instances packs it tighter.
     #[test]
@@ -949,6 +945,10 @@ mod tests {
         assert!(wins > 0, "slot by slot never packed the late work tighter");
     }
 
+    /// The latest-first start keeps every rule, its left shift never loses a level above
+    /// earliness and never makes earliness worse, and the start `schedule` picks is never
+    /// worse than the forward list scheduler's. On some of these instances packing from the end
+    /// plans more optional work than the forward scheduler does.
     #[test]
     fn latest_first_keeps_the_rules_and_sometimes_wins() {
         let mut wins = 0;
