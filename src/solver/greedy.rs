@@ -132,12 +132,10 @@ fn place_late(
 /// pass after pass, until nothing moves: the same tasks in the same windows, so every level
 /// but earliness keeps its value, and earliness only improves.
 fn left_shifted(problem: &Problem, mut days: Vec<Option<Vec<u32>>>) -> Vec<Option<Vec<u32>>> {
-    let mut free = Room::of(problem);
-    for (task, d) in problem.tasks.iter().zip(&days) {
-        for (&slot, &m) in d.iter().flatten().zip(&task.parts) {
-            free.take(slot as usize, m);
-        }
-    }
+    // A schedule that does not fit has nothing to shift.
+    let Some(mut free) = Room::after(problem, &days) else {
+        return days;
+    };
     let chains = Chains::of(problem);
     for _ in 0..problem.tasks.len() {
         let mut order: Vec<usize> = (0..problem.tasks.len())
@@ -259,7 +257,9 @@ pub fn restore_previous(problem: &Problem, days: &[Option<Vec<u32>>]) -> Vec<Opt
 
 /// Complete a schedule whose required tasks may lack their last parts, or all of them, two
 /// ways, and keep the better by the priorities: task by task ([`complete_by_task`]) and slot by
-/// slot ([`complete_by_slot`]). Everything placed stays. `None` when a part finds no day.
+/// slot ([`complete_by_slot`]). Everything placed stays. `None` when neither finds a day for
+/// every part, or what they find breaks a rule (the phase rule, when optional work placed
+/// before comes before a late part).
 ///
 /// This is the start of the late minute-days level on short days (see `required_relaxed` in
 /// the model), so how well it packs the late work is how good a plan the time limit returns.
@@ -273,17 +273,14 @@ pub fn complete_required(
     days: &[Option<Vec<u32>>],
 ) -> Option<Vec<Option<Vec<u32>>>> {
     let free = Room::after(problem, days)?;
-    let by_task = complete_by_task(problem, days, free.clone());
-    let by_slot = complete_by_slot(problem, days, free);
+    let feasible = |d: Option<Vec<Option<Vec<u32>>>>| d.filter(|d| super::is_feasible(problem, d));
+    let by_task = feasible(complete_by_task(problem, days, free.clone()));
+    let by_slot = feasible(complete_by_slot(problem, days, free));
     match (by_task, by_slot) {
         (Some(a), Some(b)) => {
             let better = Levels::of(problem, &b).compare(&Levels::of(problem, &a))
                 == std::cmp::Ordering::Greater;
-            Some(if better && super::is_feasible(problem, &b) {
-                b
-            } else {
-                a
-            })
+            Some(if better { b } else { a })
         }
         (a, b) => a.or(b),
     }
@@ -373,7 +370,8 @@ fn complete_by_slot(
 
 /// The sessions, one of each of `ready` (each `(minutes, sessions waiting on it)` by
 /// `session`), that fill `room` most; among those, the ones with the most sessions waiting,
-/// then the ones earliest in `ready`. A 0/1 knapsack by the sessions' room.
+/// then the ones earliest in `ready`. A 0/1 knapsack by the sessions' room, whose value (the
+/// sessions waiting, then the ranks, summed) compares as a pair.
 fn fullest(
     problem: &Problem,
     ready: &[usize],
@@ -381,7 +379,6 @@ fn fullest(
     session: impl Fn(usize) -> (u32, usize),
 ) -> Vec<usize> {
     let cap = room as usize;
-    let n = ready.len() as u64;
     let sessions: Vec<(usize, usize)> = ready
         .iter()
         .map(|&t| {
@@ -389,33 +386,24 @@ fn fullest(
             (problem.room(m) as usize, waiting)
         })
         .collect();
-    // One value orders the three wishes: each one's total stays below the unit of the one
-    // before it.
-    let rank_unit = 1;
-    let waiting_unit = n + 1;
-    let most_waiting: u64 = sessions.iter().map(|s| s.1 as u64).sum();
-    let minute_unit = (most_waiting + 1) * waiting_unit * (n + 1);
     // best[c]: the best value of a set of room exactly c; took[i][c]: whether it has session i.
-    let mut best: Vec<Option<u64>> = vec![None; cap + 1];
-    best[0] = Some(0);
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; cap + 1];
+    best[0] = Some((0, 0));
     let mut took = vec![vec![false; cap + 1]; sessions.len()];
     for (i, &(w, waiting)) in sessions.iter().enumerate() {
-        let v = w as u64 * minute_unit + waiting as u64 * waiting_unit + (n - i as u64) * rank_unit;
+        let rank = sessions.len() - i;
         for c in (w..=cap).rev() {
-            if let Some(b) = best[c - w] {
-                if best[c].is_none_or(|x| x < b + v) {
-                    best[c] = Some(b + v);
+            if let Some((a, b)) = best[c - w] {
+                let with = (a + waiting, b + rank);
+                if best[c].is_none_or(|x| x < with) {
+                    best[c] = Some(with);
                     took[i][c] = true;
                 }
             }
         }
     }
-    let Some((mut c, _)) = best
-        .iter()
-        .enumerate()
-        .filter_map(|(c, b)| b.map(|b| (c, b)))
-        .max_by_key(|&(_, b)| b)
-    else {
+    // The fullest room any set reaches.
+    let Some(mut c) = best.iter().rposition(Option::is_some) else {
         return Vec::new();
     };
     let mut chosen = Vec::new();

@@ -1754,9 +1754,6 @@ fn required_relaxed(
     );
     let partial = m.days_of(problem, &r.x);
     let complete = super::greedy::complete_required(problem, &partial)?;
-    if !super::is_feasible(problem, &complete) {
-        return None;
-    }
     let y = m.columns_of(problem, &complete)?;
     if eval(&objective.lin, &y) < eval(&objective.lin, &r.x) - 0.5 {
         return None;
