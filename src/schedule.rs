@@ -451,6 +451,7 @@ fn order_cost_ahead(problem: &Problem, settings: &Settings) -> Option<Ahead> {
     std::thread::Builder::new()
         .name("order-cost".into())
         .spawn(move || {
+            let _beside = solver::Beside::enter();
             if let Ok(solution) = solver::solve_until(&free, &options, &until) {
                 // The plan may no longer be listening: then the answer is not needed.
                 let _ = send.send(proven_levels(&free, &solution));

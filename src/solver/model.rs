@@ -26,6 +26,9 @@
 //! level first solves its LP relaxation: its bound may prove the start optimal outright, and
 //! once the level's value is known its reduced costs fix columns for every later level
 //! ([`tightened`]). On short days level 1 is solved without late work ([`required_relaxed`]).
+//! Under path order the lateness and optional levels skip the LP and are searched two ways at
+//! once, the whole model and by sections, each handing the other its plans
+//! ([`searched_level`]).
 
 use super::{gcd, Alike, Levels, Options, Problem, Solution, Stop};
 use crate::path::Kind;
@@ -174,7 +177,11 @@ struct Objective {
 impl Objective {
     /// Whether schedule `x` is strictly better than `y` at this level (values are integral).
     fn improves(&self, x: &[f64], y: &[f64]) -> bool {
-        let (a, b) = (eval(&self.lin, x), eval(&self.lin, y));
+        self.better(eval(&self.lin, x), eval(&self.lin, y))
+    }
+
+    /// Whether value `a` is strictly better than `b` at this level (values are integral).
+    fn better(&self, a: f64, b: f64) -> bool {
         match self.sense {
             Sense::Max => a > b + 0.5,
             Sense::Min => a < b - 0.5,
@@ -1552,10 +1559,32 @@ struct LevelResult {
     gap: f64,
 }
 
+impl LevelResult {
+    /// The start, nothing proven, the gap unknown.
+    fn start(x: &[f64]) -> LevelResult {
+        LevelResult {
+            x: x.to_vec(),
+            proven: false,
+            gap: f64::NAN,
+        }
+    }
+}
+
+/// A level that broke down (HiGHS has answered Infeasible on a model the start satisfies)
+/// keeps the start: never lose a feasible plan.
+fn failed(objective: &Objective, start: &[f64], error: &str, options: &Options) -> LevelResult {
+    if options.verbose {
+        stderr!(
+            "solver: {} failed ({error}); keeping the incumbent",
+            objective.level.name()
+        );
+    }
+    LevelResult::start(start)
+}
+
 /// One level: the LP relaxation first (its bound may already prove the start optimal), then
-/// the MIP from the start. A level that breaks down (HiGHS has answered Infeasible on a model
-/// the start satisfies) keeps the start: never lose a feasible plan. Returns the LP too, for
-/// fixing bounds once the level's value is known.
+/// the MIP from the start. A level that breaks down keeps the start ([`failed`]). Returns the
+/// LP too, for fixing bounds once the level's value is known.
 ///
 /// Earliness, the last level, has no later level to fix bounds for, and the MIP's root solves
 /// the same LP anyway (and stops there when it proves the start), so it goes straight to the
@@ -1600,6 +1629,8 @@ fn run_level(
             start,
             seconds,
             options.solver_log,
+            &m.stop,
+            None,
         )
     };
     let r = r.map(|r| match &lp {
@@ -1613,19 +1644,7 @@ fn run_level(
         },
         _ => r,
     });
-    let r = r.unwrap_or_else(|e| {
-        if options.verbose {
-            stderr!(
-                "solver: {} failed ({e}); keeping the incumbent",
-                objective.level.name()
-            );
-        }
-        LevelResult {
-            x: start.to_vec(),
-            proven: false,
-            gap: f64::NAN,
-        }
-    });
+    let r = r.unwrap_or_else(|e| failed(objective, start, &e, options));
     (r, lp)
 }
 
@@ -1651,10 +1670,15 @@ const NEIGHBOURHOOD_SECONDS: f64 = 1.0;
 /// A search by neighbourhoods: every column of all sections but [`SECTIONS_FREED`] neighbours
 /// held where `x` has it, the level solved on what is left (small enough for HiGHS to prove in
 /// a fraction of a second), for each pair of neighbours in turn, until a whole round finds
-/// nothing better or `seconds` are used. Where the whole level's search stalls on the start
-/// this finds better plans fast: on the bundled path at 0.75 h a day the optional level went
-/// from 775 minutes to 855 in 6 s, where the whole model's search had found 850 after 113 s.
-/// Only ever better than `x`; it proves nothing.
+/// nothing better or `seconds` are used, or `stop` is raised. Where the whole level's search
+/// stalls on the start this finds better plans fast: on the bundled path at 0.75 h a day the
+/// optional level went from 775 minutes to 855 in 6 s, where the whole model's search had
+/// found 850 after 113 s. Only ever better than `x`; it proves nothing.
+///
+/// With `shared` (see [`searched_level`]) each better plan goes there, a better plan found
+/// there is where the next neighbourhood starts, and a round without gain waits for one
+/// instead of ending the search.
+#[allow(clippy::too_many_arguments)]
 fn by_sections(
     m: &Model,
     problem: &Problem,
@@ -1662,15 +1686,28 @@ fn by_sections(
     fixes: &[Constraint],
     x: &[f64],
     seconds: f64,
+    stop: &Stop,
+    shared: Option<&Shared>,
 ) -> Vec<f64> {
     let began = Instant::now();
     let sections = problem.section_after.len();
     let mut x = x.to_vec();
     let (mut first, mut without_gain) = (0, 0);
-    while without_gain < sections {
+    loop {
         let left = seconds - began.elapsed().as_secs_f64();
-        if left < 0.05 || m.stop.raised() {
+        if left < 0.05 || stop.raised() {
             break;
+        }
+        if let Some((_, y)) = shared.and_then(|s| s.better_than(eval(&objective.lin, &x))) {
+            x = y;
+            without_gain = 0;
+        }
+        if without_gain >= sections {
+            if shared.is_none() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            continue;
         }
         let freed = |s: usize| (s + sections - first) % sections < SECTIONS_FREED;
         let mut held = fixes.to_vec();
@@ -1693,16 +1730,95 @@ fn by_sections(
             &x,
             left.min(NEIGHBOURHOOD_SECONDS),
             false,
+            stop,
+            None,
         ) {
             Ok(r) if objective.improves(&r.x, &x) => {
                 x = r.x;
                 without_gain = 0;
+                if let Some(shared) = shared {
+                    shared.offer(&x);
+                }
             }
             _ => without_gain += 1,
         }
         first = (first + 1) % sections;
     }
     x
+}
+
+/// A level the search by sections helps, searched two ways at once for `seconds`: the whole
+/// level's MIP on this thread and [`by_sections`] on another (HiGHS runs on one thread, so
+/// each has a core), each handing the other its better plans through [`Shared`]. HiGHS takes
+/// a plan handed to it as its incumbent at its next dive. The search by sections ends when the
+/// MIP does. No LP relaxation first: on the big models of the short days it did not finish in
+/// its share and only took time from the MIP.
+///
+/// The two used to run one after the other, the MIP for half the time (after the LP). Side by
+/// side, on the 14 generated settings the time limit stops (two interleaved runs each), 21 of
+/// 28 plans had less late work (0.01 to 1.0 %), 5 the same and 2 more (1.3 and 2.3 %); on the
+/// bundled path at 0.35 h a day with double weekend hours 135,930 late minute-days instead of
+/// 137,995. The MIP now reaches its root, so the gap reported is its own rather than the
+/// walk's: at 0.45 h a day 0.5 to 0.8 % instead of 24.6 % (BENCHMARKS.md, session 52).
+fn searched_level(
+    m: &Model,
+    problem: &Problem,
+    objective: &Objective,
+    fixes: &[Constraint],
+    start: &[f64],
+    seconds: f64,
+    options: &Options,
+) -> LevelResult {
+    let shared = Shared::new(objective, &m.integer, start);
+    // Stops of their own, so that each search takes one thread and the MIP's end ends the
+    // other search, not the caller's.
+    let (whole, sections) = (Stop::within(&m.stop), Stop::within(&m.stop));
+    let r = std::thread::scope(|scope| {
+        let (shared, stop) = (&shared, &sections);
+        let spawned = std::thread::Builder::new()
+            .name("sections".into())
+            .spawn_scoped(scope, move || {
+                let began = Instant::now();
+                // Only on a core nothing else of this process uses (see [`super::Beside`]).
+                while !super::Beside::none() {
+                    if stop.raised() {
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                let seconds = seconds - began.elapsed().as_secs_f64();
+                by_sections(
+                    m,
+                    problem,
+                    objective,
+                    fixes,
+                    start,
+                    seconds,
+                    stop,
+                    Some(shared),
+                );
+            });
+        let r = solve_level(
+            m,
+            objective,
+            fixes,
+            View::Whole,
+            start,
+            seconds,
+            options.solver_log,
+            &whole,
+            Some(shared),
+        );
+        sections.raise();
+        drop(spawned);
+        r
+    });
+    let mut r = r.unwrap_or_else(|e| failed(objective, start, &e, options));
+    // The search by sections may have found a better plan after the MIP's last dive.
+    if let Some((_, y)) = shared.better_than(eval(&objective.lin, &r.x)) {
+        r.x = y;
+    }
+    r
 }
 
 /// Below this many late columns level 1 is solved on the whole model: it is fast either way,
@@ -1791,6 +1907,9 @@ enum View {
 /// - enumeration (rule 16) cuts off optimal solutions in this HiGHS (its issue #3216: an
 ///   equality clique dropped as redundant), which the exhaustive test in tests/cli/optimum.rs
 ///   caught as plans claimed optimal one or three minute-days early.
+///
+/// HiGHS calls `hook` during the solve (see [`Hook`]), so `hook` must live until the model
+/// has been solved: every caller declares it before the model.
 fn highs_model(
     m: &Model,
     objective: &Objective,
@@ -1798,6 +1917,7 @@ fn highs_model(
     view: View,
     seconds: f64,
     log: bool,
+    hook: &Hook,
 ) -> Result<highs::Model, String> {
     let expr = m.expr(&objective.lin);
     let vars = m.vars.clone();
@@ -1843,7 +1963,11 @@ fn highs_model(
     // Alongside the walk by sections (a `Stop` that can be raised) HiGHS takes one thread and
     // leaves the walk the other core: with two, the walk at 0.6 h a day took 7.3 s instead of
     // 5.3 s.
-    let threads = if m.stop.can_be_raised() { 1 } else { THREADS };
+    let threads = if hook.stop.can_be_raised() {
+        1
+    } else {
+        THREADS
+    };
     option(&mut model, "threads", threads)?;
     option(&mut model, "presolve_rule_off", (1 << 15) | (1 << 16))?;
     // Feasibility jump looks for a first feasible point before the root LP; every solve here
@@ -1875,45 +1999,155 @@ fn highs_model(
         option(&mut model, "mip_heuristic_run_rens", false)?;
         option(&mut model, "mip_heuristic_run_root_reduced_cost", false)?;
     }
-    if m.stop.can_be_raised() {
+    if hook.stop.can_be_raised() || hook.shared.is_some() {
         let ptr = model.as_mut_ptr();
-        let data = std::ptr::from_ref(&m.stop)
+        let data = std::ptr::from_ref(hook)
             .cast_mut()
             .cast::<std::ffi::c_void>();
-        // SAFETY: `ptr` is the live HiGHS object of `model`; `data` points to the `Stop` held
-        // by `m`, which outlives every solve of a model built from it (the model is solved
-        // and dropped while `m` is borrowed).
-        let set = unsafe { highs_sys::Highs_setCallback(ptr, Some(interrupt), data) };
-        let started = [
+        // SAFETY: `ptr` is the live HiGHS object of `model`; `data` points to `hook`, which
+        // the caller keeps alive until the model is solved (see above).
+        let set = unsafe { highs_sys::Highs_setCallback(ptr, Some(callback), data) };
+        let mut kinds = vec![
             highs_sys::kHighsCallbackSimplexInterrupt,
             highs_sys::kHighsCallbackIpmInterrupt,
             highs_sys::kHighsCallbackMipInterrupt,
-        ]
-        .map(|kind| unsafe { highs_sys::Highs_startCallback(ptr, kind) });
+        ];
+        if hook.shared.is_some() {
+            kinds.push(highs_sys::kHighsCallbackMipSolution);
+            kinds.push(highs_sys::kHighsCallbackCallbackMipUserSolution);
+        }
+        let started: Vec<_> = kinds
+            .iter()
+            .map(|&kind| unsafe { highs_sys::Highs_startCallback(ptr, kind) })
+            .collect();
         if set != highs_sys::kHighsStatusOk
             || started.iter().any(|&s| s != highs_sys::kHighsStatusOk)
         {
-            return Err("cannot set HiGHS's interrupt callback".into());
+            return Err("cannot set HiGHS's callback".into());
         }
     }
     Ok(model)
 }
 
-/// HiGHS's callback at its interrupt points (simplex, interior point and MIP): it asks HiGHS
-/// to stop once the [`Stop`] behind `stop` is raised. HiGHS then ends with the status
-/// "interrupted", which a level takes as the time limit (its best plan, not proven).
-unsafe extern "C" fn interrupt(
-    _kind: std::ffi::c_int,
+/// What HiGHS's callback works with during one solve.
+struct Hook<'a> {
+    /// Raised, it ends the solve at HiGHS's next interrupt point (simplex, interior point and
+    /// MIP). HiGHS then ends with the status "interrupted", which a level takes as the time
+    /// limit (its best plan, not proven).
+    stop: &'a Stop,
+    /// On a level searched two ways at once ([`searched_level`]): the best plan so far, which
+    /// the MIP's plans go to and which the MIP takes as its incumbent when it is better.
+    shared: Option<&'a Shared<'a>>,
+    /// The value of the MIP's best plan as far as this hook has seen it: its start, its own
+    /// plans and the plans handed to it.
+    mip_best: std::cell::Cell<f64>,
+}
+
+impl<'a> Hook<'a> {
+    fn new(stop: &'a Stop) -> Hook<'a> {
+        Hook {
+            stop,
+            shared: None,
+            mip_best: std::cell::Cell::new(f64::NAN),
+        }
+    }
+}
+
+/// HiGHS's callback (see [`Hook`]). HiGHS asks for a plan of ours before each dive of its
+/// search (and at a few points of its root); a plan it gets is checked against the whole
+/// model before it becomes the incumbent, so a plan that broke a row would only be ignored.
+unsafe extern "C" fn callback(
+    kind: std::ffi::c_int,
     _message: *const std::ffi::c_char,
-    _out: *const highs_sys::HighsCallbackDataOut,
+    out: *const highs_sys::HighsCallbackDataOut,
     answer: *mut highs_sys::HighsCallbackDataIn,
-    stop: *mut std::ffi::c_void,
+    hook: *mut std::ffi::c_void,
 ) {
-    // SAFETY: `stop` is the `Stop` given in `highs_model`, alive while HiGHS solves; `answer`
-    // is HiGHS's own, checked for null.
-    let raised = unsafe { &*stop.cast::<Stop>() }.raised();
-    if raised && !answer.is_null() {
-        unsafe { (*answer).user_interrupt = 1 };
+    // SAFETY: `hook` is the `Hook` given in `highs_model`, alive while HiGHS solves; `out`
+    // and `answer` are HiGHS's own, checked for null.
+    let hook = unsafe { &*hook.cast::<Hook>() };
+    match (kind, hook.shared) {
+        (highs_sys::kHighsCallbackMipSolution, Some(shared)) if !out.is_null() => {
+            let out = unsafe { &*out };
+            let n = usize::try_from(out.mip_solution_size).unwrap_or(0);
+            if out.mip_solution.is_null() || n != shared.integer.len() {
+                return;
+            }
+            // SAFETY: HiGHS's solution in the model's columns, `n` of them.
+            let x = unsafe { std::slice::from_raw_parts(out.mip_solution, n) };
+            let value = eval(&shared.objective.lin, x);
+            if hook.mip_best.get().is_nan() || shared.objective.better(value, hook.mip_best.get()) {
+                hook.mip_best.set(value);
+            }
+            shared.offer(x);
+        }
+        (highs_sys::kHighsCallbackCallbackMipUserSolution, Some(shared)) if !answer.is_null() => {
+            let Some((value, x)) = shared.better_than(hook.mip_best.get()) else {
+                return;
+            };
+            let size = x.len().try_into().unwrap_or(highs_sys::HighsInt::MAX);
+            // SAFETY: HiGHS copies the plan into its own buffer (which has a place for every
+            // column, or it answers with an error) and reads it after the callback returns.
+            let set = unsafe { highs_sys::Highs_setCallbackSolution(answer, size, x.as_ptr()) };
+            if set == highs_sys::kHighsStatusOk {
+                // The flag HiGHS reads back is this struct's, not the one that call set.
+                unsafe { (*answer).user_has_solution = 1 };
+                hook.mip_best.set(value);
+            }
+        }
+        (
+            highs_sys::kHighsCallbackMipSolution | highs_sys::kHighsCallbackCallbackMipUserSolution,
+            _,
+        ) => {}
+        _ => {
+            if hook.stop.raised() && !answer.is_null() {
+                unsafe { (*answer).user_interrupt = 1 };
+            }
+        }
+    }
+}
+
+/// The best plan of one level as the two searches of [`searched_level`] share it.
+struct Shared<'a> {
+    objective: &'a Objective,
+    /// Which columns are integer (their values are rounded before they are shared).
+    integer: &'a [bool],
+    best: std::sync::Mutex<(f64, Vec<f64>)>,
+}
+
+impl<'a> Shared<'a> {
+    fn new(objective: &'a Objective, integer: &'a [bool], start: &[f64]) -> Shared<'a> {
+        Shared {
+            objective,
+            integer,
+            best: std::sync::Mutex::new((eval(&objective.lin, start), start.to_vec())),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (f64, Vec<f64>)> {
+        // A search that panicked left a whole plan or none: the value is still usable.
+        self.best
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Keep `x` when it is better than the best so far.
+    fn offer(&self, x: &[f64]) {
+        let value = eval(&self.objective.lin, x);
+        let mut best = self.lock();
+        if self.objective.better(value, best.0) {
+            let rounded = x.iter().zip(self.integer);
+            best.1 = rounded
+                .map(|(&v, &int)| if int { v.round() } else { v })
+                .collect();
+            best.0 = value;
+        }
+    }
+
+    /// The best plan and its value, when it is better than `value` (or `value` is unknown).
+    fn better_than(&self, value: f64) -> Option<(f64, Vec<f64>)> {
+        let best = self.lock();
+        (value.is_nan() || self.objective.better(best.0, value)).then(|| best.clone())
     }
 }
 
@@ -1936,7 +2170,8 @@ fn relax(
     if m.stop.raised() {
         return None;
     }
-    let mut model = highs_model(m, objective, fixes, view, seconds, log).ok()?;
+    let hook = Hook::new(&m.stop);
+    let mut model = highs_model(m, objective, fixes, view, seconds, log, &hook).ok()?;
     option(&mut model, "solve_relaxation", true).ok()?;
     let solved = model.try_solve().ok()?;
     if solved.status() != HighsModelStatus::Optimal {
@@ -1988,6 +2223,9 @@ fn tightened(
     out
 }
 
+/// The MIP of one level from `start`, for at most `seconds` or until `stop` is raised; with
+/// `shared`, it hands its plans to it and takes better ones from it (see [`searched_level`]).
+#[allow(clippy::too_many_arguments)]
 fn solve_level(
     m: &Model,
     objective: &Objective,
@@ -1996,17 +2234,20 @@ fn solve_level(
     start: &[f64],
     seconds: f64,
     log: bool,
+    stop: &Stop,
+    shared: Option<&Shared>,
 ) -> Result<LevelResult, String> {
     // Another solve has the plan (see [`Stop`]): building the model and its presolve alone
     // would take a while (about 0.3 s a neighbourhood of [`by_sections`] at 0.6 h a day).
-    if m.stop.raised() {
-        return Ok(LevelResult {
-            x: start.to_vec(),
-            proven: false,
-            gap: f64::NAN,
-        });
+    if stop.raised() {
+        return Ok(LevelResult::start(start));
     }
-    let mut model = highs_model(m, objective, fixes, view, seconds, log)?;
+    let hook = Hook {
+        shared,
+        mip_best: std::cell::Cell::new(eval(&objective.lin, start)),
+        ..Hook::new(stop)
+    };
+    let mut model = highs_model(m, objective, fixes, view, seconds, log, &hook)?;
     option(&mut model, "mip_rel_gap", 0.0)?;
     // Objectives are integral: a gap below 1 proves optimality.
     option(&mut model, "mip_abs_gap", 0.999)?;
@@ -2292,6 +2533,7 @@ pub(super) fn fits_in_windows(
     };
     // Without enumeration (see `highs_model`), since a feasible point cut off would read as
     // "does not fit".
+    let hook = Hook::new(&m.stop);
     let model = highs_model(
         &m,
         &nothing,
@@ -2299,6 +2541,7 @@ pub(super) fn fits_in_windows(
         View::Whole,
         options.time_limit,
         options.solver_log,
+        &hook,
     )?;
     let solved = model
         .try_solve()
@@ -2672,54 +2915,25 @@ fn solve_with_horizon(
                 {
                     outcome = required_relaxed(&m, problem, objective, &fixes, &x, left, options);
                 }
-                // Levels the search by sections helps get half the time first (see
-                // [`by_sections`]). Not with `--any-order`: there presolve shrinks the
+                // Levels the search by sections helps are searched two ways at once (see
+                // [`searched_level`]). Not with `--any-order`: there presolve shrinks the
                 // aggregated classes and the whole model's search does better alone (the
-                // neighbourhoods found nothing at 0.25–0.75 h a day, and the half share cost
-                // 2,451 late minute-days at 0.25 h).
+                // neighbourhoods found nothing at 0.25–0.75 h a day, and half the time for
+                // them cost 2,451 late minute-days at 0.25 h).
                 let searched = matches!(
                     objective.level,
                     Level::LateMinuteDays | Level::OptionalThenReference
                 ) && m.chained
                     && problem.section_after.len() > SECTIONS_FREED;
-                let (mut r, relaxation) = outcome.unwrap_or_else(|| {
-                    let left = options.time_limit - began.elapsed().as_secs_f64();
-                    let share = if searched { 0.5 } else { 1.0 };
-                    run_level(
-                        &m,
-                        objective,
-                        &fixes,
-                        View::Whole,
-                        &x,
-                        left * share,
-                        options,
-                    )
-                });
-                if searched && !r.proven {
-                    let left = options.time_limit - began.elapsed().as_secs_f64();
-                    let y = by_sections(&m, problem, objective, &fixes, &r.x, left);
-                    let left = options.time_limit - began.elapsed().as_secs_f64();
-                    if left > 0.5 {
-                        // The whole level again, from the better plan.
-                        if let Ok(again) = solve_level(
-                            &m,
-                            objective,
-                            &fixes,
-                            View::Whole,
-                            &y,
-                            left,
-                            options.solver_log,
-                        ) {
-                            r = again;
-                        }
-                    } else {
-                        r.x = y;
+                let left = options.time_limit - began.elapsed().as_secs_f64();
+                let (r, relaxation) = match outcome {
+                    Some(outcome) => outcome,
+                    None if searched => {
+                        let r = searched_level(&m, problem, objective, &fixes, &x, left, options);
+                        (r, None)
                     }
-                    if let Some(lp) = &relaxation {
-                        let value = eval(&objective.lin, &r.x) + objective.offset;
-                        r.gap = level_gap(r.gap, value, lp.value + objective.offset);
-                    }
-                }
+                    None => run_level(&m, objective, &fixes, View::Whole, &x, left, options),
+                };
                 lp = relaxation;
                 if options.verbose {
                     stderr!(
@@ -2938,8 +3152,9 @@ mod tests {
         };
         let status = |stop: Stop| {
             let m = model(&stop);
-            let highs =
-                highs_model(&m, &m.objectives[0], &[], View::Whole, 60.0, false).expect("a model");
+            let hook = Hook::new(&m.stop);
+            let highs = highs_model(&m, &m.objectives[0], &[], View::Whole, 60.0, false, &hook)
+                .expect("a model");
             stop.raise();
             highs.solve().status()
         };
@@ -2951,7 +3166,17 @@ mod tests {
         let x = m
             .columns_of(&problem, &start)
             .expect("the greedy fits the model");
-        let level = solve_level(&m, &m.objectives[0], &[], View::Whole, &x, 60.0, false);
+        let level = solve_level(
+            &m,
+            &m.objectives[0],
+            &[],
+            View::Whole,
+            &x,
+            60.0,
+            false,
+            &m.stop,
+            None,
+        );
         let level = level.expect("a level");
         assert!(!level.proven);
         assert_eq!(level.x, x);
@@ -3153,7 +3378,8 @@ mod tests {
         }
 
         /// The search by sections keeps every rule and never loses at the level it searches,
-        /// and with the level's optimum fixed first it finds nothing better than it.
+        /// and with the level's optimum fixed first it finds nothing better than it; searched
+        /// together with the whole MIP ([`searched_level`]), the level reaches that optimum.
         #[test]
         fn the_search_by_sections_keeps_the_rules(problem in problems()) {
             let start = greedy::schedule(&problem);
@@ -3166,18 +3392,24 @@ mod tests {
                 matches!(o.level, Level::LateMinuteDays | Level::OptionalThenReference)
             };
             for objective in m.objectives.iter().filter(searched) {
-                let y = by_sections(&m, &problem, objective, &[], &x, 30.0);
+                let y = by_sections(&m, &problem, objective, &[], &x, 30.0, &m.stop, None);
                 prop_assert!(is_feasible(&problem, &m.days_of(&problem, &y)));
                 let (a, b) = (eval(&objective.lin, &x), eval(&objective.lin, &y));
                 match objective.sense {
                     Sense::Max => prop_assert!(b >= a - 1e-6),
                     Sense::Min => prop_assert!(b <= a + 1e-6),
                 }
-                let best = solve_level(&m, objective, &[], View::Whole, &y, 60.0, false)
+                let best = solve_level(&m, objective, &[], View::Whole, &y, 60.0, false, &m.stop, None)
                     .expect("the level");
                 prop_assert!(best.proven);
-                let z = by_sections(&m, &problem, objective, &[], &best.x, 30.0);
+                let z = by_sections(&m, &problem, objective, &[], &best.x, 30.0, &m.stop, None);
                 prop_assert!((eval(&objective.lin, &z) - eval(&objective.lin, &best.x)).abs() < 0.5);
+                // Both searches at once, handing each other their plans: the same optimum,
+                // proven, and a plan that keeps every rule.
+                let both = searched_level(&m, &problem, objective, &[], &x, 60.0, &options());
+                prop_assert!(both.proven);
+                prop_assert!(is_feasible(&problem, &m.days_of(&problem, &both.x)));
+                prop_assert!((eval(&objective.lin, &both.x) - eval(&objective.lin, &best.x)).abs() < 0.5);
             }
         }
 
@@ -3203,7 +3435,7 @@ mod tests {
                 }
             }
             for objective in &m.objectives {
-                let best = solve_level(&m, objective, &fixes, View::Whole, &x, 60.0, false)
+                let best = solve_level(&m, objective, &fixes, View::Whole, &x, 60.0, false, &m.stop, None)
                     .expect("the level");
                 prop_assert!(best.proven);
                 let value = eval(&objective.lin, &best.x) + objective.offset;
