@@ -1775,7 +1775,8 @@ fn searched_level(
     let (whole, sections) = (Stop::within(&m.stop), Stop::within(&m.stop));
     let r = std::thread::scope(|scope| {
         let (shared, stop) = (&shared, &sections);
-        let spawned = std::thread::Builder::new()
+        // A thread that cannot start leaves the MIP to search alone.
+        let _searching = std::thread::Builder::new()
             .name("sections".into())
             .spawn_scoped(scope, move || {
                 let began = Instant::now();
@@ -1810,7 +1811,6 @@ fn searched_level(
             Some(shared),
         );
         sections.raise();
-        drop(spawned);
         r
     });
     let mut r = r.unwrap_or_else(|e| failed(objective, start, &e, options));
