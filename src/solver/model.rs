@@ -1750,9 +1750,10 @@ fn by_sections(
 /// A level the search by sections helps, searched two ways at once for `seconds`: the whole
 /// level's MIP on this thread and [`by_sections`] on another (HiGHS runs on one thread, so
 /// each has a core), each handing the other its better plans through [`Shared`]. HiGHS takes
-/// a plan handed to it as its incumbent at its next dive. The search by sections ends when the
-/// MIP does. No LP relaxation first: on the big models of the short days it did not finish in
-/// its share and only took time from the MIP.
+/// a plan handed to it as its incumbent at its next dive, where the level minimises (see
+/// [`Hook::hand_over`]). The search by sections ends when the MIP does. No LP relaxation
+/// first: on the big models of the short days it did not finish in its share and only took
+/// time from the MIP.
 ///
 /// The two used to run one after the other, the MIP for half the time (after the LP). Side by
 /// side, on the 14 generated settings the time limit stops (two interleaved runs each), 21 of
@@ -2038,9 +2039,9 @@ struct Hook<'a> {
     /// On a level searched two ways at once ([`searched_level`]): the best plan so far, which
     /// the MIP's plans go to and which the MIP takes as its incumbent when it is better.
     shared: Option<&'a Shared<'a>>,
-    /// The value of the MIP's best plan as far as this hook has seen it: its start, its own
-    /// plans and the plans handed to it.
-    mip_best: std::cell::Cell<f64>,
+    /// Whether a better plan of `shared` goes to the MIP. Not on a level that maximises:
+    /// HiGHS drops the plan there (see `highs_takes_the_plan_it_is_handed_when_it_minimises`).
+    hand_over: bool,
 }
 
 impl<'a> Hook<'a> {
@@ -2048,7 +2049,7 @@ impl<'a> Hook<'a> {
         Hook {
             stop,
             shared: None,
-            mip_best: std::cell::Cell::new(f64::NAN),
+            hand_over: false,
         }
     }
 }
@@ -2070,19 +2071,21 @@ unsafe extern "C" fn callback(
         (highs_sys::kHighsCallbackMipSolution, Some(shared)) if !out.is_null() => {
             let out = unsafe { &*out };
             let n = usize::try_from(out.mip_solution_size).unwrap_or(0);
-            if out.mip_solution.is_null() || n != shared.integer.len() {
+            if !out.mip_solution.is_null() && n == shared.integer.len() {
+                // SAFETY: HiGHS's plan in the model's columns, `n` of them.
+                shared.offer(unsafe { std::slice::from_raw_parts(out.mip_solution, n) });
+            }
+        }
+        (highs_sys::kHighsCallbackCallbackMipUserSolution, Some(shared))
+            if !out.is_null() && !answer.is_null() =>
+        {
+            if !hook.hand_over {
                 return;
             }
-            // SAFETY: HiGHS's solution in the model's columns, `n` of them.
-            let x = unsafe { std::slice::from_raw_parts(out.mip_solution, n) };
-            let value = eval(&shared.objective.lin, x);
-            if hook.mip_best.get().is_nan() || shared.objective.better(value, hook.mip_best.get()) {
-                hook.mip_best.set(value);
-            }
-            shared.offer(x);
-        }
-        (highs_sys::kHighsCallbackCallbackMipUserSolution, Some(shared)) if !answer.is_null() => {
-            let Some((value, x)) = shared.better_than(hook.mip_best.get()) else {
+            // Handed over whenever ours is better than HiGHS's incumbent (its primal bound),
+            // not once: a plan handed over right after HiGHS's setup was not kept.
+            let incumbent = unsafe { &*out }.mip_primal_bound;
+            let Some((_, x)) = shared.better_than(incumbent) else {
                 return;
             };
             let size = x.len().try_into().unwrap_or(highs_sys::HighsInt::MAX);
@@ -2092,7 +2095,6 @@ unsafe extern "C" fn callback(
             if set == highs_sys::kHighsStatusOk {
                 // The flag HiGHS reads back is this struct's, not the one that call set.
                 unsafe { (*answer).user_has_solution = 1 };
-                hook.mip_best.set(value);
             }
         }
         (
@@ -2144,10 +2146,11 @@ impl<'a> Shared<'a> {
         }
     }
 
-    /// The best plan and its value, when it is better than `value` (or `value` is unknown).
+    /// The best plan and its value, when it is better than `value` (any plan is better than
+    /// none: an infinite `value` in the level's wrong direction).
     fn better_than(&self, value: f64) -> Option<(f64, Vec<f64>)> {
         let best = self.lock();
-        (value.is_nan() || self.objective.better(best.0, value)).then(|| best.clone())
+        self.objective.better(best.0, value).then(|| best.clone())
     }
 }
 
@@ -2244,7 +2247,7 @@ fn solve_level(
     }
     let hook = Hook {
         shared,
-        mip_best: std::cell::Cell::new(eval(&objective.lin, start)),
+        hand_over: objective.sense == Sense::Min,
         ..Hook::new(stop)
     };
     let mut model = highs_model(m, objective, fixes, view, seconds, log, &hook)?;
@@ -3180,6 +3183,79 @@ mod tests {
         let level = level.expect("a level");
         assert!(!level.proven);
         assert_eq!(level.x, x);
+    }
+
+    /// A plan handed to HiGHS through [`Shared`] becomes its incumbent: stopped after its first
+    /// improving plan, HiGHS ends with the plan it was handed (one the search by sections
+    /// found, better than the start and short of the optimum). HiGHS ignored such plans until
+    /// the callback set `user_has_solution` in the struct it was given: its C wrapper copies
+    /// that flag back over the one `Highs_setCallbackSolution` sets.
+    ///
+    /// On a level that maximises HiGHS 1.15.0 drops the plan without a word: it compares the
+    /// plan's value in the level's own sense with its incumbent's in the minimising sense it
+    /// works in, so a better plan never looks better. So only minimising levels hand plans
+    /// over. When the second half fails, HiGHS takes them there too.
+    #[test]
+    fn highs_takes_the_plan_it_is_handed_when_it_minimises() {
+        let item = |kind, parts: &[u32]| (kind, parts.to_vec(), None);
+        let sections: Vec<crate::solver::TestSection> = (0..6)
+            .map(|s| {
+                let items = (0..7)
+                    .map(|i| match i % 3 {
+                        0 => item(Kind::Required, &[25, 20]),
+                        1 => item(Kind::Required, &[15]),
+                        _ => item(Kind::Optional, &[10 + 5 * (s % 3)]),
+                    })
+                    .collect();
+                (s / 2, 1, items)
+            })
+            .collect();
+        let week = [true, false, true, true, false, true, false];
+        let problem = crate::solver::test_problem(40, &sections, &week, true);
+        let start = greedy::schedule(&problem);
+        let m = Model::build(&problem, problem.capacity.len() as u32, u32::MAX);
+        let x = m
+            .columns_of(&problem, &start)
+            .expect("the greedy fits the model");
+        // HiGHS's value at its first improving plan, handed the search by sections' plan, and
+        // that plan's value; on the first level of `sense` where that plan lies between the
+        // start and the optimum.
+        let handed = |sense: Sense| {
+            let (objective, between) = m
+                .objectives
+                .iter()
+                .filter(|o| o.sense == sense)
+                .find_map(|o| {
+                    let y = by_sections(&m, &problem, o, &[], &x, 30.0, &m.stop, None);
+                    let best = solve_level(&m, o, &[], View::Whole, &x, 60.0, false, &m.stop, None)
+                        .expect("a level");
+                    (o.improves(&y, &x) && o.improves(&best.x, &y)).then_some((o, y))
+                })
+                .expect("a level with a plan between the start and the optimum");
+            let shared = Shared::new(objective, &m.integer, &between);
+            let stop = Stop::shared();
+            let hook = Hook {
+                shared: Some(&shared),
+                hand_over: true,
+                ..Hook::new(&stop)
+            };
+            let mut highs =
+                highs_model(&m, objective, &[], View::Whole, 60.0, false, &hook).expect("a model");
+            option(&mut highs, "mip_max_improving_sols", 1).expect("the option");
+            highs
+                .try_set_solution(Some(&x), None, None, None)
+                .expect("the start");
+            let solved = highs.try_solve().expect("a solve");
+            assert_eq!(solved.status(), HighsModelStatus::ReachedSolutionLimit);
+            (
+                eval(&objective.lin, solved.get_solution().columns()),
+                eval(&objective.lin, &between),
+            )
+        };
+        let (ended, between) = handed(Sense::Min);
+        assert!((ended - between).abs() < 0.5, "{ended} against {between}");
+        let (ended, between) = handed(Sense::Max);
+        assert!((ended - between).abs() > 0.5, "{ended} against {between}");
     }
 
     /// A model without required work has no level of priority 1 or 2, and nothing there to
