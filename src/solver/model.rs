@@ -3125,12 +3125,10 @@ mod tests {
         assert!(first.clone().any(|d| d[0] <= 6 && d[2] > 6));
     }
 
-    /// A raised [`Stop`] ends HiGHS at its next interrupt point (the walk by sections has the
-    /// plan), through the callback `highs_model` installs: the level's model, built before the
-    /// flag is raised, ends "interrupted" where without the flag it is proven. A level asked
-    /// for once the flag is up ends at once, unproven, at the plan it had.
-    #[test]
-    fn a_raised_stop_interrupts_highs() {
+    /// Six sections of seven items (two required, one optional, in turn) over 40 days with
+    /// four study days a week: big enough that HiGHS takes a moment, and the greedy start is
+    /// short of the optimum at priorities 1 and 2.
+    fn six_sections() -> Problem {
         let item = |kind, parts: &[u32]| (kind, parts.to_vec(), None);
         let sections: Vec<crate::solver::TestSection> = (0..6)
             .map(|s| {
@@ -3145,7 +3143,16 @@ mod tests {
             })
             .collect();
         let week = [true, false, true, true, false, true, false];
-        let problem = crate::solver::test_problem(40, &sections, &week, true);
+        crate::solver::test_problem(40, &sections, &week, true)
+    }
+
+    /// A raised [`Stop`] ends HiGHS at its next interrupt point (the walk by sections has the
+    /// plan), through the callback `highs_model` installs: the level's model, built before the
+    /// flag is raised, ends "interrupted" where without the flag it is proven. A level asked
+    /// for once the flag is up ends at once, unproven, at the plan it had.
+    #[test]
+    fn a_raised_stop_interrupts_highs() {
+        let problem = six_sections();
         let start = greedy::schedule(&problem);
         assert!(is_feasible(&problem, &start));
         let model = |stop: &Stop| {
@@ -3197,21 +3204,7 @@ mod tests {
     /// over. When the second half fails, HiGHS takes them there too.
     #[test]
     fn highs_takes_the_plan_it_is_handed_when_it_minimises() {
-        let item = |kind, parts: &[u32]| (kind, parts.to_vec(), None);
-        let sections: Vec<crate::solver::TestSection> = (0..6)
-            .map(|s| {
-                let items = (0..7)
-                    .map(|i| match i % 3 {
-                        0 => item(Kind::Required, &[25, 20]),
-                        1 => item(Kind::Required, &[15]),
-                        _ => item(Kind::Optional, &[10 + 5 * (s % 3)]),
-                    })
-                    .collect();
-                (s / 2, 1, items)
-            })
-            .collect();
-        let week = [true, false, true, true, false, true, false];
-        let problem = crate::solver::test_problem(40, &sections, &week, true);
+        let problem = six_sections();
         let start = greedy::schedule(&problem);
         let m = Model::build(&problem, problem.capacity.len() as u32, u32::MAX);
         let x = m
