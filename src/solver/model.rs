@@ -1758,9 +1758,9 @@ fn by_sections(
 /// The two used to run one after the other, the MIP for half the time (after the LP). Side by
 /// side, on the 14 generated settings the time limit stops (two interleaved runs each), 21 of
 /// 28 plans had less late work (0.01 to 1.0 %), 5 the same and 2 more (1.3 and 2.3 %); on the
-/// bundled path at 0.35 h a day with double weekend hours 135,930 late minute-days instead of
-/// 137,995. The MIP now reaches its root, so the gap reported is its own rather than the
-/// walk's: at 0.45 h a day 0.5 to 0.8 % instead of 24.6 % (BENCHMARKS.md, session 52).
+/// bundled path's short days the same plans or slightly better ones. The MIP now reaches its
+/// root, so the gap reported is its own rather than the walk's: at 0.45 h a day 0.5 to 0.8 %
+/// instead of 24.6 % (BENCHMARKS.md, session 52).
 fn searched_level(
     m: &Model,
     problem: &Problem,
