@@ -137,7 +137,7 @@ struct Model {
     class_of: Vec<usize>,
     /// Phase switch columns per section: (first day, columns for consecutive days).
     phase: Vec<Option<(u32, Vec<usize>)>>,
-    /// Per section, its phase switch at its window's last slot (see [`late_sections_proved`]).
+    /// Per section, its phase switch at its window's last slot (see [`late_sections`]).
     window_switch: Vec<Option<usize>>,
     /// Running-sum columns in the order they were made: (column, previous sum, terms).
     sums: Vec<(usize, Option<usize>, Vec<usize>)>,
@@ -1602,7 +1602,7 @@ fn failed(objective: &Objective, start: &[f64], error: &str, options: &Options) 
 
 /// One level: the LP relaxation first (its bound may already prove the start optimal; at the
 /// optional level, also once the sections that run late in every plan are closed, see
-/// [`late_sections_proved`]), then the MIP from the start. A level that breaks down keeps the
+/// [`late_sections`]), then the MIP from the start. A level that breaks down keeps the
 /// start ([`failed`]). Returns the LP too, for fixing bounds once the level's value is known.
 ///
 /// The MIP goes without the closed sections' rows: under `--any-order` at 0.55 h a day, where
@@ -1637,13 +1637,14 @@ fn run_level(
             Sense::Min => lp.value > lin - step,
         }
     };
-    let left = seconds - began.elapsed().as_secs_f64();
+    let left = || seconds - began.elapsed().as_secs_f64();
     let proven_by_lp = lp.as_ref().is_some_and(|lp| {
         proves(lp)
-            || objective.level == Level::OptionalThenReference
-                && view == View::Whole
-                && late_sections_proved(m, objective, fixes, start, lp, left, options)
+            || objective.level == Level::OptionalThenReference && view == View::Whole && {
+                let late = late_sections(m, objective, fixes, start, lp, left(), options);
+                with_sections_closed(m, objective, fixes, &late, left(), options)
                     .is_some_and(|lp| proves(&lp))
+            }
     });
     let seconds = seconds - began.elapsed().as_secs_f64();
     let r = if proven_by_lp {
@@ -1680,54 +1681,21 @@ fn run_level(
     (r, lp)
 }
 
-/// The optional level's LP again, with the sections closed that are late in every plan keeping
-/// the levels above: where it proves the start, the level needs no MIP. Returns that LP, or
-/// nothing when no section is closed (or an LP does not finish).
+/// The switches, at the windows' last slots, of the sections that run late in every plan
+/// keeping `fixes` (the levels above the optional one): closed, they let the optional level's
+/// LP prove its start where it did not (see [`with_sections_closed`]).
 ///
 /// A section whose required work runs late has no optional session in its window (they come
 /// after its required phase, which ends after the window), but the LP may switch the phase a
 /// fraction on and put optional minutes there. Under `--any-order` at 0.6 and 0.65 h a day the
 /// level's LP bound was 2,084.27 against the start's 1,645, the optimum; HiGHS's root cuts
 /// closed that in 0.3–0.5 s. With the two sections that must run late closed, the LP bound is
-/// 1,645 (two probes and the LP again: 0.07–0.09 s).
+/// 1,645 (two probes and the LP again: 0.07–0.11 s).
 ///
 /// A section must run late when the LP of the levels above with its phase switch on at its
 /// window's last slot (all its required work inside its window) is infeasible: in every plan
 /// keeping them the switch is off there, and so before it. Probed are the sections the start
 /// has late and `lp`, the level's LP, switches on there, at least in part.
-fn late_sections_proved(
-    m: &Model,
-    objective: &Objective,
-    fixes: &[Constraint],
-    start: &[f64],
-    lp: &Relaxation,
-    seconds: f64,
-    options: &Options,
-) -> Option<Relaxation> {
-    let began = Instant::now();
-    let late = late_sections(m, objective, fixes, start, lp, seconds, options);
-    if late.is_empty() {
-        return None;
-    }
-    let mut closed = fixes.to_vec();
-    closed.extend(
-        late.iter()
-            .map(|&col| Expression::from(m.cols[col]).leq(0.0)),
-    );
-    let left = seconds - began.elapsed().as_secs_f64();
-    let second = relax(m, objective, &closed, View::Whole, left, options.solver_log)?;
-    if options.verbose {
-        stderr!(
-            "solver: {} sections late in every plan; the LP bound is then {:.2}",
-            late.len(),
-            second.value + objective.offset
-        );
-    }
-    Some(second)
-}
-
-/// The phase switches at the windows' last slots (see [`late_sections_proved`]) that are off
-/// in every plan keeping `fixes`, of the sections `start` has late and `lp` switches on there.
 fn late_sections(
     m: &Model,
     objective: &Objective,
@@ -1751,6 +1719,42 @@ fn late_sections(
         }
     }
     late
+}
+
+/// The level's LP with the `late` sections' switches held off ([`late_sections`]); nothing
+/// when there are none, or the LP does not finish.
+fn with_sections_closed(
+    m: &Model,
+    objective: &Objective,
+    fixes: &[Constraint],
+    late: &[usize],
+    seconds: f64,
+    options: &Options,
+) -> Option<Relaxation> {
+    if late.is_empty() {
+        return None;
+    }
+    let mut closed = fixes.to_vec();
+    closed.extend(
+        late.iter()
+            .map(|&col| Expression::from(m.cols[col]).leq(0.0)),
+    );
+    let lp = relax(
+        m,
+        objective,
+        &closed,
+        View::Whole,
+        seconds,
+        options.solver_log,
+    )?;
+    if options.verbose {
+        stderr!(
+            "solver: {} sections late in every plan; the LP bound is then {:.2}",
+            late.len(),
+            lp.value + objective.offset
+        );
+    }
+    Some(lp)
 }
 
 /// Whether the LP relaxation of the model with `fixes` has no solution (a proof, within
@@ -3296,7 +3300,7 @@ mod tests {
     /// here it bounds that level at 37 minutes, the optimum being 30. Section 0 (week 0) has
     /// four required items of 20–25 minutes, and its week three study days of 35 minutes,
     /// which hold one of them each; section 1 has weeks 0–1. With section 0 closed
-    /// ([`late_sections_proved`]) the LP bounds the level at the optimum, and the MIP agrees
+    /// ([`late_sections`]) the LP bounds the level at the optimum, and the MIP agrees
     /// that section 0 cannot have all its required work in its window.
     #[test]
     fn a_section_late_in_every_plan_closes_the_optional_level() {
@@ -3348,17 +3352,30 @@ mod tests {
             .expect("the plan fits the model");
         let (optional, fixes) = fixed_above_optional(&m, &x).expect("an optional level");
         assert_eq!(eval(&optional.lin, &x), 30.0);
+        // 30 is the optimum by the MIP alone.
+        let best = solve_level(
+            &m,
+            optional,
+            &fixes,
+            View::Whole,
+            &x,
+            60.0,
+            false,
+            &m.stop,
+            None,
+        )
+        .expect("the level");
+        assert!(best.proven);
+        assert_eq!(eval(&optional.lin, &best.x), 30.0);
         let lp = relax(&m, optional, &fixes, View::Whole, 60.0, false).expect("the LP");
         assert!((lp.value - 37.0).abs() < 1e-6, "{}", lp.value);
-        let closed = late_sections_proved(&m, optional, &fixes, &x, &lp, 60.0, &options())
-            .expect("a section closed");
-        assert!((closed.value - 30.0).abs() < 1e-6, "{}", closed.value);
-        // The MIP with section 0's required work all in its window: no plan.
+        // Section 0's switch: with its required work all in its window the MIP has no plan.
         let switch = m.window_switch[0].expect("section 0 has a switch");
-        assert_eq!(
-            late_sections(&m, optional, &fixes, &x, &lp, 60.0, &options()),
-            [switch]
-        );
+        let late = late_sections(&m, optional, &fixes, &x, &lp, 60.0, &options());
+        assert_eq!(late, [switch]);
+        let closed = with_sections_closed(&m, optional, &fixes, &late, 60.0, &options())
+            .expect("the closed LP");
+        assert!((closed.value - 30.0).abs() < 1e-6, "{}", closed.value);
         assert!(mip_infeasible(&m, optional, &fixes, switch));
     }
 
@@ -3914,10 +3931,11 @@ mod tests {
             let optimum = eval(&optional.lin, &best.x);
             prop_assert!((eval(&optional.lin, &x) - optimum).abs() < 0.5);
             let lp = relax(&m, optional, &fixes, View::Whole, 60.0, false).expect("the LP");
-            for &switch in &late_sections(&m, optional, &fixes, &x, &lp, 60.0, &options()) {
+            let late = late_sections(&m, optional, &fixes, &x, &lp, 60.0, &options());
+            for &switch in &late {
                 prop_assert!(mip_infeasible(&m, optional, &fixes, switch));
             }
-            if let Some(closed) = late_sections_proved(&m, optional, &fixes, &x, &lp, 60.0, &options()) {
+            if let Some(closed) = with_sections_closed(&m, optional, &fixes, &late, 60.0, &options()) {
                 prop_assert!(closed.value >= optimum - 1e-6, "{} < {optimum}", closed.value);
             }
         }
