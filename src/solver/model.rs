@@ -2412,10 +2412,19 @@ fn solve_level(
     // proven with the same value at every level (at 0.6 and 0.65 h another plan of those
     // values). Under the rule this level runs without presolve (see [`Model::presolve`]);
     // restarts off for every level cost elsewhere (BENCHMARKS.md, sessions 31 and 32).
+    //
+    // Nor does it run RENS there, a sub-MIP around the root LP's solution: at 0.6 h a day the
+    // level took 0.53–0.57 s instead of 0.86–0.91 s (whole process 0.75–0.80 s instead of
+    // 1.10–1.14 s), the rest of both `--any-order` sweeps within noise, the same plans. On
+    // the generated paths under `--any-order` (five paths at three settings) the proven
+    // earliness levels took the same time or less (seed 2 at 0.75 h + 1.5 h 2.16 → 1.77 s);
+    // where the time limit stops the level, the plans went both ways, as they do from run to
+    // run (BENCHMARKS.md, session 53).
     if objective.level == Level::Earliness {
         option(&mut model, "mip_heuristic_run_root_reduced_cost", false)?;
         if !m.chained {
             option(&mut model, "mip_allow_restart", false)?;
+            option(&mut model, "mip_heuristic_run_rens", false)?;
         }
     }
     if !m.presolve(objective.level) {
