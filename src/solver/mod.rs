@@ -133,9 +133,10 @@ pub struct Task {
     pub kind: Kind,
     /// Minutes of each part, in order; every part goes on its own day, in order.
     pub parts: Vec<u32>,
-    /// Inclusive day range of the section's window; `None` means no deadline.
+    /// Inclusive range of the section's window, in slots (days without [`Slots`]); `None`
+    /// means no deadline.
     pub window: Option<(u32, u32)>,
-    /// No part before this day.
+    /// No part before this slot (day without [`Slots`]).
     pub release: u32,
     /// Tasks (indices) that must be finished before this one starts.
     pub after: Vec<usize>,

@@ -137,7 +137,8 @@ struct Model {
     class_of: Vec<usize>,
     /// Phase switch columns per section: (first day, columns for consecutive days).
     phase: Vec<Option<(u32, Vec<usize>)>>,
-    /// Per section, its phase switch at its window's last slot (see [`late_sections`]).
+    /// Per section, its phase switch at its window's last slot, or its last switch where the
+    /// window ends after it (see [`late_sections`]).
     window_switch: Vec<Option<usize>>,
     /// Running-sum columns in the order they were made: (column, previous sum, terms).
     sums: Vec<(usize, Option<usize>, Vec<usize>)>,
@@ -288,6 +289,15 @@ impl Model {
     fn eq(&mut self, lin: &[(usize, f64)], rhs: f64) {
         let c = self.expr(lin).eq(rhs);
         self.constraints.push(c);
+    }
+
+    /// The row that holds a level at `value` (integral) for the levels after it.
+    fn hold(&self, objective: &Objective, value: f64) -> Constraint {
+        let e = self.expr(&objective.lin);
+        match objective.sense {
+            Sense::Max => e.geq(value - 0.5),
+            Sense::Min => e.leq(value + 0.5),
+        }
     }
 
     /// Columns `S[d] = Σ_{d' ≤ d}` of the given (day, column) terms, for `d` in `lo..=hi`
@@ -887,20 +897,16 @@ impl Model {
             for (lin, rhs) in rows {
                 self.leq(&lin, rhs);
             }
+            // The switch at the window's last slot; past `hi` it would be on anyway, and
+            // before `lo` there is none.
             let end = problem
                 .tasks
                 .iter()
                 .filter(|t| t.section == s)
                 .filter_map(|t| t.window.map(|w| w.1))
                 .max();
-            if let Some(end) = end {
-                let t_end = (0..problem.capacity.len() as u32)
-                    .take_while(|&t| problem.day(t) <= end)
-                    .last();
-                // Past `hi` the switch would be on anyway; before `lo` there is none.
-                if let Some(t_end) = t_end.filter(|&t| t >= lo) {
-                    self.window_switch[s] = Some(u[((t_end - lo) as usize).min(u.len() - 1)]);
-                }
+            if let Some(end) = end.filter(|&end| end >= lo) {
+                self.window_switch[s] = Some(u[((end - lo) as usize).min(u.len() - 1)]);
             }
             self.phase[s] = Some((lo, u));
         }
@@ -1766,19 +1772,8 @@ fn infeasible(
     seconds: f64,
     log: bool,
 ) -> bool {
-    if m.stop.raised() || seconds <= 0.0 {
-        return false;
-    }
-    let hook = Hook::new(&m.stop);
-    let Ok(mut model) = highs_model(m, objective, fixes, View::Whole, seconds, log, &hook) else {
-        return false;
-    };
-    if option(&mut model, "solve_relaxation", true).is_err() {
-        return false;
-    }
-    model
-        .try_solve()
-        .is_ok_and(|solved| solved.status() == HighsModelStatus::Infeasible)
+    relaxed(m, objective, fixes, View::Whole, seconds, log)
+        .is_some_and(|(status, _)| status == HighsModelStatus::Infeasible)
 }
 
 /// The relative gap of an unproven level: HiGHS's, or the one from the level's LP bound when
@@ -2302,23 +2297,36 @@ fn relax(
     seconds: f64,
     log: bool,
 ) -> Option<Relaxation> {
+    let (status, solution) = relaxed(m, objective, fixes, view, seconds, log)?;
+    if status != HighsModelStatus::Optimal {
+        return None;
+    }
+    Some(Relaxation {
+        value: eval(&objective.lin, solution.columns()),
+        x: solution.columns().to_vec(),
+        reduced: solution.dual_columns().to_vec(),
+    })
+}
+
+/// The LP relaxation of the level's model with `fixes`, solved: HiGHS's status and solution.
+/// Nothing when another solve has the plan, no time is left, or HiGHS fails.
+fn relaxed(
+    m: &Model,
+    objective: &Objective,
+    fixes: &[Constraint],
+    view: View,
+    seconds: f64,
+    log: bool,
+) -> Option<(HighsModelStatus, highs::Solution)> {
     // A relaxation that runs out of time proves nothing, and the MIP then gets no time.
-    if m.stop.raised() {
+    if m.stop.raised() || seconds <= 0.0 {
         return None;
     }
     let hook = Hook::new(&m.stop);
     let mut model = highs_model(m, objective, fixes, view, seconds, log, &hook).ok()?;
     option(&mut model, "solve_relaxation", true).ok()?;
     let solved = model.try_solve().ok()?;
-    if solved.status() != HighsModelStatus::Optimal {
-        return None;
-    }
-    let solution = solved.get_solution();
-    Some(Relaxation {
-        value: eval(&objective.lin, solution.columns()),
-        x: solution.columns().to_vec(),
-        reduced: solution.dual_columns().to_vec(),
-    })
+    Some((solved.status(), solved.get_solution()))
 }
 
 /// Reduced-cost fixing: with the level held at `value` (integral), a column at 0 in the LP
@@ -3116,11 +3124,7 @@ fn solve_with_horizon(
         }
         // Fix this level at the value reached (integral, so round).
         let value = eval(&objective.lin, &x).round();
-        let e = m.expr(&objective.lin);
-        fixes.push(match objective.sense {
-            Sense::Max => e.geq(value - 0.5),
-            Sense::Min => e.leq(value + 0.5),
-        });
+        fixes.push(m.hold(objective, value));
         // Every optional and reference task scheduled: their chains look back too.
         if objective.level == Level::OptionalThenReference
             && objective
@@ -3278,13 +3282,7 @@ mod tests {
             .position(|o| o.level == Level::OptionalThenReference)?;
         let fixes = m.objectives[..at]
             .iter()
-            .map(|o| {
-                let value = eval(&o.lin, x).round();
-                match o.sense {
-                    Sense::Max => m.expr(&o.lin).geq(value - 0.5),
-                    Sense::Min => m.expr(&o.lin).leq(value + 0.5),
-                }
-            })
+            .map(|o| m.hold(o, eval(&o.lin, x).round()))
             .collect();
         Some((&m.objectives[at], fixes))
     }
@@ -3340,52 +3338,75 @@ mod tests {
             ),
         ];
         let week = [true, false, true, false, true, false, false];
-        let problem = crate::solver::test_problem(35, &sections, &week, false);
-        let horizon = problem.capacity.len() as u32;
-        let start = greedy::schedule(&problem);
-        let began = Instant::now();
-        let plan = solve_with_horizon(
-            &problem,
-            &start,
-            &options(),
-            &Stop::never(),
-            horizon,
-            u32::MAX,
-            began,
-        )
-        .expect("solve");
-        assert!(plan.optimal);
-        let m = Model::build(&problem, horizon, u32::MAX);
-        let x = m
-            .columns_of(&problem, &plan.days)
-            .expect("the plan fits the model");
-        let (optional, fixes) = fixed_above_optional(&m, &x).expect("an optional level");
-        assert_eq!(eval(&optional.lin, &x), 30.0);
-        // 30 is the optimum by the MIP alone.
-        let best = solve_level(
-            &m,
-            optional,
-            &fixes,
-            View::Whole,
-            &x,
-            60.0,
-            false,
-            &m.stop,
-            None,
-        )
-        .expect("the level");
-        assert!(best.proven);
-        assert_eq!(eval(&optional.lin, &best.x), 30.0);
-        let lp = relax(&m, optional, &fixes, View::Whole, 60.0, false).expect("the LP");
-        assert!((lp.value - 37.0).abs() < 1e-6, "{}", lp.value);
-        // Section 0's switch: with its required work all in its window the MIP has no plan.
-        let switch = m.window_switch[0].expect("section 0 has a switch");
-        let late = late_sections(&m, optional, &fixes, &x, &lp, 60.0, &options());
-        assert_eq!(late, [switch]);
-        let closed = with_sections_closed(&m, optional, &fixes, &late, 60.0, &options())
-            .expect("the closed LP");
-        assert!((closed.value - 30.0).abs() < 1e-6, "{}", closed.value);
-        assert!(mip_infeasible(&m, optional, &fixes, switch));
+        let by_days = crate::solver::test_problem(35, &sections, &week, false);
+        // The same in slots, two a day (the study time and an empty one): windows and the
+        // switch's place are then counted in slots.
+        let mut by_slots = by_days.clone();
+        by_slots.capacity = by_days.capacity.iter().flat_map(|&c| [c, 0]).collect();
+        by_slots.slots = Some(Slots {
+            day: (0..by_days.capacity.len() as u32)
+                .flat_map(|d| [d, d])
+                .collect(),
+            day_minutes: by_days.capacity.clone(),
+            break_minutes: 0,
+        });
+        for t in &mut by_slots.tasks {
+            t.window = t.window.map(|(a, b)| (2 * a, 2 * b + 1));
+        }
+        for problem in [by_days, by_slots] {
+            let horizon = problem.capacity.len() as u32;
+            // Late work pooled, and one column per class and late slot.
+            for late_limit in [u32::MAX, horizon] {
+                let start = greedy::schedule(&problem);
+                let plan = solve_with_horizon(
+                    &problem,
+                    &start,
+                    &options(),
+                    &Stop::never(),
+                    horizon,
+                    late_limit,
+                    Instant::now(),
+                )
+                .expect("solve");
+                assert!(plan.optimal);
+                let m = Model::build(&problem, horizon, late_limit);
+                let x = m
+                    .columns_of(&problem, &plan.days)
+                    .expect("the plan fits the model");
+                let (optional, fixes) = fixed_above_optional(&m, &x).expect("an optional level");
+                assert_eq!(eval(&optional.lin, &x), 30.0);
+                // 30 is the optimum by the MIP alone.
+                let best = solve_level(
+                    &m,
+                    optional,
+                    &fixes,
+                    View::Whole,
+                    &x,
+                    60.0,
+                    false,
+                    &m.stop,
+                    None,
+                )
+                .expect("the level");
+                assert!(best.proven);
+                assert_eq!(eval(&optional.lin, &best.x), 30.0);
+                let lp = relax(&m, optional, &fixes, View::Whole, 60.0, false).expect("the LP");
+                assert!((lp.value - 37.0).abs() < 1e-6, "{}", lp.value);
+                // Section 0's switch at its window's last slot (its last switch, where the
+                // window ends after it): with its required work all in its window by then the
+                // MIP has no plan.
+                let (lo, u) = m.phase[0].clone().expect("section 0 has a phase");
+                let end = problem.tasks[0].window.expect("a window").1;
+                let switch = u[((end - lo) as usize).min(u.len() - 1)];
+                assert_eq!(m.window_switch[0], Some(switch));
+                let late = late_sections(&m, optional, &fixes, &x, &lp, 60.0, &options());
+                assert_eq!(late, [switch]);
+                let closed = with_sections_closed(&m, optional, &fixes, &late, 60.0, &options())
+                    .expect("the closed LP");
+                assert!((closed.value - 30.0).abs() < 1e-6, "{}", closed.value);
+                assert!(mip_infeasible(&m, optional, &fixes, switch));
+            }
+        }
     }
 
     /// Six sections of seven items (two required, one optional, in turn) over 40 days with
