@@ -9,6 +9,7 @@
 //! [`model`] knows good_lp.
 
 mod dp;
+mod dual;
 pub mod greedy;
 mod model;
 
