@@ -1765,6 +1765,12 @@ fn with_sections_closed(
 
 /// Whether the LP relaxation of the model with `fixes` has no solution (a proof, within
 /// HiGHS's tolerances, that the MIP has none). An LP that does not finish proves nothing.
+///
+/// HiGHS's dual ray would make that a proof of our own (a Farkas proof through
+/// [`super::dual::bound`] with every cost 0), but where presolve finds the LP infeasible HiGHS
+/// solves it again for the ray: under `--any-order` at 0.6 h a day the whole process took
+/// 0.93–1.12 s instead of 0.83–0.91 s, at 0.55 h 1.47–1.96 s instead of 1.22–1.34 s (three
+/// interleaved rounds, BENCHMARKS.md, session 54).
 fn infeasible(
     m: &Model,
     objective: &Objective,
@@ -1772,8 +1778,10 @@ fn infeasible(
     seconds: f64,
     log: bool,
 ) -> bool {
-    relaxed(m, objective, fixes, View::Whole, seconds, log)
-        .is_some_and(|solved| solved.status() == HighsModelStatus::Infeasible)
+    relaxed(m, objective, fixes, View::Whole, seconds, log, |solved| {
+        solved.status() == HighsModelStatus::Infeasible
+    })
+    .unwrap_or(false)
 }
 
 /// The relative gap of an unproven level: HiGHS's, or the one from the level's LP bound when
@@ -2303,29 +2311,34 @@ fn relax(
     seconds: f64,
     log: bool,
 ) -> Option<Relaxation> {
-    let solved = relaxed(m, objective, fixes, view, seconds, log)?;
-    if solved.status() != HighsModelStatus::Optimal {
-        return None;
-    }
-    let solution = solved.get_solution();
-    let bound = super::dual::bound(&super::dual::lp_of(&solved)?, solution.dual_rows())?;
-    Some(Relaxation {
-        value: bound.value,
-        x: solution.columns().to_vec(),
-        reduced: bound.reduced,
+    relaxed(m, objective, fixes, view, seconds, log, |solved| {
+        if solved.status() != HighsModelStatus::Optimal {
+            return None;
+        }
+        let solution = solved.get_solution();
+        let bound = super::dual::bound(&super::dual::lp_of(solved)?, solution.dual_rows())?;
+        Some(Relaxation {
+            value: bound.value,
+            x: solution.columns().to_vec(),
+            reduced: bound.reduced,
+        })
     })
+    .flatten()
 }
 
-/// The LP relaxation of the level's model with `fixes`, solved. Nothing when another solve has
-/// the plan, no time is left, or HiGHS fails.
-fn relaxed(
+/// The LP relaxation of the level's model with `fixes`, solved, and what `read` makes of it.
+/// Nothing when another solve has the plan, no time is left, or HiGHS fails. HiGHS calls the
+/// model's hook whenever it solves, also after this solve (for a dual ray, say): so the
+/// solved model is only read in `read`, while the hook lives.
+fn relaxed<T>(
     m: &Model,
     objective: &Objective,
     fixes: &[Constraint],
     view: View,
     seconds: f64,
     log: bool,
-) -> Option<highs::SolvedModel> {
+    read: impl FnOnce(&highs::SolvedModel) -> T,
+) -> Option<T> {
     // A relaxation that runs out of time proves nothing, and the MIP then gets no time.
     if m.stop.raised() || seconds <= 0.0 {
         return None;
@@ -2333,8 +2346,8 @@ fn relaxed(
     let hook = Hook::new(&m.stop);
     let mut model = highs_model(m, objective, fixes, view, seconds, log, &hook).ok()?;
     option(&mut model, "solve_relaxation", true).ok()?;
-    // HiGHS calls `hook` only while it solves: the solved model is only read after this.
-    model.try_solve().ok()
+    let solved = model.try_solve().ok()?;
+    Some(read(&solved))
 }
 
 /// Reduced-cost fixing: with the level held at `value` (integral), a column at 0 in the LP
