@@ -40,14 +40,19 @@ pub(super) struct Bound {
     pub reduced: Vec<f64>,
 }
 
-/// The bound of `lp` from row multipliers `dual` (HiGHS's row duals), or none when `dual`
-/// does not fit `lp` or some term is not finite. HiGHS's sign convention for row duals is not
-/// assumed: both signs are evaluated and the tighter bound kept (the other is valid too, only
-/// useless).
+/// The bound of `lp` from row multipliers `dual` (HiGHS's row duals), or none when `dual` or
+/// the matrix does not fit `lp`, or some term is not finite. HiGHS's sign convention for row
+/// duals is not assumed: both signs are evaluated and the tighter bound kept (the other is
+/// valid too, only useless).
 pub(super) fn bound(lp: &Lp, dual: &[f64]) -> Option<Bound> {
     let (cols, rows) = (lp.cost.len(), lp.row_lower.len());
-    if dual.len() != rows
-        || lp.start.len() != cols + 1
+    let matrix_fits = lp.start.len() == cols + 1
+        && lp.start.windows(2).all(|w| w[0] <= w[1])
+        && lp.start.last() <= Some(&lp.index.len())
+        && lp.index.len() == lp.value.len()
+        && lp.index.iter().all(|&i| i < rows);
+    if !matrix_fits
+        || dual.len() != rows
         || [lp.col_lower.len(), lp.col_upper.len()] != [cols, cols]
         || lp.row_upper.len() != rows
     {
@@ -99,7 +104,7 @@ pub(super) fn bound(lp: &Lp, dual: &[f64]) -> Option<Bound> {
         for j in 0..cols {
             let (mut d, mut size) = (sign * lp.cost[j], lp.cost[j].abs());
             for k in lp.start[j]..lp.start[j + 1] {
-                let product = lp.value[k] * y[*lp.index.get(k)?];
+                let product = lp.value[k] * y[lp.index[k]];
                 d -= product;
                 size += product.abs();
             }
@@ -258,8 +263,14 @@ mod tests {
     }
 
     #[test]
-    fn duals_that_do_not_fit_give_no_bound() {
+    fn duals_or_a_matrix_that_do_not_fit_give_no_bound() {
         assert!(bound(&small(), &[1.0]).is_none());
+        let mut lp = small();
+        lp.index[3] = 2;
+        assert!(bound(&lp, &[2.0, 0.0]).is_none());
+        let mut lp = small();
+        lp.start = vec![0, 3, 2];
+        assert!(bound(&lp, &[2.0, 0.0]).is_none());
     }
 
     proptest! {
