@@ -167,6 +167,7 @@ enum Sense {
     Min,
 }
 
+#[derive(Clone)]
 struct Objective {
     level: Level,
     sense: Sense,
@@ -1669,7 +1670,6 @@ fn run_level(
             seconds,
             options.solver_log,
             &m.stop,
-            None,
         )
     };
     let r = r.map(|r| match &lp {
@@ -1867,7 +1867,6 @@ fn by_sections(
             left.min(NEIGHBOURHOOD_SECONDS),
             false,
             stop,
-            None,
         ) {
             Ok(r) if objective.improves(&r.x, &x) => {
                 x = r.x;
@@ -1906,57 +1905,110 @@ fn searched_level(
     seconds: f64,
     options: &Options,
 ) -> LevelResult {
-    let shared = Shared::new(objective, &m.integer, start);
+    let began = Instant::now();
+    let shared = std::sync::Arc::new(Shared::new(objective, &m.integer, start));
     // Stops of their own, so that each search takes one thread and the MIP's end ends the
     // other search, not the caller's.
     let (whole, sections) = (Stop::within(&m.stop), Stop::within(&m.stop));
-    let r = std::thread::scope(|scope| {
-        let (shared, stop) = (&shared, &sections);
-        // A thread that cannot start leaves the MIP to search alone.
-        let _searching = std::thread::Builder::new()
-            .name("sections".into())
-            .spawn_scoped(scope, move || {
-                let began = Instant::now();
-                // Only on a core nothing else of this process uses (see [`super::Beside`]).
-                while !super::Beside::none() {
-                    if stop.raised() {
-                        return;
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                }
-                let seconds = seconds - began.elapsed().as_secs_f64();
-                by_sections(
-                    m,
-                    problem,
-                    objective,
-                    fixes,
-                    start,
-                    seconds,
-                    stop,
-                    Some(shared),
-                );
-            });
-        let r = solve_level(
-            m,
+    let hook = Hook {
+        shared: Some(shared.clone()),
+        ..Hook::new(&whole)
+    };
+    let log = options.solver_log;
+    let solve = LevelSolve::new(m, objective, fixes, View::Whole, start, seconds, log, hook);
+    let solve = match solve {
+        Ok(solve) => solve,
+        Err(e) => return failed(objective, start, &e, options),
+    };
+    let (sender, answer) = std::sync::mpsc::channel();
+    let ended = sections.clone();
+    // Not a scoped thread: the level stops waiting for it at the deadline (see
+    // [`MIP_GRACE_SECONDS`]), and it ends on its own at HiGHS's next interrupt point.
+    let mip = std::thread::Builder::new()
+        .name("level".into())
+        .spawn(move || {
+            let r = solve.run();
+            ended.raise();
+            // Nobody may be waiting any more: then the plan is already in `shared`.
+            let _ = sender.send(r);
+        });
+    if let Err(e) = mip {
+        return failed(
             objective,
-            fixes,
-            View::Whole,
             start,
-            seconds,
-            options.solver_log,
-            &whole,
-            Some(shared),
+            &format!("cannot start a thread: {e}"),
+            options,
         );
-        sections.raise();
-        r
-    });
-    let mut r = r.unwrap_or_else(|e| failed(objective, start, &e, options));
+    }
+    // The search by sections, only on a core nothing else of this process uses (see
+    // [`super::Beside`]).
+    let left = || seconds - began.elapsed().as_secs_f64();
+    while !super::Beside::none() && !sections.raised() && left() > 0.0 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    by_sections(
+        m,
+        problem,
+        objective,
+        fixes,
+        start,
+        left(),
+        &sections,
+        Some(&shared),
+    );
+    let deadline = began + std::time::Duration::from_secs_f64(seconds.max(0.0) + MIP_GRACE_SECONDS);
+    let r = match answer_by(&answer, deadline, &m.stop) {
+        Some(r) => r.unwrap_or_else(|e| failed(objective, start, &e, options)),
+        None => {
+            whole.raise();
+            let gap = shared.gap();
+            if options.verbose {
+                stderr!(
+                    "solver: {}: HiGHS has not answered by the time limit (gap {gap:.4})",
+                    objective.level.name()
+                );
+            }
+            LevelResult {
+                gap,
+                ..LevelResult::start(start)
+            }
+        }
+    };
     // The search by sections may have found a better plan after the MIP's last dive.
+    let mut r = r;
     if let Some((_, y)) = shared.better_than(eval(&objective.lin, &r.x)) {
         r.x = y;
     }
     r
 }
+
+/// What comes from `answer` by `deadline`: nothing once the deadline has passed, the sender has
+/// gone, or `stop` is raised.
+fn answer_by<T>(
+    answer: &std::sync::mpsc::Receiver<T>,
+    deadline: Instant,
+    stop: &Stop,
+) -> Option<T> {
+    let step = std::time::Duration::from_millis(20);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match answer.recv_timeout(left.min(step)) {
+            Ok(r) => return Some(r),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+                if !left.is_zero() && !stop.raised() => {}
+            Err(_) => return None,
+        }
+    }
+}
+
+/// How long past its deadline a searched level waits for HiGHS. HiGHS 1.15 computes the root
+/// LP's analytic centre after its fifth round of cuts, an interior point solve without a time
+/// limit of its own that no option turns off; on one thread it runs inline and cannot be
+/// interrupted. On a generated path (seed 1, 0.35 h a day and 0.5 h at weekends, path order)
+/// it took 3.4 s of the late-work level, and the whole process 12.2–13.1 s at the default
+/// limit of 10 s. The level then keeps the best plan shared, HiGHS's last gap, and leaves
+/// HiGHS to end at its next interrupt point.
+const MIP_GRACE_SECONDS: f64 = 0.1;
 
 /// Below this many late columns level 1 is solved on the whole model: it is fast either way,
 /// and the whole model's reduced costs fix more columns for the levels after (measured on the
@@ -2166,24 +2218,25 @@ fn highs_model(
     Ok(model)
 }
 
-/// What HiGHS's callback works with during one solve.
-struct Hook<'a> {
+/// What HiGHS's callback works with during one solve. It owns what it holds, so that a solve
+/// can run on a thread of its own ([`LevelSolve`]).
+struct Hook {
     /// Raised, it ends the solve at HiGHS's next interrupt point (simplex, interior point and
     /// MIP). HiGHS then ends with the status "interrupted", which a level takes as the time
     /// limit (its best plan, not proven).
-    stop: &'a Stop,
+    stop: Stop,
     /// On a level searched two ways at once ([`searched_level`]): the best plan so far, which
     /// the MIP's plans go to and which the MIP takes as its incumbent when it is better.
-    shared: Option<&'a Shared<'a>>,
+    shared: Option<std::sync::Arc<Shared>>,
     /// Whether a better plan of `shared` goes to the MIP. Not on a level that maximises:
     /// HiGHS drops the plan there (see `highs_takes_the_plan_it_is_handed_when_it_minimises`).
     hand_over: bool,
 }
 
-impl<'a> Hook<'a> {
-    fn new(stop: &'a Stop) -> Hook<'a> {
+impl Hook {
+    fn new(stop: &Stop) -> Hook {
         Hook {
-            stop,
+            stop: stop.clone(),
             shared: None,
             hand_over: false,
         }
@@ -2203,7 +2256,15 @@ unsafe extern "C" fn callback(
     // SAFETY: `hook` is the `Hook` given in `highs_model`, alive while HiGHS solves; `out`
     // and `answer` are HiGHS's own, checked for null.
     let hook = unsafe { &*hook.cast::<Hook>() };
-    match (kind, hook.shared) {
+    // HiGHS's bound as its MIP last reported it, for a level that stops waiting for HiGHS.
+    if let (Some(shared), false) = (&hook.shared, out.is_null()) {
+        if kind == highs_sys::kHighsCallbackMipInterrupt
+            || kind == highs_sys::kHighsCallbackMipSolution
+        {
+            shared.highs_bound(unsafe { &*out }.mip_dual_bound);
+        }
+    }
+    match (kind, hook.shared.as_deref()) {
         (highs_sys::kHighsCallbackMipSolution, Some(shared)) if !out.is_null() => {
             let out = unsafe { &*out };
             let n = usize::try_from(out.mip_solution_size).unwrap_or(0);
@@ -2246,19 +2307,40 @@ unsafe extern "C" fn callback(
 }
 
 /// The best plan of one level as the two searches of [`searched_level`] share it.
-struct Shared<'a> {
-    objective: &'a Objective,
+struct Shared {
+    objective: Objective,
     /// Which columns are integer (their values are rounded before they are shared).
-    integer: &'a [bool],
+    integer: Vec<bool>,
     best: std::sync::Mutex<(f64, Vec<f64>)>,
+    /// HiGHS's bound on the level at its last report (the bits of an `f64`; NaN before the
+    /// first).
+    bound: std::sync::atomic::AtomicU64,
 }
 
-impl<'a> Shared<'a> {
-    fn new(objective: &'a Objective, integer: &'a [bool], start: &[f64]) -> Shared<'a> {
+impl Shared {
+    fn new(objective: &Objective, integer: &[bool], start: &[f64]) -> Shared {
         Shared {
-            objective,
-            integer,
+            objective: objective.clone(),
+            integer: integer.to_vec(),
             best: std::sync::Mutex::new((eval(&objective.lin, start), start.to_vec())),
+            bound: std::sync::atomic::AtomicU64::new(f64::NAN.to_bits()),
+        }
+    }
+
+    fn highs_bound(&self, bound: f64) {
+        self.bound
+            .store(bound.to_bits(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The relative gap between the best plan and HiGHS's bound at its last report (NaN
+    /// before HiGHS has one).
+    fn gap(&self) -> f64 {
+        let bound = f64::from_bits(self.bound.load(std::sync::atomic::Ordering::Relaxed));
+        let offset = self.objective.offset;
+        if bound.is_finite() {
+            level_gap(f64::NAN, self.lock().0 + offset, bound + offset)
+        } else {
+            f64::NAN
         }
     }
 
@@ -2274,7 +2356,7 @@ impl<'a> Shared<'a> {
         let value = eval(&self.objective.lin, x);
         let mut best = self.lock();
         if self.objective.better(value, best.0) {
-            let rounded = x.iter().zip(self.integer);
+            let rounded = x.iter().zip(&self.integer);
             best.1 = rounded
                 .map(|(&v, &int)| if int { v.round() } else { v })
                 .collect();
@@ -2388,8 +2470,7 @@ fn tightened(
     out
 }
 
-/// The MIP of one level from `start`, for at most `seconds` or until `stop` is raised; with
-/// `shared`, it hands its plans to it and takes better ones from it (see [`searched_level`]).
+/// The MIP of one level from `start`, for at most `seconds` or until `stop` is raised.
 #[allow(clippy::too_many_arguments)]
 fn solve_level(
     m: &Model,
@@ -2400,115 +2481,166 @@ fn solve_level(
     seconds: f64,
     log: bool,
     stop: &Stop,
-    shared: Option<&Shared>,
 ) -> Result<LevelResult, String> {
     // Another solve has the plan (see [`Stop`]): building the model and its presolve alone
     // would take a while (about 0.3 s a neighbourhood of [`by_sections`] at 0.6 h a day).
     if stop.raised() {
         return Ok(LevelResult::start(start));
     }
-    let hook = Hook {
-        shared,
-        hand_over: objective.sense == Sense::Min,
-        ..Hook::new(stop)
-    };
-    let mut model = highs_model(m, objective, fixes, view, seconds, log, &hook)?;
-    option(&mut model, "mip_rel_gap", 0.0)?;
-    // Objectives are integral: a gap below 1 proves optimality.
-    option(&mut model, "mip_abs_gap", 0.999)?;
-    // A small cut pool: where a level stays open at its root, HiGHS's pool of cuts (10,000 by
-    // default) held most of the memory. With 200, the bundled path at 1 h a day peaks at 79
-    // MiB instead of 158, at 0.65 h 97 instead of 329, at 0.5 h 102 instead of 202, with the
-    // same plans. It costs time where the cuts prove a level: on one thread, the proven
-    // settings from 1.2 to 3 h a day took 33.1 s summed instead of 30.9 s (2.35 h 0.68 → 1.14
-    // s; 1.4 h 2.43 → 2.13 s the other way); on two, a pool of 1,000 was no faster (30.9 s
-    // against 30.3 s) and held more memory (1.15 h 171 MiB against 127). Where the search
-    // tree holds the memory (0.25 h a day) it does not help.
-    option(&mut model, "mip_pool_soft_limit", 200)?;
-    // Root reduced-cost fixing is a sub-MIP HiGHS runs at the root on the columns the root LP
-    // prices near zero. At the earliness level that sub-MIP only repeats the root's work: the
-    // bundled path at 1 h a day then finds 171,605 minute-days in 10 s instead of staying at
-    // the start (172,565; the optimum, 171,385, is proven in 31 s instead of 61), 1.1 h is
-    // proven in 3.1 s instead of 4.6, `--any-order` at 1.05 h in 1.2 s instead of 3.0. At the
-    // levels above it stays on: switched off there together with RENS, the short days lost 10
-    // to 190 late minute-days (0.25–0.65 h a day).
-    //
-    // Without the path-order rule, earliness also goes without HiGHS's restarts: there the
-    // root's cuts prove the level, and each restart (after reduced-cost fixing) repeats
-    // presolve and the root for little. On the bundled path under `--any-order`, whole process,
-    // three interleaved runs: 0.65 h a day 1.84–2.00 → 1.08–1.16 s, 0.6 h 1.41–1.75 →
-    // 1.29–1.50 s, the other settings within noise (also with double weekends), every plan
-    // proven with the same value at every level (at 0.6 and 0.65 h another plan of those
-    // values). Under the rule this level runs without presolve (see [`Model::presolve`]);
-    // restarts off for every level cost elsewhere (BENCHMARKS.md, sessions 31 and 32).
-    //
-    // Nor does it run RENS there, a sub-MIP around the root LP's solution: at 0.6 h a day the
-    // level took 0.53–0.57 s instead of 0.86–0.91 s (whole process 0.75–0.80 s instead of
-    // 1.10–1.14 s), the rest of both `--any-order` sweeps within noise, the same plans. On
-    // the generated paths under `--any-order` (five paths at three settings) the proven
-    // earliness levels took the same time or less (seed 2 at 0.75 h + 1.5 h 2.16 → 1.77 s);
-    // where the time limit stops the level, the plans went both ways, as they do from run to
-    // run (BENCHMARKS.md, session 53).
-    if objective.level == Level::Earliness {
-        option(&mut model, "mip_heuristic_run_root_reduced_cost", false)?;
-        if !m.chained {
-            option(&mut model, "mip_allow_restart", false)?;
-            option(&mut model, "mip_heuristic_run_rens", false)?;
-        }
-    }
-    if !m.presolve(objective.level) {
-        option(&mut model, "presolve", "off")?;
-    }
-    model
-        .try_set_solution(Some(start), None, None, None)
-        .map_err(|e| format!("cannot pass the warm start: {e:?}"))?;
-    let solved = model.try_solve().map_err(|e| {
-        format!(
-            "HiGHS failed while optimising {}: {e:?}",
-            objective.level.name()
-        )
-    })?;
-    let status = solved.status();
-    let x = solved.get_solution().columns().to_vec();
-    let usable = x.len() == start.len()
-        && solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
-    let (x, proven) = match status {
-        HighsModelStatus::Optimal if usable => (x, true),
-        HighsModelStatus::ReachedTimeLimit
-        | HighsModelStatus::ReachedSolutionLimit
-        | HighsModelStatus::ReachedIterationLimit
-        | HighsModelStatus::ReachedInterrupt
-        | HighsModelStatus::ReachedMemoryLimit => {
-            if usable {
-                (x, false)
-            } else {
-                (start.to_vec(), false)
+    let hook = Hook::new(stop);
+    LevelSolve::new(m, objective, fixes, view, start, seconds, log, hook)?.run()
+}
+
+/// One level's MIP ready to solve: HiGHS's model, the hook its callback reads, and what its
+/// answer is read against. It owns all of them, so it can be solved on a thread of its own
+/// (see [`searched_level`]).
+struct LevelSolve {
+    /// Declared before `hook`, so dropped before it: HiGHS's callback reads the hook.
+    model: highs::Model,
+    /// Boxed: HiGHS holds its address, which must not change when the solve moves.
+    hook: Box<Hook>,
+    objective: Objective,
+    start: Vec<f64>,
+}
+
+// SAFETY: the HiGHS object behind `model` is used by one thread at a time, whichever owns the
+// `LevelSolve`; nothing else points to it. HiGHS ties nothing to the thread that built it
+// (its task scheduler is made for the thread that solves, when the solve starts), and the
+// hook its callback reads is `Send` and `Sync` itself.
+unsafe impl Send for LevelSolve {}
+
+impl LevelSolve {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        m: &Model,
+        objective: &Objective,
+        fixes: &[Constraint],
+        view: View,
+        start: &[f64],
+        seconds: f64,
+        log: bool,
+        hook: Hook,
+    ) -> Result<LevelSolve, String> {
+        let hook = Box::new(Hook {
+            hand_over: objective.sense == Sense::Min,
+            ..hook
+        });
+        let mut model = highs_model(m, objective, fixes, view, seconds, log, &hook)?;
+        option(&mut model, "mip_rel_gap", 0.0)?;
+        // Objectives are integral: a gap below 1 proves optimality.
+        option(&mut model, "mip_abs_gap", 0.999)?;
+        // A small cut pool: where a level stays open at its root, HiGHS's pool of cuts (10,000 by
+        // default) held most of the memory. With 200, the bundled path at 1 h a day peaks at 79
+        // MiB instead of 158, at 0.65 h 97 instead of 329, at 0.5 h 102 instead of 202, with the
+        // same plans. It costs time where the cuts prove a level: on one thread, the proven
+        // settings from 1.2 to 3 h a day took 33.1 s summed instead of 30.9 s (2.35 h 0.68 → 1.14
+        // s; 1.4 h 2.43 → 2.13 s the other way); on two, a pool of 1,000 was no faster (30.9 s
+        // against 30.3 s) and held more memory (1.15 h 171 MiB against 127). Where the search
+        // tree holds the memory (0.25 h a day) it does not help.
+        option(&mut model, "mip_pool_soft_limit", 200)?;
+        // Root reduced-cost fixing is a sub-MIP HiGHS runs at the root on the columns the root LP
+        // prices near zero. At the earliness level that sub-MIP only repeats the root's work: the
+        // bundled path at 1 h a day then finds 171,605 minute-days in 10 s instead of staying at
+        // the start (172,565; the optimum, 171,385, is proven in 31 s instead of 61), 1.1 h is
+        // proven in 3.1 s instead of 4.6, `--any-order` at 1.05 h in 1.2 s instead of 3.0. At the
+        // levels above it stays on: switched off there together with RENS, the short days lost 10
+        // to 190 late minute-days (0.25–0.65 h a day).
+        //
+        // Without the path-order rule, earliness also goes without HiGHS's restarts: there the
+        // root's cuts prove the level, and each restart (after reduced-cost fixing) repeats
+        // presolve and the root for little. On the bundled path under `--any-order`, whole process,
+        // three interleaved runs: 0.65 h a day 1.84–2.00 → 1.08–1.16 s, 0.6 h 1.41–1.75 →
+        // 1.29–1.50 s, the other settings within noise (also with double weekends), every plan
+        // proven with the same value at every level (at 0.6 and 0.65 h another plan of those
+        // values). Under the rule this level runs without presolve (see [`Model::presolve`]);
+        // restarts off for every level cost elsewhere (BENCHMARKS.md, sessions 31 and 32).
+        //
+        // Nor does it run RENS there, a sub-MIP around the root LP's solution: at 0.6 h a day the
+        // level took 0.53–0.57 s instead of 0.86–0.91 s (whole process 0.75–0.80 s instead of
+        // 1.10–1.14 s), the rest of both `--any-order` sweeps within noise, the same plans. On
+        // the generated paths under `--any-order` (five paths at three settings) the proven
+        // earliness levels took the same time or less (seed 2 at 0.75 h + 1.5 h 2.16 → 1.77 s);
+        // where the time limit stops the level, the plans went both ways, as they do from run to
+        // run (BENCHMARKS.md, session 53).
+        if objective.level == Level::Earliness {
+            option(&mut model, "mip_heuristic_run_root_reduced_cost", false)?;
+            if !m.chained {
+                option(&mut model, "mip_allow_restart", false)?;
+                option(&mut model, "mip_heuristic_run_rens", false)?;
             }
         }
-        other => {
-            return Err(format!(
-                "HiGHS answered {other:?} while optimising {}",
-                objective.level.name()
-            ))
+        if !m.presolve(objective.level) {
+            option(&mut model, "presolve", "off")?;
         }
-    };
-    // A gap of 100 % or more is measured against HiGHS's trivial bound: it stopped before its
-    // root LP, and the gap says nothing (it also made the report depend on whether a tiny time
-    // limit ran out just before a level or just after it started). Unknown, then, unless the
-    // level's own LP gives one ([`level_gap`]).
-    let gap = match solved.mip_gap() {
-        _ if proven => 0.0,
-        g if g >= 1.0 => f64::NAN,
-        g => g,
-    };
-    // Keep the start unless HiGHS found something strictly better: never worse, and a
-    // replan's kept sessions stay put when a level has nothing to gain.
-    let x = if objective.improves(&x, start) {
-        x
-    } else {
-        start.to_vec()
-    };
-    Ok(LevelResult { x, proven, gap })
+        model
+            .try_set_solution(Some(start), None, None, None)
+            .map_err(|e| format!("cannot pass the warm start: {e:?}"))?;
+        Ok(LevelSolve {
+            model,
+            hook,
+            objective: objective.clone(),
+            start: start.to_vec(),
+        })
+    }
+
+    /// Solve, and read HiGHS's answer.
+    fn run(self) -> Result<LevelResult, String> {
+        // Taken apart in this order, so the solved model goes before the hook.
+        let LevelSolve {
+            hook: _hook,
+            model,
+            objective,
+            start,
+        } = self;
+        let start = &start[..];
+        let solved = model.try_solve().map_err(|e| {
+            format!(
+                "HiGHS failed while optimising {}: {e:?}",
+                objective.level.name()
+            )
+        })?;
+        let status = solved.status();
+        let x = solved.get_solution().columns().to_vec();
+        let usable = x.len() == start.len()
+            && solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+        let (x, proven) = match status {
+            HighsModelStatus::Optimal if usable => (x, true),
+            HighsModelStatus::ReachedTimeLimit
+            | HighsModelStatus::ReachedSolutionLimit
+            | HighsModelStatus::ReachedIterationLimit
+            | HighsModelStatus::ReachedInterrupt
+            | HighsModelStatus::ReachedMemoryLimit => {
+                if usable {
+                    (x, false)
+                } else {
+                    (start.to_vec(), false)
+                }
+            }
+            other => {
+                return Err(format!(
+                    "HiGHS answered {other:?} while optimising {}",
+                    objective.level.name()
+                ))
+            }
+        };
+        // A gap of 100 % or more is measured against HiGHS's trivial bound: it stopped before its
+        // root LP, and the gap says nothing (it also made the report depend on whether a tiny time
+        // limit ran out just before a level or just after it started). Unknown, then, unless the
+        // level's own LP gives one ([`level_gap`]).
+        let gap = match solved.mip_gap() {
+            _ if proven => 0.0,
+            g if g >= 1.0 => f64::NAN,
+            g => g,
+        };
+        // Keep the start unless HiGHS found something strictly better: never worse, and a
+        // replan's kept sessions stay put when a level has nothing to gain.
+        let x = if objective.improves(&x, start) {
+            x
+        } else {
+            start.to_vec()
+        };
+        Ok(LevelResult { x, proven, gap })
+    }
 }
 
 /// What a stretch of sessions takes: room in its slots (sessions and their breaks) and study
@@ -3397,18 +3529,8 @@ mod tests {
                 let (optional, fixes) = fixed_above_optional(&m, &x).expect("an optional level");
                 assert_eq!(eval(&optional.lin, &x), 30.0);
                 // 30 is the optimum by the MIP alone.
-                let best = solve_level(
-                    &m,
-                    optional,
-                    &fixes,
-                    View::Whole,
-                    &x,
-                    60.0,
-                    false,
-                    &m.stop,
-                    None,
-                )
-                .expect("the level");
+                let best = solve_level(&m, optional, &fixes, View::Whole, &x, 60.0, false, &m.stop)
+                    .expect("the level");
                 assert!(best.proven);
                 assert_eq!(eval(&optional.lin, &best.x), 30.0);
                 let lp = relax(&m, optional, &fixes, View::Whole, 60.0, false).expect("the LP");
@@ -3500,11 +3622,29 @@ mod tests {
             60.0,
             false,
             &m.stop,
-            None,
         );
         let level = level.expect("a level");
         assert!(!level.proven);
         assert_eq!(level.x, x);
+    }
+
+    /// A searched level takes HiGHS's answer when it comes in time, and otherwise stops
+    /// waiting at its deadline or when its caller gives it up, while the sender still lives
+    /// (as a solve stuck in HiGHS's analytic centre does).
+    #[test]
+    fn a_level_waits_for_an_answer_no_longer_than_its_deadline() {
+        let (sender, answer) = std::sync::mpsc::channel();
+        let soon = || Instant::now() + std::time::Duration::from_millis(50);
+        let never = Stop::never();
+        sender.send(7).expect("a receiver");
+        assert_eq!(answer_by(&answer, soon(), &never), Some(7));
+        assert_eq!(answer_by(&answer, soon(), &never), None);
+        let given_up = Stop::shared();
+        given_up.raise();
+        let later = Instant::now() + std::time::Duration::from_secs(3600);
+        assert_eq!(answer_by(&answer, later, &given_up), None);
+        drop(sender);
+        assert_eq!(answer_by(&answer, later, &never), None);
     }
 
     /// A plan handed to HiGHS through [`Shared`] becomes its incumbent: stopped after its first
@@ -3535,15 +3675,15 @@ mod tests {
                 .filter(|o| o.sense == sense)
                 .find_map(|o| {
                     let y = by_sections(&m, &problem, o, &[], &x, 30.0, &m.stop, None);
-                    let best = solve_level(&m, o, &[], View::Whole, &x, 60.0, false, &m.stop, None)
+                    let best = solve_level(&m, o, &[], View::Whole, &x, 60.0, false, &m.stop)
                         .expect("a level");
                     (o.improves(&y, &x) && o.improves(&best.x, &y)).then_some((o, y))
                 })
                 .expect("a level with a plan between the start and the optimum");
-            let shared = Shared::new(objective, &m.integer, &between);
+            let shared = std::sync::Arc::new(Shared::new(objective, &m.integer, &between));
             let stop = Stop::shared();
             let hook = Hook {
-                shared: Some(&shared),
+                shared: Some(shared),
                 hand_over: true,
                 ..Hook::new(&stop)
             };
@@ -3783,7 +3923,7 @@ mod tests {
                     Sense::Max => prop_assert!(b >= a - 1e-6),
                     Sense::Min => prop_assert!(b <= a + 1e-6),
                 }
-                let best = solve_level(&m, objective, &[], View::Whole, &y, 60.0, false, &m.stop, None)
+                let best = solve_level(&m, objective, &[], View::Whole, &y, 60.0, false, &m.stop)
                     .expect("the level");
                 prop_assert!(best.proven);
                 let z = by_sections(&m, &problem, objective, &[], &best.x, 30.0, &m.stop, None);
@@ -3819,7 +3959,7 @@ mod tests {
                 }
             }
             for objective in &m.objectives {
-                let best = solve_level(&m, objective, &fixes, View::Whole, &x, 60.0, false, &m.stop, None)
+                let best = solve_level(&m, objective, &fixes, View::Whole, &x, 60.0, false, &m.stop)
                     .expect("the level");
                 prop_assert!(best.proven);
                 let value = eval(&objective.lin, &best.x) + objective.offset;
@@ -3986,7 +4126,7 @@ mod tests {
             let m = Model::build(&problem, horizon, u32::MAX);
             let x = m.columns_of(&problem, &plan.days).expect("the plan fits the model");
             let Some((optional, fixes)) = fixed_above_optional(&m, &x) else { return Ok(()) };
-            let best = solve_level(&m, optional, &fixes, View::Whole, &x, 60.0, false, &m.stop, None)
+            let best = solve_level(&m, optional, &fixes, View::Whole, &x, 60.0, false, &m.stop)
                 .expect("the level");
             prop_assert!(best.proven);
             let optimum = eval(&optional.lin, &best.x);
