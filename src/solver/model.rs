@@ -1964,7 +1964,7 @@ fn searched_level(
             let gap = shared.gap();
             if options.verbose {
                 stderr!(
-                    "solver: {}: HiGHS has not answered by the time limit (gap {gap:.4})",
+                    "solver: {}: HiGHS has not answered in time (gap {gap:.4})",
                     objective.level.name()
                 );
             }
@@ -3645,6 +3645,35 @@ mod tests {
         assert_eq!(answer_by(&answer, later, &given_up), None);
         drop(sender);
         assert_eq!(answer_by(&answer, later, &never), None);
+    }
+
+    /// A level that stops waiting for HiGHS reports the gap between the best plan shared and
+    /// HiGHS's last bound, with the level's offset, and none before HiGHS has a bound.
+    #[test]
+    fn the_gap_of_a_level_given_up_is_the_best_plan_against_highs_last_bound() {
+        let objective = Objective {
+            level: Level::LateMinuteDays,
+            sense: Sense::Min,
+            lin: vec![(0, 1.0), (1, 2.0)],
+            offset: 10.0,
+            bound: None,
+        };
+        let shared = Shared::new(&objective, &[true, true], &[40.0, 20.0]);
+        assert!(shared.gap().is_nan());
+        shared.highs_bound(f64::NEG_INFINITY);
+        assert!(shared.gap().is_nan());
+        shared.highs_bound(40.0);
+        // The start: 80 + 10 against 40 + 10.
+        assert!((shared.gap() - 40.0 / 90.0).abs() < 1e-12);
+        shared.offer(&[30.0, 5.0]);
+        assert!((shared.gap() - 0.0).abs() < 1e-12);
+        shared.offer(&[20.0, 15.0]);
+        assert!(
+            (shared.gap() - 0.0).abs() < 1e-12,
+            "a worse plan is not kept"
+        );
+        shared.highs_bound(30.0);
+        assert!((shared.gap() - 10.0 / 50.0).abs() < 1e-12);
     }
 
     /// A plan handed to HiGHS through [`Shared`] becomes its incumbent: stopped after its first
