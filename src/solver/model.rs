@@ -1912,34 +1912,16 @@ fn searched_level(
     let (whole, sections) = (Stop::within(&m.stop), Stop::within(&m.stop));
     let hook = Hook {
         shared: Some(shared.clone()),
+        hand_over: objective.sense == Sense::Min,
         ..Hook::new(&whole)
     };
     let log = options.solver_log;
-    let solve = LevelSolve::new(m, objective, fixes, View::Whole, start, seconds, log, hook);
-    let solve = match solve {
-        Ok(solve) => solve,
+    let answer = LevelSolve::new(m, objective, fixes, View::Whole, start, seconds, log, hook)
+        .and_then(|solve| solve.spawn(sections.clone()));
+    let answer = match answer {
+        Ok(answer) => answer,
         Err(e) => return failed(objective, start, &e, options),
     };
-    let (sender, answer) = std::sync::mpsc::channel();
-    let ended = sections.clone();
-    // Not a scoped thread: the level stops waiting for it at the deadline (see
-    // [`MIP_GRACE_SECONDS`]), and it ends on its own at HiGHS's next interrupt point.
-    let mip = std::thread::Builder::new()
-        .name("level".into())
-        .spawn(move || {
-            let r = solve.run();
-            ended.raise();
-            // Nobody may be waiting any more: then the plan is already in `shared`.
-            let _ = sender.send(r);
-        });
-    if let Err(e) = mip {
-        return failed(
-            objective,
-            start,
-            &format!("cannot start a thread: {e}"),
-            options,
-        );
-    }
     // The search by sections, only on a core nothing else of this process uses (see
     // [`super::Beside`]).
     let left = || seconds - began.elapsed().as_secs_f64();
@@ -1956,30 +1938,48 @@ fn searched_level(
         &sections,
         Some(&shared),
     );
-    let deadline = began + std::time::Duration::from_secs_f64(seconds.max(0.0) + MIP_GRACE_SECONDS);
-    let r = match answer_by(&answer, deadline, &m.stop) {
-        Some(r) => r.unwrap_or_else(|e| failed(objective, start, &e, options)),
-        None => {
-            whole.raise();
-            let gap = shared.gap();
-            if options.verbose {
-                stderr!(
-                    "solver: {}: HiGHS has not answered in time (gap {gap:.4})",
-                    objective.level.name()
-                );
-            }
-            LevelResult {
-                gap,
-                ..LevelResult::start(start)
-            }
-        }
-    };
+    let r = answered(&answer, began, seconds, m, &shared, &whole, options);
+    let r = r.unwrap_or_else(|e| failed(objective, start, &e, options));
     // The search by sections may have found a better plan after the MIP's last dive.
     let mut r = r;
     if let Some((_, y)) = shared.better_than(eval(&objective.lin, &r.x)) {
         r.x = y;
     }
     r
+}
+
+/// The answer of a level's MIP solved on a thread of its own ([`LevelSolve::spawn`]), begun at
+/// `began` with `seconds`: HiGHS's, when it comes within [`MIP_GRACE_SECONDS`] of the end.
+/// Otherwise, or when the caller gives the level up (`m.stop`), the best plan `shared` holds,
+/// not proven, with the gap to HiGHS's last bound, and `interrupt` is raised to end HiGHS at
+/// its next interrupt point.
+fn answered(
+    answer: &std::sync::mpsc::Receiver<Result<LevelResult, String>>,
+    began: Instant,
+    seconds: f64,
+    m: &Model,
+    shared: &Shared,
+    interrupt: &Stop,
+    options: &Options,
+) -> Result<LevelResult, String> {
+    let deadline = began + std::time::Duration::from_secs_f64(seconds.max(0.0) + MIP_GRACE_SECONDS);
+    if let Some(r) = answer_by(answer, deadline, &m.stop) {
+        return r;
+    }
+    interrupt.raise();
+    let (_, x) = shared.best();
+    let gap = shared.gap();
+    if options.verbose {
+        stderr!(
+            "solver: {}: HiGHS has not answered in time (gap {gap:.4})",
+            shared.objective.level.name()
+        );
+    }
+    Ok(LevelResult {
+        x,
+        proven: false,
+        gap,
+    })
 }
 
 /// What comes from `answer` by `deadline`: nothing once the deadline has passed, the sender has
@@ -2203,6 +2203,8 @@ fn highs_model(
         ];
         if hook.shared.is_some() {
             kinds.push(highs_sys::kHighsCallbackMipSolution);
+        }
+        if hook.shared.is_some() && hook.hand_over {
             kinds.push(highs_sys::kHighsCallbackCallbackMipUserSolution);
         }
         let started: Vec<_> = kinds
@@ -2364,6 +2366,11 @@ impl Shared {
         }
     }
 
+    /// The best plan and its value.
+    fn best(&self) -> (f64, Vec<f64>) {
+        self.lock().clone()
+    }
+
     /// The best plan and its value, when it is better than `value` (any plan is better than
     /// none: an infinite `value` in the level's wrong direction).
     fn better_than(&self, value: f64) -> Option<(f64, Vec<f64>)> {
@@ -2521,10 +2528,7 @@ impl LevelSolve {
         log: bool,
         hook: Hook,
     ) -> Result<LevelSolve, String> {
-        let hook = Box::new(Hook {
-            hand_over: objective.sense == Sense::Min,
-            ..hook
-        });
+        let hook = Box::new(hook);
         let mut model = highs_model(m, objective, fixes, view, seconds, log, &hook)?;
         option(&mut model, "mip_rel_gap", 0.0)?;
         // Objectives are integral: a gap below 1 proves optimality.
@@ -2581,6 +2585,25 @@ impl LevelSolve {
             objective: objective.clone(),
             start: start.to_vec(),
         })
+    }
+
+    /// Solve on a thread of its own, which raises `ended` when it is done. Not a scoped
+    /// thread: whoever waits may stop waiting (see [`answered`]).
+    fn spawn(
+        self,
+        ended: Stop,
+    ) -> Result<std::sync::mpsc::Receiver<Result<LevelResult, String>>, String> {
+        let (sender, answer) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("level".into())
+            .spawn(move || {
+                let r = self.run();
+                ended.raise();
+                // Nobody may be waiting any more: the plans went to the hook's `shared`.
+                let _ = sender.send(r);
+            })
+            .map_err(|e| format!("cannot start a thread: {e}"))?;
+        Ok(answer)
     }
 
     /// Solve, and read HiGHS's answer.
