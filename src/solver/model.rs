@@ -1883,9 +1883,10 @@ fn by_sections(
 }
 
 /// A level the search by sections helps, searched two ways at once for `seconds`: the whole
-/// level's MIP on this thread and [`by_sections`] on another (HiGHS runs on one thread, so
-/// each has a core), each handing the other its better plans through [`Shared`]. HiGHS takes
-/// a plan handed to it as its incumbent at its next dive, where the level minimises (see
+/// level's MIP on a thread of its own, which the level stops waiting for at its deadline (see
+/// [`MIP_GRACE_SECONDS`]), and [`by_sections`] on this one (HiGHS runs on one thread, so each
+/// has a core), each handing the other its better plans through [`Shared`]. HiGHS takes a plan
+/// handed to it as its incumbent at its next dive, where the level minimises (see
 /// [`Hook::hand_over`]). The search by sections ends when the MIP does. No LP relaxation
 /// first: on the big models of the short days it did not finish in its share and only took
 /// time from the MIP.
@@ -1939,9 +1940,8 @@ fn searched_level(
         Some(&shared),
     );
     let r = answered(&answer, began, seconds, m, &shared, &whole, options);
-    let r = r.unwrap_or_else(|e| failed(objective, start, &e, options));
+    let mut r = r.unwrap_or_else(|e| failed(objective, start, &e, options));
     // The search by sections may have found a better plan after the MIP's last dive.
-    let mut r = r;
     if let Some((_, y)) = shared.better_than(eval(&objective.lin, &r.x)) {
         r.x = y;
     }
@@ -2006,8 +2006,9 @@ fn answer_by<T>(
 /// limit of its own that no option turns off; on one thread it runs inline and cannot be
 /// interrupted. On a generated path (seed 1, 0.35 h a day and 0.5 h at weekends, path order)
 /// it took 3.4 s of the late-work level, and the whole process 12.2–13.1 s at the default
-/// limit of 10 s. The level then keeps the best plan shared, HiGHS's last gap, and leaves
-/// HiGHS to end at its next interrupt point.
+/// limit of 10 s; 10.1–10.2 s with this wait (BENCHMARKS.md, session 55). The level then keeps
+/// the best plan shared and the gap to HiGHS's last bound, and leaves HiGHS to end at its next
+/// interrupt point.
 const MIP_GRACE_SECONDS: f64 = 0.1;
 
 /// Below this many late columns level 1 is solved on the whole model: it is fast either way,
