@@ -1939,7 +1939,7 @@ fn searched_level(
         &sections,
         Some(&shared),
     );
-    let r = answered(&answer, began, seconds, m, &shared, &whole, options);
+    let r = answered(&answer, began, seconds, &m.stop, &shared, &whole, options);
     let mut r = r.unwrap_or_else(|e| failed(objective, start, &e, options));
     // The search by sections may have found a better plan after the MIP's last dive.
     if let Some((_, y)) = shared.better_than(eval(&objective.lin, &r.x)) {
@@ -1950,20 +1950,20 @@ fn searched_level(
 
 /// The answer of a level's MIP solved on a thread of its own ([`LevelSolve::spawn`]), begun at
 /// `began` with `seconds`: HiGHS's, when it comes within [`MIP_GRACE_SECONDS`] of the end.
-/// Otherwise, or when the caller gives the level up (`m.stop`), the best plan `shared` holds,
+/// Otherwise, or when the caller gives the level up (`caller`), the best plan `shared` holds,
 /// not proven, with the gap to HiGHS's last bound, and `interrupt` is raised to end HiGHS at
 /// its next interrupt point.
 fn answered(
     answer: &std::sync::mpsc::Receiver<Result<LevelResult, String>>,
     began: Instant,
     seconds: f64,
-    m: &Model,
+    caller: &Stop,
     shared: &Shared,
     interrupt: &Stop,
     options: &Options,
 ) -> Result<LevelResult, String> {
     let deadline = began + std::time::Duration::from_secs_f64(seconds.max(0.0) + MIP_GRACE_SECONDS);
-    if let Some(r) = answer_by(answer, deadline, &m.stop) {
+    if let Some(r) = answer_by(answer, deadline, caller) {
         return r;
     }
     interrupt.raise();
@@ -3669,6 +3669,59 @@ mod tests {
         assert_eq!(answer_by(&answer, later, &given_up), None);
         drop(sender);
         assert_eq!(answer_by(&answer, later, &never), None);
+    }
+
+    /// A level that HiGHS does not answer in time, while its thread lives on, ends with the
+    /// best plan shared, not proven, and raises the flag that interrupts HiGHS; an answer in
+    /// time is taken as it comes.
+    #[test]
+    fn a_level_not_answered_in_time_keeps_the_best_plan_shared() {
+        let objective = Objective {
+            level: Level::LateMinuteDays,
+            sense: Sense::Min,
+            lin: vec![(0, 1.0)],
+            offset: 0.0,
+            bound: None,
+        };
+        let shared = Shared::new(&objective, &[true], &[9.0]);
+        shared.offer(&[4.0]);
+        shared.highs_bound(3.0);
+        let (sender, answer) = std::sync::mpsc::channel();
+        let interrupt = Stop::shared();
+        let r = answered(
+            &answer,
+            Instant::now(),
+            0.0,
+            &Stop::never(),
+            &shared,
+            &interrupt,
+            &options(),
+        )
+        .expect("a level");
+        assert_eq!(r.x, [4.0]);
+        assert!(!r.proven);
+        assert!((r.gap - 0.25).abs() < 1e-12, "{}", r.gap);
+        assert!(interrupt.raised());
+        let interrupt = Stop::shared();
+        sender
+            .send(Ok(LevelResult {
+                x: vec![2.0],
+                proven: true,
+                gap: 0.0,
+            }))
+            .expect("a receiver");
+        let r = answered(
+            &answer,
+            Instant::now(),
+            60.0,
+            &Stop::never(),
+            &shared,
+            &interrupt,
+            &options(),
+        )
+        .expect("a level");
+        assert_eq!((r.x, r.proven), (vec![2.0], true));
+        assert!(!interrupt.raised());
     }
 
     /// A level that stops waiting for HiGHS reports the gap between the best plan shared and
