@@ -219,6 +219,54 @@ fn gapless_reason(path: &LearningPath, w: &Work, part: u32, best: u32) -> String
     }
 }
 
+/// How many items split into parts shorter than `--min-session` are named one by one; past
+/// that, one warning names the first of them and counts the rest. On short days most items
+/// split (at 0.25 h a day, 142 of the bundled path's 184), and a warning for each buried the
+/// plan under as many lines of the same sentence.
+const SHORT_PARTS_NAMED: usize = 3;
+
+/// The warning about items split into parts shorter than `--min-session`, in path order: one
+/// line per item for a few of them, else one line for all (see [`SHORT_PARTS_NAMED`]).
+fn short_parts_warning(path: &LearningPath, settings: &Settings, work: &[Work]) -> Vec<String> {
+    let min = settings.min_session;
+    // Each item as "<id> (<minutes> min)", with its number of parts and its shortest part.
+    let short: Vec<(String, usize, u32)> = work
+        .iter()
+        .filter_map(|w| {
+            let last = w.parts[w.parts.len() - 1];
+            if w.parts.len() < 2 || last >= min {
+                return None;
+            }
+            let section = &path.sections[w.section];
+            let item = &section.items[w.item];
+            let minutes: u32 = w.parts.iter().sum();
+            let left = if minutes < item.minutes { " left" } else { "" };
+            let what = format!("{} ({minutes} min{left})", full_id(section, item));
+            Some((what, w.parts.len(), last))
+        })
+        .collect();
+    if short.len() <= SHORT_PARTS_NAMED {
+        return short
+            .iter()
+            .map(|(what, parts, last)| {
+                format!("{what} is split into {parts} parts of {last} min, shorter than --min-session {min}")
+            })
+            .collect();
+    }
+    let named: Vec<String> = short[..SHORT_PARTS_NAMED]
+        .iter()
+        .map(|(what, parts, last)| format!("{what} into {parts} parts of {last} min"))
+        .collect();
+    vec![format!(
+        "{} items are split into parts shorter than --min-session {min} (no session here is \
+         longer than {} min): {}, and {} more",
+        short.len(),
+        session_limit(settings),
+        named.join(", "),
+        short.len() - SHORT_PARTS_NAMED
+    )]
+}
+
 /// What a learner should hear about the work before it is planned: prerequisites that rule a
 /// window out ([`LearningPath::warnings`]), parts shorter than `--min-session`, and work whose
 /// parts no free gap of its window can hold.
@@ -228,22 +276,7 @@ pub(crate) fn work_warnings(
     work: &[Work],
 ) -> Vec<String> {
     let mut warnings = path.warnings();
-    for w in work {
-        let last = w.parts[w.parts.len() - 1];
-        if w.parts.len() > 1 && last < settings.min_session {
-            let section = &path.sections[w.section];
-            let item = &section.items[w.item];
-            let minutes: u32 = w.parts.iter().sum();
-            let left = if minutes < item.minutes { " left" } else { "" };
-            warnings.push(format!(
-                "{} ({minutes} min{left}) is split into {} parts of {last} min, shorter than \
-                 --min-session {}",
-                full_id(section, item),
-                w.parts.len(),
-                settings.min_session
-            ));
-        }
-    }
+    warnings.extend(short_parts_warning(path, settings, work));
     let gapless = gapless(path, settings, work);
     // A window with no free time at all (a holiday over a whole section's weeks) is said once
     // for its section, not once for each of its items.

@@ -520,3 +520,59 @@ fn fit_finds_the_smallest_hours_where_longer_parts_pack_worse() {
         );
     }
 }
+
+/// Parts shorter than `--min-session` are a warning (the contract's rule): item by item when
+/// there are a few, in one line that names the first three and counts the rest when there are
+/// more, as on short days, where nearly every item splits.
+#[test]
+fn parts_shorter_than_the_minimum_session_are_warned_in_one_line_when_many() {
+    let sb = Sandbox::new();
+    // At 15 minutes a day: A 2 × 10, B 13 + 12, C 12 + 12 + 11, D 2 × 15, E 2 × 10.
+    sb.write(
+        "short.yaml",
+        "title: Short\nsections:\n  - title: S\n    weeks: 1-4\n    items:\n      - {title: A, minutes: 20}\n      - {title: B, minutes: 25}\n      - {title: C, minutes: 35}\n      - {title: D, minutes: 30}\n      - {title: E, minutes: 20}\n",
+    );
+    let split_lines = |run: &crate::util::Run| {
+        run.stderr
+            .lines()
+            .filter(|l| l.contains("split into"))
+            .count()
+    };
+    let many = sb
+        .plan(
+            "short.yaml",
+            &["--start", "2027-03-01", "--hours", "0.25", "--no-ics"],
+        )
+        .ok()
+        .stderr_has(
+            "warning: 4 items are split into parts shorter than --min-session 15 (no session \
+             here is longer than 15 min): s/a (20 min) into 2 parts of 10 min, s/b (25 min) \
+             into 2 parts of 12 min, s/c (35 min) into 3 parts of 11 min, and 1 more",
+        );
+    assert_eq!(split_lines(&many), 1, "{}", many.stderr);
+    // With a lower minimum only A, C and E are short: named one by one.
+    let few = sb
+        .plan(
+            "short.yaml",
+            &[
+                "--start",
+                "2027-03-01",
+                "--hours",
+                "0.25",
+                "--min-session",
+                "12",
+                "--no-ics",
+            ],
+        )
+        .ok()
+        .stderr_has(
+            "warning: s/a (20 min) is split into 2 parts of 10 min, shorter than --min-session 12",
+        )
+        .stderr_has(
+            "warning: s/c (35 min) is split into 3 parts of 11 min, shorter than --min-session 12",
+        )
+        .stderr_has(
+            "warning: s/e (20 min) is split into 2 parts of 10 min, shorter than --min-session 12",
+        );
+    assert_eq!(split_lines(&few), 3, "{}", few.stderr);
+}
