@@ -229,40 +229,48 @@ const SHORT_PARTS_NAMED: usize = 3;
 /// line per item for a few of them, else one line for all (see [`SHORT_PARTS_NAMED`]).
 fn short_parts_warning(path: &LearningPath, settings: &Settings, work: &[Work]) -> Vec<String> {
     let min = settings.min_session;
-    // Each item as "<id> (<minutes> min)", with its number of parts and its shortest part.
-    let short: Vec<(String, usize, u32)> = work
+    // Each item as "<id> (<minutes> min)" and "into <n> parts of <shortest>[–<longest>] min":
+    // parts are near-equal, longer first, so a 25-minute item goes into parts of 12–13 minutes.
+    let short: Vec<(String, String)> = work
         .iter()
         .filter_map(|w| {
-            let last = w.parts[w.parts.len() - 1];
-            if w.parts.len() < 2 || last >= min {
+            let (longest, shortest) = (w.parts[0], w.parts[w.parts.len() - 1]);
+            if w.parts.len() < 2 || shortest >= min {
                 return None;
             }
             let section = &path.sections[w.section];
             let item = &section.items[w.item];
             let minutes: u32 = w.parts.iter().sum();
             let left = if minutes < item.minutes { " left" } else { "" };
-            let what = format!("{} ({minutes} min{left})", full_id(section, item));
-            Some((what, w.parts.len(), last))
+            let sizes = if longest == shortest {
+                shortest.to_string()
+            } else {
+                format!("{shortest}–{longest}")
+            };
+            Some((
+                format!("{} ({minutes} min{left})", full_id(section, item)),
+                format!("into {} parts of {sizes} min", w.parts.len()),
+            ))
         })
         .collect();
     if short.len() <= SHORT_PARTS_NAMED {
         return short
             .iter()
-            .map(|(what, parts, last)| {
-                format!("{what} is split into {parts} parts of {last} min, shorter than --min-session {min}")
+            .map(|(item, parts)| {
+                format!("{item} is split {parts}, shorter than --min-session {min}")
             })
             .collect();
     }
-    let named: Vec<String> = short[..SHORT_PARTS_NAMED]
-        .iter()
-        .map(|(what, parts, last)| format!("{what} into {parts} parts of {last} min"))
-        .collect();
     vec![format!(
         "{} items are split into parts shorter than --min-session {min} (no session here is \
          longer than {} min): {}, and {} more",
         short.len(),
         session_limit(settings),
-        named.join(", "),
+        short[..SHORT_PARTS_NAMED]
+            .iter()
+            .map(|(item, parts)| format!("{item} {parts}"))
+            .collect::<Vec<_>>()
+            .join(", "),
         short.len() - SHORT_PARTS_NAMED
     )]
 }

@@ -527,7 +527,8 @@ fn fit_finds_the_smallest_hours_where_longer_parts_pack_worse() {
 #[test]
 fn parts_shorter_than_the_minimum_session_are_warned_in_one_line_when_many() {
     let sb = Sandbox::new();
-    // At 15 minutes a day: A 2 × 10, B 13 + 12, C 12 + 12 + 11, D 2 × 15, E 2 × 10.
+    // At 15 minutes a day: A 2 × 10, B 13 + 12, C 12 + 12 + 11, D 2 × 15, E 2 × 10. Parts of
+    // unequal length are given as a range, shortest first.
     sb.write(
         "short.yaml",
         "title: Short\nsections:\n  - title: S\n    weeks: 1-4\n    items:\n      - {title: A, minutes: 20}\n      - {title: B, minutes: 25}\n      - {title: C, minutes: 35}\n      - {title: D, minutes: 30}\n      - {title: E, minutes: 20}\n",
@@ -547,7 +548,7 @@ fn parts_shorter_than_the_minimum_session_are_warned_in_one_line_when_many() {
         .stderr_has(
             "warning: 4 items are split into parts shorter than --min-session 15 (no session \
              here is longer than 15 min): s/a (20 min) into 2 parts of 10 min, s/b (25 min) \
-             into 2 parts of 12 min, s/c (35 min) into 3 parts of 11 min, and 1 more",
+             into 2 parts of 12–13 min, s/c (35 min) into 3 parts of 11–12 min, and 1 more",
         );
     assert_eq!(split_lines(&many), 1, "{}", many.stderr);
     // With a lower minimum only A, C and E are short: named one by one.
@@ -569,7 +570,7 @@ fn parts_shorter_than_the_minimum_session_are_warned_in_one_line_when_many() {
             "warning: s/a (20 min) is split into 2 parts of 10 min, shorter than --min-session 12",
         )
         .stderr_has(
-            "warning: s/c (35 min) is split into 3 parts of 11 min, shorter than --min-session 12",
+            "warning: s/c (35 min) is split into 3 parts of 11–12 min, shorter than --min-session 12",
         )
         .stderr_has(
             "warning: s/e (20 min) is split into 2 parts of 10 min, shorter than --min-session 12",
