@@ -577,3 +577,54 @@ fn parts_shorter_than_the_minimum_session_are_warned_in_one_line_when_many() {
         );
     assert_eq!(split_lines(&few), 3, "{}", few.stderr);
 }
+
+/// Items longer than a weekday holds wait for the weekend when weekends have more hours (the
+/// session limit follows the longest day): a plan that runs required work late says so in one
+/// line, with the flag that splits them to fit the weekdays. Not when nothing is late, nor
+/// when `--max-session` already splits them.
+#[test]
+fn items_only_the_longer_days_can_hold_are_named_when_work_runs_late() {
+    let sb = Sandbox::new();
+    // Two weeks from a Monday: ten weekdays of 15 minutes and four weekend days. Five items of
+    // 30 minutes fit only the weekends.
+    sb.write(
+        "long.yaml",
+        "title: Long\nsections:\n  - title: S\n    weeks: 1-2\n    items:\n      - {title: F, minutes: 10}\n      - {title: A, minutes: 30}\n      - {title: B, minutes: 30}\n      - {title: C, minutes: 30}\n      - {title: D, minutes: 30}\n      - {title: E, minutes: 30}\n",
+    );
+    let run = |flags: &[&str]| {
+        let base = ["--start", "2027-03-01", "--hours", "0.25", "--no-ics"];
+        sb.plan("long.yaml", &[&base[..], flags].concat()).ok()
+    };
+    let named = |run: &crate::util::Run| {
+        run.stderr
+            .lines()
+            .filter(|l| l.contains("days can take"))
+            .count()
+    };
+    // 30 minutes at weekends: four weekend days hold four of the five long items in the window
+    // (F, first in the path, goes on the first Monday).
+    let late = run(&["--weekend-hours", "0.5"])
+        .stderr_has("warning: 30 required minutes do not fit their windows")
+        .stderr_has(
+            "warning: 5 required items (150 min) are longer than 15 min, the longest session \
+             on 10 of the 14 study days up to the last window's end, so only the other 4 days \
+             can take them; --max-session 15 would split them into parts those 10 days can hold",
+        );
+    assert_eq!(named(&late), 1, "{}", late.stderr);
+    // An hour at weekends: all of it fits, and there is nothing to say.
+    let fits = run(&["--weekend-hours", "1"]);
+    assert!(
+        !fits.stderr.contains("do not fit their windows"),
+        "{}",
+        fits.stderr
+    );
+    assert_eq!(named(&fits), 0, "{}", fits.stderr);
+    // Split to 15 minutes, every item fits a weekday.
+    let split = run(&["--weekend-hours", "0.5", "--max-session", "15"]);
+    assert!(
+        !split.stderr.contains("do not fit their windows"),
+        "{}",
+        split.stderr
+    );
+    assert_eq!(named(&split), 0, "{}", split.stderr);
+}
