@@ -374,7 +374,7 @@ pub fn plan(path: &LearningPath, settings: &Settings, now: DateTime<Utc>) -> Res
 }
 
 /// Required items longer than the sessions most of the shorter study days hold, when the plan
-/// runs required work late. The session limit follows the longest study day (the contract), so
+/// runs one of them late. The session limit follows the longest study day (the contract), so
 /// with 15 minutes on weekdays and 30 at weekends a 20-minute item waits for a weekend: on the
 /// bundled path the best plan found in 10 s ran 48 weeks with 770 required minutes in their
 /// windows, and with `--max-session 15`, which splits every item to fit a weekday, 21 weeks
@@ -426,7 +426,20 @@ pub(crate) fn long_items_note(
                 && w.parts.iter().any(|&p| p > most)
         })
         .collect();
-    if long.is_empty() {
+    // Said when one of them runs late, not for late work the split has no part in (a window
+    // over before a replan's first day, say).
+    let ids: BTreeSet<String> = long
+        .iter()
+        .map(|w| {
+            let section = &path.sections[w.section];
+            full_id(section, &section.items[w.item])
+        })
+        .collect();
+    if !plan
+        .sessions
+        .iter()
+        .any(|s| s.late && ids.contains(&s.item))
+    {
         return None;
     }
     let minutes: u32 = long.iter().flat_map(|w| &w.parts).sum();
@@ -436,12 +449,15 @@ pub(crate) fn long_items_note(
         (format!("{} required items", long.len()), "are")
     };
     let them = if long.len() == 1 { "it" } else { "them" };
+    let others = match days.len() - held {
+        1 => "day".to_string(),
+        n => format!("{n} days"),
+    };
     Some(format!(
-        "{n} ({minutes} min) {are} longer than {most} min, the longest session on {held} of the \
-         {} study days up to the last window's end, so only the other {} days can take {them}; \
-         --max-session {most} would split {them} into parts those {held} days can hold",
+        "{n} ({minutes} min) {are} longer than {most} min, and {held} of the {} study days up \
+         to the last window's end hold no longer session, so only the other {others} can take \
+         {them}; --max-session {most} would split {them} into parts of {most} min or less",
         days.len(),
-        days.len() - held,
     ))
 }
 

@@ -606,9 +606,9 @@ fn items_only_the_longer_days_can_hold_are_named_when_work_runs_late() {
     let late = run(&["--weekend-hours", "0.5"])
         .stderr_has("warning: 30 required minutes do not fit their windows")
         .stderr_has(
-            "warning: 5 required items (150 min) are longer than 15 min, the longest session \
-             on 10 of the 14 study days up to the last window's end, so only the other 4 days \
-             can take them; --max-session 15 would split them into parts those 10 days can hold",
+            "warning: 5 required items (150 min) are longer than 15 min, and 10 of the 14 study \
+             days up to the last window's end hold no longer session, so only the other 4 days \
+             can take them; --max-session 15 would split them into parts of 15 min or less",
         );
     assert_eq!(named(&late), 1, "{}", late.stderr);
     // An hour at weekends: all of it fits, and there is nothing to say.
