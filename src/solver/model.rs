@@ -1635,15 +1635,7 @@ fn run_level(
     } else {
         relax(m, objective, fixes, view, seconds, options.solver_log)
     };
-    // Objectives are integral: an LP bound less than one step from the start proves it.
-    let proves = |lp: &Relaxation| {
-        let lin = eval(&objective.lin, start);
-        let step = objective.step() - 1e-6 * lin.abs().max(1.0);
-        match objective.sense {
-            Sense::Max => lp.value < lin + step,
-            Sense::Min => lp.value > lin - step,
-        }
-    };
+    let proves = |lp: &Relaxation| lp_proves(objective, lp, start);
     let left = || seconds - began.elapsed().as_secs_f64();
     let proven_by_lp = lp.as_ref().is_some_and(|lp| {
         proves(lp)
@@ -1653,8 +1645,20 @@ fn run_level(
                     .is_some_and(|lp| proves(&lp))
             }
     });
+    let at_bound = match &lp {
+        Some(lp) if !proven_by_lp && objective.level == Level::RequiredInWindow => {
+            at_the_bound(m, objective, fixes, view, start, lp, left() / 4.0, options)
+        }
+        _ => None,
+    };
     let seconds = seconds - began.elapsed().as_secs_f64();
-    let r = if proven_by_lp {
+    let r = if let Some(x) = at_bound {
+        Ok(LevelResult {
+            x,
+            proven: true,
+            gap: 0.0,
+        })
+    } else if proven_by_lp {
         Ok(LevelResult {
             x: start.to_vec(),
             proven: true,
@@ -1685,6 +1689,89 @@ fn run_level(
     });
     let r = r.unwrap_or_else(|e| failed(objective, start, &e, options));
     (r, lp)
+}
+
+/// Objectives are integral: an LP bound less than one step from the value of `x` proves it.
+fn lp_proves(objective: &Objective, lp: &Relaxation, x: &[f64]) -> bool {
+    let lin = eval(&objective.lin, x);
+    let step = objective.step() - 1e-6 * lin.abs().max(1.0);
+    match objective.sense {
+        Sense::Max => lp.value < lin + step,
+        Sense::Min => lp.value > lin - step,
+    }
+}
+
+/// A plan at the LP bound, when priority 1's bound is a whole number of steps: the bound is
+/// then often the optimum, but the start falls short of it (under `--any-order` at 0.25 and
+/// 0.3 h a day on the bundled path by 100 minutes), and the whole MIP takes a while to find a
+/// plan that reaches it. A plan that reaches it keeps every column whose reduced cost would
+/// take the LP bound a step down at 0, so this MIP has them fixed and the level held at the
+/// bound: a much smaller search, infeasible at once where the bound is not reached. A plan
+/// it finds is proven by the LP bound (checked here, whatever HiGHS's tolerances); otherwise
+/// the whole MIP runs as before. It gets a quarter of the time left.
+///
+/// Under `--any-order` on the bundled path, whole process: 0.25 h 1.64 → 1.52 s, 0.3 h 1.37 →
+/// 1.17 s, 0.35 h 0.83 → 0.74 s, 0.45 h 0.42 → 0.33 s. Where the bound is fractional (0.5 h:
+/// 2,141.5 against the optimum's 2,138; 0.55 h: 2,157.5 against 2,155) the same search cost
+/// 0.04–0.09 s and found nothing, so it is not tried there (BENCHMARKS.md, session 57).
+#[allow(clippy::too_many_arguments)]
+fn at_the_bound(
+    m: &Model,
+    objective: &Objective,
+    fixes: &[Constraint],
+    view: View,
+    start: &[f64],
+    lp: &Relaxation,
+    seconds: f64,
+    options: &Options,
+) -> Option<Vec<f64>> {
+    let step = objective.step();
+    let steps = lp.value / step;
+    if (steps - steps.round()).abs() > 1e-4 {
+        return None;
+    }
+    let target = steps.round() * step;
+    let room = match objective.sense {
+        Sense::Max => lp.value - step,
+        Sense::Min => lp.value + step,
+    };
+    let mut narrowed = fixes.to_vec();
+    narrowed.extend(
+        tightened(m, objective, lp, room, &lp.x, &m.upper)
+            .into_iter()
+            .map(|(j, ub)| Expression::from(m.cols[j]).leq(ub)),
+    );
+    narrowed.push(m.hold(objective, target));
+    let began = Instant::now();
+    // The start falls short of the hold, so HiGHS drops it; but what comes back is the start
+    // unless HiGHS found a better plan, and the start is not proven by the LP.
+    let r = solve_level(
+        m,
+        objective,
+        &narrowed,
+        view,
+        start,
+        seconds,
+        options.solver_log,
+        &m.stop,
+    );
+    let found = r
+        .ok()
+        .filter(|r| lp_proves(objective, lp, &r.x))
+        .map(|r| r.x);
+    if options.verbose {
+        stderr!(
+            "solver: {} at the LP bound {target}: {} in {:.2}s",
+            objective.level.name(),
+            if found.is_some() {
+                "reached"
+            } else {
+                "not reached"
+            },
+            began.elapsed().as_secs_f64()
+        );
+    }
+    found
 }
 
 /// The switches, at the windows' last slots, of the sections that run late in every plan
@@ -4005,6 +4092,35 @@ mod tests {
                 eval(&objective.lin, &relaxed.x).round()
             );
             prop_assert!(is_feasible(&problem, &m.days_of(&problem, &relaxed.x)));
+        }
+
+        /// Priority 1's narrowed MIP at an integral LP bound ([`at_the_bound`]): a plan it
+        /// returns keeps every rule and has the level's optimum, and it returns none only where
+        /// that optimum is short of the bound or the bound is fractional.
+        #[test]
+        fn a_plan_at_the_lp_bound_is_the_optimum(problem in problems()) {
+            let start = greedy::schedule(&problem);
+            prop_assume!(is_feasible(&problem, &start));
+            let m = Model::build(&problem, problem.capacity.len() as u32, u32::MAX);
+            let x = m.columns_of(&problem, &start).expect("the greedy fits the model");
+            let objective = &m.objectives[0];
+            prop_assume!(objective.level == Level::RequiredInWindow);
+            let lp = relax(&m, objective, &[], View::Whole, 60.0, false).expect("the LP");
+            let best = solve_level(&m, objective, &[], View::Whole, &x, 60.0, false, &m.stop)
+                .expect("the MIP");
+            prop_assert!(best.proven);
+            let steps = lp.value / objective.step();
+            let integral = (steps - steps.round()).abs() <= 1e-4;
+            match at_the_bound(&m, objective, &[], View::Whole, &x, &lp, 60.0, &options()) {
+                Some(y) => {
+                    prop_assert!(is_feasible(&problem, &m.days_of(&problem, &y)));
+                    prop_assert_eq!(
+                        eval(&objective.lin, &y).round(),
+                        eval(&objective.lin, &best.x).round()
+                    );
+                }
+                None => prop_assert!(!integral || !lp_proves(objective, &lp, &best.x)),
+            }
         }
 
         /// The search by sections keeps every rule and never loses at the level it searches,
