@@ -378,9 +378,8 @@ pub fn plan(path: &LearningPath, settings: &Settings, now: DateTime<Utc>) -> Res
 /// with 15 minutes on weekdays and 30 at weekends a 20-minute item waits for a weekend: on the
 /// bundled path the best plan found in 10 s ran 48 weeks with 770 required minutes in their
 /// windows, and with `--max-session 15`, which splits every item to fit a weekday, 21 weeks
-/// with 1,486. The
-/// learner hears of it in one line with the figures and the flag; whether splitting is worth
-/// it is theirs to judge (it makes shorter sessions).
+/// with 1,486. The learner hears of it in one line with the figures and the flag; whether
+/// splitting is worth it is theirs to judge (it makes shorter sessions).
 ///
 /// The shorter days are those whose longest session is below the limit; the figure given is
 /// the length most of them hold (the shorter one on a tie), so one odd day (a meeting that
