@@ -293,7 +293,7 @@ pub fn replan(
     }
     let mut plan = schedule::solve(path, settings, &work, &fixed, Vec::new(), now)?;
     warnings.extend(schedule::prerequisites_left_out(path, &plan));
-    warnings.extend(schedule::long_items_note(path, settings, &work, &plan));
+    warnings.extend(schedule::long_items_warning(path, settings, &work, &plan));
     // Days before --from happened under the settings of their time (a replan may change the
     // hours, days or windows): they keep the capacity and gaps the plan gave them.
     for day in plan.capacity.iter_mut().filter(|c| c.date < from) {

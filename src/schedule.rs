@@ -369,7 +369,7 @@ pub fn plan(path: &LearningPath, settings: &Settings, now: DateTime<Utc>) -> Res
     }
     let plan = solve(path, settings, &work, &[], Vec::new(), now)?;
     warnings.extend(prerequisites_left_out(path, &plan));
-    warnings.extend(long_items_note(path, settings, &work, &plan));
+    warnings.extend(long_items_warning(path, settings, &work, &plan));
     Ok(Planned { plan, warnings })
 }
 
@@ -385,7 +385,7 @@ pub fn plan(path: &LearningPath, settings: &Settings, now: DateTime<Utc>) -> Res
 /// the length most of them hold (the shorter one on a tie), so one odd day (a meeting that
 /// leaves five free minutes) does not set it. Days from the earliest the work may start to the
 /// last window's end count.
-pub(crate) fn long_items_note(
+pub(crate) fn long_items_warning(
     path: &LearningPath,
     settings: &Settings,
     work: &[Work],

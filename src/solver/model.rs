@@ -1701,6 +1701,13 @@ fn lp_proves(objective: &Objective, lp: &Relaxation, x: &[f64]) -> bool {
     }
 }
 
+/// The LP bound as a value the level can have, when it is a whole number of steps (within the
+/// LP's tolerances).
+fn whole_bound(objective: &Objective, lp: &Relaxation) -> Option<f64> {
+    let steps = lp.value / objective.step();
+    ((steps - steps.round()).abs() <= 1e-4).then(|| steps.round() * objective.step())
+}
+
 /// A plan at the LP bound, when priority 1's bound is a whole number of steps: the bound is
 /// then often the optimum, but the start falls short of it (under `--any-order` at 0.25 and
 /// 0.3 h a day on the bundled path by 100 minutes), and the whole MIP takes a while to find a
@@ -1725,19 +1732,17 @@ fn at_the_bound(
     seconds: f64,
     options: &Options,
 ) -> Option<Vec<f64>> {
+    let target = whole_bound(objective, lp)?;
+    // Fixed as for a level held one step short of the bound: what a plan that the bound
+    // proves may have.
     let step = objective.step();
-    let steps = lp.value / step;
-    if (steps - steps.round()).abs() > 1e-4 {
-        return None;
-    }
-    let target = steps.round() * step;
-    let room = match objective.sense {
+    let short = match objective.sense {
         Sense::Max => lp.value - step,
         Sense::Min => lp.value + step,
     };
     let mut narrowed = fixes.to_vec();
     narrowed.extend(
-        tightened(m, objective, lp, room, &lp.x, &m.upper)
+        tightened(m, objective, lp, short, &lp.x, &m.upper)
             .into_iter()
             .map(|(j, ub)| Expression::from(m.cols[j]).leq(ub)),
     );
@@ -4109,8 +4114,7 @@ mod tests {
             let best = solve_level(&m, objective, &[], View::Whole, &x, 60.0, false, &m.stop)
                 .expect("the MIP");
             prop_assert!(best.proven);
-            let steps = lp.value / objective.step();
-            let integral = (steps - steps.round()).abs() <= 1e-4;
+            let integral = whole_bound(objective, &lp).is_some();
             match at_the_bound(&m, objective, &[], View::Whole, &x, &lp, 60.0, &options()) {
                 Some(y) => {
                     prop_assert!(is_feasible(&problem, &m.days_of(&problem, &y)));
