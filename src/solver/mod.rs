@@ -454,6 +454,8 @@ pub fn solve_until(
 
 /// Under `--any-order`: the walks ([`dp::walk_unordered`]) on this thread race the MIP from
 /// `start` on a thread of its own, each on a core; the first to prove its plan ends the other.
+/// Where the walks would not win (late work on most days, see `dp::may_win_the_race`), they
+/// do not run, and the MIP's levels take both cores (`model::run_level`).
 /// The plan does not wait for the MIP once the walks have proven theirs: HiGHS heeds the
 /// stop only between its steps, and its root's searches take seconds (at 0.8 h a day on the
 /// bundled path the walks proved the plan at 2.9 s and HiGHS stopped at 5.4 s). It ends at its
@@ -550,9 +552,10 @@ fn measure_by_walk_bound(problem: &Problem, solution: &mut Solution, least: dp::
 }
 
 /// Threads of this process busy with a solve beside the plan's own MIP: the whole walk by
-/// sections alongside it, the order's cost. A level's search by sections
-/// ([`model::searched_level`]) waits for a core none of them uses, so that the process never
-/// runs three solving threads on two cores. Measured, the wait is within noise: one bench run
+/// sections alongside it, the walks that race it under `--any-order`, the order's cost. A
+/// level's search by sections ([`model::searched_level`]) waits for a core none of them uses,
+/// and a level's LP and MIP run side by side only when none runs (`model::run_level`), so
+/// that the process never runs three solving threads on two cores. Measured, the wait is within noise: one bench run
 /// without it had a generated path (seed 1, 0.5 h + 1 h, proven by the walk) at 1.34 s
 /// against 0.88 s, but interleaved runs with and without it all took 0.82 to 1.15 s.
 static BESIDE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
