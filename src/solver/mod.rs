@@ -554,10 +554,11 @@ fn measure_by_walk_bound(problem: &Problem, solution: &mut Solution, least: dp::
 /// Threads of this process busy with a solve beside the plan's own MIP: the whole walk by
 /// sections alongside it, the walks that race it under `--any-order`, the order's cost. A
 /// level's search by sections ([`model::searched_level`]) waits for a core none of them uses,
-/// and a level's LP and MIP run side by side only when none runs (`model::run_level`), so
-/// that the process never runs three solving threads on two cores. Measured, the wait is within noise: one bench run
-/// without it had a generated path (seed 1, 0.5 h + 1 h, proven by the walk) at 1.34 s
-/// against 0.88 s, but interleaved runs with and without it all took 0.82 to 1.15 s.
+/// and a level's LP and MIP run side by side only when none runs (`model::run_level`), so that
+/// the process never runs three solving threads on two cores. Measured, the wait is within
+/// noise: one bench run without it had a generated path (seed 1, 0.5 h + 1 h, proven by the
+/// walk) at 1.34 s against 0.88 s, but interleaved runs with and without it all took 0.82 to
+/// 1.15 s.
 static BESIDE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// One thread counted in [`BESIDE`] while this lives.

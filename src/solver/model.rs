@@ -441,13 +441,8 @@ impl Model {
             // sessions kept where the walk's plan, equal at every level above, kept 21 (found
             // by checking the walk against the MIP on random replans, session 58). A class of
             // one part gives its days to the tasks that had them first, which keeps the count.
-            let keeps_parts = t.parts.len() > 1 && t.previous.is_some();
-            let linked = linked[i] || keeps_parts;
-            let class = if linked {
-                None
-            } else {
-                by_key.get(&key).copied()
-            };
+            let own = linked[i] || (t.parts.len() > 1 && t.previous.is_some());
+            let class = if own { None } else { by_key.get(&key).copied() };
             let c = class.unwrap_or_else(|| {
                 self.classes.push(Class {
                     tasks: Vec::new(),
@@ -455,7 +450,7 @@ impl Model {
                     pool: None,
                 });
                 let c = self.classes.len() - 1;
-                if !linked {
+                if !own {
                     by_key.insert(key, c);
                 }
                 c
@@ -1674,7 +1669,7 @@ fn run_level(
         _ => None,
     };
     let seconds = seconds - began.elapsed().as_secs_f64();
-    if proven_by_lp || at_bound.is_some() {
+    if proven_by_lp {
         // HiGHS ends at its next interrupt point, on its own thread.
         not_needed.raise();
     }
