@@ -41,13 +41,15 @@ pub struct Settings {
     pub trace: Trace,
 }
 
-/// What the solver reports on stderr while it works.
+/// Diagnostics: what the solver reports on stderr while it works, and how it may be checked.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Trace {
     /// One line per priority level: values, time, whether proven.
     pub levels: bool,
     /// HiGHS's own log.
     pub solver_log: bool,
+    /// Solve with the MIP alone ([`solver::Options::mip_alone`]).
+    pub mip_alone: bool,
 }
 
 /// A plan and the warnings produced while making it (for stderr).
@@ -89,6 +91,7 @@ fn options(settings: &Settings, through: solver::Through) -> solver::Options {
         solver_log: settings.trace.solver_log,
         through,
         beside_another: false,
+        mip_alone: settings.trace.mip_alone,
     }
 }
 

@@ -268,6 +268,7 @@ fn context() -> settings::Context {
             levels: std::env::var_os("STUDYPLAN_LOG").is_some()
                 || std::env::var_os("STUDYPLAN_DEBUG").is_some(),
             solver_log: std::env::var_os("STUDYPLAN_HIGHS_LOG").is_some(),
+            mip_alone: std::env::var_os("STUDYPLAN_MIP_ALONE").is_some(),
         },
     }
 }

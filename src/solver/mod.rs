@@ -215,6 +215,10 @@ pub struct Options {
     /// not the machine, so the MIP runs without the walks, and without HiGHS's RENS heuristic
     /// (see `highs_model`).
     pub beside_another: bool,
+    /// The MIP alone decides every level, without the walks by sections ([`dp`]): a second,
+    /// independent answer to check the walks' proofs against (`STUDYPLAN_MIP_ALONE`; the
+    /// cross-check in `tests/cli/crosscheck.rs`). Slower, never needed for a plan.
+    pub mip_alone: bool,
 }
 
 /// How far down the priorities a solve goes.
@@ -247,6 +251,7 @@ impl Default for Options {
             through: Through::All,
             solver_log: false,
             beside_another: false,
+            mip_alone: false,
         }
     }
 }
@@ -398,9 +403,9 @@ pub fn solve_until(
         };
         model::solve(problem, &start, &options, stop)
     };
-    let walk = if !problem.chains.is_empty() {
+    let walk = if !problem.chains.is_empty() && !options.mip_alone {
         dp::solve(problem, &start, options.time_limit, stop, mip)
-    } else if options.beside_another {
+    } else if options.beside_another || options.mip_alone {
         // Beside another solve there is no core to spare for the walks: the MIP decides.
         dp::Walked {
             optimum: None,
