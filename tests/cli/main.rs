@@ -7,6 +7,7 @@
 //!   instance built so that a greedy scheduler loses required minutes and the optimizer does not.
 //! - [`proptests`]: the same checks on random paths and availabilities ([`gen`] draws the paths).
 //! - [`optimum`]: tiny instances against an exhaustive reference solver, optimal at every level.
+//! - [`crosscheck`]: larger random plans and replans, the walks against the MIP alone.
 //! - [`output`]: output formats, determinism, `show`, closed pipes, bundled paths by id.
 //! - [`replan`]: done / progress / skip / undo / status / replan, the state lock and broken
 //!   state files.
@@ -30,6 +31,7 @@ mod bad_inputs;
 mod busy;
 mod chart;
 mod checker;
+mod crosscheck;
 mod errors;
 mod examples;
 mod finish;

@@ -1330,7 +1330,7 @@ fn settings() -> impl Strategy<Value = Settings> {
 
 /// Study windows, busy events and a break as drawn, before they meet a start date.
 #[derive(Debug, Clone)]
-struct RawFree {
+pub(crate) struct RawFree {
     /// Two window patterns (each an evening window and sometimes a morning one), and for
     /// each weekday which one it has (2: none); `None`: no windows at all.
     windows: Option<([Windows; 2], [u8; 7])>,
@@ -1340,7 +1340,7 @@ struct RawFree {
 }
 
 impl RawFree {
-    fn build(&self, start: NaiveDate) -> FreeTime {
+    pub(crate) fn build(&self, start: NaiveDate) -> FreeTime {
         let windows = self.windows.as_ref().map(|(patterns, pick)| {
             let mut w: [Vec<(u32, u32)>; 7] = Default::default();
             for (d, &k) in pick.iter().enumerate() {
@@ -1402,7 +1402,7 @@ fn window_pattern() -> impl Strategy<Value = Vec<(u32, u32)>> {
 /// pattern or none on some weekdays); up to three busy events in the evening or morning band
 /// (once, daily or weekly a few times, or all day), half the time; a break of 5–15 minutes
 /// two times in five.
-fn free_time() -> impl Strategy<Value = RawFree> {
+pub(crate) fn free_time() -> impl Strategy<Value = RawFree> {
     let pick = prop_oneof![
         1 => Just([0u8; 7]),
         1 => prop::array::uniform7(prop_oneof![4 => Just(0u8), 3 => Just(1u8), 1 => Just(2u8)]),
