@@ -23,7 +23,6 @@ use crate::util::{Sandbox, NOW};
 use chrono::{Duration, NaiveDate, NaiveTime};
 use proptest::prelude::*;
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// Every section with weeks (1–3, starting in weeks 1–3) and no prerequisites: the problems
 /// the walks cover (`gen::raw_section` draws weeks with a chance below one). Minutes are
@@ -86,14 +85,6 @@ fn settings() -> impl Strategy<Value = Settings> {
                 free: free.map(|f| f.build(start)).unwrap_or_default(),
             }
         })
-}
-
-/// What the learner does with each item, in path order (cycled): 0 nothing, 1 done, 2 skip.
-fn actions() -> impl Strategy<Value = Vec<u8>> {
-    prop::collection::vec(
-        prop_oneof![5 => Just(0u8), 3 => Just(1u8), 1 => Just(2u8)],
-        1..=12,
-    )
 }
 
 /// A plan's values, level by level, as the JSON document gives them or as they follow from
@@ -232,28 +223,8 @@ fn run_case(
         settings,
     )?;
 
-    let (mut done, mut skipped) = (BTreeSet::new(), BTreeSet::new());
-    let ids = spec
-        .sections
-        .iter()
-        .flat_map(|s| s.items.iter().map(move |i| format!("{}/{}", s.id, i.id)));
-    for (full, &action) in ids.zip(actions.iter().cycle()) {
-        match action {
-            1 => done.insert(full),
-            2 => skipped.insert(full),
-            _ => false,
-        };
-    }
-    if !done.is_empty() {
-        sb.cmd(["done", "--on", "2026-10-19", "--now", NOW])
-            .args(done.iter().map(String::as_str))
-            .ok();
-    }
-    if !skipped.is_empty() {
-        sb.cmd(["skip", "--now", NOW])
-            .args(skipped.iter().map(String::as_str))
-            .ok();
-    }
+    let (done, skipped) = gen::marked(&spec, actions);
+    sb.record(&done, &skipped, "2026-10-19");
     let before: PlanDoc = serde_json::from_value(sb.cmd(["show", "--format", "json"]).ok().json())
         .expect("a plan document");
     let from = (settings.start + Duration::days(from_day)).to_string();
@@ -302,7 +273,7 @@ proptest! {
     #[test]
     fn the_walks_and_the_mip_alone_agree_on_plans_and_replans(
         raw in prop::collection::vec(raw_section(), 2..=5),
-        actions in actions(),
+        actions in gen::actions(),
         settings in settings(),
         from_day in 1i64..=28,
     ) {

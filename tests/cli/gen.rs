@@ -5,6 +5,7 @@
 use crate::model::{Kind, PathSpec};
 use crate::rules::{item, section};
 use proptest::prelude::*;
+use std::collections::BTreeSet;
 use std::ops::RangeInclusive;
 
 /// One generated item: kind, minutes, and an optional seed for picking a prerequisite.
@@ -76,4 +77,30 @@ pub fn build_path(raw: &[RawSection]) -> PathSpec {
         title: "Random Path".into(),
         sections,
     }
+}
+
+/// What the learner does with each item, in path order (cycled over the items): 0 nothing,
+/// 1 done, 2 skip ([`marked`]).
+pub fn actions() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(
+        prop_oneof![5 => Just(0u8), 3 => Just(1u8), 1 => Just(2u8)],
+        1..=12,
+    )
+}
+
+/// The full ids of the items [`actions`] marks done, and of those it skips.
+pub fn marked(spec: &PathSpec, actions: &[u8]) -> (BTreeSet<String>, BTreeSet<String>) {
+    let (mut done, mut skipped) = (BTreeSet::new(), BTreeSet::new());
+    let ids = spec
+        .sections
+        .iter()
+        .flat_map(|s| s.items.iter().map(move |i| format!("{}/{}", s.id, i.id)));
+    for (full, &action) in ids.zip(actions.iter().cycle()) {
+        match action {
+            1 => done.insert(full),
+            2 => skipped.insert(full),
+            _ => false,
+        };
+    }
+    (done, skipped)
 }

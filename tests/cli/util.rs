@@ -81,6 +81,24 @@ impl Sandbox {
         Cmd::new(self.path()).args(args)
     }
 
+    /// Records progress on the saved plan: `done --on <on>` for the items in `done`, then
+    /// `skip` for those in `skipped` (full ids; either may be empty).
+    pub fn record<'a>(
+        &self,
+        done: impl IntoIterator<Item = &'a String>,
+        skipped: impl IntoIterator<Item = &'a String>,
+        on: &str,
+    ) {
+        let done: Vec<&str> = done.into_iter().map(String::as_str).collect();
+        let skipped: Vec<&str> = skipped.into_iter().map(String::as_str).collect();
+        if !done.is_empty() {
+            self.cmd(["done", "--on", on, "--now", NOW]).args(done).ok();
+        }
+        if !skipped.is_empty() {
+            self.cmd(["skip", "--now", NOW]).args(skipped).ok();
+        }
+    }
+
     /// `studyplan plan <path> <extra>`, adding `--tz UTC` and `--now NOW` unless `extra` gives
     /// them, so every plan is deterministic whatever the machine's zone and clock.
     pub fn plan(&self, path: &str, extra: &[&str]) -> Cmd {

@@ -23,29 +23,10 @@ fn raw_section() -> impl Strategy<Value = RawSection> {
     })
 }
 
-/// What the learner does with each item, in path order (cycled): 0 nothing, 1 done, 2 skip.
-fn actions() -> impl Strategy<Value = Vec<u8>> {
-    prop::collection::vec(
-        prop_oneof![5 => Just(0u8), 3 => Just(1u8), 1 => Just(2u8)],
-        1..=12,
-    )
-}
-
 /// The path, and the full ids the learner marks done and skips.
 fn build(raw: &[RawSection], actions: &[u8]) -> (PathSpec, BTreeSet<String>, BTreeSet<String>) {
     let spec = gen::build_path(raw);
-    let (mut done, mut skipped) = (BTreeSet::new(), BTreeSet::new());
-    let ids = spec
-        .sections
-        .iter()
-        .flat_map(|s| s.items.iter().map(move |i| format!("{}/{}", s.id, i.id)));
-    for (full, &action) in ids.zip(actions.iter().cycle()) {
-        match action {
-            1 => done.insert(full),
-            2 => skipped.insert(full),
-            _ => false,
-        };
-    }
+    let (done, skipped) = gen::marked(&spec, actions);
     (spec, done, skipped)
 }
 
@@ -79,16 +60,7 @@ fn run_case(raw: &[RawSection], actions: &[u8], settings: &Settings, from_day: i
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     sb.plan("random.yaml", &args).ok();
     let old_ics = sb.read("random.ics");
-    if !done.is_empty() {
-        sb.cmd(["done", "--on", "2026-10-19"])
-            .args(done.iter().map(String::as_str))
-            .ok();
-    }
-    if !skipped.is_empty() {
-        sb.cmd(["skip", "--now", NOW])
-            .args(skipped.iter().map(String::as_str))
-            .ok();
-    }
+    sb.record(&done, &skipped, "2026-10-19");
     assert_eq!(log_of(&sb).len(), done.len() + skipped.len());
     let old = sb.cmd(["show", "--format", "json"]).ok().json();
     let from = settings.start + Duration::days(from_day);
@@ -129,7 +101,7 @@ proptest! {
     #[test]
     fn replan_keeps_the_past_done_work_and_every_rule(
         raw in prop::collection::vec(raw_section(), 1..=3),
-        actions in actions(),
+        actions in gen::actions(),
         settings in settings(),
         from_day in 0i64..=24,
     ) {
