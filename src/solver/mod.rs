@@ -403,15 +403,17 @@ pub fn solve_until(
         };
         model::solve(problem, &start, &options, stop)
     };
-    let walk = if !problem.chains.is_empty() && !options.mip_alone {
-        dp::solve(problem, &start, options.time_limit, stop, mip)
-    } else if options.beside_another || options.mip_alone {
-        // Beside another solve there is no core to spare for the walks: the MIP decides.
+    // The MIP decides alone where asked to, and under `--any-order` beside another solve,
+    // where there is no core to spare for the walks.
+    let mip_decides = options.mip_alone || (problem.chains.is_empty() && options.beside_another);
+    let walk = if mip_decides {
         dp::Walked {
             optimum: None,
             alongside: Some(mip(None, stop)),
             least: None,
         }
+    } else if !problem.chains.is_empty() {
+        dp::solve(problem, &start, options.time_limit, stop, mip)
     } else {
         race_unordered(problem, &start, options, stop)
     };
