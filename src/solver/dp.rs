@@ -3952,7 +3952,7 @@ impl Pick {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::solver::{
         greedy, is_feasible, test_problem, Levels, Options, Solution, TestSection,
@@ -3960,7 +3960,7 @@ mod tests {
     use proptest::prelude::*;
 
     /// The walks alone, with the whole of a generous time limit.
-    fn walked(problem: &Problem) -> Walked<()> {
+    pub(in crate::solver) fn walked(problem: &Problem) -> Walked<()> {
         if problem.chains.is_empty() {
             return Walked {
                 optimum: walked_in_any_order(problem).ok(),
@@ -3995,7 +3995,7 @@ mod tests {
         problems_of(20..=30, 5..12)
     }
 
-    fn problems_of(
+    pub(in crate::solver) fn problems_of(
         minutes: std::ops::RangeInclusive<u32>,
         items: std::ops::Range<usize>,
     ) -> impl Strategy<Value = Problem> {

@@ -11,6 +11,7 @@
 mod dp;
 mod dual;
 pub mod greedy;
+mod inside;
 mod model;
 
 use crate::path::Kind;
@@ -215,9 +216,10 @@ pub struct Options {
     /// not the machine, so the MIP runs without the walks, and without HiGHS's RENS heuristic
     /// (see `highs_model`).
     pub beside_another: bool,
-    /// The MIP alone decides every level, without the walks by sections ([`dp`]): a second,
-    /// independent answer to check the walks' proofs against (`STUDYPLAN_MIP_ALONE`; the
-    /// cross-check in `tests/cli/crosscheck.rs`). Slower, never needed for a plan.
+    /// The MIP alone decides every level, without the walks by sections ([`dp`]) and without
+    /// the walk for priority 1 ([`inside`]): a second, independent answer to check the walks'
+    /// proofs against (`STUDYPLAN_MIP_ALONE`; the cross-check in `tests/cli/crosscheck.rs`).
+    /// Slower, never needed for a plan.
     pub mip_alone: bool,
 }
 

@@ -2212,6 +2212,59 @@ fn required_relaxed(
     Some((LevelResult { x: y, ..r }, lp))
 }
 
+/// Level 1 under the path's order without the MIP: the walk through the windows' days
+/// ([`super::inside`]) gives its optimum and the parts inside the windows of a plan that has
+/// it, and the late parts are placed after them ([`super::greedy::complete_required`]). The
+/// start stays where it is as good. `None` where the walk does not apply or gives up, or the
+/// late parts do not fit the model's days: the MIP then decides.
+fn required_by_days(
+    m: &Model,
+    problem: &Problem,
+    objective: &Objective,
+    start: &[f64],
+    seconds: f64,
+    options: &Options,
+) -> Option<(LevelResult, Option<Relaxation>)> {
+    if options.mip_alone {
+        return None;
+    }
+    let began = Instant::now();
+    let (most, inside) = super::inside::required_in_windows(problem, seconds, &m.stop)?;
+    let walked = began.elapsed().as_secs_f64();
+    let value = |x: &[f64]| eval(&objective.lin, x) + objective.offset;
+    // The start keeps every rule: more than the walk's optimum would be the walk's fault, and
+    // the MIP then decides.
+    if value(start) > most as f64 + 0.5 {
+        debug_assert!(false, "a plan beats the walk's optimum {most}");
+        return None;
+    }
+    let x = if value(start) >= most as f64 - 0.5 {
+        start.to_vec()
+    } else {
+        let complete = super::greedy::complete_required(problem, &inside)?;
+        let y = m.columns_of(problem, &complete)?;
+        if (value(&y) - most as f64).abs() > 0.5 {
+            debug_assert!(false, "the walk's plan is not worth its optimum {most}");
+            return None;
+        }
+        y
+    };
+    if options.verbose {
+        stderr!(
+            "solver: {} {most} by the walk through the windows' days in {walked:.2}s",
+            objective.level.name()
+        );
+    }
+    Some((
+        LevelResult {
+            x,
+            proven: true,
+            gap: 0.0,
+        },
+        None,
+    ))
+}
+
 /// HiGHS's threads. Its branch and bound runs on one either way; the second computes the
 /// analytic centre of the root LP (an interior point solve HiGHS always starts for its central
 /// rounding heuristic) while the first separates cuts, where on one thread it ran inline after
@@ -3379,7 +3432,11 @@ fn solve_with_horizon(
             } else {
                 let t0 = Instant::now();
                 let mut outcome = None;
-                if objective.level == Level::RequiredInWindow
+                if objective.level == Level::RequiredInWindow && m.chained {
+                    outcome = required_by_days(&m, problem, objective, &x, left, options);
+                }
+                if outcome.is_none()
+                    && objective.level == Level::RequiredInWindow
                     && m.late_cols.len() >= RELAX_LATE_COLUMNS
                 {
                     outcome = required_relaxed(&m, problem, objective, &fixes, &x, left, options);
