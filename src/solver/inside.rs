@@ -7,9 +7,9 @@
 //! a prefix of its parts inside. So what a plan has done of a section by the end of a day is
 //! how many of its required items have started and how many parts of each unfinished one are
 //! placed; once the window ends, what is left of it is late and the walk forgets the section.
-//! On the bundled path two windows are open on most days, so a day holds a few thousand such
-//! states at most, where the MIP's level 1 took 2–8 s on short days (and at 0.4 h a day did not
-//! prove its plan in 57 s).
+//! On the bundled path two windows are open on most days, and at 0.25–0.45 h a day the walk
+//! takes 0.01–0.08 s, where the MIP's level 1 took 2–8 s (and at 0.4 h a day did not prove its
+//! plan in 57 s; BENCHMARKS.md, session 60).
 //!
 //! Each day the walk tries every set of sessions that leaves no room for one more of those
 //! that may go there: the next part of an item started, or the first part of the next item of
@@ -54,18 +54,18 @@ struct Progress {
 
 /// A state of one day, and the way back to the state it came from.
 struct Entry {
-    /// Progress in each chain open on the next day, in [`Walk::open`]'s order.
+    /// Progress in each chain open on the next day, in the chains' order.
     key: Vec<Progress>,
     value: u64,
     /// Σ over the sections closed of their minutes left late, squared: among plans of the same
     /// value, the one with the least is the start of the late work's level.
     spread: u64,
     parent: u32,
-    /// The tasks given a part on this day (see [`Walk::placed`]).
+    /// The tasks given a part on this day: a range of the day's list of them.
     placed: std::ops::Range<u32>,
 }
 
-/// One day's choice: the tasks that get their next part, the room they leave.
+/// One day's choice: the tasks that get their next part, and the minutes they take.
 struct Choice {
     tasks: Vec<usize>,
     minutes: u32,
