@@ -25,6 +25,10 @@
 //! same progress in the sections open at the next slot differ only in the minutes of the
 //! sections already closed, and the walk keeps the one with more.
 //!
+//! Late work gets no end here, so the value bounds every plan; it is the optimum once the late
+//! parts find days after it, which the caller checks (where the horizon is too short for them it
+//! is not, and the MIP decides).
+//!
 //! It applies where every required task has a window and no prerequisite and no section waits
 //! for another; the caller's MIP decides otherwise, and where the walk holds too many states
 //! ([`MAX_STATES`]).
