@@ -33,7 +33,7 @@
 //! for another; the caller's MIP decides otherwise, and where the walk holds too many states
 //! ([`MAX_STATES`]).
 
-use super::{Problem, Stop};
+use super::{Need, Problem, Stop};
 use crate::path::Kind;
 use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Reverse;
@@ -84,19 +84,6 @@ struct Entry {
     placed: std::ops::Range<u32>,
 }
 
-/// What a session takes: room in its slot (its minutes and a break) and the day's minutes.
-#[derive(Clone, Copy, Debug)]
-struct Need {
-    room: u32,
-    minutes: u32,
-}
-
-impl Need {
-    fn fits(self, left: Need) -> bool {
-        self.room <= left.room && self.minutes <= left.minutes
-    }
-}
-
 /// One slot's choice: the tasks that get their next part, and the minutes they take.
 struct Choice {
     tasks: Vec<usize>,
@@ -144,7 +131,9 @@ pub(super) fn required_in_windows(
         // The next slot starts a new day: the day's minutes and parts start afresh.
         let new_day = problem.day(s + 1) != problem.day(s);
         let room = problem.capacity.get(s as usize).copied().unwrap_or(0);
-        let day_minutes = problem.day_minutes(problem.day(s)).unwrap_or(u32::MAX);
+        let day_minutes = problem
+            .day_minutes(problem.day(s))
+            .map_or(u64::MAX, u64::from);
         let mut next: HashMap<Key, usize> = HashMap::default();
         let mut entries: Vec<Entry> = Vec::new();
         let mut arena: Vec<usize> = Vec::new();
@@ -156,8 +145,8 @@ pub(super) fn required_in_windows(
                 return None;
             }
             let left = Need {
-                room,
-                minutes: day_minutes.saturating_sub(state.key.used),
+                room: u64::from(room),
+                minutes: day_minutes.saturating_sub(u64::from(state.key.used)),
             };
             for choice in choices(problem, &chains, here, &state.key, s, left, new_day)? {
                 steps += 1;
@@ -303,10 +292,6 @@ fn choices(
     left: Need,
     maximal: bool,
 ) -> Option<Vec<Choice>> {
-    let need = |m: u32| Need {
-        room: problem.room(m),
-        minutes: m,
-    };
     // The next parts of the items started, and per chain the items that may start in turn.
     let mut next_parts: Vec<(usize, Need)> = Vec::new();
     let mut starts: Vec<Vec<(usize, Need)>> = Vec::new();
@@ -315,7 +300,10 @@ fn choices(
         for &(item, done) in &key.progress[k].partial {
             let t = chain.tasks[usize::from(item)];
             if may_go(problem, key, t, s) {
-                next_parts.push((t, need(problem.tasks[t].parts[usize::from(done)])));
+                next_parts.push((
+                    t,
+                    Need::session(problem, problem.tasks[t].parts[usize::from(done)]),
+                ));
             }
         }
         let mut run = Vec::new();
@@ -324,7 +312,7 @@ fn choices(
             if !may_go(problem, key, t, s) {
                 break;
             }
-            let n = need(problem.tasks[t].parts[0]);
+            let n = Need::session(problem, problem.tasks[t].parts[0]);
             run.push((t, n));
             // The runs need be no longer than the slot's room allows.
             room += n.room;
@@ -363,14 +351,10 @@ impl Sets<'_> {
         if out.len() > MAX_CHOICES {
             return;
         }
-        let less = |a: Need, b: Need| Need {
-            room: a.room - b.room,
-            minutes: a.minutes - b.minutes,
-        };
         if let Some(&(t, n)) = self.parts.get(i) {
             if n.fits(left) {
                 taken.push(t);
-                self.choose(i + 1, less(left, n), taken, out);
+                self.choose(i + 1, left - n, taken, out);
                 taken.pop();
             }
             // Left out: kept only where what is taken later leaves it no room.
@@ -387,7 +371,7 @@ impl Sets<'_> {
                     if !n.fits(rest) {
                         break;
                     }
-                    rest = less(rest, n);
+                    rest = rest - n;
                     taken.push(t);
                 }
                 self.choose(i + 1, rest, taken, out);
@@ -408,7 +392,7 @@ impl Sets<'_> {
         if !fits_more {
             out.push(Choice {
                 tasks: taken.clone(),
-                minutes: self.all.minutes - left.minutes,
+                minutes: (self.all.minutes - left.minutes) as u32,
             });
         }
     }

@@ -198,6 +198,54 @@ impl Task {
     }
 }
 
+/// What a stretch of sessions takes: room in its slots (sessions and their breaks) and study
+/// minutes of its days.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub(super) struct Need {
+    pub(super) room: u64,
+    pub(super) minutes: u64,
+}
+
+impl Need {
+    pub(super) fn session(problem: &Problem, minutes: u32) -> Need {
+        Need {
+            room: u64::from(problem.room(minutes)),
+            minutes: u64::from(minutes),
+        }
+    }
+
+    /// Whether this fits in `left`.
+    pub(super) fn fits(self, left: Need) -> bool {
+        self.room <= left.room && self.minutes <= left.minutes
+    }
+}
+
+impl std::ops::Add for Need {
+    type Output = Need;
+    fn add(self, other: Need) -> Need {
+        Need {
+            room: self.room + other.room,
+            minutes: self.minutes + other.minutes,
+        }
+    }
+}
+
+impl std::ops::Sub for Need {
+    type Output = Need;
+    fn sub(self, other: Need) -> Need {
+        Need {
+            room: self.room - other.room,
+            minutes: self.minutes - other.minutes,
+        }
+    }
+}
+
+impl std::iter::Sum for Need {
+    fn sum<I: Iterator<Item = Need>>(iter: I) -> Need {
+        iter.fold(Need::default(), |a, b| a + b)
+    }
+}
+
 /// See [`Task::alike`].
 pub(super) type Alike = (usize, Kind, Vec<u32>, Option<(u32, u32)>, u32, Vec<u32>);
 

@@ -30,7 +30,7 @@
 //! once, the whole model and by sections, each handing the other its plans
 //! ([`searched_level`]).
 
-use super::{gcd, Alike, Levels, Options, Problem, Solution, Stop};
+use super::{gcd, Alike, Levels, Need, Options, Problem, Solution, Stop};
 use crate::path::Kind;
 use good_lp::solvers::highs::highs;
 use good_lp::{variable, Constraint, Expression, ProblemVariables, SolverModel, Variable};
@@ -2857,39 +2857,6 @@ impl LevelSolve {
             start.to_vec()
         };
         Ok(LevelResult { x, proven, gap })
-    }
-}
-
-/// What a stretch of sessions takes: room in its slots (sessions and their breaks) and study
-/// minutes of its days.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
-struct Need {
-    room: u64,
-    minutes: u64,
-}
-
-impl Need {
-    fn session(problem: &Problem, minutes: u32) -> Need {
-        Need {
-            room: u64::from(problem.room(minutes)),
-            minutes: u64::from(minutes),
-        }
-    }
-}
-
-impl std::ops::Add for Need {
-    type Output = Need;
-    fn add(self, other: Need) -> Need {
-        Need {
-            room: self.room + other.room,
-            minutes: self.minutes + other.minutes,
-        }
-    }
-}
-
-impl std::iter::Sum for Need {
-    fn sum<I: Iterator<Item = Need>>(iter: I) -> Need {
-        iter.fold(Need::default(), |a, b| a + b)
     }
 }
 
