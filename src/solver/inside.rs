@@ -456,6 +456,98 @@ mod tests {
     use crate::solver::{greedy, is_feasible, Levels, Options, Through};
     use proptest::prelude::*;
 
+    /// Problems with short days, where much is late, and long ones, where little is.
+    fn problems(
+        short: std::ops::Range<usize>,
+        long: std::ops::Range<usize>,
+    ) -> impl Strategy<Value = Problem> {
+        prop_oneof![problems_of(15..=40, short), problems_of(40..=90, long)]
+    }
+
+    /// Priority 1 of the walk by sections (another exact solver, checked against brute force
+    /// in tests/cli/optimum.rs), where it finishes.
+    fn by_sections(problem: &Problem) -> Option<u64> {
+        let optimum = walked(problem).optimum?;
+        Some(Levels::of(problem, &optimum).required_in_window)
+    }
+
+    /// Priority 1 of the MIP solved without this walk (a method of another kind), where the
+    /// test's days hold the greedy plan.
+    fn by_the_mip(problem: &Problem) -> Result<Option<u64>, TestCaseError> {
+        let options = Options {
+            time_limit: 60.0,
+            through: Through::RequiredInWindow,
+            mip_alone: true,
+            ..Options::default()
+        };
+        let Ok(solution) = crate::solver::solve(problem, &options) else {
+            return Ok(None);
+        };
+        prop_assert!(solution.required_proven);
+        Ok(Some(Levels::of(problem, &solution.days).required_in_window))
+    }
+
+    /// The walk's answer against the optimum `best`. Its parts keep every rule inside the
+    /// windows and are worth its value. The walk leaves late work no end, so its value bounds
+    /// every plan; with the late parts placed after its own it is a plan, and so the optimum.
+    /// Where the test's days after the windows are too few for the late parts, no plan may reach
+    /// its value (and the solver lets the MIP decide).
+    fn agrees(problem: &Problem, best: u64) -> Result<(), TestCaseError> {
+        let (value, inside) =
+            required_in_windows(problem, 60.0, &Stop::never()).expect("the walk applies");
+        prop_assert!(
+            value >= best,
+            "the walk's {} below the optimum {}",
+            value,
+            best
+        );
+        let mut minutes = 0;
+        for (task, slots) in problem.tasks.iter().zip(&inside) {
+            let Some(slots) = slots else { continue };
+            prop_assert_eq!(task.kind, Kind::Required);
+            prop_assert!(!slots.is_empty() && slots.len() <= task.parts.len());
+            prop_assert!(slots
+                .windows(2)
+                .all(|w| problem.day(w[0]) < problem.day(w[1])));
+            let (open, end) = task.window.unwrap();
+            prop_assert!(slots[0] >= open.max(task.release) && slots[slots.len() - 1] <= end);
+            minutes += task.parts[..slots.len()]
+                .iter()
+                .map(|&m| u64::from(m))
+                .sum::<u64>();
+        }
+        prop_assert_eq!(minutes, value);
+        // The slots' room and the days' study minutes hold them.
+        let mut room = vec![0; problem.capacity.len()];
+        let mut day_minutes = std::collections::BTreeMap::<u32, u32>::new();
+        for (task, slots) in problem.tasks.iter().zip(&inside) {
+            for (&s, &m) in slots.iter().flatten().zip(&task.parts) {
+                room[s as usize] += problem.room(m);
+                *day_minutes.entry(problem.day(s)).or_default() += m;
+            }
+        }
+        prop_assert!(room.iter().zip(&problem.capacity).all(|(r, c)| r <= c));
+        for (&day, &m) in &day_minutes {
+            prop_assert!(problem.day_minutes(day).is_none_or(|most| m <= most));
+        }
+        // Each chain starts a prefix of its items inside, in order.
+        for chain in &problem.chains {
+            let firsts: Vec<Option<u32>> = chain
+                .iter()
+                .map(|&t| inside[t].as_ref().map(|s| s[0]))
+                .collect();
+            let started = firsts.iter().take_while(|f| f.is_some()).count();
+            prop_assert!(firsts[started..].iter().all(Option::is_none));
+            prop_assert!(firsts[..started].windows(2).all(|w| w[0] <= w[1]));
+        }
+        if let Some(complete) = greedy::complete_required(problem, &inside) {
+            prop_assert!(is_feasible(problem, &complete));
+            prop_assert_eq!(Levels::of(problem, &complete).required_in_window, value);
+            prop_assert_eq!(value, best);
+        }
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig {
             cases: 300,
@@ -463,41 +555,11 @@ mod tests {
             ..ProptestConfig::default()
         })]
 
-        /// The walk through the windows' days finds the walk by sections' priority 1 (another
-        /// exact solver, checked against brute force in tests/cli/optimum.rs), on short days
-        /// where much is late and long ones where little is; its parts keep every rule, and
-        /// with the late parts placed after them make a plan of that value.
         #[test]
-        fn it_finds_the_optimum_of_the_walk_by_sections(
-            problem in prop_oneof![problems_of(15..=40, 1..8), problems_of(40..=90, 2..9)]
-        ) {
-            let optimum = walked(&problem).optimum;
-            prop_assume!(optimum.is_some(), "the walk by sections did not finish");
-            let best = Levels::of(&problem, &optimum.unwrap()).required_in_window;
-            let (value, inside) =
-                required_in_windows(&problem, 60.0, &Stop::never()).expect("the walk applies");
-            prop_assert!(value >= best, "the walk's {} below the optimum {}", value, best);
-            let mut minutes = 0;
-            for (task, days) in problem.tasks.iter().zip(&inside) {
-                let Some(days) = days else { continue };
-                prop_assert_eq!(task.kind, Kind::Required);
-                prop_assert!(!days.is_empty() && days.len() <= task.parts.len());
-                prop_assert!(days.windows(2).all(|w| w[0] < w[1]));
-                let (open, end) = task.window.unwrap();
-                prop_assert!(days[0] >= open.max(task.release) && days[days.len() - 1] <= end);
-                minutes += task.parts[..days.len()].iter().map(|&m| u64::from(m)).sum::<u64>();
-            }
-            prop_assert_eq!(minutes, value);
-            // The walk leaves late work no end, so it bounds every plan; with the late parts
-            // placed after its own, it is a plan (and so the optimum). Where the test's days
-            // after the windows are too few for them, no plan may reach its value, and the
-            // solver's MIP decides.
-            let complete = greedy::complete_required(&problem, &inside);
-            prop_assume!(complete.is_some(), "the late parts found no days");
-            let complete = complete.unwrap();
-            prop_assert!(is_feasible(&problem, &complete));
-            prop_assert_eq!(Levels::of(&problem, &complete).required_in_window, value);
-            prop_assert_eq!(value, best);
+        fn it_finds_the_optimum_of_the_walk_by_sections(problem in problems(1..8, 2..9)) {
+            let best = by_sections(&problem);
+            prop_assume!(best.is_some(), "the walk by sections did not finish");
+            agrees(&problem, best.unwrap())?;
         }
     }
 
@@ -508,27 +570,11 @@ mod tests {
             ..ProptestConfig::default()
         })]
 
-        /// And the MIP's priority 1, solved without it: a third method, of another kind.
         #[test]
-        fn it_finds_the_optimum_of_the_mip(
-            problem in prop_oneof![problems_of(15..=40, 1..8), problems_of(40..=90, 2..9)]
-        ) {
-            let options = Options {
-                time_limit: 60.0,
-                through: Through::RequiredInWindow,
-                mip_alone: true,
-                ..Options::default()
-            };
-            let solution = crate::solver::solve(&problem, &options);
-            prop_assume!(solution.is_ok(), "no plan in the test's days");
-            let solution = solution.unwrap();
-            prop_assert!(solution.required_proven);
-            let best = Levels::of(&problem, &solution.days).required_in_window;
-            let (value, inside) =
-                required_in_windows(&problem, 60.0, &Stop::never()).expect("the walk applies");
-            prop_assert!(value >= best, "the walk's {} below the optimum {}", value, best);
-            prop_assume!(greedy::complete_required(&problem, &inside).is_some());
-            prop_assert_eq!(value, best);
+        fn it_finds_the_optimum_of_the_mip(problem in problems(1..8, 2..9)) {
+            let best = by_the_mip(&problem)?;
+            prop_assume!(best.is_some(), "no plan in the test's days");
+            agrees(&problem, best.unwrap())?;
         }
     }
 
@@ -580,41 +626,21 @@ mod tests {
             ..ProptestConfig::default()
         })]
 
-        /// With several free gaps a day, the walk slot by slot finds the walk by sections'
-        /// priority 1 too, and the MIP's.
+        /// With several free gaps a day, both agree with the walk slot by slot.
         #[test]
         fn it_finds_the_optimum_in_gaps_of_a_day(
-            problem in prop_oneof![problems_of(15..=40, 1..6), problems_of(40..=90, 2..7)],
+            problem in problems(1..6, 2..7),
             split in prop::collection::vec(any::<bool>(), 7),
             first in 1u32..5,
             pause in prop_oneof![Just(0u32), Just(5u32)],
             short in prop_oneof![Just(0u32), Just(10u32)],
         ) {
             let problem = in_gaps(&problem, &split, first, pause, short);
-            let optimum = walked(&problem).optimum;
-            prop_assume!(optimum.is_some(), "the walk by sections did not finish");
-            let best = Levels::of(&problem, &optimum.unwrap()).required_in_window;
-            let (value, inside) =
-                required_in_windows(&problem, 60.0, &Stop::never()).expect("the walk applies");
-            // The walk leaves late work no end, so it bounds every plan. Where the test's days
-            // after the windows are too few for the late parts of its plan, no plan may reach
-            // its value (the solver then finds no slots for them, and its MIP decides).
-            prop_assert!(value >= best);
-            let options = Options {
-                time_limit: 60.0,
-                through: Through::RequiredInWindow,
-                mip_alone: true,
-                ..Options::default()
-            };
-            let mip = crate::solver::solve(&problem, &options).ok();
-            if let Some(solution) = &mip {
-                prop_assert!(solution.required_proven);
-                prop_assert_eq!(Levels::of(&problem, &solution.days).required_in_window, best);
-            }
-            if let Some(complete) = greedy::complete_required(&problem, &inside) {
-                prop_assert!(is_feasible(&problem, &complete));
-                prop_assert_eq!(Levels::of(&problem, &complete).required_in_window, value);
-                prop_assert_eq!(value, best);
+            let best = by_sections(&problem);
+            prop_assume!(best.is_some(), "the walk by sections did not finish");
+            agrees(&problem, best.unwrap())?;
+            if let Some(mip) = by_the_mip(&problem)? {
+                prop_assert_eq!(mip, best.unwrap());
             }
         }
     }

@@ -5,7 +5,8 @@
 //! ([`greedy`]) for a first feasible answer. Where the path's order tells all (items of one
 //! session under path order), the walk by sections in [`dp`] gives the optimum at every level
 //! directly; otherwise the MIP in [`model`] solves level by level (the contract's priorities
-//! 1 → 4, each optimum fixed before the next), warm-started from the best plan at hand. Only
+//! 1 → 4, each optimum fixed before the next), warm-started from the best plan at hand; under
+//! path order its level 1 comes from a walk of its own ([`inside`]) where that applies. Only
 //! [`model`] knows good_lp.
 
 mod dp;

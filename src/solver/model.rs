@@ -25,7 +25,9 @@
 //! answer (the greedy schedule first) so a time limit never returns worse than greedy. Each
 //! level first solves its LP relaxation: its bound may prove the start optimal outright, and
 //! once the level's value is known its reduced costs fix columns for every later level
-//! ([`tightened`]). On short days level 1 is solved without late work ([`required_relaxed`]).
+//! ([`tightened`]). Under path order level 1 comes from the walk through the windows' days
+//! where it applies ([`required_by_days`]); otherwise, on short days, it is solved without late
+//! work ([`required_relaxed`]).
 //! Under path order the lateness and optional levels skip the LP and are searched two ways at
 //! once, the whole model and by sections, each handing the other its plans
 //! ([`searched_level`]).
