@@ -45,7 +45,11 @@
 //! room two neighbours cannot share is lost. The bound on the required minutes outside their
 //! windows sees that through prices of each slot's room ([`Prices`]): at 0.6 h a day on the
 //! bundled path it went from 240 to 305 minutes before any step (every plan loses 330), and
-//! the whole walk from 5–10 s to 0.6 s.
+//! the whole walk from 5–10 s to 0.6 s. Where the walk for priority 1 applies
+//! ([`super::inside`]), the bound is exact ([`Bounds::lost_ahead`]), and its plan, late parts
+//! placed after it, is the plan at hand before any walk: the walks then keep only the states
+//! that can still reach the best priority 1, and the narrow walk takes every step
+//! ([`Mode::Beam`]).
 //!
 //! The walks that may leave items out also drop a state when another of its slot is further
 //! along one chain, or has placed one more part of an item, and costs no more than it plus
@@ -94,6 +98,8 @@
 //! can have too many: past [`MAX_STATES`] (or [`MAX_SLOT_BYTES`]) in one slot, or
 //! [`MAX_KEPT_BYTES`] in all, the walk gives up and the MIP decides.
 
+use super::greedy::complete_required;
+use super::inside::Ahead;
 use super::{gcd, Alike, Levels, Problem, Stop, Task};
 use crate::path::Kind;
 use rustc_hash::FxHashMap as HashMap;
@@ -299,11 +305,15 @@ type Part = (usize, usize);
 /// Kinds in the order of a section's counts.
 const KINDS: [Kind; 3] = [Kind::Required, Kind::Optional, Kind::Reference];
 
-/// The two walks (see the module's notes).
+/// The two walks (see the module's notes), the narrow one in two forms.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// Items may be left out and required items late; the [`BEAM`] best states of a slot.
+    /// Items may be left out and required items late; the [`BEAM`] best states of a slot, with
+    /// one item of a chain at a time with parts still to place.
     Narrow,
+    /// As [`Mode::Narrow`], with every step: where the bound on priority 1 is exact
+    /// ([`Bounds::lost_ahead`]), states that pile up first parts rank low.
+    Beam,
     /// Items may be left out and required items late; every state that may beat the plan at
     /// hand.
     Best,
@@ -404,6 +414,15 @@ pub(super) fn solve<T>(
     };
     let mut bounds = Bounds::new(problem, &sections);
     bounds.improve(known);
+    if bounds.ahead.is_some() {
+        // The walk for priority 1, its late parts placed after it: a plan at hand of the best
+        // value at priority 1, so that with the exact bound the walks keep only states that
+        // can reach it.
+        let inside = super::inside::required_in_windows(problem, seconds / 4.0, outer);
+        if let Some(plan) = inside.and_then(|(_, parts)| complete_required(problem, &parts)) {
+            bounds.improve(&plan);
+        }
+    }
     bounds.price(&[]);
     // Nothing of this solve runs beside the walks until the MIP joins the whole walk.
     let alone = Stop::never();
@@ -418,12 +437,20 @@ pub(super) fn solve<T>(
     // at once).
     let left = || seconds - began.elapsed().as_secs_f64();
     let share = || left().min((seconds / 4.0).max(1.0));
-    let Ok(found) = narrow(&mut bounds, share(), outer, Some(&alone)) else {
-        return Walked {
-            optimum: None,
-            alongside: Some(alongside(None, outer)),
-            least: Some(least),
-        };
+    let found = match narrow(&mut bounds, share(), outer, Some(&alone)) {
+        Ok(found) => found,
+        // The plan at hand has the best priority 1 already, and the whole walk keeps only the
+        // states that can reach it: at 0.25–0.35 h a day on the bundled path, where the narrow
+        // walk runs out of its share, the whole walk still reaches the last window, and the
+        // bounds of its states cut the gap the plan reports from 13–14 % to 0.7–2 %.
+        Err(_) if bounds.ahead.is_some() => None,
+        Err(_) => {
+            return Walked {
+                optimum: None,
+                alongside: Some(alongside(None, outer)),
+                least: Some(least),
+            }
+        }
     };
     least = least.max(bounds.least());
     // The whole walk runs on its own thread for the rest of the time limit; after its share
@@ -561,7 +588,12 @@ fn narrow(
     help: Help<'_>,
 ) -> Result<Option<Days>, Ended> {
     let family = bounds.measures.split_off(bounds.counts);
-    let found = walk_states(bounds, Mode::Narrow, seconds, stop, help);
+    let mode = if bounds.ahead.is_some() {
+        Mode::Beam
+    } else {
+        Mode::Narrow
+    };
+    let found = walk_states(bounds, mode, seconds, stop, help);
     bounds.measures.extend(family);
     let (days, visited) = match found {
         Ok((days, visited)) => (Some(days), visited),
@@ -728,7 +760,9 @@ fn walk_states(
         if !over {
             for ((key, (_, parent)), bound) in states.iter_mut().zip(found) {
                 match (bound, mode) {
-                    (Some(bound), Mode::Narrow) => ranked.push((bound, (*key).clone())),
+                    (Some(bound), Mode::Narrow | Mode::Beam) => {
+                        ranked.push((bound, (*key).clone()));
+                    }
                     (Some(bound), Mode::Best) => {
                         least = Some(least.map_or(bound, |l| l.min(bound)));
                     }
@@ -773,7 +807,7 @@ fn walk_states(
                 });
             }
         }
-        if mode == Mode::Narrow && next.len() > BEAM {
+        if mode != Mode::Best && next.len() > BEAM {
             // Of the states ranked above, those the steps since have left out aside.
             ranked.retain(|(_, key)| next.contains_key(key));
             ranked.sort_unstable();
@@ -2294,6 +2328,10 @@ struct Bounds<'a> {
     sampling: Sampling,
     /// The least any plan costs by the whole walk's states (see [`Bounds::floor`]).
     floor: std::sync::Mutex<Option<Cost>>,
+    /// The most required minutes still able to go inside their windows, exactly, where the
+    /// walk for priority 1 applies (path order, [`Ahead`]); with, per chain of it, the section
+    /// whose required chain it is.
+    ahead: Option<(Ahead<'a>, Vec<usize>)>,
 }
 
 /// How lately the measures by size raised a state's bound ([`Bounds::measured`]), for the
@@ -2445,6 +2483,14 @@ impl<'a> Bounds<'a> {
             memoised: problem.chains.is_empty(),
             sampling: Sampling::default(),
             floor: std::sync::Mutex::default(),
+            ahead: Ahead::new(problem).and_then(|ahead| {
+                // Per chain of `ahead`, the section whose required chain it is.
+                let of = ahead
+                    .chains()
+                    .map(|tasks| sections.iter().position(|s| s.chains[0] == tasks))
+                    .collect::<Option<Vec<usize>>>()?;
+                Some((ahead, of))
+            }),
         };
         // Of the measures by how parts pack a slot, those that say more than the counts by
         // size before any step: each adds to every state's bound.
@@ -2701,9 +2747,10 @@ impl<'a> Bounds<'a> {
                 .max(self.priced_loss(d, key, required))
         };
         let late = tardiness(self.problem, d + 1, &minutes, &self.room, &self.weighted);
-        let ahead = (0..sections.len())
+        let ahead: Box<[u32]> = (0..sections.len())
             .map(|s| u32::try_from(rest(s) + pending[s] - overdue[s]).unwrap_or(u32::MAX))
             .collect();
+        let lost = lost.max(self.lost_ahead(d, key, past, &ahead).unwrap_or(0));
         let owing = Owing {
             past,
             required,
@@ -2713,6 +2760,54 @@ impl<'a> Bounds<'a> {
             measured: None,
         };
         (owing, (windows, hist))
+    }
+
+    /// The required minutes a state at the end of slot `d` must still place outside their
+    /// windows, exactly ([`Ahead`]): its `past` ones, and of those still to come inside their
+    /// windows (`ahead`, per section) all that the best walk from its progress cannot place
+    /// there. It counts its late work and optional items as placing nothing, so it is a bound,
+    /// and where no room goes to them it is reached. `None` where [`Ahead`] does not apply or
+    /// has given up.
+    ///
+    /// At 0.35 h a day on the bundled path in path order the whole walk's states of slot 19
+    /// went from 60,764 to 176 once the plan at hand had the best value at priority 1, and the
+    /// walk reached the last window in 4 s instead of giving up at slot 20; at 0.45 h it proves
+    /// the plan in 0.7 s, which stopped open at 10 s (BENCHMARKS.md, session 61).
+    fn lost_ahead(&self, d: u32, key: &[u16], past: u64, ahead: &[u32]) -> Option<u64> {
+        let (inside, section_of) = self.ahead.as_ref()?;
+        // The state before the next slot, in the walk for priority 1's terms.
+        let s = d + 1;
+        let width = self.sections.len() * 3;
+        let problem = self.problem;
+        let progress = inside
+            .open_at(s)
+            .iter()
+            .map(|&c| {
+                let at = section_of[c] * 3;
+                let partial = Open::decode(key, width)
+                    .filter(|o| usize::from(o.at) == at)
+                    .map(|o| (o.index, o.placed))
+                    .collect();
+                (key[at], partial)
+            })
+            .collect();
+        let new_day = problem.day(s) != problem.day(d);
+        let (used, today) = if new_day {
+            (0, Vec::new())
+        } else {
+            let today = Open::decode(key, width)
+                .filter(|o| o.today && o.at % 3 == 0)
+                .map(|o| o.task(self.sections))
+                .collect();
+            (u32::from(key[width]), today)
+        };
+        let most = inside.most(s, progress, used, today)?;
+        let to_come: u64 = ahead.iter().map(|&a| u64::from(a)).sum();
+        debug_assert!(
+            most <= to_come,
+            "{most} minutes inside of {to_come} to come"
+        );
+        Some(past + to_come.saturating_sub(most))
     }
 
     /// The required minutes outside their windows and the late minute-days still to come of a
@@ -4116,9 +4211,24 @@ pub(super) mod tests {
                     "slot {d}: {} + {loss} > {outside}",
                     cost.outside
                 );
+                // The exact bound of the walk for priority 1, where it applies.
+                let owing = bounds.owing(*d, key).0;
+                if let Some(lost) = bounds.lost_ahead(*d, key, owing.past, &owing.ahead) {
+                    prop_assert!(
+                        u64::from(cost.outside) + lost <= u64::from(outside),
+                        "slot {d}: {} + {lost} outside by the walk for priority 1 > {outside}",
+                        cost.outside
+                    );
+                }
             }
             Ok(())
         };
+        // Path order: the walk for priority 1 applies to every problem here with required work.
+        let required = problem.tasks.iter().any(|t| t.kind == Kind::Required);
+        prop_assert_eq!(
+            bounds.ahead.is_some(),
+            required && !problem.chains.is_empty()
+        );
         bounds.improve(&days);
         bounds.price(&visited);
         check(&bounds)?;
