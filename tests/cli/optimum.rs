@@ -1104,6 +1104,65 @@ fn regression_the_horizon_holds_weekless_work_after_the_windows() {
     assert_eq!((v.optional, v.reference), (10, 42));
 }
 
+/// Found by the random test: a weekless section's three items (25, 21 and 15 minutes) go after
+/// the optional item of weeks 2–3, one a Monday, where a busy half hour splits two Mondays into
+/// gaps of 15 and 30 minutes. The horizon put the 15-minute item in the first gap of the Monday
+/// whose second gap holds the 21-minute one, before it, which path order forbids; it ended
+/// after that Monday, where the items need the next, and the plan left the optional item out,
+/// claimed optimal.
+#[test]
+fn regression_the_horizon_keeps_the_path_order_of_weekless_work() {
+    let spec = path(
+        "weekless-order",
+        vec![
+            section(
+                "s1",
+                Some((1, 1)),
+                vec![item("i1", Kind::Required, 21, &[])],
+            ),
+            section(
+                "s2",
+                Some((2, 3)),
+                vec![item("i1", Kind::Optional, 46, &[])],
+            ),
+            section(
+                "s3",
+                None,
+                vec![
+                    item("i1", Kind::Required, 25, &[]),
+                    item("i2", Kind::Required, 21, &[]),
+                    item("i3", Kind::Required, 15, &[]),
+                ],
+            ),
+        ],
+    );
+    let mut settings = Settings::daily("2026-07-12", 45);
+    settings.days = Some([true, false, false, true, false, false, false]);
+    // Thursdays have study time but no window: only Mondays hold sessions.
+    let evening = vec![(20 * 60, 21 * 60 + 15)];
+    settings.free.windows = Some([
+        evening.clone(),
+        evening.clone(),
+        evening.clone(),
+        Vec::new(),
+        evening.clone(),
+        evening.clone(),
+        evening,
+    ]);
+    settings.free.busy = vec![BusyEvent {
+        start: NaiveDate::from_ymd_opt(2026, 8, 3)
+            .and_then(|d| d.and_hms_opt(20, 15, 0))
+            .expect("a date"),
+        minutes: 30,
+        all_day: false,
+        every: 7,
+        count: 2,
+    }];
+    let v = assert_optimal(&spec, &settings);
+    // s2/i1 on July 20 and 27, then s3's items on August 3, 10 and 17.
+    assert_eq!(v.tuple(), (82, 0, 46, 0, 2249));
+}
+
 /// An item longer than the session limit is split, and the part that does not fit its window
 /// goes late; where it goes depends on the room the next section leaves.
 #[test]
