@@ -418,9 +418,16 @@ pub(super) fn solve<T>(
         // The walk for priority 1, its late parts placed after it: a plan at hand of the best
         // value at priority 1, so that with the exact bound the walks keep only states that
         // can reach it.
-        let inside = super::inside::required_in_windows(problem, seconds / 4.0, outer);
-        if let Some(plan) = inside.and_then(|(_, parts)| complete_required(problem, &parts)) {
-            bounds.improve(&plan);
+        match super::inside::required_in_windows(problem, seconds / 4.0, outer) {
+            Some((_, parts)) => {
+                if let Some(plan) = complete_required(problem, &parts) {
+                    bounds.improve(&plan);
+                }
+            }
+            // Where the walk gives up, walking it backwards from the states on would take as
+            // long, and no state's bound would wait for it: on the one-year path at 1 h a day
+            // the plan then took until the time limit (10 s instead of 2.8 s, the same plan).
+            None => bounds.ahead = None,
         }
     }
     bounds.price(&[]);

@@ -41,7 +41,7 @@ use super::{Need, Problem, Stop};
 use crate::path::Kind;
 use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Reverse;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -274,11 +274,17 @@ pub(super) struct Ahead<'p> {
     windows: Windows,
     memo: Vec<Mutex<HashMap<Key, u64>>>,
     kept: AtomicUsize,
+    /// Steps taken in all (choices of a slot from a state).
+    steps: AtomicU64,
 }
 
 /// States [`Ahead`] keeps in all before it gives no more answers (about 150 bytes each): on the
 /// bundled path at 0.25 h a day it kept 46,000.
 const MAX_AHEAD: usize = 300_000;
+
+/// Steps [`Ahead`] takes in all before it gives no more answers: a call does not look at the
+/// clock, so this bounds its time. On the bundled path at 0.25 h a day it took 285,000.
+const MAX_AHEAD_STEPS: u64 = 5_000_000;
 
 impl<'p> Ahead<'p> {
     /// `None` where the walk does not apply or nothing is required.
@@ -289,6 +295,7 @@ impl<'p> Ahead<'p> {
             memo: (0..=windows.last).map(|_| Mutex::default()).collect(),
             windows,
             kept: AtomicUsize::default(),
+            steps: AtomicU64::default(),
         })
     }
 
@@ -333,8 +340,12 @@ impl<'p> Ahead<'p> {
         if let Some(&v) = self.memo[s as usize].lock().ok()?.get(key) {
             return Some(v);
         }
+        if self.kept.load(Relaxed) >= MAX_AHEAD || self.steps.load(Relaxed) >= MAX_AHEAD_STEPS {
+            return None;
+        }
         let mut best = 0;
         for (choice, next, _) in self.windows.steps(self.problem, s, key)? {
+            self.steps.fetch_add(1, Relaxed);
             best = best.max(u64::from(choice.minutes) + self.value(s + 1, &next)?);
         }
         if self.kept.fetch_add(1, Relaxed) >= MAX_AHEAD {
