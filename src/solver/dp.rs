@@ -414,6 +414,8 @@ pub(super) fn solve<T>(
     };
     let mut bounds = Bounds::new(problem, &sections);
     bounds.improve(known);
+    // Whether the plan at hand has the best priority 1.
+    let mut at_best = false;
     if bounds.ahead.is_some() {
         // The walk for priority 1, its late parts placed after it: a plan at hand of the best
         // value at priority 1, so that with the exact bound the walks keep only states that
@@ -422,6 +424,7 @@ pub(super) fn solve<T>(
             Some((_, parts)) => {
                 if let Some(plan) = complete_required(problem, &parts) {
                     bounds.improve(&plan);
+                    at_best = true;
                 }
             }
             // Where the walk gives up, walking it backwards from the states on would take as
@@ -450,7 +453,7 @@ pub(super) fn solve<T>(
         // states that can reach it: at 0.25–0.35 h a day on the bundled path, where the narrow
         // walk runs out of its share, the whole walk still reaches the last window, and the
         // bounds of its states cut the gap the plan reports from 13–14 % to 0.7–2 %.
-        Err(_) if bounds.ahead.is_some() => None,
+        Err(_) if at_best => None,
         Err(_) => {
             return Walked {
                 optimum: None,
