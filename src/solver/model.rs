@@ -2284,6 +2284,13 @@ enum View {
     WithoutLateWork,
 }
 
+/// HiGHS's presolve rules every solve goes without (see [`highs_model`]): probing and
+/// enumeration, bits 15 and 16 of `presolve_rule_off`.
+const PRESOLVE_RULES_OFF: i32 = (1 << 15) | (1 << 16);
+
+/// HiGHS's presolve rule that substitutes columns out through their rows (bit 12).
+const AGGREGATOR: i32 = 1 << 12;
+
 /// The HiGHS model of one level: every row, the fixes of the levels before, this objective;
 /// with the options every solve here shares: [`THREADS`] threads, `seconds` at most, HiGHS's
 /// own log only when asked, no feasibility jump, and two presolve rules off:
@@ -2354,7 +2361,7 @@ fn highs_model(
         THREADS
     };
     option(&mut model, "threads", threads)?;
-    option(&mut model, "presolve_rule_off", (1 << 15) | (1 << 16))?;
+    option(&mut model, "presolve_rule_off", PRESOLVE_RULES_OFF)?;
     // Feasibility jump looks for a first feasible point before the root LP; every solve here
     // starts from a feasible plan, so it only cost time: about a quarter of a second a solve
     // on the bundled path. Without it the proven settings from 1.2 to 3 h a day took 20 s
@@ -2771,6 +2778,21 @@ impl LevelSolve {
         }
         if !m.presolve(objective.level) {
             option(&mut model, "presolve", "off")?;
+        } else if objective.level == Level::Earliness {
+            // HiGHS 1.15.0's aggregator proved a wrong optimum at this level: 1,738 minute-days
+            // where a plan equal at every level above has 1,733 (see
+            // `highs_proves_the_right_earliness_without_its_aggregator`). Without it, 3,000
+            // random cases of `pooled_late_work_is_exact` passed. Presolve runs at this level
+            // only under `--any-order`, where the rule saved time: on the bundled path at
+            // 0.65 h a day the level took 0.91 s instead of 0.49 s (whole process 1.15–1.29 s
+            // instead of 0.68–0.70 s), at 0.6 h 1.11–1.47 s instead of 0.88–0.92 s, at 0.25 h
+            // 1.50–1.60 s instead of 1.23–1.33 s; the other `--any-order` settings within
+            // noise, the same plans (BENCHMARKS.md, session 62).
+            option(
+                &mut model,
+                "presolve_rule_off",
+                PRESOLVE_RULES_OFF | AGGREGATOR,
+            )?;
         }
         model
             .try_set_solution(Some(start), None, None, None)
@@ -3972,6 +3994,48 @@ mod tests {
         );
         shared.highs_bound(30.0);
         assert!((shared.gap() - 10.0 / 50.0).abs() < 1e-12);
+    }
+
+    /// HiGHS 1.15.0 proved 1,738 minute-days optimal at the earliness level here, pooled, with
+    /// its aggregator on (presolve rule 12; CI found it through `pooled_late_work_is_exact`).
+    /// The optimum is 1,733, by hand: the window of 14 to 20 has three days of 25 minutes, and
+    /// the most optional work that fits them is 59 minutes, either 23 + 23 + 5 + 8 or
+    /// 18 × 3 + 5. The required 18 + 17 then cannot share those days, and go on days 21 and
+    /// 24 (786 minute-days). The first way, 23 on day 14, 23 on 17 and 5 + 8 on 18, costs 947;
+    /// the second at best 952, which HiGHS proved.
+    #[test]
+    fn highs_proves_the_right_earliness_without_its_aggregator() {
+        use Kind::{Optional as O, Required as R};
+        let optional = |parts: &[u32]| (O, parts.to_vec(), None);
+        let problem = crate::solver::test_problem(
+            25,
+            &[
+                (
+                    2,
+                    0,
+                    vec![optional(&[5]), optional(&[8]), optional(&[18, 18, 18])],
+                ),
+                (2, 1, vec![(R, vec![18, 17], None)]),
+                (2, 0, vec![optional(&[23, 23])]),
+            ],
+            &[true, false, false, true, true, false, false],
+            false,
+        );
+        let start = greedy::schedule(&problem);
+        let horizon = problem.capacity.len() as u32;
+        let plan = solve_with_horizon(
+            &problem,
+            &start,
+            &options(),
+            &Stop::never(),
+            horizon,
+            u32::MAX,
+            Instant::now(),
+        )
+        .expect("a plan");
+        assert!(plan.optimal);
+        let levels = Levels::of(&problem, &plan.days);
+        assert_eq!((levels.optional, levels.earliness), (59, 1733));
     }
 
     /// A plan handed to HiGHS through [`Shared`] becomes its incumbent: stopped after its first
