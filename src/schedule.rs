@@ -546,7 +546,8 @@ fn in_any_order(
 }
 
 /// The solve of [`in_any_order`] on a thread of its own, started with the plan's solve and
-/// given the whole time limit: [`order_cost`] waits for its answer when the plan needs one.
+/// given the whole time limit: [`order_cost`] waits for its answer when the plan needs one
+/// and is proven ([`answer_wait`]).
 /// Dropped, it raises its [`solver::Stop`], so a solve whose answer is not needed (the plan
 /// has every required minute in its window, or has not proven priority 1) ends at HiGHS's next
 /// interrupt point instead of running on to its limit.
@@ -619,10 +620,24 @@ struct Measured {
     in_window_only: Option<u32>,
 }
 
+/// How long a plan waits for the [`Ahead`] solve's answer, with `seconds` of its limit left:
+/// a proven plan all of them, any other none (it reads an answer that is there). A plan that
+/// is not proven and ends before its limit is one the solver gave up on: on the generated
+/// one-year path at 1 h a day its MIP is too large, the plan came after 2.75 s, and the wait
+/// for the any-order solve took it to 9.90 s, which ran to its own limit without proving
+/// priority 1 (BENCHMARKS.md, sessions 61 and 62).
+fn answer_wait(solution: &solver::Solution, seconds: f64) -> std::time::Duration {
+    if solution.optimal {
+        std::time::Duration::from_secs_f64(seconds.max(0.0))
+    } else {
+        std::time::Duration::ZERO
+    }
+}
+
 /// What lifting the path-order rule would gain at priorities 1 and 2: nothing when every
 /// required minute is in its window already; otherwise the same problem without chains, solved
-/// through priority 2 (by `ahead`, waited for at most `seconds`; solved here where no thread
-/// could be started). Nothing when that solve or the plan did not prove priority 1, and
+/// through priority 2 (by `ahead`, waited for at most `seconds` by a proven plan; solved here
+/// for a proven plan where no thread could be started). Nothing when that solve or the plan did not prove priority 1, and
 /// priority 1's figure alone when one of them did not prove priority 2.
 fn order_cost(
     problem: &Problem,
@@ -662,11 +677,12 @@ fn order_cost(
         // `--time-limit 0.01`), where the two solves end together and whether the answer is
         // there would be a race; at the default limit a plan proven in its last 0.1 s is rare.
         _ if solution.optimal && seconds <= 0.1 => None,
-        Some(ahead) => {
-            let wait = std::time::Duration::from_secs_f64(seconds.max(0.0));
-            ahead.answer.recv_timeout(wait).ok().flatten()
-        }
-        None if seconds <= 0.1 => None,
+        Some(ahead) => ahead
+            .answer
+            .recv_timeout(answer_wait(solution, seconds))
+            .ok()
+            .flatten(),
+        None if seconds <= 0.1 || !solution.optimal => None,
         None => {
             let (free, options) = in_any_order(problem, settings, seconds);
             proven_levels(&free, &solver::solve(&free, &options).map_err(too_long)?)
@@ -1740,6 +1756,11 @@ mod tests {
             required_in_window_minutes: 15,
             late_minute_days: 15,
         };
+        // A proven plan waits for the answer as long as its limit allows.
+        assert_eq!(
+            answer_wait(&solution, 5.0),
+            std::time::Duration::from_secs(5)
+        );
         let answer = |a| measured(&solution, a, 1.0);
         assert_eq!(answer(Some(unordered(true))), (Some(both), None));
         assert_eq!(answer(Some(unordered(false))), (None, Some(15)));
@@ -1752,6 +1773,8 @@ mod tests {
         assert_eq!(measured(&solution, proven(), 1.0), (Some(both), None));
         // A plan stopped by its time limit still reads an answer that is there.
         assert_eq!(measured(&solution, proven(), -0.5), (Some(both), None));
+        // It does not wait for one: only a proven plan does.
+        assert_eq!(answer_wait(&solution, 5.0), std::time::Duration::ZERO);
         solution.lateness_proven = false;
         assert_eq!(measured(&solution, proven(), 1.0), (None, Some(15)));
         solution.required_proven = false;
