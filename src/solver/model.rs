@@ -3777,17 +3777,7 @@ mod tests {
             let horizon = problem.capacity.len() as u32;
             // Late work pooled, and one column per class and late slot.
             for late_limit in [u32::MAX, horizon] {
-                let start = greedy::schedule(&problem);
-                let plan = solve_with_horizon(
-                    &problem,
-                    &start,
-                    &options(),
-                    &Stop::never(),
-                    horizon,
-                    late_limit,
-                    Instant::now(),
-                )
-                .expect("solve");
+                let plan = solved(&problem, late_limit);
                 assert!(plan.optimal);
                 let m = Model::build(&problem, horizon, late_limit);
                 let x = m
@@ -4021,18 +4011,7 @@ mod tests {
             &[true, false, false, true, true, false, false],
             false,
         );
-        let start = greedy::schedule(&problem);
-        let horizon = problem.capacity.len() as u32;
-        let plan = solve_with_horizon(
-            &problem,
-            &start,
-            &options(),
-            &Stop::never(),
-            horizon,
-            u32::MAX,
-            Instant::now(),
-        )
-        .expect("a plan");
+        let plan = solved(&problem, u32::MAX);
         assert!(plan.optimal);
         let levels = Levels::of(&problem, &plan.days);
         assert_eq!((levels.optional, levels.earliness), (59, 1733));
@@ -4255,6 +4234,23 @@ mod tests {
             time_limit: 60.0,
             ..Options::default()
         }
+    }
+
+    /// `problem` solved over its whole horizon from the greedy schedule, late work pooled
+    /// (`late_limit` `u32::MAX`) or in one column per class and late day (the horizon).
+    fn solved(problem: &Problem, late_limit: u32) -> Solution {
+        let horizon = problem.capacity.len() as u32;
+        let start = greedy::schedule(problem);
+        solve_with_horizon(
+            problem,
+            &start,
+            &options(),
+            &Stop::never(),
+            horizon,
+            late_limit,
+            Instant::now(),
+        )
+        .expect("solve")
     }
 
     proptest! {
@@ -4539,8 +4535,7 @@ mod tests {
             let start = greedy::schedule(&problem);
             prop_assume!(is_feasible(&problem, &start));
             let horizon = problem.capacity.len() as u32;
-            let plan = solve_with_horizon(&problem, &start, &options(), &Stop::never(), horizon, u32::MAX, Instant::now())
-                .expect("solve");
+            let plan = solved(&problem, u32::MAX);
             prop_assert!(plan.optimal);
             let m = Model::build(&problem, horizon, u32::MAX);
             let x = m.columns_of(&problem, &plan.days).expect("the plan fits the model");
