@@ -623,9 +623,9 @@ struct Measured {
 /// How long a plan waits for the [`Ahead`] solve's answer, with `seconds` of its limit left:
 /// a proven plan all of them, any other none (it reads an answer that is there). A plan that
 /// is not proven and ends before its limit is one the solver gave up on: on the generated
-/// one-year path at 1 h a day its MIP is too large, the plan came after 2.75 s, and the wait
-/// for the any-order solve took it to 9.90 s, which ran to its own limit without proving
-/// priority 1 (BENCHMARKS.md, sessions 61 and 62).
+/// one-year path at 1 h a day its MIP is too large, its plan comes after 5.27 s, and the wait
+/// for the any-order solve took it to 9.90 s: that solve ran to its own limit without proving
+/// priority 1 (BENCHMARKS.md, session 62).
 fn answer_wait(solution: &solver::Solution, seconds: f64) -> std::time::Duration {
     if solution.optimal {
         std::time::Duration::from_secs_f64(seconds.max(0.0))
@@ -637,8 +637,9 @@ fn answer_wait(solution: &solver::Solution, seconds: f64) -> std::time::Duration
 /// What lifting the path-order rule would gain at priorities 1 and 2: nothing when every
 /// required minute is in its window already; otherwise the same problem without chains, solved
 /// through priority 2 (by `ahead`, waited for at most `seconds` by a proven plan; solved here
-/// for a proven plan where no thread could be started). Nothing when that solve or the plan did not prove priority 1, and
-/// priority 1's figure alone when one of them did not prove priority 2.
+/// for a proven plan where no thread could be started). Nothing when that solve or the plan
+/// did not prove priority 1, and priority 1's figure alone when one of them did not prove
+/// priority 2.
 fn order_cost(
     problem: &Problem,
     solution: &solver::Solution,

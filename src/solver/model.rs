@@ -2784,8 +2784,8 @@ impl LevelSolve {
             // `highs_proves_the_right_earliness_without_its_aggregator`). Without it, 3,000
             // random cases of `pooled_late_work_is_exact` passed. Presolve runs at this level
             // only under `--any-order`, where the rule saved time: on the bundled path at
-            // 0.65 h a day the level took 0.91 s instead of 0.49 s (whole process 1.15–1.29 s
-            // instead of 0.68–0.70 s), at 0.6 h 1.11–1.47 s instead of 0.88–0.92 s, at 0.25 h
+            // 0.65 h a day the level took 0.91 s instead of 0.49 s (whole process 1.13–1.29 s
+            // instead of 0.68–0.72 s), at 0.6 h 1.10–1.47 s instead of 0.87–0.92 s, at 0.25 h
             // 1.50–1.60 s instead of 1.23–1.33 s; the other `--any-order` settings within
             // noise, the same plans (BENCHMARKS.md, session 62).
             option(
