@@ -683,7 +683,8 @@ fn order_cost(
             .recv_timeout(answer_wait(solution, seconds))
             .ok()
             .flatten(),
-        None if seconds <= 0.1 || !solution.optimal => None,
+        // Solved here only for a proven plan with time left (see [`answer_wait`]).
+        None if !solution.optimal => None,
         None => {
             let (free, options) = in_any_order(problem, settings, seconds);
             proven_levels(&free, &solver::solve(&free, &options).map_err(too_long)?)
