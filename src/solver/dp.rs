@@ -27,8 +27,8 @@
 //! items started with parts to place).
 //!
 //! Two walks, the first to help the second:
-//! - a narrow walk keeps the [`BEAM`] most promising states of each slot and finds a good
-//!   plan quickly;
+//! - a narrow walk keeps the [`BEAM`] most promising states of each slot (a quarter of them
+//!   first, see [`narrow_widening`]) and finds a good plan quickly;
 //! - the whole walk follows only the states that can still end no costlier than the best plan
 //!   at hand ([`Bounds`]: the warm start or the narrow walk's plan). Where it cannot finish,
 //!   the least bound of the states of each slot it went through still bounds every plan
