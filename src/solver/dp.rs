@@ -27,7 +27,7 @@
 //! items started with parts to place).
 //!
 //! Two walks, the first to help the second:
-//! - a narrow walk keeps the [`BEAM`] most promising states of each slot (a quarter of them
+//! - a narrow walk keeps the [`BEAM`] most promising states of each slot ([`FIRST_BEAM`]
 //!   first, see [`narrow_widening`]) and finds a good plan quickly;
 //! - the whole walk follows only the states that can still end no costlier than the best plan
 //!   at hand ([`Bounds`]: the warm start or the narrow walk's plan). Where it cannot finish,
@@ -137,6 +137,12 @@ const PRICED: usize = 7;
 const AHEAD: usize = 3;
 /// States per slot of the narrow walk that finds a good plan before the whole walk.
 const BEAM: usize = 200;
+/// States per slot of the narrow walk that runs first, before the [`BEAM`]-wide one
+/// ([`narrow_widening`]).
+const FIRST_BEAM: usize = BEAM / 8;
+/// How many times as long as the first narrow walk the [`BEAM`]-wide one takes after it, about:
+/// measured 1.6–5.6 times on the bundled path at 0.25–0.45 h a day.
+const WIDER_TAKES: f64 = 4.0;
 /// States in a row whose bound a measure by size ([`Bounds::measured`]) did not raise, after
 /// which it is only tried on every [`SAMPLED`]th state, until it raises one again. The unit
 /// tests' problems are small: there they stop being tried after a few states, so that the
@@ -447,7 +453,7 @@ pub(super) fn solve<T>(
     // at once).
     let left = || seconds - began.elapsed().as_secs_f64();
     let share = || left().min((seconds / 4.0).max(1.0));
-    let widths = [BEAM / 4, BEAM];
+    let widths = [FIRST_BEAM, BEAM];
     let found = match narrow_widening(&mut bounds, widths, share(), outer, Some(&alone)) {
         Ok(found) => found,
         // The plan at hand has the best priority 1 already, and the whole walk keeps only the
@@ -620,17 +626,17 @@ fn narrow(
 }
 
 /// The narrow walk at the first of `widths` (states a slot keeps), then at the second where that
-/// one should end within `seconds` too. From a quarter of [`BEAM`] to [`BEAM`] that is about three
-/// times as long (2.0–2.7 times on the bundled path at 0.25–0.4 h a day, the wider walk with the
-/// narrower one's plan at hand), and the rule here assumes so. The narrower walk's plan is the plan
-/// at hand where the wider one finds none better or cannot end in time.
+/// one should end within `seconds` too: where [`WIDER_TAKES`] times the first walk's time fits.
+/// The narrower walk's plan is the plan at hand where the wider one finds none better or cannot
+/// end in time.
 ///
-/// On the bundled path at 0.25 and 0.3 h a day the wider walk alone took 5.3 s, past its
-/// share of the time limit, and the whole walk then had no plan at hand but priority 1's and
-/// stopped open at 10 s. The narrower one takes 2.0 s and finds the optimum, which the whole
-/// walk then proves in 3.1 s and 1.8 s. On the generated 12-section paths at 0.35 h a day
-/// (0.5 h at weekends) the narrower walk's plans alone had 0.2–2.8 % more late minute-days on
-/// five of six open cases, and the wider walk runs after it.
+/// On the bundled path at 0.25 and 0.3 h a day the [`BEAM`]-wide walk alone took 5.3–6.4 s,
+/// past its share of the time limit (2.5 s), and the whole walk then had no plan at hand but
+/// priority 1's and stopped open at 10 s. At 50 states a slot it took 2.0–2.6 s, and so still
+/// ran out in some runs; at [`FIRST_BEAM`] it takes 1.1–1.8 s and finds the optimum, which the
+/// whole walk then proves. On the generated 12-section paths at 0.35 h a day (0.5 h at
+/// weekends) a 50-state walk's plans alone had 0.2–2.8 % more late minute-days on five of six
+/// open cases, and the wider walk runs after it.
 fn narrow_widening(
     bounds: &mut Bounds<'_>,
     widths: [usize; 2],
@@ -642,7 +648,7 @@ fn narrow_widening(
     let first = narrow(bounds, widths[0], seconds, stop, help)?;
     let took = began.elapsed().as_secs_f64();
     let left = seconds - took;
-    if first.is_some() && 3.0 * took > left {
+    if first.is_some() && WIDER_TAKES * took > left {
         return Ok(first);
     }
     match narrow(bounds, widths[1], left, stop, help) {
