@@ -1415,24 +1415,47 @@ impl Block {
     fn chain(parts: impl Iterator<Item = (u64, u64)>, blocks: &mut Vec<Block>) {
         let first = blocks.len();
         for (minutes, weight) in parts {
-            let mut block = Block {
+            let block = Block {
                 minutes,
                 weight,
                 inner: minutes * weight,
             };
-            while let Some(&top) = blocks[first..].last() {
-                if top.minutes * block.weight > block.minutes * top.weight {
-                    break;
-                }
-                blocks.pop();
-                block = Block {
-                    minutes: top.minutes + block.minutes,
-                    weight: top.weight + block.weight,
-                    inner: top.inner + block.inner + block.minutes * top.weight,
-                };
-            }
-            blocks.push(block);
+            Block::push(block, blocks, first);
         }
+    }
+
+    /// `block` after the blocks of a chain from `blocks[first..]`, merged with the block before
+    /// while that one has no more minutes per weight.
+    fn push(mut block: Block, blocks: &mut Vec<Block>, first: usize) {
+        while let Some(&top) = blocks[first..].last() {
+            if top.minutes * block.weight > block.minutes * top.weight {
+                break;
+            }
+            blocks.pop();
+            block = Block {
+                minutes: top.minutes + block.minutes,
+                weight: top.weight + block.weight,
+                inner: top.inner + block.inner + block.minutes * top.weight,
+            };
+        }
+        blocks.push(block);
+    }
+
+    /// The blocks of two chains that may go side by side, most minutes per weight first.
+    fn merge(a: &[Block], b: &[Block]) -> Vec<Block> {
+        let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+        let mut merged = Vec::with_capacity(a.len() + b.len());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x.minutes * y.weight >= y.minutes * x.weight => a.next(),
+                (Some(_), Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, Some(_)) => b.next(),
+                (None, None) => break,
+            };
+            merged.extend(next.copied());
+        }
+        merged
     }
 }
 
@@ -1445,6 +1468,9 @@ struct Suffixes {
     owed: Vec<Vec<u64>>,
     /// Per measure, section and count.
     blocks: Vec<Vec<Vec<Vec<Block>>>>,
+    /// Per section and count, every part weighing 1 ([`Bounds::late_in_order`]'s parts a
+    /// slot).
+    units: Vec<Vec<Vec<Block>>>,
 }
 
 impl Suffixes {
@@ -1462,34 +1488,45 @@ impl Suffixes {
                     .collect()
             })
             .collect();
+        // Per section and count, the blocks of the items not started, each part weighed by
+        // `weigh` (by its minutes).
+        let by = |weigh: &dyn Fn(u32) -> u64| -> Vec<Vec<Vec<Block>>> {
+            let weighed = |m: &u32| (u64::from(*m), weigh(*m));
+            (0..sections.len())
+                .map(|s| {
+                    suffix(s)
+                        .map(|tasks| {
+                            let tasks: Vec<&Task> = tasks.collect();
+                            // From the last item back: an item's first part, then its later
+                            // parts (a chain) beside the items after it.
+                            let mut blocks: Vec<Block> = Vec::new();
+                            for task in tasks.iter().rev() {
+                                let mut later = Vec::new();
+                                Block::chain(task.parts[1..].iter().map(weighed), &mut later);
+                                let beside = Block::merge(&later, &blocks);
+                                blocks.clear();
+                                Block::chain(std::iter::once(weighed(&task.parts[0])), &mut blocks);
+                                for &block in &beside {
+                                    Block::push(block, &mut blocks, 0);
+                                }
+                            }
+                            blocks
+                        })
+                        .collect()
+                })
+                .collect()
+        };
         let blocks = bounds
             .big_and_small
             .iter()
-            .map(|measure| {
-                let weighed = |m: &u32| (u64::from(*m), measure.weight[size(*m)]);
-                (0..sections.len())
-                    .map(|s| {
-                        suffix(s)
-                            .map(|tasks| {
-                                let tasks: Vec<&Task> = tasks.collect();
-                                let mut blocks = Vec::new();
-                                for task in &tasks {
-                                    for part in &task.parts[1..] {
-                                        Block::chain(std::iter::once(weighed(part)), &mut blocks);
-                                    }
-                                }
-                                Block::chain(
-                                    tasks.iter().map(|t| weighed(&t.parts[0])),
-                                    &mut blocks,
-                                );
-                                blocks
-                            })
-                            .collect()
-                    })
-                    .collect()
-            })
+            .map(|measure| by(&|m| measure.weight[size(m)]))
             .collect();
-        Suffixes { owed, blocks }
+        let units = by(&|_| 1);
+        Suffixes {
+            owed,
+            blocks,
+            units,
+        }
     }
 }
 
@@ -2281,6 +2318,8 @@ struct Owing {
     /// Required minutes outside their windows at the least: the past ones, and by minutes and
     /// the [`Prices`] those still to come.
     lost: u64,
+    /// Whether `lost` is exact ([`Bounds::lost_ahead`]): no measure then says more.
+    exact: bool,
     /// Late minute-days still to come at the least, by minutes.
     late: u64,
     /// Per section: its required minutes still to come inside their windows.
@@ -2349,6 +2388,8 @@ struct Bounds<'a> {
     suffixes: std::sync::OnceLock<Suffixes>,
     /// [`Bounds::late_by_sizes`] of the slot it was last asked about.
     by_sizes: std::sync::Mutex<(u32, BySizes)>,
+    /// [`Bounds::hull_by_parts`] of the slot it was last asked about, by the smallest parts.
+    by_parts: std::sync::Mutex<(u32, HashMap<Box<[u32]>, Hull>)>,
     /// Sections and kinds by their chains' last window end.
     order: Vec<(usize, usize)>,
     /// The last window end of any optional or reference chain (0: none): from it on no such
@@ -2511,6 +2552,7 @@ impl<'a> Bounds<'a> {
             big_and_small: Vec::new(),
             suffixes: std::sync::OnceLock::new(),
             by_sizes: std::sync::Mutex::default(),
+            by_parts: std::sync::Mutex::default(),
             hulls: (0..=problem.capacity.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
@@ -2666,7 +2708,8 @@ impl<'a> Bounds<'a> {
             return Some(bound);
         }
         let (measured_lost, measured_late) = *owing.measured.get_or_insert_with(|| {
-            let tried = self.sampling.wanted();
+            let mut tried = self.sampling.wanted();
+            tried[0] &= !owing.exact;
             if tried == [false; 3] {
                 return (past, 0);
             }
@@ -2791,21 +2834,23 @@ impl<'a> Bounds<'a> {
         // is `required`): no bound says more, and the spans and prices need not be asked.
         // That is every state after the last window, where the replan after the `finished`
         // slip at 0.5 h a day takes most of its steps.
-        let lost = if ended_before(&windows, d + 1) {
-            past
-        } else {
-            (past + packing(d + 1, &windows, &hist, sizes, &[], held))
-                .max(self.priced_loss(d, key, required))
-        };
-        let late = tardiness(self.problem, d + 1, &minutes, &self.room, &self.weighted);
         let ahead: Box<[u32]> = (0..sections.len())
             .map(|s| u32::try_from(rest(s) + pending[s] - overdue[s]).unwrap_or(u32::MAX))
             .collect();
-        let lost = lost.max(self.lost_ahead(d, key, past, &ahead).unwrap_or(0));
+        // Where the walk for priority 1 tells the minutes lost exactly, no bound says more.
+        let exact = self.lost_ahead(d, key, past, &ahead);
+        let lost = match exact {
+            Some(lost) => lost,
+            None if ended_before(&windows, d + 1) => past,
+            None => (past + packing(d + 1, &windows, &hist, sizes, &[], held))
+                .max(self.priced_loss(d, key, required)),
+        };
+        let late = tardiness(self.problem, d + 1, &minutes, &self.room, &self.weighted);
         let owing = Owing {
             past,
             required,
             lost,
+            exact: exact.is_some(),
             late,
             ahead,
             measured: None,
@@ -2893,7 +2938,7 @@ impl<'a> Bounds<'a> {
             (true, false) => self.late_by_measures(d + 1, windows, hist),
         };
         let in_order = if tried[2] && tail {
-            self.late_in_order(d + 1, windows, key)
+            self.late_in_order(d + 1, windows, hist, key)
         } else {
             0
         };
@@ -3575,7 +3620,8 @@ impl<'a> Bounds<'a> {
 
     /// The least late minute-days of a state's required work still to come when every one of
     /// its windows has ended before slot `next` (0 otherwise), by the order its sections'
-    /// chains impose, weighed by each big-and-small [`Measure`].
+    /// chains impose, weighed by each big-and-small [`Measure`] and by parts
+    /// ([`Bounds::hull_by_parts`]).
     ///
     /// Take a plan's parts from slot `next` on by slot (those of one slot in their chains'
     /// order). The weight of a part and of those before it, `S`, fits the slots up to its own,
@@ -3587,14 +3633,23 @@ impl<'a> Bounds<'a> {
     /// solves it exactly (each chain cut into blocks of falling minutes per weight, all blocks
     /// by minutes per weight). The best line is the one under `f`'s convex minorant at the
     /// minutes-weighted mean of `S`. Precedence kept: the first parts of a section's items
-    /// still to start, in path order, and the parts still to place of an item started, in
-    /// order. (A later part of an item not started only follows its first part: it goes on its
-    /// own here, which can only lower the bound.)
+    /// still to start, in path order, and after each first part the item's later parts, in
+    /// order, each on a later day (a tree: Sidney's blocks of the later parts and of the items
+    /// after, merged by minutes per weight, after the first part; Lawler's series-parallel
+    /// rule); the parts still to place of an item started, in order.
     ///
     /// Where most parts take a day each, the days are the positions of that order, and the
     /// bound is the optimum but for the pairs of small parts: the chains then force a section's
     /// 20-minute item on a day of its own before its 25-minute one, which the bounds by size
-    /// alone put last.
+    /// alone put last. The big-and-small measures weigh a part that two of could share a day as
+    /// less than a day, though the state may have only one: at 0.35 h a day (21 minutes) on the
+    /// bundled path one 10-minute item weighed half a day, and the bound after the last window
+    /// was about 490 late minute-days under the optimum of most states. So every part also
+    /// weighs 1, where a slot holds as many as the state's smallest parts that fit its room
+    /// together: there one a day, and the bound is the optimum (a single machine's, Horn's
+    /// tree order, checked on the states of that walk with a temporary exact solver). The
+    /// path at 0.35 h, open at 10 s, is proven; 0.25 and 0.3 h went from 7.7–8.4 and
+    /// 5.1–5.6 s to under 2 s (BENCHMARKS.md, session 64).
     ///
     /// The blocks of the items not started depend only on each section's count, so they are
     /// found once ([`Suffixes`]); a state sorts them with its started items' blocks. Found
@@ -3602,7 +3657,13 @@ impl<'a> Bounds<'a> {
     /// after the `finished` slip at 0.5 h a day, with more in its sorting and allocation; found
     /// once, that replan went from 1.51–1.60 s to 1.33–1.42 s whole-process (interleaved, four
     /// runs each).
-    fn late_in_order(&self, next: u32, windows: &[(u32, u32, usize)], key: &[u16]) -> u64 {
+    fn late_in_order(
+        &self,
+        next: u32,
+        windows: &[(u32, u32, usize)],
+        hist: &[u64],
+        key: &[u16],
+    ) -> u64 {
         let (problem, sections) = (self.problem, self.sections);
         if windows.is_empty() || !ended_before(windows, next) {
             return 0;
@@ -3654,44 +3715,120 @@ impl<'a> Bounds<'a> {
             }
             most = most.max(least_days(hull, minutes, sum));
         }
+        // Every part weighing 1, where a slot holds as many parts as the state's smallest fill.
+        blocks.clear();
+        for s in 0..sections.len() {
+            let of = &suffixes.units[s];
+            blocks.extend_from_slice(&of[usize::from(key[s * 3]).min(of.len() - 1)]);
+        }
+        for left in &started {
+            Block::chain(left.iter().map(|&m| (u64::from(m), 1)), &mut blocks);
+        }
+        blocks.sort_unstable_by(|a, b| (b.minutes * a.weight).cmp(&(a.minutes * b.weight)));
+        let (mut weight, mut sum) = (0u64, 0u128);
+        for block in &blocks {
+            sum += u128::from(block.inner) + u128::from(block.minutes) * u128::from(weight);
+            weight += block.weight;
+        }
+        let hull = self.hull_by_parts(next as u32, windows, hist);
+        most = most.max(least_days(&hull, minutes, sum));
         let floor = minutes * u64::from(problem.day(next as u32));
         most.max(floor).saturating_sub(owed)
     }
 
     /// Per big-and-small measure, the lower convex hull of the staircase of the day by which
-    /// the slots from `next` on hold a weight (see [`Bounds::late_in_order`]): its lower right
-    /// corners, (weight held by the end of a slot, its day), each slot that holds more than
-    /// the one before. Found once per slot.
+    /// the slots from `next` on hold a weight (see [`Bounds::late_in_order`]), found once per
+    /// slot ([`Bounds::hull`]).
     fn hulls(&self, next: usize) -> &[Hull] {
         self.hulls[next].get_or_init(|| {
             self.big_and_small
                 .iter()
                 .map(|measure| {
                     let holds = &measure.holds;
-                    let mut hull: Vec<(u64, u64)> = Vec::new();
-                    for t in next..holds.len() - 1 {
-                        let held = holds[t + 1] - holds[next];
-                        if held == 0 || hull.last().is_some_and(|&(h, _)| h == held) {
-                            continue;
-                        }
-                        let point = (held, u64::from(self.problem.day(t as u32)));
-                        // Drop the last corner while it is on or above the line from the
-                        // one before to this one.
-                        while let [.., a, b] = hull[..] {
-                            let cross = i128::from(b.0 - a.0)
-                                * (i128::from(point.1) - i128::from(a.1))
-                                - (i128::from(b.1) - i128::from(a.1)) * i128::from(point.0 - a.0);
-                            if cross > 0 {
-                                break;
-                            }
-                            hull.pop();
-                        }
-                        hull.push(point);
-                    }
-                    hull
+                    self.hull(next, |t| holds[t + 1] - holds[t])
                 })
                 .collect()
         })
+    }
+
+    /// The lower convex hull of the staircase of the day by which the slots from `next` on
+    /// hold a number of the required parts still to come, counted by size by window in `hist`
+    /// ([`Bounds::histograms`]): a slot holds no more of them than of their smallest, as many
+    /// as its room holds together. Found once per slot and smallest parts.
+    fn hull_by_parts(&self, next: u32, windows: &[(u32, u32, usize)], hist: &[u64]) -> Hull {
+        let (sizes, room) = (&self.sizes, &self.room);
+        let widest = room.windows(2).map(|r| r[1] - r[0]).max().unwrap_or(0);
+        // The smallest parts while their minutes together fit the widest slot, and one more.
+        let mut smallest: Vec<u32> = Vec::new();
+        let mut together = 0u64;
+        'sizes: for (k, &x) in sizes.iter().enumerate() {
+            for _ in 0..windows.iter().map(|&(_, _, at)| hist[at + k]).sum::<u64>() {
+                smallest.push(x);
+                together += u64::from(x);
+                if together > widest {
+                    break 'sizes;
+                }
+            }
+        }
+        let memo = || {
+            self.by_parts
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        {
+            let mut memo = memo();
+            if memo.0 != next {
+                memo.0 = next;
+                memo.1.clear();
+            }
+            if let Some(hull) = memo.1.get(&smallest[..]) {
+                return hull.clone();
+            }
+        }
+        let hull = self.hull(next as usize, |t| {
+            let mut left = room[t + 1] - room[t];
+            let mut held = 0;
+            for &x in &smallest {
+                match left.checked_sub(u64::from(x)) {
+                    Some(rest) => left = rest,
+                    None => break,
+                }
+                held += 1;
+            }
+            held
+        });
+        let mut memo = memo();
+        if memo.0 == next {
+            memo.1.insert(smallest.into_boxed_slice(), hull.clone());
+        }
+        hull
+    }
+
+    /// The lower convex hull of the staircase of the day by which the slots from `next` on
+    /// hold a weight, where slot `t` holds `held(t)`: its lower right corners, (weight held by
+    /// the end of a slot, its day), each slot that holds more than the one before.
+    fn hull(&self, next: usize, held: impl Fn(usize) -> u64) -> Hull {
+        let mut hull: Vec<(u64, u64)> = Vec::new();
+        let mut sum = 0;
+        for t in next..self.room.len() - 1 {
+            sum += held(t);
+            if sum == 0 || hull.last().is_some_and(|&(h, _)| h == sum) {
+                continue;
+            }
+            let point = (sum, u64::from(self.problem.day(t as u32)));
+            // Drop the last corner while it is on or above the line from the one before to
+            // this one.
+            while let [.., a, b] = hull[..] {
+                let cross = i128::from(b.0 - a.0) * (i128::from(point.1) - i128::from(a.1))
+                    - (i128::from(b.1) - i128::from(a.1)) * i128::from(point.0 - a.0);
+                if cross > 0 {
+                    break;
+                }
+                hull.pop();
+            }
+            hull.push(point);
+        }
+        hull
     }
 
     /// The least any plan costs, by the states of the whole walk: after each slot whose
@@ -4252,7 +4389,7 @@ pub(super) mod tests {
                     cost.late
                 );
                 // And by the order of the chains.
-                let in_order = bounds.late_in_order(d + 1, &windows, key);
+                let in_order = bounds.late_in_order(d + 1, &windows, &hist, key);
                 prop_assert!(
                     cost.late + in_order <= late,
                     "slot {d}: {} + {in_order} late minute-days in order > {late}",
@@ -4452,7 +4589,30 @@ pub(super) mod tests {
         let root = [0; 7];
         let (windows, hist) = bounds.histograms(&root);
         assert_eq!(bounds.late_by_sizes(7, &windows, &hist), 135);
-        assert_eq!(bounds.late_in_order(7, &windows, &root), 140);
+        assert_eq!(bounds.late_in_order(7, &windows, &hist, &root), 140);
+    }
+
+    /// After the last window, one section's items of 10, 20 and 15 + 15 minutes and another's
+    /// of 20, due by day 6, on days of 21 minutes from day 7 on: no two of the parts fit one
+    /// day, so each takes a day of its own. The best is the other 20, then the 10, the 20 and
+    /// the two 15s, on days 7 to 11: 20 × 7 + 10 × 8 + 20 × 9 + 15 × 10 + 15 × 11 − 80 × 6 =
+    /// 235 late minute-days. The big-and-small measures weigh the 10 half a day (two of them
+    /// would fit one), and so did the chains' order before it counted parts a day; by sizes
+    /// alone the late work is less too.
+    #[test]
+    fn the_late_work_in_order_counts_the_parts_a_day_holds() {
+        let items = |items: &[&[u32]]| {
+            let items = items.iter().map(|p| (Kind::Required, p.to_vec(), None));
+            (0, 0, items.collect())
+        };
+        let path = [items(&[&[10], &[20], &[15, 15]]), items(&[&[20]])];
+        let problem = test_problem(21, &path, &[true; 7], true);
+        let sections = sections(&problem).expect("covered");
+        let bounds = Bounds::new(&problem, &sections);
+        let root = [0; 7];
+        let (windows, hist) = bounds.histograms(&root);
+        assert_eq!(bounds.late_in_order(7, &windows, &hist, &root), 235);
+        assert!(bounds.late_by_sizes(7, &windows, &hist) < 235);
     }
 
     /// Two sections of one 20-minute item each, due by days 6 and 13. After day 13, a state
