@@ -4589,17 +4589,33 @@ pub(super) mod tests {
     /// section's two items go together at 45 minutes per 2 days, after the other 25: 140.
     #[test]
     fn the_late_work_in_order_sees_what_the_chains_force() {
-        let section = |parts: &[u32]| {
-            let items = parts.iter().map(|&m| (Kind::Required, vec![m], None));
-            (0, 0, items.collect())
-        };
-        let problem = test_problem(30, &[section(&[20, 25]), section(&[25])], &[true; 7], true);
+        let (by_sizes, in_order, _) =
+            late_before_any_step(30, &[(0, &[&[20], &[25]]), (0, &[&[25]])], 7);
+        assert_eq!((by_sizes, in_order), (135, 140));
+    }
+
+    /// The late minute-days a walk still owes from slot `next` on before any step, by
+    /// [`Bounds::late_by_sizes`], [`Bounds::late_in_order`] and by minutes ([`Owing::late`]),
+    /// on a path of sections (first week of a one-week window, items by their parts) of
+    /// required items, studied `minutes` a day.
+    fn late_before_any_step(minutes: u32, path: &[(u32, &[&[u32]])], next: u32) -> (u64, u64, u64) {
+        let path: Vec<TestSection> = path
+            .iter()
+            .map(|&(first, items)| {
+                let items = items.iter().map(|p| (Kind::Required, p.to_vec(), None));
+                (first, 0, items.collect())
+            })
+            .collect();
+        let problem = test_problem(minutes, &path, &[true; 7], true);
         let sections = sections(&problem).expect("covered");
         let bounds = Bounds::new(&problem, &sections);
-        let root = [0; 7];
+        let root = vec![0; sections.len() * 3 + 1];
         let (windows, hist) = bounds.histograms(&root);
-        assert_eq!(bounds.late_by_sizes(7, &windows, &hist), 135);
-        assert_eq!(bounds.late_in_order(7, &windows, &hist, &root), 140);
+        (
+            bounds.late_by_sizes(next, &windows, &hist),
+            bounds.late_in_order(next, &windows, &hist, &root),
+            bounds.owing(next - 1, &root).0.late,
+        )
     }
 
     /// After the last window, one section's items of 10, 20 and 15 + 15 minutes and another's
@@ -4611,18 +4627,10 @@ pub(super) mod tests {
     /// alone the late work is less too.
     #[test]
     fn the_late_work_in_order_counts_the_parts_a_day_holds() {
-        let items = |items: &[&[u32]]| {
-            let items = items.iter().map(|p| (Kind::Required, p.to_vec(), None));
-            (0, 0, items.collect())
-        };
-        let path = [items(&[&[10], &[20], &[15, 15]]), items(&[&[20]])];
-        let problem = test_problem(21, &path, &[true; 7], true);
-        let sections = sections(&problem).expect("covered");
-        let bounds = Bounds::new(&problem, &sections);
-        let root = [0; 7];
-        let (windows, hist) = bounds.histograms(&root);
-        assert_eq!(bounds.late_in_order(7, &windows, &hist, &root), 235);
-        assert!(bounds.late_by_sizes(7, &windows, &hist) < 235);
+        let path: [(u32, &[&[u32]]); 2] = [(0, &[&[10], &[20], &[15, 15]]), (0, &[&[20]])];
+        let (by_sizes, in_order, _) = late_before_any_step(21, &path, 7);
+        assert_eq!(in_order, 235);
+        assert!(by_sizes < 235);
     }
 
     /// While a window is open: one section's items of 15, 20 and 15 minutes, due by day 6, and
@@ -4633,18 +4641,9 @@ pub(super) mod tests {
     /// first taking the room first, 420.
     #[test]
     fn the_late_work_in_order_holds_while_a_window_is_open() {
-        let items = |first: u32, items: &[u32]| {
-            let items = items.iter().map(|&m| (Kind::Required, vec![m], None));
-            (first, 0, items.collect())
-        };
-        let path = [items(0, &[15, 20, 15]), items(1, &[20, 20])];
-        let problem = test_problem(20, &path, &[true; 7], true);
-        let sections = sections(&problem).expect("covered");
-        let bounds = Bounds::new(&problem, &sections);
-        let root = [0; 7];
-        let (windows, hist) = bounds.histograms(&root);
-        assert_eq!(bounds.late_in_order(12, &windows, &hist, &root), 430);
-        assert_eq!(bounds.owing(11, &root).0.late, 420);
+        let path: [(u32, &[&[u32]]); 2] = [(0, &[&[15], &[20], &[15]]), (1, &[&[20], &[20]])];
+        let (_, in_order, by_minutes) = late_before_any_step(20, &path, 12);
+        assert_eq!((in_order, by_minutes), (430, 420));
     }
 
     /// Two sections of one 20-minute item each, due by days 6 and 13. After day 13, a state
