@@ -1535,11 +1535,52 @@ impl Suffixes {
 /// The lower convex hull of a staircase ([`Bounds::hulls`]): (weight, day) corners, by weight.
 type Hull = Vec<(u64, u64)>;
 
-/// [`Bounds::late_days_by_sizes`] by the counts of the parts of each size still to place.
-type BySizes = HashMap<Box<[u64]>, u64>;
+/// Answers that depend on a slot and a key, kept for the slot last asked about: the states of a
+/// slot often share a key (on a generated 12-section path at 0.5 h a day, 1 h at weekends,
+/// 52,076 counts by size of 200,000 states were new), and a walk asks slot by slot. Held only
+/// to look up and to keep an answer: two threads may find the bounds of a slot (see
+/// [`Bounds::bound_all`]).
+struct SlotMemo<T, V>(std::sync::Mutex<Kept<T, V>>);
 
-/// [`Bounds::hull_by_parts`] by the smallest parts still to place.
-type ByParts = HashMap<Box<[u32]>, Hull>;
+/// What a [`SlotMemo`] keeps: the slot, and its answers by key.
+struct Kept<T, V> {
+    slot: u32,
+    answers: HashMap<Box<[T]>, V>,
+}
+
+impl<T, V> Default for SlotMemo<T, V> {
+    fn default() -> Self {
+        let answers = HashMap::default();
+        SlotMemo(std::sync::Mutex::new(Kept { slot: 0, answers }))
+    }
+}
+
+impl<T: Clone + Eq + std::hash::Hash, V: Clone> SlotMemo<T, V> {
+    /// The answer for `key` at `slot`: kept, or found by `find` and kept.
+    fn get_or_find(&self, slot: u32, key: &[T], find: impl FnOnce() -> V) -> V {
+        let memo = || {
+            self.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        {
+            let mut memo = memo();
+            if memo.slot != slot {
+                memo.slot = slot;
+                memo.answers.clear();
+            }
+            if let Some(known) = memo.answers.get(key) {
+                return known.clone();
+            }
+        }
+        let found = find();
+        let mut memo = memo();
+        if memo.slot == slot {
+            memo.answers.insert(key.into(), found.clone());
+        }
+        found
+    }
+}
 
 /// The least Σ minutes × day of `minutes` minutes whose Σ minutes × the weight placed
 /// before and with each is `sum`: `minutes` times the convex `hull` ([`Bounds::hulls`]) at
@@ -2391,10 +2432,12 @@ struct Bounds<'a> {
     hulls: Vec<std::sync::OnceLock<Vec<Hull>>>,
     /// [`Bounds::late_in_order`]'s chains of the items not started, once found.
     suffixes: std::sync::OnceLock<Suffixes>,
-    /// [`Bounds::late_by_sizes`] of the slot it was last asked about.
-    by_sizes: std::sync::Mutex<(u32, BySizes)>,
-    /// [`Bounds::hull_by_parts`] of the slot it was last asked about, by the smallest parts.
-    by_parts: std::sync::Mutex<(u32, ByParts)>,
+    /// [`Bounds::late_days_by_sizes`] by the counts of the parts of each size still to place.
+    by_sizes: SlotMemo<u64, u64>,
+    /// [`Bounds::hull_by_parts`] by the smallest parts still to place.
+    by_parts: SlotMemo<u32, Hull>,
+    /// The most minutes any slot holds.
+    widest: u64,
     /// Sections and kinds by their chains' last window end.
     order: Vec<(usize, usize)>,
     /// The last window end of any optional or reference chain (0: none): from it on no such
@@ -2556,8 +2599,9 @@ impl<'a> Bounds<'a> {
             measures: counts,
             big_and_small: Vec::new(),
             suffixes: std::sync::OnceLock::new(),
-            by_sizes: std::sync::Mutex::default(),
-            by_parts: std::sync::Mutex::default(),
+            by_sizes: SlotMemo::default(),
+            by_parts: SlotMemo::default(),
+            widest: slots.iter().copied().max().unwrap_or(0),
             hulls: (0..=problem.capacity.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
@@ -3540,32 +3584,10 @@ impl<'a> Bounds<'a> {
                 due += c * u64::from(sizes[k]) * day;
             }
         }
-        // States of a slot often have the same counts (on a generated 12-section path at
-        // 0.5 h a day, 1 h at weekends, 52,076 counts of 200,000 states were new), and the rest
-        // depends on nothing else.
-        // (Held only to look up and to keep an answer: two threads may find the bounds of a
-        // slot, see [`Bounds::bound_all`].)
-        let memo = || {
-            self.by_sizes
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        let known = {
-            let mut memo = memo();
-            if memo.0 != next {
-                memo.0 = next;
-                memo.1.clear();
-            }
-            memo.1.get(&counts[..]).copied()
-        };
-        let sum = known.unwrap_or_else(|| {
-            let sum = self.late_days_by_sizes(next, &counts);
-            let mut memo = memo();
-            if memo.0 == next {
-                memo.1.insert(counts.into_boxed_slice(), sum);
-            }
-            sum
-        });
+        // The rest depends on the counts alone.
+        let sum = self
+            .by_sizes
+            .get_or_find(next, &counts, || self.late_days_by_sizes(next, &counts));
         sum.saturating_sub(due)
     }
 
@@ -3701,19 +3723,17 @@ impl<'a> Bounds<'a> {
             return 0;
         }
         let size = |m: u32| self.sizes.binary_search(&m).unwrap_or(0);
-        let mut most = 0u64;
         let mut blocks: Vec<Block> = Vec::with_capacity(64);
-        for (q, (measure, hull)) in self.big_and_small.iter().zip(self.hulls(next)).enumerate() {
+        // The least Σ minutes × day by one weighing: the blocks of the items not started
+        // (`suffix`, per section and count), each part of those started weighed by `weigh`,
+        // and the staircase of the weight the slots hold (`hull`).
+        let mut least = |suffix: &[Vec<Vec<Block>>], weigh: &dyn Fn(u32) -> u64, hull: &[_]| {
             blocks.clear();
-            for s in 0..sections.len() {
-                let of = &suffixes.blocks[q][s];
+            for (s, of) in suffix.iter().enumerate() {
                 blocks.extend_from_slice(&of[usize::from(key[s * 3]).min(of.len() - 1)]);
             }
             for left in &started {
-                let weighed = left
-                    .iter()
-                    .map(|&m| (u64::from(m), measure.weight[size(m)]));
-                Block::chain(weighed, &mut blocks);
+                Block::chain(left.iter().map(|&m| (u64::from(m), weigh(m))), &mut blocks);
             }
             // Most minutes per weight first (the order within a chain stays: its blocks
             // fall); blocks of equal minutes per weight cost the same in any order.
@@ -3723,25 +3743,16 @@ impl<'a> Bounds<'a> {
                 sum += u128::from(block.inner) + u128::from(block.minutes) * u128::from(weight);
                 weight += block.weight;
             }
-            most = most.max(least_days(hull, minutes, sum));
+            least_days(hull, minutes, sum)
+        };
+        let mut most = 0u64;
+        for (q, (measure, hull)) in self.big_and_small.iter().zip(self.hulls(next)).enumerate() {
+            let weigh = |m: u32| measure.weight[size(m)];
+            most = most.max(least(&suffixes.blocks[q], &weigh, hull));
         }
         // Every part weighing 1, where a slot holds as many parts as the state's smallest fill.
-        blocks.clear();
-        for s in 0..sections.len() {
-            let of = &suffixes.units[s];
-            blocks.extend_from_slice(&of[usize::from(key[s * 3]).min(of.len() - 1)]);
-        }
-        for left in &started {
-            Block::chain(left.iter().map(|&m| (u64::from(m), 1)), &mut blocks);
-        }
-        blocks.sort_unstable_by(|a, b| (b.minutes * a.weight).cmp(&(a.minutes * b.weight)));
-        let (mut weight, mut sum) = (0u64, 0u128);
-        for block in &blocks {
-            sum += u128::from(block.inner) + u128::from(block.minutes) * u128::from(weight);
-            weight += block.weight;
-        }
         let hull = self.hull_by_parts(next as u32, windows, hist);
-        most = most.max(least_days(&hull, minutes, sum));
+        most = most.max(least(&suffixes.units, &|_| 1, &hull));
         let floor = minutes * u64::from(problem.day(next as u32));
         most.max(floor).saturating_sub(owed)
     }
@@ -3767,7 +3778,6 @@ impl<'a> Bounds<'a> {
     /// as its room holds together. Found once per slot and smallest parts.
     fn hull_by_parts(&self, next: u32, windows: &[(u32, u32, usize)], hist: &[u64]) -> Hull {
         let (sizes, room) = (&self.sizes, &self.room);
-        let widest = room.windows(2).map(|r| r[1] - r[0]).max().unwrap_or(0);
         // The smallest parts while their minutes together fit the widest slot, and one more.
         let mut smallest: Vec<u32> = Vec::new();
         let mut together = 0u64;
@@ -3775,43 +3785,25 @@ impl<'a> Bounds<'a> {
             for _ in 0..windows.iter().map(|&(_, _, at)| hist[at + k]).sum::<u64>() {
                 smallest.push(x);
                 together += u64::from(x);
-                if together > widest {
+                if together > self.widest {
                     break 'sizes;
                 }
             }
         }
-        let memo = || {
-            self.by_parts
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        {
-            let mut memo = memo();
-            if memo.0 != next {
-                memo.0 = next;
-                memo.1.clear();
-            }
-            if let Some(hull) = memo.1.get(&smallest[..]) {
-                return hull.clone();
-            }
-        }
-        let hull = self.hull(next as usize, |t| {
-            let mut left = room[t + 1] - room[t];
-            let mut held = 0;
-            for &x in &smallest {
-                match left.checked_sub(u64::from(x)) {
-                    Some(rest) => left = rest,
-                    None => break,
+        self.by_parts.get_or_find(next, &smallest, || {
+            self.hull(next as usize, |t| {
+                let mut left = room[t + 1] - room[t];
+                let mut held = 0;
+                for &x in &smallest {
+                    match left.checked_sub(u64::from(x)) {
+                        Some(rest) => left = rest,
+                        None => break,
+                    }
+                    held += 1;
                 }
-                held += 1;
-            }
-            held
-        });
-        let mut memo = memo();
-        if memo.0 == next {
-            memo.1.insert(smallest.into_boxed_slice(), hull.clone());
-        }
-        hull
+                held
+            })
+        })
     }
 
     /// The lower convex hull of the staircase of the day by which the slots from `next` on
