@@ -267,6 +267,9 @@ struct Added {
 /// in the slot before.
 type State = (Box<[u16]>, Cost, u32);
 
+/// A slot's states: key → (cost, index of the state before in the slot before).
+type Slot = HashMap<Box<[u16]>, (Cost, u32)>;
+
 /// An item started whose parts are not all placed: its chain (`section × 3 + kind`), its place
 /// in the chain, how many of its parts are placed, and whether one of them is on the slot's
 /// day (the next may only go on a later day). A state's key lists them after the counts and
@@ -763,7 +766,7 @@ fn walk_states(
     let (mut steps, mut kept_bytes, mut end) = (0u64, 0usize, 0u32);
     let mut scratch = Scratch::default();
     for d in 0..=horizon {
-        let mut next: HashMap<Box<[u16]>, (Cost, u32)> = HashMap::default();
+        let mut next: Slot = HashMap::default();
         // What the bounds of this slot's states take from their required work alone.
         let mut owings = Owings::default();
         for (index, (state, cost, _)) in current.iter().enumerate() {
@@ -825,49 +828,45 @@ fn walk_states(
             }
             next.retain(|_, (_, parent)| *parent != LEFT_OUT);
         }
-        if !over {
-            bounds.dominate(d, &mut next, &halted);
-        }
-        if mode == Mode::Best && d >= last && !over {
-            bounds.merge_alike(d, &mut next);
-        }
         if over || halted() {
             return Err(Ended::Limit);
         }
-        // Every state of the slot has its bound: the least of them, or the plan at hand, is
-        // the least any plan costs. (The narrow walk leaves states out for no such reason.)
         if mode == Mode::Best {
+            bounds.dominate(d, &mut next, &halted);
+            if d >= last {
+                bounds.merge_alike(d, &mut next);
+            }
+            if halted() {
+                return Err(Ended::Limit);
+            }
+            // Every state of the slot has its bound: the least of them, or the plan at hand,
+            // is the least any plan costs. (The narrow walk leaves states out for no such
+            // reason.)
             if let Some(least) = least.or(bounds.known) {
                 bounds.raise_floor(least);
             }
-        }
-        // Once every window has ended, the cheapest state with every required item started
-        // is a plan: the others matter only while they may still beat it.
-        if d >= last {
-            let best = next
-                .iter()
-                .filter(|(key, _)| complete(sections, key))
-                .map(|(_, (cost, _))| *cost)
-                .min();
-            if let Some(best) = best {
-                next.retain(|key, (cost, _)| {
-                    if complete(sections, key) {
-                        *cost == best
-                    } else {
-                        bounds
-                            .bound(d, key, *cost, &mut owings)
-                            .is_some_and(|bound| bound <= best)
-                    }
-                });
+            // Once every window has ended, the cheapest state with every required item
+            // started is a plan: the others matter only while they may still beat it.
+            if d >= last {
+                let best = next
+                    .iter()
+                    .filter(|(key, _)| complete(sections, key))
+                    .map(|(_, (cost, _))| *cost)
+                    .min();
+                if let Some(best) = best {
+                    next.retain(|key, (cost, _)| {
+                        if complete(sections, key) {
+                            *cost == best
+                        } else {
+                            bounds
+                                .bound(d, key, *cost, &mut owings)
+                                .is_some_and(|bound| bound <= best)
+                        }
+                    });
+                }
             }
-        }
-        if mode != Mode::Best && next.len() > beam {
-            // Of the states ranked above, those the steps since have left out aside.
-            ranked.retain(|(_, key)| next.contains_key(key));
-            ranked.sort_unstable();
-            for (_, key) in ranked.split_off(beam.min(ranked.len())) {
-                next.remove(&key);
-            }
+        } else {
+            next = bounds.narrowed(d, last, &next, ranked, beam, &halted)?;
         }
         if next.is_empty() {
             return Err(Ended::NoPlan);
@@ -3011,58 +3010,120 @@ impl<'a> Bounds<'a> {
     /// where items may be left out (the one ahead may leave out items the other has not
     /// decided), and the one ahead is strictly ahead, so two states never leave each other out.
     /// `halted` says when the walk has run out of time: then it ends early, leaving states in.
-    fn dominate(
-        &self,
-        d: u32,
-        states: &mut HashMap<Box<[u16]>, (Cost, u32)>,
-        halted: &dyn Fn() -> bool,
-    ) {
-        let (problem, sections) = (self.problem, self.sections);
+    fn dominate(&self, d: u32, states: &mut Slot, halted: &dyn Fn() -> bool) {
         let mut behind: Vec<Box<[u16]>> = Vec::new();
         let mut probe: Vec<u16> = Vec::new();
         for (i, (key, (cost, _))) in states.iter().enumerate() {
             if i % 256 == 255 && halted() {
                 return;
             }
-            probe.clear();
-            probe.extend_from_slice(key);
-            let ahead = (0..sections.len() * 3).any(|at| {
-                // No state is further along a chain none of whose counts may have risen yet.
-                if sections[at / 3].opens[at % 3] > d {
-                    return false;
-                }
-                let chain = &sections[at / 3].chains[at % 3];
-                let mut most = *cost;
-                let found = chain
-                    .iter()
-                    .enumerate()
-                    .skip(key[at] as usize)
-                    .take(AHEAD)
-                    .any(|(count, &t)| {
-                        let task = &problem.tasks[t];
-                        let minutes = task.minutes();
-                        self.pay(d, task, minutes, &mut most);
-                        most.moved = most.moved.saturating_sub(keepable(task, 0, d));
-                        match at % 3 {
-                            1 => most.optional = most.optional.saturating_sub(minutes),
-                            2 => most.reference = most.reference.saturating_sub(minutes),
-                            _ => {}
-                        }
-                        probe[at] = count as u16 + 1;
-                        states
-                            .get(&probe[..])
-                            .is_some_and(|(other, _)| *other <= most)
-                    });
-                probe[at] = key[at];
-                found
-            }) || self.part_ahead(d, key, *cost, states, &mut probe);
-            if ahead {
+            if self.dominated(d, key, *cost, states, &mut probe) {
                 behind.push(key.clone());
             }
         }
         for key in behind {
             states.remove(&key);
         }
+    }
+
+    /// Whether another of the states of slot `d` does at least as well as `key` at `cost`
+    /// (see [`Bounds::dominate`]). The answer depends on `key` and `states` alone, so the
+    /// narrow walks ask it only of the states they would keep (see [`walk_states`]).
+    fn dominated(
+        &self,
+        d: u32,
+        key: &[u16],
+        cost: Cost,
+        states: &Slot,
+        probe: &mut Vec<u16>,
+    ) -> bool {
+        let (problem, sections) = (self.problem, self.sections);
+        probe.clear();
+        probe.extend_from_slice(key);
+        let ahead = (0..sections.len() * 3).any(|at| {
+            // No state is further along a chain none of whose counts may have risen yet.
+            if sections[at / 3].opens[at % 3] > d {
+                return false;
+            }
+            let chain = &sections[at / 3].chains[at % 3];
+            let mut most = cost;
+            let found = chain
+                .iter()
+                .enumerate()
+                .skip(key[at] as usize)
+                .take(AHEAD)
+                .any(|(count, &t)| {
+                    let task = &problem.tasks[t];
+                    let minutes = task.minutes();
+                    self.pay(d, task, minutes, &mut most);
+                    most.moved = most.moved.saturating_sub(keepable(task, 0, d));
+                    match at % 3 {
+                        1 => most.optional = most.optional.saturating_sub(minutes),
+                        2 => most.reference = most.reference.saturating_sub(minutes),
+                        _ => {}
+                    }
+                    probe[at] = count as u16 + 1;
+                    states
+                        .get(&probe[..])
+                        .is_some_and(|(other, _)| *other <= most)
+                });
+            probe[at] = key[at];
+            found
+        });
+        ahead || self.part_ahead(d, key, cost, states, probe)
+    }
+
+    /// The states of slot `d` a narrow walk keeps: of `states` (ranked by their bounds in
+    /// `ranked`), the `beam` first that no other does as well as ([`Bounds::dominated`]) and,
+    /// once the last window (`last`) has ended, that may still beat the cheapest state with
+    /// every required item started among those (which is a plan). Both are asked of each state
+    /// alone, so they are asked in rank order until `beam` are kept: the states kept are those
+    /// of asking them of every state, for far fewer questions. At 0.25 h a day on the bundled
+    /// path the narrow walk asked of 100,190 states whether another did as well, in 0.31 s.
+    fn narrowed(
+        &self,
+        d: u32,
+        last: u32,
+        states: &Slot,
+        mut ranked: Vec<(Cost, Box<[u16]>)>,
+        beam: usize,
+        halted: &dyn Fn() -> bool,
+    ) -> Result<Slot, Ended> {
+        let sections = self.sections;
+        let mut probe = Vec::new();
+        let best = if d >= last {
+            states
+                .iter()
+                .filter(|(key, (cost, _))| {
+                    complete(sections, key) && !self.dominated(d, key, *cost, states, &mut probe)
+                })
+                .map(|(_, (cost, _))| *cost)
+                .min()
+        } else {
+            None
+        };
+        ranked.sort_unstable();
+        let mut kept: Slot = HashMap::default();
+        for (i, (bound, key)) in ranked.into_iter().enumerate() {
+            if kept.len() == beam {
+                break;
+            }
+            if i % 256 == 255 && halted() {
+                return Err(Ended::Limit);
+            }
+            let Some(&(cost, parent)) = states.get(&key) else {
+                continue;
+            };
+            let may_beat = match best {
+                Some(best) if complete(sections, &key) => cost == best,
+                Some(best) => bound <= best,
+                None => true,
+            };
+            if may_beat && !self.dominated(d, &key, cost, states, &mut probe) {
+                kept.insert(key, (cost, parent));
+            }
+        }
+        Ok(kept)
     }
 
     /// Leave out the states of slot `d`, once every window has ended by it, whose work still
@@ -3089,7 +3150,7 @@ impl<'a> Bounds<'a> {
     /// not share with the other's. After the `finished` slip at 0.5 h a day on the bundled
     /// path the whole walk then kept at most 3,140 states a slot instead of 4,153, and took
     /// 356,000 steps instead of 476,000.
-    fn merge_alike(&self, d: u32, states: &mut HashMap<Box<[u16]>, (Cost, u32)>) {
+    fn merge_alike(&self, d: u32, states: &mut Slot) {
         let (problem, sections) = (self.problem, self.sections);
         let width = sections.len() * 3;
         // What makes an item's walks on from slot `d + 1` what they are, by task: a class, with
@@ -3268,7 +3329,7 @@ impl<'a> Bounds<'a> {
         d: u32,
         key: &[u16],
         cost: Cost,
-        states: &HashMap<Box<[u16]>, (Cost, u32)>,
+        states: &Slot,
         probe: &mut Vec<u16>,
     ) -> bool {
         let (problem, sections) = (self.problem, self.sections);
@@ -4784,11 +4845,11 @@ pub(super) mod tests {
         let closing: Vec<usize> = Vec::new();
         let mut scratch = Scratch::default();
         let width = walks.len() * 3;
-        let mut layer: HashMap<Box<[u16]>, (Cost, u32)> = HashMap::default();
+        let mut layer: Slot = HashMap::default();
         layer.insert(vec![0; width + 1].into_boxed_slice(), (bounds.first, 0));
         // Every state of slots 0 to 3, as the steps leave them.
         for d in 0..4 {
-            let mut next: HashMap<Box<[u16]>, (Cost, u32)> = HashMap::default();
+            let mut next: Slot = HashMap::default();
             for (key, (cost, _)) in &layer {
                 let step = |k: &[u16], c: Cost, _: Vec<Part>| {
                     let entry = next.entry(k.into()).or_insert((c, 0));
