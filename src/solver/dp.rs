@@ -854,7 +854,7 @@ fn walk_states(
         }
         if mode == Mode::Best {
             bounds.dominate(d, &mut next, &halted);
-            bounds.swap_dominate(&mut next, &halted);
+            bounds.swap_dominate(d, &mut next, &halted);
             if d >= last {
                 bounds.merge_alike(d, &mut next);
             }
@@ -3095,21 +3095,22 @@ impl<'a> Bounds<'a> {
         ahead || self.part_ahead(d, key, cost, states, probe)
     }
 
-    /// Leave out the states of a slot that another does at least as well as by having placed
+    /// Leave out the states of slot `d` that another does at least as well as by having placed
     /// the last part of a required item whose window ends no later, where this one placed the
     /// last part, as long, of another.
     ///
     /// Two states alike but for which of some required items have their last part still to
     /// place (items started, one part left, of the same length, the same `today`, no previous
-    /// slots or days to avoid) have the same walks on: where one places such a part of an
-    /// item, the other places its counterpart there. The two parts cost the same but for
-    /// their minutes outside and late, which are no more for the part whose window ends later.
+    /// slot or day to avoid still to come) have the same walks on: where one places such a
+    /// part of an item, the other places its counterpart there. The two parts cost the same
+    /// but for their minutes outside and late, which are no more for the part whose window
+    /// ends later.
     /// So a state whose parts left end no earlier, one by one in order, and that costs no
     /// more, does at least as well. An item's part left also keeps its section's optional and
     /// reference items from starting ([`Walk::required_done`]): items are matched only within
     /// one of the walk's sections, unless nothing of the optional and reference items waiting
     /// for theirs is left to start.
-    fn swap_dominate(&self, states: &mut Slot, halted: &dyn Fn() -> bool) {
+    fn swap_dominate(&self, d: u32, states: &mut Slot, halted: &dyn Fn() -> bool) {
         let (problem, sections) = (self.problem, self.sections);
         let width = sections.len() * 3;
         // Per state: what it shares with the states it is compared with, and its parts left
@@ -3131,10 +3132,12 @@ impl<'a> Bounds<'a> {
             for o in Open::decode(key, width) {
                 let task = &problem.tasks[o.task(sections)];
                 let one_left = usize::from(o.placed) + 1 == task.parts.len();
+                // Nothing of the item's own ahead: no session it may keep, no day to avoid
+                // (from the slot's own day: with several slots a day the next may be on it).
                 let swappable = task.kind == Kind::Required
                     && one_left
-                    && task.previous.is_none()
-                    && task.avoid.is_empty();
+                    && keepable(task, usize::from(o.placed), d) == 0
+                    && task.avoid.iter().all(|&a| a < problem.day(d));
                 match (swappable, task.window) {
                     (true, Some((_, end))) => {
                         let g = usize::from(o.at) / 3;
@@ -4942,6 +4945,36 @@ pub(super) mod tests {
         );
     }
 
+    /// The same in a replan, and with days to avoid: what is past of the second item (a
+    /// previous slot or a day to avoid before slot 3's day) leaves the parts alike; what is
+    /// still to come (its last part's previous slot 5, where it may keep its session, or day 5
+    /// to avoid) does not.
+    #[test]
+    fn only_what_is_still_to_come_tells_the_parts_left_apart() {
+        let cost = Cost {
+            outside: 0,
+            late: 0,
+            optional: 0,
+            reference: 0,
+            moved: 0,
+            earliness: 40,
+            within: 40,
+        };
+        let kept = |previous: Option<Vec<u32>>, avoid: Option<u32>| {
+            let first = vec![(Kind::Required, vec![10, 10], None)];
+            let second = vec![(Kind::Required, vec![10, 10], avoid)];
+            let sections = [(0, 0, first), (0, 1, second)];
+            let mut problem = test_problem(30, &sections, &[true; 7], true);
+            problem.tasks[1].previous = previous;
+            swapped_at_3(&problem, cost, cost)
+        };
+        assert_eq!(kept(Some(vec![1, 2]), None), ["first placed"]);
+        assert_eq!(kept(None, Some(2)), ["first placed"]);
+        let both = ["first placed", "second placed"];
+        assert_eq!(kept(Some(vec![1, 5]), None), both);
+        assert_eq!(kept(None, Some(5)), both);
+    }
+
     /// [`Bounds::swap_dominate`] after slot 3 on two states of `problem` (two sections, each
     /// with its first required item started, one part placed): the one that has placed the
     /// first section's item in full, at `first` so far, and the one that has placed the
@@ -4966,7 +4999,7 @@ pub(super) mod tests {
         let mut states = HashMap::default();
         states.insert(first_placed.clone(), (first, 0));
         states.insert(second_placed.clone(), (second, 1));
-        bounds.swap_dominate(&mut states, &|| false);
+        bounds.swap_dominate(3, &mut states, &|| false);
         let mut kept = Vec::new();
         if states.contains_key(&first_placed) {
             kept.push("first placed");
