@@ -3465,6 +3465,20 @@ fn solve_with_horizon(
                 }
             }
         }
+        if objective.level == Level::LateMinuteDays {
+            // Priority 1 does not look at where late work goes, and its search leaves it
+            // anywhere after the windows: under `--any-order` at 0.4 h a day on the bundled path
+            // its plan, proven at 7.4–8.6 s, had 101,007 late minute-days, and the level had no
+            // time to improve on it; packed again, 68,138 (BENCHMARKS.md, session 66).
+            let days = m.days_of(problem, &x);
+            if let Some(y) = super::greedy::repack_late(problem, &days)
+                .and_then(|repacked| m.columns_of(problem, &repacked))
+            {
+                if objective.improves(&y, &x) {
+                    x = y;
+                }
+            }
+        }
         if objective.level == Level::SessionsKept {
             // The levels above may have moved sessions that can go back.
             let days = m.days_of(problem, &x);
