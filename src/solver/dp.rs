@@ -219,17 +219,16 @@ type Rank = (u32, i128, u32, u32, u32, u64, u64);
 
 /// A state as [`Bounds::merge_alike`] judges it: its key, its [`Rank`], the pieces of its work
 /// to come (a section's rest or an item started, by class with previous slots) with the
-/// sessions each may still keep, and the classes of all its work to come, with previous slots
-/// (`fine`) and without (`coarse`).
-struct Judging {
-    key: Box<[u16]>,
+/// sessions each may still keep, and the ids of the classes of all its work to come, with
+/// previous slots (fine) and without (coarse).
+struct Judging<'k> {
+    key: &'k [u16],
     rank: Rank,
     pieces: Vec<([u32; 4], u32)>,
-    fine: Vec<u32>,
-    coarse: Vec<u32>,
+    classes: [u32; 2],
 }
 
-impl Judging {
+impl Judging<'_> {
     /// How many more sessions this state's work to come may keep than `other`'s, whose coarse
     /// class is the same: its pieces that `other` has not as well, one for one, may keep all
     /// theirs where the other's keep none; those alike keep the same.
@@ -832,6 +831,14 @@ fn walk_states(
         // states, or through one that costs no less (the same key), ends no better than the
         // plan at hand (left out here), or does no better than another (left out below).
         let mut least: Option<Cost> = None;
+        // After the last window a narrow walk's states are many, most of them alike but for
+        // their sections and costlier ([`Bounds::merge_alike`]): at 0.25 h a day on the
+        // bundled path the first narrow walk found the bounds of 87,885 states there, and of
+        // 19,363 once those were left out first, and took about 0.15 s less in all. The whole
+        // walk leaves them out after its bounds, which keep far fewer states.
+        if mode != Mode::Best && d >= last {
+            bounds.merge_alike(d, &mut next);
+        }
         let helped = help.is_some_and(|joined| !joined.raised());
         let mut states: Vec<Judged<'_>> = next.iter_mut().collect();
         let (found, over) = bounds.bound_all(d, &states, helped, &mut owings, &halted);
@@ -3311,21 +3318,27 @@ impl<'a> Bounds<'a> {
             }
             rest.push(of_count);
         }
-        // Per class of the work to come: the state that costs least with the fixed minute-days
-        // set aside (an index into `judged`), and the same by the coarse class.
-        let mut best: HashMap<Vec<u32>, usize> = HashMap::default();
-        let mut best_coarse: HashMap<Vec<u32>, usize> = HashMap::default();
-        let mut judged: Vec<Judging> = Vec::new();
+        // Per class of the work to come (by its id in `ids`): the state that costs least with
+        // the fixed minute-days set aside (an index into `judged`), and the same by the coarse
+        // class. The states of a narrow walk's slot are many (about 800 at 0.25 h a day on the
+        // bundled path), so a state's classes are written into buffers kept from one state to
+        // the next, and a class is allocated only the first time it is met.
+        let mut ids: [HashMap<Vec<u32>, u32>; 2] = Default::default();
+        let mut best: [Vec<usize>; 2] = Default::default();
+        let mut judged: Vec<Judging<'_>> = Vec::with_capacity(states.len());
+        let (mut left, mut open) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
+        let mut alike: Vec<u32> = Vec::new();
         for (key, (cost, _)) in states.iter() {
             let mut owed = 0u64;
-            let (mut left, mut left_coarse) = (Vec::new(), Vec::new());
-            let mut pieces: Vec<([u32; 4], u32)> = Vec::new();
+            let mut pieces: Vec<([u32; 4], u32)> = Vec::with_capacity(sections.len() + 4);
             let mut whole = true;
+            left.iter_mut().for_each(Vec::clear);
+            open.iter_mut().for_each(Vec::clear);
             for (s, section) in sections.iter().enumerate() {
                 let c = usize::from(key[s * 3]).min(rest[s].len() - 1);
                 let (f, k, keep) = rest[s][c];
-                left.push(f);
-                left_coarse.push(k);
+                left[0].push(f);
+                left[1].push(k);
                 pieces.push(([0, f, 0, 0], keep));
                 owed += suffixes.owed[s][c];
                 // (Every optional and reference count is complete after the last window; a
@@ -3335,7 +3348,6 @@ impl<'a> Bounds<'a> {
             if !whole {
                 continue;
             }
-            let (mut open, mut open_coarse): (Vec<[u32; 3]>, Vec<[u32; 3]>) = Default::default();
             for o in Open::decode(key, width) {
                 let t = o.task(sections);
                 let task = &problem.tasks[t];
@@ -3343,19 +3355,29 @@ impl<'a> Bounds<'a> {
                 let keep = keepable(task, usize::from(o.placed), d);
                 let (placed, today) = (u32::from(o.placed), u32::from(o.today));
                 pieces.push(([1, fine[t], placed, today], keep));
-                open.push([fine[t], placed, today]);
-                open_coarse.push([coarse[t], placed, today]);
+                open[0].push([fine[t], placed, today]);
+                open[1].push([coarse[t], placed, today]);
             }
             pieces.sort_unstable();
-            let alike = |mut left: Vec<u32>, mut open: Vec<[u32; 3]>| {
-                left.sort_unstable();
-                open.sort_unstable();
-                let mut alike = vec![u32::from(key[width])];
-                alike.extend(&left);
+            // The class of the state's work to come, fine (0) or coarse (1).
+            let mut class = |way: usize| -> u32 {
+                left[way].sort_unstable();
+                open[way].sort_unstable();
+                alike.clear();
+                alike.push(u32::from(key[width]));
+                alike.extend(&left[way]);
                 alike.push(u32::MAX);
-                alike.extend(open.iter().flatten());
-                alike
+                alike.extend(open[way].iter().flatten());
+                let n = ids[way].len() as u32;
+                match ids[way].get(alike.as_slice()) {
+                    Some(&id) => id,
+                    None => {
+                        ids[way].insert(alike.clone(), n);
+                        n
+                    }
+                }
             };
+            let classes = [class(0), class(1)];
             // The cost with the late minute-days the items left owe whatever happens taken off.
             let rank: Rank = (
                 cost.outside,
@@ -3366,22 +3388,24 @@ impl<'a> Bounds<'a> {
                 cost.earliness,
                 cost.within,
             );
-            let this = Judging {
-                key: key.clone(),
-                rank,
-                pieces,
-                fine: alike(left, open),
-                coarse: alike(left_coarse, open_coarse),
-            };
             let i = judged.len();
-            for (best, alike) in [(&mut best, &this.fine), (&mut best_coarse, &this.coarse)] {
-                let at = best.entry(alike.clone()).or_insert(i);
-                let other = judged.get(*at).unwrap_or(&this);
-                if (rank, &this.key) < (other.rank, &other.key) {
-                    *at = i;
+            for (best, id) in best.iter_mut().zip(classes) {
+                let id = id as usize;
+                if id == best.len() {
+                    best.push(i);
+                } else {
+                    let other = &judged[best[id]];
+                    if (rank, &key[..]) < (other.rank, other.key) {
+                        best[id] = i;
+                    }
                 }
             }
-            judged.push(this);
+            judged.push(Judging {
+                key,
+                rank,
+                pieces,
+                classes,
+            });
         }
         // A state goes where the best of its class, or of its coarse class, beats it: that
         // one's walks on are its walks, at the same cost but for the sessions they keep (the
@@ -3390,11 +3414,11 @@ impl<'a> Bounds<'a> {
             .iter()
             .enumerate()
             .filter(|&(i, this)| {
-                [best[&this.fine], best_coarse[&this.coarse]]
-                    .into_iter()
+                (0..2)
+                    .map(|way| best[way][this.classes[way] as usize])
                     .any(|at| at != i && this.beaten_by(&judged[at]))
             })
-            .map(|(_, this)| this.key.clone())
+            .map(|(_, this)| this.key.into())
             .collect();
         for key in behind {
             states.remove(&key);
