@@ -908,27 +908,37 @@ mod tests {
         assert!(gained > 0, "no instance kept more sessions");
     }
 
+    /// `problem` with half the room a day in its windows, so required work goes late, and 60
+    /// more days of that room after them; and the greedy's plan of it without the required
+    /// parts after their windows.
+    fn short_of_room(mut problem: Problem) -> (Problem, Vec<Option<Vec<u32>>>) {
+        let largest = problem.tasks.iter().flat_map(|t| t.parts.clone()).max();
+        let half = (problem.capacity[0] / 2).max(largest.unwrap_or(0));
+        problem.capacity = vec![half; problem.capacity.len() + 60];
+        let mut partial = schedule(&problem);
+        for (task, d) in problem.tasks.iter().zip(&mut partial) {
+            if let (Kind::Required, Some((_, end)), Some(v)) = (task.kind, task.window, d.as_mut())
+            {
+                v.retain(|&day| day <= end);
+                if v.is_empty() {
+                    *d = None;
+                }
+            }
+        }
+        (problem, partial)
+    }
+
     /// Completing the late work keeps the rules and what was placed, is never worse than task
     /// by task, and on some instances packs it tighter.
     #[test]
     fn completing_required_work_keeps_the_rules_and_packs_tighter() {
         let mut wins = 0;
-        for mut problem in problems(1000) {
-            // Half the room in the windows, so required work goes late; room after them.
-            let largest = problem.tasks.iter().flat_map(|t| t.parts.clone()).max();
-            let half = (problem.capacity[0] / 2).max(largest.unwrap_or(0));
-            problem.capacity = vec![half; problem.capacity.len() + 60];
+        for problem in problems(1000) {
             // The greedy's required work inside its windows; the rest to complete.
-            let mut partial = schedule(&problem);
+            let (problem, mut partial) = short_of_room(problem);
             for (task, d) in problem.tasks.iter().zip(&mut partial) {
-                match (task.kind, task.window, d.as_mut()) {
-                    (Kind::Required, Some((_, end)), Some(v)) => {
-                        v.retain(|&day| day <= end);
-                        if v.is_empty() {
-                            *d = None;
-                        }
-                    }
-                    _ => *d = None,
+                if task.kind != Kind::Required {
+                    *d = None;
                 }
             }
             let by_task =
@@ -985,22 +995,9 @@ mod tests {
     #[test]
     fn repacking_late_work_keeps_what_is_inside() {
         let mut wins = 0;
-        for mut problem in problems(1000) {
-            let largest = problem.tasks.iter().flat_map(|t| t.parts.clone()).max();
-            let half = (problem.capacity[0] / 2).max(largest.unwrap_or(0));
-            problem.capacity = vec![half; problem.capacity.len() + 60];
+        for problem in problems(1000) {
             // The greedy's work inside the windows, the late work placed task by task.
-            let mut partial = schedule(&problem);
-            for (task, d) in problem.tasks.iter().zip(&mut partial) {
-                if let (Kind::Required, Some((_, end)), Some(v)) =
-                    (task.kind, task.window, d.as_mut())
-                {
-                    v.retain(|&day| day <= end);
-                    if v.is_empty() {
-                        *d = None;
-                    }
-                }
-            }
+            let (problem, partial) = short_of_room(problem);
             let Some(scattered) =
                 complete_by_task(&problem, &partial, Room::after(&problem, &partial).unwrap())
                     .filter(|d| is_feasible(&problem, d))
