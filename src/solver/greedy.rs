@@ -255,23 +255,26 @@ pub fn restore_previous(problem: &Problem, days: &[Option<Vec<u32>>]) -> Vec<Opt
     days
 }
 
-/// `days` with the late parts of its required tasks (those after their windows) placed again by
-/// [`complete_required`], the parts inside their windows and every other task where they are:
-/// a start for the late minute-days level where the level above placed late work anywhere.
-pub fn repack_late(problem: &Problem, days: &[Option<Vec<u32>>]) -> Option<Vec<Option<Vec<u32>>>> {
-    let inside: Vec<Option<Vec<u32>>> = problem
-        .tasks
-        .iter()
-        .zip(days)
-        .map(|(task, d)| match (task.kind, task.window, d) {
-            (Kind::Required, Some((_, end)), Some(d)) => {
-                let kept: Vec<u32> = d.iter().copied().take_while(|&s| s <= end).collect();
-                (!kept.is_empty()).then_some(kept)
+/// `days` without the late parts of its required tasks (those after their windows): the parts
+/// inside their windows and every other task stay where they are.
+pub fn without_late(problem: &Problem, days: &[Option<Vec<u32>>]) -> Vec<Option<Vec<u32>>> {
+    let mut days = days.to_vec();
+    for (task, d) in problem.tasks.iter().zip(&mut days) {
+        if let (Kind::Required, Some((_, end)), Some(v)) = (task.kind, task.window, d.as_mut()) {
+            v.retain(|&day| day <= end);
+            if v.is_empty() {
+                *d = None;
             }
-            _ => d.clone(),
-        })
-        .collect();
-    complete_required(problem, &inside)
+        }
+    }
+    days
+}
+
+/// `days` with the late parts of its required tasks placed again by [`complete_required`]
+/// ([`without_late`] the rest): a start for the late minute-days level where the level above
+/// placed late work anywhere.
+pub fn repack_late(problem: &Problem, days: &[Option<Vec<u32>>]) -> Option<Vec<Option<Vec<u32>>>> {
+    complete_required(problem, &without_late(problem, days))
 }
 
 /// Complete a schedule whose required tasks may lack their last parts, or all of them, two
@@ -915,16 +918,7 @@ mod tests {
         let largest = problem.tasks.iter().flat_map(|t| t.parts.clone()).max();
         let half = (problem.capacity[0] / 2).max(largest.unwrap_or(0));
         problem.capacity = vec![half; problem.capacity.len() + 60];
-        let mut partial = schedule(&problem);
-        for (task, d) in problem.tasks.iter().zip(&mut partial) {
-            if let (Kind::Required, Some((_, end)), Some(v)) = (task.kind, task.window, d.as_mut())
-            {
-                v.retain(|&day| day <= end);
-                if v.is_empty() {
-                    *d = None;
-                }
-            }
-        }
+        let partial = without_late(&problem, &schedule(&problem));
         (problem, partial)
     }
 

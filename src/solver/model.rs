@@ -2220,15 +2220,7 @@ fn required_relaxed(
         return None;
     }
     // The start without its late sessions.
-    let mut days = m.days_of(problem, start);
-    for (task, d) in problem.tasks.iter().zip(&mut days) {
-        if let (Kind::Required, Some((_, end)), Some(v)) = (task.kind, task.window, d.as_mut()) {
-            v.retain(|&day| day <= end);
-            if v.is_empty() {
-                *d = None;
-            }
-        }
-    }
+    let days = super::greedy::without_late(problem, &m.days_of(problem, start));
     let x = m.columns_of(problem, &days)?;
     let (r, mut lp) = run_level(
         m,
