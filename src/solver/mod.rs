@@ -346,25 +346,44 @@ impl Levels {
         let mut l = Levels::default();
         for (task, d) in problem.tasks.iter().zip(days) {
             let Some(d) = d else { continue };
-            for (p, (&m, &slot)) in task.parts.iter().zip(d).enumerate() {
-                let m = u64::from(m);
-                l.earliness += m * u64::from(problem.day(slot));
-                if task.previous.as_ref().and_then(|v| v.get(p)) == Some(&slot) {
-                    l.kept += 1;
-                }
-                match task.kind {
-                    Kind::Required => match task.window {
-                        Some((_, end)) if slot > end => {
-                            l.late_minute_days += m * u64::from(problem.days_after(slot, end));
-                        }
-                        _ => l.required_in_window += m,
-                    },
-                    Kind::Optional => l.optional += m,
-                    Kind::Reference => l.reference += m,
-                }
+            for (p, &slot) in d.iter().enumerate() {
+                l.add(Levels::of_part(problem, task, p, slot));
             }
         }
         l
+    }
+
+    /// What part `p` of `task` in `slot` adds to a schedule's levels (which are their sums).
+    fn of_part(problem: &Problem, task: &Task, p: usize, slot: u32) -> Levels {
+        let m = u64::from(task.parts[p]);
+        let mut l = Levels {
+            earliness: m * u64::from(problem.day(slot)),
+            ..Levels::default()
+        };
+        if task.previous.as_ref().and_then(|v| v.get(p)) == Some(&slot) {
+            l.kept = 1;
+        }
+        match task.kind {
+            Kind::Required => match task.window {
+                Some((_, end)) if slot > end => {
+                    l.late_minute_days = m * u64::from(problem.days_after(slot, end));
+                }
+                _ => l.required_in_window = m,
+            },
+            Kind::Optional => l.optional = m,
+            Kind::Reference => l.reference = m,
+        }
+        l
+    }
+
+    /// Add `other`'s values, level by level.
+    fn add(&mut self, other: Levels) {
+        self.required_in_window += other.required_in_window;
+        self.late_minute_days += other.late_minute_days;
+        self.optional += other.optional;
+        self.reference += other.reference;
+        self.kept += other.kept;
+        self.earliness += other.earliness;
     }
 
     /// Lexicographic comparison in the contract's priority order: `Greater` means better.
@@ -763,7 +782,6 @@ const PATH_ORDER_CHECKS: usize = 20_000;
 /// kept where it costs nothing above"): two sessions of the same length swap days when the
 /// later one comes first in the path, if every rule and every level stays as it was.
 fn keep_path_order(problem: &Problem, days: &mut [Option<Vec<u32>>]) {
-    let levels = Levels::of(problem, days);
     let mut by_size = std::collections::BTreeMap::<u32, Vec<(usize, usize)>>::default();
     for (t, (task, d)) in problem.tasks.iter().zip(days.iter()).enumerate() {
         if d.is_some() {
@@ -789,6 +807,16 @@ fn keep_path_order(problem: &Problem, days: &mut [Option<Vec<u32>>]) {
                     }
                     budget -= 1;
                     let (da, db) = (day(days, a), day(days, b));
+                    // The levels are sums over the parts: the swap keeps them where it keeps
+                    // the two parts' sum, which is much cheaper to ask than the whole plan's.
+                    let both = |(ta, pa): (usize, usize), sa, (tb, pb): (usize, usize), sb| {
+                        let mut l = Levels::of_part(problem, &problem.tasks[ta], pa, sa);
+                        l.add(Levels::of_part(problem, &problem.tasks[tb], pb, sb));
+                        l
+                    };
+                    if both(a, db, b, da) != both(a, da, b, db) {
+                        continue;
+                    }
                     let set = |days: &mut [Option<Vec<u32>>], (t, p): (usize, usize), d: u32| {
                         if let Some(v) = days[t].as_mut() {
                             v[p] = d;
@@ -796,7 +824,7 @@ fn keep_path_order(problem: &Problem, days: &mut [Option<Vec<u32>>]) {
                     };
                     set(days, a, db);
                     set(days, b, da);
-                    if Levels::of(problem, days) == levels && is_feasible(problem, days) {
+                    if is_feasible(problem, days) {
                         changed = true;
                     } else {
                         set(days, a, da);
