@@ -1660,9 +1660,7 @@ fn run_level(
     // session 65).
     let mip_ends_lp = objective.level == Level::OptionalThenReference && pending.is_some();
     let lp_stop = if mip_ends_lp { &mip_ended } else { &m.stop };
-    let lp = if objective.level == Level::Earliness {
-        None
-    } else {
+    let lp = if with_lp(objective.level, options.through) {
         relax(
             m,
             objective,
@@ -1672,6 +1670,8 @@ fn run_level(
             options.solver_log,
             lp_stop,
         )
+    } else {
+        None
     };
     let proves = |lp: &Relaxation| lp_proves(objective, lp, start);
     let left = || seconds - began.elapsed().as_secs_f64();
@@ -1748,6 +1748,21 @@ fn run_level(
     });
     let r = r.unwrap_or_else(|e| failed(objective, start, &e, options));
     (r, lp)
+}
+
+/// Whether a level solves its LP before its MIP. The LP's reduced costs fix columns for the
+/// levels below ([`tightened`]), and priority 1 searches at the LP's bound ([`at_the_bound`]);
+/// otherwise it can only prove the start, which the MIP's own root LP then does too. So
+/// earliness, always the last level, goes without, and so does priority 2 where a solve ends
+/// there (the order's cost, in `schedule.rs`): on the bundled path that level took 0.78 s
+/// instead of 1.46 s at 0.25 h a day and 0.59 s instead of 0.89 s at 0.3 h, with the same
+/// values (BENCHMARKS.md, session 67).
+fn with_lp(level: Level, through: super::Through) -> bool {
+    match level {
+        Level::Earliness => false,
+        Level::LateMinuteDays => through != super::Through::Lateness,
+        Level::RequiredInWindow | Level::OptionalThenReference | Level::SessionsKept => true,
+    }
 }
 
 /// Whether a level's MIP starts on a thread of its own at once, beside its LP, instead of
