@@ -452,7 +452,8 @@ pub(super) fn solve<T>(
         // The walk for priority 1, its late parts placed after it: a plan at hand of the best
         // value at priority 1, so that with the exact bound the walks keep only states that
         // can reach it.
-        match super::inside::required_in_windows(problem, seconds / 4.0, outer) {
+        let ahead = bounds.ahead.as_ref().map(|(ahead, _)| ahead);
+        match super::inside::required_in_windows(problem, seconds / 4.0, outer, ahead) {
             Some((_, parts)) => {
                 if let Some(plan) = complete_required(problem, &parts) {
                     bounds.improve(&plan);

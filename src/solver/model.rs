@@ -2279,7 +2279,7 @@ fn required_by_days(
     }
     let began = Instant::now();
     // A quarter of the time at most: where the walk gives up late, the MIP still has the rest.
-    let (most, inside) = super::inside::required_in_windows(problem, seconds / 4.0, &m.stop)?;
+    let (most, inside) = super::inside::required_in_windows(problem, seconds / 4.0, &m.stop, None)?;
     let walked = began.elapsed().as_secs_f64();
     let value = |x: &[f64]| eval(&objective.lin, x) + objective.offset;
     // The start keeps every rule: more than the walk's optimum would be the walk's fault, and
