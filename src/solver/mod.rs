@@ -843,7 +843,12 @@ fn keep_path_order(problem: &Problem, days: &mut [Option<Vec<u32>>]) {
 pub fn is_feasible(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
     let horizon = problem.capacity.len();
     let mut used = vec![0u32; horizon];
-    let mut minutes_on = std::collections::BTreeMap::<u32, u32>::default();
+    // Study minutes by day, where a day holds several slots (else a slot's room is its day's).
+    let day_count = match (&problem.slots, horizon.checked_sub(1)) {
+        (Some(_), Some(last)) => problem.day(last as u32) as usize + 1,
+        _ => 0,
+    };
+    let mut minutes_on = vec![0u32; day_count];
     let sections = problem.section_after.len();
     let mut last_required = vec![None::<u32>; sections];
     for (task, d) in problem.tasks.iter().zip(days) {
@@ -873,7 +878,9 @@ pub fn is_feasible(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
         }
         for (&slot, &m) in d.iter().zip(&task.parts) {
             used[slot as usize] += problem.room(m);
-            *minutes_on.entry(problem.day(slot)).or_default() += m;
+            if let Some(on) = minutes_on.get_mut(problem.day(slot) as usize) {
+                *on += m;
+            }
         }
         if task.kind == Kind::Required {
             let l = &mut last_required[task.section];
@@ -885,7 +892,8 @@ pub fn is_feasible(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
     }
     if minutes_on
         .iter()
-        .any(|(&day, &m)| problem.day_minutes(day).is_some_and(|most| m > most))
+        .zip(0..)
+        .any(|(&m, day)| problem.day_minutes(day).is_some_and(|most| m > most))
     {
         return false;
     }
@@ -906,14 +914,14 @@ pub fn is_feasible(problem: &Problem, days: &[Option<Vec<u32>>]) -> bool {
                 Some(_) | None => {}
             }
         }
-        let mut after = problem.section_after[task.section].clone();
-        if task.kind != Kind::Required {
-            after.push(task.section);
-        }
-        if after
+        // The sections whose required work it follows: the sections it waits for, and its own
+        // for an optional or reference task.
+        let own = (task.kind != Kind::Required).then_some(task.section);
+        let mut after = problem.section_after[task.section]
             .iter()
-            .any(|&s| last_required[s].is_some_and(|l| l > first))
-        {
+            .copied()
+            .chain(own);
+        if after.any(|s| last_required[s].is_some_and(|l| l > first)) {
             return false;
         }
     }
