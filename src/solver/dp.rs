@@ -1613,8 +1613,7 @@ impl<T: Clone + Eq + std::hash::Hash, V: Clone> SlotMemo<T, V> {
 
 /// The least Σ minutes × day of `minutes` minutes whose Σ minutes × the weight placed
 /// before and with each is `sum`: `minutes` times the convex `hull` ([`Bounds::hulls`]) at
-/// `sum / minutes`, its first segment carried on below its start; 0 past its end or without
-/// a segment (see [`Bounds::late_in_order`]).
+/// `sum / minutes`; 0 past its end or without a segment (see [`Bounds::late_in_order`]).
 fn least_days(hull: &[(u64, u64)], minutes: u64, sum: u128) -> u64 {
     let Some(i) = (1..hull.len()).find(|&i| u128::from(hull[i].0) * u128::from(minutes) >= sum)
     else {
@@ -4010,9 +4009,18 @@ impl<'a> Bounds<'a> {
 
     /// The lower convex hull of the staircase of the day by which the slots from `next` on
     /// hold a weight, where slot `t` holds `held(t)`: its lower right corners, (weight held by
-    /// the end of a slot, its day), each slot that holds more than the one before.
+    /// the end of a slot, its day), each slot that holds more than the one before, after
+    /// (0, the day of slot `next`).
+    ///
+    /// That first corner is where the staircase starts: parts that weigh nothing (a measure
+    /// may weigh the smallest parts so) may go on slot `next`. Without it the hull began at
+    /// the first slot holding some weight, and [`least_days`] carried its first segment on
+    /// below it, to a day past slot `next`'s where the slots before hold nothing: with a
+    /// 5-minute part left, weighing nothing, and slot `next` holding only it, the bound said
+    /// 10 late minute-days where 5 were reached, and the whole walk left out every state of
+    /// the plan it had proven (a random test, `it_finds_the_optimum_in_gaps_of_a_day`).
     fn hull(&self, next: usize, held: impl Fn(usize) -> u64) -> Hull {
-        let mut hull: Vec<(u64, u64)> = Vec::new();
+        let mut hull: Vec<(u64, u64)> = vec![(0, u64::from(self.problem.day(next as u32)))];
         let mut sum = 0;
         for t in next..self.room.len() - 1 {
             sum += held(t);
