@@ -606,6 +606,13 @@ pub(super) fn walk_unordered(
 /// of 3,155 minutes). Where they do not race, the MIP's levels have both cores (see
 /// `model::run_level`). Either way the plan is the one proven first: this only decides who
 /// tries.
+///
+/// Below two fifths they may still lose: on the bundled path at 0.5 and 0.55 h a day (15 % of
+/// the plan's required minutes outside) the MIP alone took 1.23–1.32 s and racing 1.35–1.68 s,
+/// and at 0.6 and 0.65 h (9 %) the same time with half the peak memory (38–50 MiB against
+/// 77–91). But no share outside tells those from the generated paths at 0.5 h + 1 h and
+/// 0.75 h + 1.5 h, where the walks won six races by 1.0–8.6 s with 6–34 % outside
+/// (BENCHMARKS.md, session 68).
 fn may_win_the_race(problem: &Problem, least: &Least) -> bool {
     least.outside * 5 <= problem.required_minutes() * 2
 }
@@ -664,6 +671,14 @@ fn narrow(
 /// whole walk then proves. On the generated 12-section paths at 0.35 h a day (0.5 h at
 /// weekends) a 50-state walk's plans alone had 0.2–2.8 % more late minute-days on five of six
 /// open cases, and the wider walk runs after it.
+///
+/// The wider walk earns its time on the generated paths, not on the bundled one. Always run
+/// and never run (temporary switches, one run each): at 0.35 h + 0.5 h seeds 2 and 5 are
+/// proven in 6.7 and 3.9 s with it and open at 10 s without; at 0.5 h + 1 h seed 4 takes
+/// 0.83 s with it and 1.76 s without. On the bundled path at 0.25–0.35 h the first walk's plan
+/// already has the optimum's priorities 1 to 3, and the wider walk only adds its time, up to
+/// 0.9 s (BENCHMARKS.md, session 68). Whether this rule lets it run there depends on the
+/// machine's speed, so at 0.35 h some runs take about half a second longer than others.
 fn narrow_widening(
     bounds: &mut Bounds<'_>,
     widths: [usize; 2],
