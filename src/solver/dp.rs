@@ -148,9 +148,14 @@ const BEAM: usize = 200;
 /// States per slot of the narrow walk that runs first, before the [`BEAM`]-wide one
 /// ([`narrow_widening`], [`walk_in_turn`]).
 const FIRST_BEAM: usize = BEAM / 8;
-/// How many times as long as the first narrow walk the [`BEAM`]-wide one takes after it, about:
-/// measured 1.6–5.6 times on the bundled path at 0.25–0.45 h a day.
-const WIDER_TAKES: f64 = 4.0;
+/// How many times the first narrow walk's steps the [`BEAM`]-wide one takes after it, about:
+/// most often 6–9 times on the generated paths of the bench (0.4–12 in all), 0.8–6 times on the
+/// bundled path at 0.35–0.45 h a day (BENCHMARKS.md, session 69).
+const WIDER_TAKES: f64 = 8.0;
+/// Steps a narrow walk takes in a second, about: 280,000–410,000 measured on the bundled and the
+/// generated paths (session 69), so [`narrow_widening`] counts a little under that. A count, not
+/// the clock, so that whether the wider walk runs does not depend on the machine.
+const STEPS_A_SECOND: f64 = 250_000.0;
 /// States in a row whose bound a measure by size ([`Bounds::measured`]) did not raise, after
 /// which it is only tried on every [`SAMPLED`]th state, until it raises one again. The unit
 /// tests' problems are small: there they stop being tried after a few states, so that the
@@ -639,8 +644,9 @@ fn walk_in_turn(bounds: &mut Bounds<'_>, seconds: f64, stop: &Stop) -> Result<Da
 }
 
 /// The narrow walk: its plan, when it finds one, becomes the plan at hand, and the states it
-/// went through get prices of their own ([`Bounds::price`]). `Ok(None)`: it found no plan (it
-/// may not where the plans need two items of a chain with parts to place at once).
+/// went through get prices of their own ([`Bounds::price`]). It returns the plan and the steps
+/// the walk took. `Ok(None)`: it found no plan (it may not where the plans need two items of a
+/// chain with parts to place at once).
 ///
 /// The narrow walk only looks for a good plan, and ranks every state by its bound: the
 /// big-and-small measures cost it more than they save (at 0.25 h a day on the bundled path it
@@ -651,7 +657,7 @@ fn narrow(
     seconds: f64,
     stop: &Stop,
     help: Help<'_>,
-) -> Result<Option<Days>, Ended> {
+) -> Result<Option<(Days, u64)>, Ended> {
     let family = bounds.measures.split_off(bounds.counts);
     let mode = if bounds.ahead.is_some() {
         Mode::Beam
@@ -660,7 +666,11 @@ fn narrow(
     };
     let found = walk_states(bounds, mode, beam, seconds, stop, help);
     bounds.measures.extend(family);
-    let (days, visited) = match found {
+    let Found {
+        days,
+        visited,
+        steps,
+    } = match found {
         Ok(found) => found,
         // The prices stand: both callers priced the plan at hand before any walk, and a walk
         // after another keeps the prices of the other's plan.
@@ -669,13 +679,13 @@ fn narrow(
     };
     bounds.improve(&days);
     bounds.price(&visited);
-    Ok(Some(days))
+    Ok(Some((days, steps)))
 }
 
 /// The narrow walk at the first of `widths` (states a slot keeps), then at the second where that
-/// one should end within `seconds` too: where [`WIDER_TAKES`] times the first walk's time fits.
-/// The narrower walk's plan is the plan at hand where the wider one finds none better or cannot
-/// end in time.
+/// one should end within `seconds` too: where [`WIDER_TAKES`] times the first walk's steps fit
+/// in `seconds` at [`STEPS_A_SECOND`]. The narrower walk's plan is the plan at hand where the
+/// wider one finds none better or cannot end in time.
 ///
 /// On the bundled path at 0.25 and 0.3 h a day the [`BEAM`]-wide walk alone took 5.3–6.4 s,
 /// past its share of the time limit (2.5 s), and the whole walk then had no plan at hand but
@@ -690,8 +700,15 @@ fn narrow(
 /// proven in 6.7 and 3.9 s with it and open at 10 s without; at 0.5 h + 1 h seed 4 takes
 /// 0.83 s with it and 1.76 s without. On the bundled path at 0.25–0.35 h the first walk's plan
 /// already has the optimum's priorities 1 to 3, and the wider walk only adds its time, up to
-/// 0.9 s (BENCHMARKS.md, session 68). Whether this rule lets it run there depends on the
-/// machine's speed, so at 0.35 h some runs take about half a second longer than others.
+/// 0.9 s (BENCHMARKS.md, session 68).
+///
+/// The rule counts steps, not seconds. With a share of 2.5 s (the default time limit) the wider
+/// walk runs after a first walk of at most 78,125 steps. The first walk took 108,908–121,832
+/// steps on the bundled path at 0.25–0.35 h a day, and at most 54,138 on every other setting of
+/// the bench: the bundled path's sweep to 1 h a day, with and without double weekend hours, and
+/// the generated paths, the most 44,108 (BENCHMARKS.md, session 69). The rule timed the first
+/// walk before, and at 0.35 h its 0.36–0.48 s fell on either side of the 0.5 s it allowed, so
+/// the plan took 1.1 s in some runs and 1.9 s in others; open plans differed by machine.
 fn narrow_widening(
     bounds: &mut Bounds<'_>,
     widths: [usize; 2],
@@ -700,15 +717,16 @@ fn narrow_widening(
     help: Help<'_>,
 ) -> Result<Option<Days>, Ended> {
     let began = std::time::Instant::now();
-    let first = narrow(bounds, widths[0], seconds, stop, help)?;
-    let took = began.elapsed().as_secs_f64();
-    let left = seconds - took;
-    if first.is_some() && WIDER_TAKES * took > left {
-        return Ok(first);
-    }
+    let first = match narrow(bounds, widths[0], seconds, stop, help)? {
+        Some((days, steps)) if WIDER_TAKES * steps as f64 > seconds * STEPS_A_SECOND => {
+            return Ok(Some(days))
+        }
+        first => first.map(|(days, _)| days),
+    };
+    let left = seconds - began.elapsed().as_secs_f64();
     match narrow(bounds, widths[1], left, stop, help) {
         Ok(None) | Err(Ended::Limit) if first.is_some() => Ok(first),
-        wider => wider,
+        wider => wider.map(|found| found.map(|(days, _)| days)),
     }
 }
 
@@ -730,7 +748,7 @@ fn walk(
     stop: &Stop,
     help: Help<'_>,
 ) -> Result<Days, Ended> {
-    walk_states(bounds, mode, BEAM, seconds, stop, help).map(|(days, _)| days)
+    walk_states(bounds, mode, BEAM, seconds, stop, help).map(|found| found.days)
 }
 
 /// Whether a walk may find its states' bounds on a second thread ([`Bounds::bound_all`]):
@@ -758,7 +776,16 @@ type Visited = (u32, Box<[u16]>, Cost);
 /// A plan: per task, the slots of its parts (`None`: left out).
 type Days = Vec<Option<Vec<u32>>>;
 
-/// [`walk`], with the states its plan goes through, the last first.
+/// What [`walk_states`] found.
+struct Found {
+    days: Days,
+    /// The states the plan goes through, the last first.
+    visited: Vec<Visited>,
+    /// The steps the walk took (state × choice of the day's items).
+    steps: u64,
+}
+
+/// [`walk`], with the states its plan goes through and the steps it took.
 fn walk_states(
     bounds: &Bounds<'_>,
     mode: Mode,
@@ -766,7 +793,7 @@ fn walk_states(
     seconds: f64,
     stop: &Stop,
     help: Help<'_>,
-) -> Result<(Days, Vec<Visited>), Ended> {
+) -> Result<Found, Ended> {
     let began = std::time::Instant::now();
     // Out of time, or the MIP alongside has ended.
     let halted = || began.elapsed().as_secs_f64() > seconds || stop.raised();
@@ -995,7 +1022,11 @@ fn walk_states(
         None => t.kind != Kind::Required,
     };
     if problem.tasks.iter().zip(&days).all(placed) {
-        Ok((days, visited))
+        Ok(Found {
+            days,
+            visited,
+            steps,
+        })
     } else {
         Err(Ended::NoPlan)
     }
@@ -4586,7 +4617,7 @@ pub(super) mod tests {
         );
         // Some problems have too few days for their parts.
         prop_assume!(!matches!(found, Err(Ended::NoPlan)));
-        let (days, visited) = found.expect("the whole walk, in time");
+        let Found { days, visited, .. } = found.expect("the whole walk, in time");
         let (outside, late) = (visited[0].2.outside, visited[0].2.late);
         let root = vec![0u16; sections.len() * 3 + 1];
         let check = |bounds: &Bounds<'_>| -> Result<(), TestCaseError> {
@@ -4710,7 +4741,8 @@ pub(super) mod tests {
         let mut alone = fresh();
         let narrower = narrow(&mut alone, 1, 60.0, &never, None)
             .expect("in time")
-            .expect("a plan");
+            .expect("a plan")
+            .0;
         let mut both = fresh();
         let days = narrow_widening(&mut both, [1, BEAM], 60.0, &never, None)
             .expect("in time")
