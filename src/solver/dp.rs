@@ -107,7 +107,7 @@
 //! [`MAX_KEPT_BYTES`] in all, the walk gives up and the MIP decides.
 
 use super::greedy::complete_required;
-use super::inside::Ahead;
+use super::inside::{Ahead, Inside};
 use super::{gcd, Alike, Levels, Problem, Stop, Task};
 use crate::path::Kind;
 use rustc_hash::FxHashMap as HashMap;
@@ -426,8 +426,8 @@ impl Least {
 /// It stops once `seconds` have passed, so the time limit holds whatever it meets.
 ///
 /// `known` is a plan already at hand (the warm start): no walk that ends up costlier is
-/// followed (see [`Bounds`]). `alongside` gets the narrow walk's plan (when there is one, to
-/// start from) and a [`Stop`], and runs on this thread: at once where the walks do not apply
+/// followed (see [`Bounds`]). `alongside` gets what the walks found ([`Handed`]) and a
+/// [`Stop`], and runs on this thread: at once where the walks do not apply
 /// or give up, and alongside the whole walk (on a thread of its own) where that one has not
 /// finished in its share of the time. Then the first to end decides: the whole walk raises
 /// the `Stop` when it has the optimum (the MIP then stops), and the MIP's end raises it for
@@ -439,13 +439,13 @@ pub(super) fn solve<T>(
     known: &[Option<Vec<u32>>],
     seconds: f64,
     outer: &Stop,
-    alongside: impl FnOnce(Option<Vec<Option<Vec<u32>>>>, &Stop) -> T,
+    alongside: impl FnOnce(Handed, &Stop) -> T,
 ) -> Walked<T> {
     let began = std::time::Instant::now();
     let Some(sections) = sections(problem) else {
         return Walked {
             optimum: None,
-            alongside: Some(alongside(None, outer)),
+            alongside: Some(alongside(Handed::default(), outer)),
             least: None,
         };
     };
@@ -453,17 +453,19 @@ pub(super) fn solve<T>(
     bounds.improve(known);
     // Whether the plan at hand has the best priority 1.
     let mut at_best = false;
+    let mut required = None;
     if bounds.ahead.is_some() {
         // The walk for priority 1, its late parts placed after it: a plan at hand of the best
         // value at priority 1, so that with the exact bound the walks keep only states that
         // can reach it.
         let ahead = bounds.ahead.as_ref().map(|(ahead, _)| ahead);
         match super::inside::required_in_windows(problem, seconds / 4.0, outer, ahead) {
-            Some((_, parts)) => {
-                if let Some(plan) = complete_required(problem, &parts) {
+            Some(walked) => {
+                if let Some(plan) = complete_required(problem, &walked.1) {
                     bounds.improve(&plan);
                     at_best = true;
                 }
+                required = Some(walked);
             }
             // Where the walk gives up, walking it backwards from the states on would take as
             // long, and no state's bound would wait for it: on the one-year path at 1 h a day
@@ -494,11 +496,15 @@ pub(super) fn solve<T>(
         // bounds of its states cut the gap the plan reports from 13–14 % to 0.7–2 %.
         Err(_) if at_best => None,
         Err(_) => {
+            let handed = Handed {
+                found: None,
+                required,
+            };
             return Walked {
                 optimum: None,
-                alongside: Some(alongside(None, outer)),
+                alongside: Some(alongside(handed, outer)),
                 least: Some(least),
-            }
+            };
         }
     };
     least = least.max(bounds.least());
@@ -507,7 +513,8 @@ pub(super) fn solve<T>(
     // has a core. At 0.6 h a day on the bundled path the whole walk proves the optimum in
     // about 5.3 s, where it used to stop at its share and the MIP proved level 1 and stopped
     // open at level 2 (BENCHMARKS.md, session 21).
-    let raced = race(&bounds, found, left(), share(), outer, alongside);
+    let handed = Handed { found, required };
+    let raced = race(&bounds, handed, left(), share(), outer, alongside);
     Walked {
         least: Some(least.with_floor(&bounds)),
         ..raced
@@ -515,17 +522,17 @@ pub(super) fn solve<T>(
 }
 
 /// The whole walk on a thread of its own for `whole` seconds; once it has run `alone` seconds
-/// without an answer, `alongside` runs on this thread with `found` and a [`Stop`] the walk
+/// without an answer, `alongside` runs on this thread with `handed` and a [`Stop`] the walk
 /// raises when it has the optimum. The walk stops when `alongside` returns. Where the walk
 /// ends without a plan in its first `alone` seconds, `alongside` runs alone (its `Stop` is
 /// `outer`). Raising `outer` ends both.
 fn race<T>(
     bounds: &Bounds<'_>,
-    found: Option<Vec<Option<Vec<u32>>>>,
+    handed: Handed,
     whole: f64,
     alone: f64,
     outer: &Stop,
-    alongside: impl FnOnce(Option<Vec<Option<Vec<u32>>>>, &Stop) -> T,
+    alongside: impl FnOnce(Handed, &Stop) -> T,
 ) -> Walked<T> {
     let stop = &Stop::within(outer);
     // Raised when `alongside` starts: the walk then has one core.
@@ -544,10 +551,10 @@ fn race<T>(
         let wait = std::time::Duration::from_secs_f64(alone.max(0.0));
         let (optimum, other) = match receiver.recv_timeout(wait) {
             Ok(Ok(days)) => (Some(days), None),
-            Ok(Err(_)) => (None, Some(alongside(found, outer))),
+            Ok(Err(_)) => (None, Some(alongside(handed, outer))),
             Err(_) => {
                 joined.raise();
-                let other = alongside(found, stop);
+                let other = alongside(handed, stop);
                 stop.raise();
                 (receiver.recv().ok().and_then(Result::ok), Some(other))
             }
@@ -769,6 +776,16 @@ type Judged<'a> = (&'a Box<[u16]>, &'a mut (Cost, u32));
 
 /// The index of the state before, in a state [`Bounds::bound_all`] leaves out.
 const LEFT_OUT: u32 = u32::MAX;
+
+/// What the walks hand the solve that runs alongside them ([`solve`]'s `alongside`).
+#[derive(Default)]
+pub(super) struct Handed {
+    /// The narrow walk's plan, to start from.
+    pub found: Option<Days>,
+    /// The walk for priority 1's answer, where it ran ([`super::inside::required_in_windows`]):
+    /// the MIP's level 1 need not walk it again.
+    pub required: Option<Inside>,
+}
 
 /// A walk's state: the slot it ends, its key and its cost.
 type Visited = (u32, Box<[u16]>, Cost);
@@ -5778,13 +5795,20 @@ pub(super) mod tests {
             raced += 1;
             let sections = sections(&problem).expect("a problem the walk covers");
             let bounds = Bounds::new(&problem, &sections);
-            let waited = race(&bounds, None, 60.0, 0.0, &Stop::never(), |_, stop| {
-                let began = std::time::Instant::now();
-                while !stop.raised() && began.elapsed().as_secs() < 60 {
-                    std::thread::sleep(std::time::Duration::from_millis(1));
-                }
-                stop.raised()
-            });
+            let waited = race(
+                &bounds,
+                Handed::default(),
+                60.0,
+                0.0,
+                &Stop::never(),
+                |_, stop| {
+                    let began = std::time::Instant::now();
+                    while !stop.raised() && began.elapsed().as_secs() < 60 {
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                    stop.raised()
+                },
+            );
             assert_eq!(
                 waited.alongside,
                 Some(true),
@@ -5796,9 +5820,16 @@ pub(super) mod tests {
                 time_limit: 60.0,
                 ..Options::default()
             };
-            let both = race(&bounds, None, 60.0, 0.0, &Stop::never(), |_, stop| {
-                crate::solver::model::solve(&problem, &start, &options, stop).expect("the MIP")
-            });
+            let both = race(
+                &bounds,
+                Handed::default(),
+                60.0,
+                0.0,
+                &Stop::never(),
+                |_, stop| {
+                    crate::solver::model::solve(&problem, &start, &options, stop).expect("the MIP")
+                },
+            );
             let mip = both.alongside.expect("the MIP ran alongside");
             match both.optimum {
                 Some(days) => assert_eq!(days, optimum),

@@ -53,6 +53,10 @@ const MAX_STEPS: u64 = 30_000_000;
 /// short items, where the walk by sections proves the plan anyway).
 const MAX_CHOICES: usize = 4096;
 
+/// What [`required_in_windows`] finds: priority 1's optimum, and the slots of the required
+/// parts inside their windows in a plan that has it.
+pub(super) type Inside = (u64, Vec<Option<Vec<u32>>>);
+
 /// The required items of one section, in path order, and their window.
 struct Chain {
     tasks: Vec<usize>,
@@ -110,7 +114,7 @@ pub(super) fn required_in_windows(
     seconds: f64,
     stop: &Stop,
     ahead: Option<&Ahead<'_>>,
-) -> Option<(u64, Vec<Option<Vec<u32>>>)> {
+) -> Option<Inside> {
     let began = Instant::now();
     let Some(windows) = Windows::of(problem)? else {
         return Some((0, vec![None; problem.tasks.len()])); // nothing required

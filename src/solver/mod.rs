@@ -444,12 +444,12 @@ pub fn solve_until(
     // share of the time, it goes on alongside the MIP, and the first to prove its plan ends
     // the other (see [`dp::solve`]).
     let walked = std::time::Instant::now();
-    let mip = |found: Option<Vec<Option<Vec<u32>>>>, stop: &Stop| {
+    let mip = |handed: dp::Handed, stop: &Stop| {
         let mut start = start.clone();
         // A plan the walk found on its way, where it could not finish, is a warm start when
         // it is better: at 0.6 h a day on the bundled path it has 60 more required minutes in
         // their windows than the greedy plan.
-        if let Some(days) = found {
+        if let Some(days) = handed.found {
             let better = compare(&days, &start) == Some(Greater);
             if options.verbose {
                 stderr!(
@@ -471,7 +471,7 @@ pub fn solve_until(
             time_limit: (options.time_limit - walked.elapsed().as_secs_f64()).max(0.0),
             ..*options
         };
-        model::solve(problem, &start, &options, stop)
+        model::solve_knowing(problem, &start, &options, stop, handed.required.as_ref())
     };
     // The MIP decides alone where asked to, and under `--any-order` beside another solve,
     // where there is no core to spare for the walks.
@@ -479,7 +479,7 @@ pub fn solve_until(
     let walk = if mip_decides {
         dp::Walked {
             optimum: None,
-            alongside: Some(mip(None, stop)),
+            alongside: Some(mip(dp::Handed::default(), stop)),
             least: None,
         }
     } else if !problem.chains.is_empty() {
