@@ -5773,6 +5773,21 @@ pub(super) mod tests {
         assert_eq!(Levels::of(&problem, &best), levels);
     }
 
+    /// [`race`] with nothing handed over and no time alone: `alongside` starts with the walk.
+    fn race_from_the_start<T>(
+        bounds: &Bounds<'_>,
+        alongside: impl FnOnce(&Stop) -> T,
+    ) -> Walked<T> {
+        race(
+            bounds,
+            Handed::default(),
+            60.0,
+            0.0,
+            &Stop::never(),
+            |_, stop| alongside(stop),
+        )
+    }
+
     /// The race of the whole walk and the MIP, with no time alone, on short-day problems the
     /// walk covers. The walk raises the flag when it has the optimum (here what runs
     /// alongside waits for it), and its plan is the answer. With the real MIP alongside, the
@@ -5795,20 +5810,13 @@ pub(super) mod tests {
             raced += 1;
             let sections = sections(&problem).expect("a problem the walk covers");
             let bounds = Bounds::new(&problem, &sections);
-            let waited = race(
-                &bounds,
-                Handed::default(),
-                60.0,
-                0.0,
-                &Stop::never(),
-                |_, stop| {
-                    let began = std::time::Instant::now();
-                    while !stop.raised() && began.elapsed().as_secs() < 60 {
-                        std::thread::sleep(std::time::Duration::from_millis(1));
-                    }
-                    stop.raised()
-                },
-            );
+            let waited = race_from_the_start(&bounds, |stop| {
+                let began = std::time::Instant::now();
+                while !stop.raised() && began.elapsed().as_secs() < 60 {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                stop.raised()
+            });
             assert_eq!(
                 waited.alongside,
                 Some(true),
@@ -5820,16 +5828,9 @@ pub(super) mod tests {
                 time_limit: 60.0,
                 ..Options::default()
             };
-            let both = race(
-                &bounds,
-                Handed::default(),
-                60.0,
-                0.0,
-                &Stop::never(),
-                |_, stop| {
-                    crate::solver::model::solve(&problem, &start, &options, stop).expect("the MIP")
-                },
-            );
+            let both = race_from_the_start(&bounds, |stop| {
+                crate::solver::model::solve(&problem, &start, &options, stop).expect("the MIP")
+            });
             let mip = both.alongside.expect("the MIP ran alongside");
             match both.optimum {
                 Some(days) => assert_eq!(days, optimum),
