@@ -427,12 +427,12 @@ impl Least {
 ///
 /// `known` is a plan already at hand (the warm start): no walk that ends up costlier is
 /// followed (see [`Bounds`]). `alongside` gets what the walks found ([`Handed`]) and a
-/// [`Stop`], and runs on this thread: at once where the walks do not apply
-/// or give up, and alongside the whole walk (on a thread of its own) where that one has not
-/// finished in its share of the time. Then the first to end decides: the whole walk raises
-/// the `Stop` when it has the optimum (the MIP then stops), and the MIP's end raises it for
-/// the walk. Where `alongside` runs alone its `Stop` is `outer`, the caller's: raised, it ends
-/// the walks and `alongside` alike. Until `alongside` starts, the walks find the bounds of a
+/// [`Stop`], and runs on this thread: at once where the walks do not apply or give up, and
+/// alongside the whole walk (on a thread of its own) where that one has not finished in its
+/// share of the time. Then the first to end decides: the whole walk raises the `Stop` when it
+/// has the optimum (the MIP then stops), and the MIP's end raises it for the walk. Where
+/// `alongside` runs alone its `Stop` is `outer`, the caller's: raised, it ends the walks and
+/// `alongside` alike. Until `alongside` starts, the walks find the bounds of a
 /// large slot's states on two threads ([`Bounds::bound_all`]).
 pub(super) fn solve<T>(
     problem: &Problem,
@@ -711,9 +711,10 @@ fn narrow(
 ///
 /// The rule counts steps, not seconds. With a share of 2.5 s (the default time limit) the wider
 /// walk runs after a first walk of at most 78,125 steps. The first walk took 108,908–121,832
-/// steps on the bundled path at 0.25–0.35 h a day, and at most 54,138 on every other setting of
-/// the bench: the bundled path's sweep to 1 h a day, with and without double weekend hours, and
-/// the generated paths, the most 44,108 (BENCHMARKS.md, session 69). The rule timed the first
+/// steps on the bundled path at 0.25–0.35 h a day, and at most 54,138 everywhere else it was
+/// counted: the bundled path at 0.25–3 h a day with and without double weekend hours and with
+/// `--max-session 30`, and the generated 12-section and wide paths, the most 44,108
+/// (BENCHMARKS.md, session 69). The rule timed the first
 /// walk before, and at 0.35 h its 0.36–0.48 s fell on either side of the 0.5 s it allowed, so
 /// the plan took 1.1 s in some runs and 1.9 s in others; open plans differed by machine.
 fn narrow_widening(
